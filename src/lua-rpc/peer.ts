@@ -1,0 +1,796 @@
+/**
+ * The Lua RPC peer: a symmetric endpoint of one TCP connection. Either side
+ * may call the other at any time; calls and responses share the connection
+ * and are matched by sequence number.
+ *
+ * @module
+ */
+
+import { EventEmitter } from "node:events";
+import * as net from "node:net";
+import { LuaReader, type DecodeOptions } from "./decoder.js";
+import { LuaWriter } from "./encoder.js";
+import {
+  LuaRpcClosedError,
+  LuaRpcConnectError,
+  LuaRpcError,
+  LuaRpcNoSuchProcedureError,
+  LuaRpcNotCallableError,
+  LuaRpcProtocolError,
+  LuaRpcQueueFullError,
+  LuaRpcResultNotSerializableError,
+  LuaRpcTimeoutError,
+} from "./errors.js";
+import { FrameDecoder, MessageType, Status, writeCallFrame, writeResponseFrame, type Frame } from "./framing.js";
+import { LocalObjectRef, LuaBytes, LuaFunction, LuaMulti, LuaTable, type LuaValue, RemoteObjectRef } from "./values.js";
+
+/** Default host of {@link newClient}, {@link newServer} and {@link newMultiServer}. */
+export const DEFAULT_HOST = "localhost";
+/** Default port of {@link newClient}, {@link newServer} and {@link newMultiServer}. */
+export const DEFAULT_PORT = 1999;
+/** Default bound of the queue of calls waiting for a free sequence number. */
+export const DEFAULT_MAX_QUEUED_CALLS = 100_000;
+
+/** A function the remote peer can run through `__rpcrunexec`. */
+export type LuaCallable = (...args: LuaValue[]) => unknown;
+
+/**
+ * Turns a script received by `__rpcbuildexec` into a function. The script is
+ * a string (pieces sent as a table are joined first) or an opaque
+ * {@link LuaFunction}. May throw to refuse the script (the caller receives a
+ * status 1 error with the message). Without an evaluator every script is
+ * refused: network input is never evaluated by default.
+ */
+export type LuaEvaluator = (script: string | LuaFunction, peer: LuaRpcPeer) => LuaCallable | Promise<LuaCallable>;
+
+/** Options of a peer (also accepted by {@link newClient}, {@link newServer}, {@link newMultiServer}). */
+export interface LuaRpcPeerOptions {
+  /**
+   * Root object of the procedures and values the remote peer may call and
+   * evaluate, addressed with dotted paths (`"math.max"`, `"config.nested.v"`,
+   * `"list.1"` for the first element of an array). Handlers receive the
+   * decoded arguments (`this` is the object holding them) and may be async;
+   * they return one value, `undefined` for no result, or `multi(...)` for
+   * several results. A thrown error answers status 1 with its message (or
+   * with the thrown value itself when it is not an `Error`).
+   */
+  expose?: object;
+  /** Evaluator for incoming `__rpcbuildexec` scripts; absent = refused. */
+  evaluator?: LuaEvaluator;
+  /** Default timeout of outgoing calls in ms (0 or absent: none). */
+  timeout?: number;
+  /** Largest accepted frame payload (default 16 MiB). */
+  maxFrameSize?: number;
+  /** Bound of the FIFO of calls waiting for a free sequence number (default 100000). */
+  maxQueuedCalls?: number;
+  /** Decoder options for received arguments and results. */
+  decode?: DecodeOptions;
+  /** Disable Nagle's algorithm (default true). */
+  noDelay?: boolean;
+}
+
+/** Per-call options of {@link LuaRpcPeer.callWithOptions}. */
+export interface CallOptions {
+  /** Timeout in ms for this call (overrides the peer's `timeout`; 0 = none). */
+  timeout?: number;
+}
+
+/** A remote function built by {@link LuaRpcPeer.newexec}. */
+export type LuaExec = ((...args: unknown[]) => Promise<LuaValue[]>) & {
+  /** The exec id the remote peer returned. */
+  readonly execId: LuaValue;
+};
+
+interface PendingCall {
+  readonly name: string;
+  readonly frame: Buffer;
+  readonly resolve: (v: LuaValue[]) => void;
+  readonly reject: (e: unknown) => void;
+  timer: NodeJS.Timeout | undefined;
+  /** -1 while queued, then the seq in use. */
+  seq: number;
+  settled: boolean;
+}
+
+/** Marks a seq whose call timed out: reserved until its late response arrives. */
+const ABANDONED = Symbol("abandoned");
+
+type Outcome = [status: number, values: unknown[]];
+
+const NOT_FOUND = Symbol("not found");
+const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * One end of a Lua RPC connection.
+ *
+ * Events:
+ * - `'error'` `(err: LuaRpcBaseError | Error)`: the connection failed
+ *   (malformed frame, socket error); only emitted when a listener is
+ *   installed, then followed by `'close'`.
+ * - `'close'` `(reason: Error | undefined)`: the connection is closed; all
+ *   pending calls have been rejected.
+ */
+export class LuaRpcPeer extends EventEmitter {
+  /** The underlying socket. */
+  readonly socket: net.Socket;
+  private exposed: object;
+  private readonly evaluator: LuaEvaluator | undefined;
+  private readonly defaultTimeout: number;
+  private readonly maxQueued: number;
+  private readonly decodeOptions: DecodeOptions;
+  private readonly decoder: FrameDecoder;
+  private readonly writer = new LuaWriter(1024);
+  private readonly slots: Array<PendingCall | typeof ABANDONED | undefined> = new Array(256).fill(undefined);
+  private inflight = 0;
+  private nextSeq = 0;
+  private queue: PendingCall[] = [];
+  private queueHead = 0;
+  private queuedLive = 0;
+  private readonly execs = new Map<number, LuaCallable>();
+  private execCounter = 0;
+  private readonly objects = new Map<number, object>();
+  private readonly objectIds = new Map<object, number>();
+  private objectCounter = 0;
+  private corked = false;
+  private isClosed = false;
+  private reason: Error | undefined;
+  private closeEmitted = false;
+
+  /**
+   * Wraps a connected socket. Usually obtained from {@link newClient},
+   * {@link newServer} or {@link newMultiServer}; use directly for sockets you
+   * connected yourself.
+   * @param socket - a connected TCP (or compatible duplex) socket.
+   * @param options - peer options.
+   */
+  constructor(socket: net.Socket, options: LuaRpcPeerOptions = {}) {
+    super();
+    this.socket = socket;
+    this.exposed = options.expose ?? {};
+    this.evaluator = options.evaluator;
+    this.defaultTimeout = options.timeout ?? 0;
+    this.maxQueued = options.maxQueuedCalls ?? DEFAULT_MAX_QUEUED_CALLS;
+    this.decodeOptions = options.decode ?? {};
+    this.decoder = new FrameDecoder({ maxFrameSize: options.maxFrameSize });
+    if (options.noDelay !== false && typeof socket.setNoDelay === "function") socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", (err: Error) => this.fail(err));
+    socket.on("close", () => this.onSocketClose());
+    if (socket.destroyed) queueMicrotask(() => this.onSocketClose());
+  }
+
+  /** True once the connection is closed or closing. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Number of outgoing calls waiting for a response or for a sequence number. */
+  get pendingCalls(): number {
+    let n = this.queuedLive;
+    for (const s of this.slots) if (s !== undefined && s !== ABANDONED) n++;
+    return n;
+  }
+
+  /**
+   * Replaces the root object of exposed procedures and values.
+   * @param obj - new root object (see {@link LuaRpcPeerOptions.expose}).
+   */
+  expose(obj: object): this {
+    this.exposed = obj;
+    return this;
+  }
+
+  /**
+   * Registers an object so it can be sent to the remote peer by reference
+   * (the returned ref encodes as "my object n"); the remote peer calls its
+   * methods with `__rpcinvoke`. Registering the same object twice returns
+   * the same id.
+   * @param obj - the object.
+   */
+  registerObject(obj: object): LocalObjectRef {
+    let id = this.objectIds.get(obj);
+    if (id === undefined) {
+      id = ++this.objectCounter;
+      this.objectIds.set(obj, id);
+      this.objects.set(id, obj);
+    }
+    return new LocalObjectRef(id);
+  }
+
+  /**
+   * Forgets a registered object; later invocations fail with status 1.
+   * @param ref - reference returned by {@link registerObject}.
+   */
+  unregisterObject(ref: LocalObjectRef): void {
+    const obj = this.objects.get(ref.id);
+    if (obj !== undefined) {
+      this.objects.delete(ref.id);
+      this.objectIds.delete(obj);
+    }
+  }
+
+  /**
+   * Calls a procedure of the remote peer.
+   * @param name - procedure name, a dotted path on a Lua peer (`"math.max"`).
+   * @param args - arguments (see the value mapping).
+   * @returns the array of results (nil results are `null`).
+   * @throws (rejects with) {@link LuaRpcError} (status 1),
+   * {@link LuaRpcNoSuchProcedureError} (2), {@link LuaRpcNotCallableError} (3),
+   * {@link LuaRpcResultNotSerializableError} (4), {@link LuaRpcTimeoutError},
+   * {@link LuaRpcClosedError}, {@link LuaRpcQueueFullError},
+   * {@link LuaEncodeError} when an argument cannot be serialized.
+   */
+  call(name: string, ...args: unknown[]): Promise<LuaValue[]> {
+    return this.callWithOptions(name, args, {});
+  }
+
+  /**
+   * {@link call} with per-call options.
+   * @param name - procedure name.
+   * @param args - arguments.
+   * @param options - call options (timeout).
+   */
+  callWithOptions(name: string, args: readonly unknown[], options: CallOptions = {}): Promise<LuaValue[]> {
+    if (this.isClosed) return Promise.reject(new LuaRpcClosedError("Lua RPC connection is closed", this.reason));
+    let frame: Buffer;
+    try {
+      writeCallFrame(this.writer, 0, name, args);
+      frame = this.writer.result();
+    } catch (e) {
+      return Promise.reject(e);
+    } finally {
+      this.writer.reset();
+    }
+    return new Promise<LuaValue[]>((resolve, reject) => {
+      const pc: PendingCall = { name, frame, resolve, reject, timer: undefined, seq: -1, settled: false };
+      const timeout = options.timeout ?? this.defaultTimeout;
+      if (this.queuedLive === 0 && this.inflight < 256) {
+        this.send(pc);
+      } else if (this.queuedLive >= this.maxQueued) {
+        reject(new LuaRpcQueueFullError(this.maxQueued));
+        return;
+      } else {
+        this.queue.push(pc);
+        this.queuedLive++;
+      }
+      if (timeout > 0) pc.timer = setTimeout(() => this.onTimeout(pc, timeout), timeout);
+    });
+  }
+
+  /**
+   * Reads a value of the remote peer (`__rpceval`), like `client:eval`.
+   * @param path - dotted path (`"config.nested.v"`).
+   * @returns the value (`null` for nil).
+   */
+  async eval(path: string): Promise<LuaValue> {
+    const r = await this.call("__rpceval", path);
+    return r[0] ?? null;
+  }
+
+  /**
+   * Sends a script to the remote peer (`__rpcbuildexec`) and returns a
+   * function running it there (`__rpcrunexec(execid, ...)`), like
+   * `client:newexec`. A Lua peer compiles the script; a purezmq peer needs an
+   * evaluator.
+   * @param script - Lua source, an array of source pieces, or a LuaFunction.
+   */
+  async newexec(script: string | readonly string[] | LuaFunction): Promise<LuaExec> {
+    const r = await this.call("__rpcbuildexec", script);
+    const execId = r[0] ?? null;
+    const f = (...args: unknown[]) => this.call("__rpcrunexec", execId, ...args);
+    return Object.assign(f, { execId });
+  }
+
+  /**
+   * Calls a method of a remote object (`__rpcinvoke(obj, method, ...)`).
+   * @param ref - reference received from the remote peer.
+   * @param method - method name.
+   * @param args - arguments.
+   */
+  invoke(ref: RemoteObjectRef, method: string, ...args: unknown[]): Promise<LuaValue[]> {
+    return this.call("__rpcinvoke", ref, method, ...args);
+  }
+
+  /**
+   * Closes the connection gracefully: pending and queued calls are rejected
+   * with {@link LuaRpcClosedError}, written data is flushed, then the socket
+   * is ended.
+   * @returns resolves when the socket is closed.
+   */
+  async close(): Promise<void> {
+    if (!this.isClosed) {
+      this.isClosed = true;
+      this.rejectAll(new LuaRpcClosedError("Lua RPC connection closed locally"));
+      this.socket.end(() => this.socket.destroy());
+    }
+    if (!this.closeEmitted) await new Promise<void>((resolve) => this.once("close", () => resolve()));
+  }
+
+  /**
+   * Closes the connection at once.
+   * @param reason - reason reported to pending calls and to `'close'`.
+   */
+  destroy(reason?: Error): void {
+    if (reason) this.fail(reason);
+    else if (!this.isClosed) {
+      this.isClosed = true;
+      this.rejectAll(new LuaRpcClosedError("Lua RPC connection destroyed"));
+      this.socket.destroy();
+    }
+  }
+
+  // ---- outgoing calls ----
+
+  private send(pc: PendingCall): void {
+    let seq = this.nextSeq;
+    while (this.slots[seq] !== undefined) seq = (seq + 1) & 0xff;
+    this.nextSeq = (seq + 1) & 0xff;
+    this.slots[seq] = pc;
+    this.inflight++;
+    pc.seq = seq;
+    pc.frame[1] = seq;
+    this.write(pc.frame);
+  }
+
+  private pump(): void {
+    while (this.queuedLive > 0 && this.inflight < 256) {
+      const pc = this.queue[this.queueHead]!;
+      this.queue[this.queueHead++] = undefined as unknown as PendingCall;
+      if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+      if (pc.settled) continue;
+      this.queuedLive--;
+      this.send(pc);
+    }
+    if (this.queuedLive === 0 && this.queueHead > 0) {
+      this.queue = [];
+      this.queueHead = 0;
+    }
+  }
+
+  private onTimeout(pc: PendingCall, timeout: number): void {
+    if (pc.settled) return;
+    pc.settled = true;
+    if (pc.seq < 0) this.queuedLive--;
+    else this.slots[pc.seq] = ABANDONED;
+    pc.reject(new LuaRpcTimeoutError(pc.name, timeout));
+  }
+
+  private settle(pc: PendingCall): boolean {
+    if (pc.settled) return false;
+    pc.settled = true;
+    if (pc.timer) clearTimeout(pc.timer);
+    return true;
+  }
+
+  private onResponse(frame: Frame): void {
+    const pc = this.slots[frame.seq];
+    if (pc === undefined) return; // unsolicited response: ignored, as a Lua peer does
+    this.slots[frame.seq] = undefined;
+    this.inflight--;
+    if (pc !== ABANDONED) this.settle(pc);
+    const p = frame.payload;
+    const status = p[0]!;
+    let values: LuaValue[];
+    try {
+      if (status > Status.NOT_SERIALIZABLE) throw new LuaRpcProtocolError(`unknown response status ${status}`);
+      values = new LuaReader(p, 1, p.length, this.decodeOptions).readAll();
+    } catch (e) {
+      const err = e instanceof LuaRpcProtocolError ? e : new LuaRpcProtocolError(`malformed response: ${(e as Error).message}`, { cause: e });
+      if (pc !== ABANDONED) pc.reject(err);
+      this.fail(err);
+      return;
+    }
+    if (pc !== ABANDONED) {
+      switch (status) {
+        case Status.OK:
+          pc.resolve(values);
+          break;
+        case Status.ERROR:
+          pc.reject(new LuaRpcError(pc.name, values[0] ?? null));
+          break;
+        case Status.NO_SUCH_PROCEDURE:
+          pc.reject(new LuaRpcNoSuchProcedureError(pc.name));
+          break;
+        case Status.NOT_CALLABLE:
+          pc.reject(new LuaRpcNotCallableError(pc.name));
+          break;
+        default:
+          pc.reject(new LuaRpcResultNotSerializableError(pc.name, values[0] ?? null));
+      }
+    }
+    this.pump();
+  }
+
+  // ---- incoming calls ----
+
+  private onCall(frame: Frame): void {
+    const p = frame.payload;
+    let name: LuaValue;
+    let args: LuaValue[];
+    try {
+      const r = new LuaReader(p, 0, p.length, this.decodeOptions);
+      name = r.done ? null : r.readValue();
+      args = r.readAll();
+    } catch (e) {
+      this.fail(new LuaRpcProtocolError(`malformed call: ${(e as Error).message}`, { cause: e }));
+      return;
+    }
+    this.dispatch(name, args).then(
+      ([status, values]) => this.respond(frame.seq, status, values),
+      (e: unknown) => this.respond(frame.seq, Status.ERROR, [errorValue(e)]),
+    );
+  }
+
+  private respond(seq: number, status: number, values: unknown[]): void {
+    if (this.isClosed) return;
+    const w = this.writer;
+    try {
+      writeResponseFrame(w, seq, status, values);
+    } catch {
+      if (status === Status.ERROR) {
+        // The error value itself cannot be sent: send its description instead.
+        let text = describeError(values[0]);
+        for (let max = 65000; Buffer.byteLength(text) >= 65535; max >>= 1) text = text.slice(0, max);
+        writeResponseFrame(w, seq, Status.ERROR, [text]);
+      } else writeResponseFrame(w, seq, Status.NOT_SERIALIZABLE, ["Cannot serialize result"]);
+    }
+    const frame = w.result();
+    w.reset();
+    this.write(frame);
+  }
+
+  private async dispatch(name: LuaValue, args: LuaValue[]): Promise<Outcome> {
+    if (typeof name !== "string") return [Status.NO_SUCH_PROCEDURE, []];
+    switch (name) {
+      case "__rpceval": {
+        if (typeof args[0] !== "string") return [Status.ERROR, ["__rpceval: the path must be a string"]];
+        const found = resolvePath(this.exposed, args[0]);
+        return [Status.OK, [found.value === NOT_FOUND ? null : found.value]];
+      }
+      case "__rpcbuildexec":
+        return this.buildExec(args[0] ?? null);
+      case "__rpcrunexec": {
+        const fn = typeof args[0] === "number" ? this.execs.get(args[0]) : undefined;
+        if (!fn) return [Status.ERROR, ["Undefined exec call"]];
+        return invokeFunction(fn as (...a: unknown[]) => unknown, undefined, args.slice(1));
+      }
+      case "__rpcinvoke":
+        return this.invokeObject(args);
+      case "__call0":
+        return [Status.ERROR, ["Not implemented"]];
+    }
+    const found = resolvePath(this.exposed, name);
+    if (found.value === NOT_FOUND || found.value === null || found.value === undefined) return [Status.NO_SUCH_PROCEDURE, []];
+    if (typeof found.value !== "function") return [Status.NOT_CALLABLE, []];
+    return invokeFunction(found.value as (...a: unknown[]) => unknown, found.parent, args);
+  }
+
+  private async buildExec(script: LuaValue): Promise<Outcome> {
+    if (!this.evaluator) return [Status.ERROR, ["__rpcbuildexec refused: no evaluator installed on this peer"]];
+    let source: string | LuaFunction;
+    if (typeof script === "string" || script instanceof LuaFunction) source = script;
+    else if (script instanceof LuaBytes) source = script.toString("latin1");
+    else if (Array.isArray(script) && script.every((s) => typeof s === "string")) source = script.join("");
+    else return [Status.ERROR, ["__rpcbuildexec: the script must be a string, a table of strings or a function"]];
+    let fn: unknown;
+    try {
+      fn = await this.evaluator(source, this);
+    } catch (e) {
+      return [Status.ERROR, [errorValue(e)]];
+    }
+    if (typeof fn !== "function") return [Status.ERROR, ["__rpcbuildexec: the evaluator did not return a function"]];
+    const id = ++this.execCounter;
+    this.execs.set(id, fn as LuaCallable);
+    return [Status.OK, [id]];
+  }
+
+  private async invokeObject(args: LuaValue[]): Promise<Outcome> {
+    const [obj, method] = args;
+    let target: unknown;
+    if (obj instanceof LocalObjectRef) {
+      target = this.objects.get(obj.id);
+      if (target === undefined) return [Status.ERROR, [`__rpcinvoke: unknown object ${obj.id}`]];
+    } else if (typeof obj === "string") {
+      const found = resolvePath(this.exposed, obj);
+      target = found.value === NOT_FOUND ? undefined : found.value;
+    } else {
+      target = obj;
+    }
+    if (typeof method !== "string") return [Status.ERROR, ["__rpcinvoke: the method name must be a string"]];
+    const fn = target !== null && (typeof target === "object" || typeof target === "function") ? getSegment(target, method) : NOT_FOUND;
+    if (typeof fn !== "function") return [Status.ERROR, [`attempt to call method '${method}' (a ${fn === NOT_FOUND || fn == null ? "nil" : typeof fn} value)`]];
+    return invokeFunction(fn as (...a: unknown[]) => unknown, target, args.slice(2));
+  }
+
+  // ---- I/O ----
+
+  private write(buf: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(buf);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.isClosed) return;
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (e) {
+      this.fail(e as Error);
+      return;
+    }
+    for (const f of frames) {
+      if (this.isClosed) return;
+      if (f.type === MessageType.CALL) this.onCall(f);
+      else this.onResponse(f);
+    }
+  }
+
+  private rejectAll(err: LuaRpcClosedError): void {
+    for (let s = 0; s < 256; s++) {
+      const pc = this.slots[s];
+      this.slots[s] = undefined;
+      if (pc !== undefined && pc !== ABANDONED && this.settle(pc)) pc.reject(err);
+    }
+    this.inflight = 0;
+    for (let i = this.queueHead; i < this.queue.length; i++) {
+      const pc = this.queue[i]!;
+      if (this.settle(pc)) pc.reject(err);
+    }
+    this.queue = [];
+    this.queueHead = 0;
+    this.queuedLive = 0;
+  }
+
+  private fail(err: Error): void {
+    if (this.reason === undefined && !this.closeEmitted) this.reason = err;
+    if (this.isClosed) {
+      if (!this.socket.destroyed) this.socket.destroy();
+      return;
+    }
+    this.isClosed = true;
+    this.rejectAll(new LuaRpcClosedError(`Lua RPC connection closed: ${err.message}`, err));
+    this.socket.destroy();
+  }
+
+  private onSocketClose(): void {
+    if (this.closeEmitted) return;
+    if (!this.isClosed) {
+      this.isClosed = true;
+      this.rejectAll(new LuaRpcClosedError("Lua RPC connection closed by the remote peer"));
+    }
+    this.closeEmitted = true;
+    const reason = this.reason;
+    if (reason && this.listenerCount("error") > 0) this.emit("error", reason);
+    this.emit("close", reason);
+  }
+}
+
+// ---- helpers for incoming calls ----
+
+async function invokeFunction(fn: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): Promise<Outcome> {
+  try {
+    const out = await fn.apply(self, args);
+    if (out instanceof LuaMulti) return [Status.OK, [...out.values]];
+    return [Status.OK, out === undefined ? [] : [out]];
+  } catch (e) {
+    return [Status.ERROR, [errorValue(e)]];
+  }
+}
+
+function errorValue(e: unknown): unknown {
+  if (e instanceof LuaRpcError) return e.value;
+  if (e instanceof Error) return e.message;
+  return e ?? null;
+}
+
+function describeError(v: unknown): string {
+  if (v instanceof Error) return v.message;
+  return String(v);
+}
+
+function isIndex(seg: string): boolean {
+  return /^[0-9]+$/.test(seg);
+}
+
+/**
+ * One step of a dotted path: array index (1-based), Map / LuaTable key, or
+ * a property found on the object or its prototypes below `Object.prototype`
+ * / `Function.prototype` (`__proto__`, `constructor` and `prototype` are
+ * never followed).
+ */
+function getSegment(cur: object, seg: string): unknown {
+  if (Array.isArray(cur) && isIndex(seg)) {
+    const i = Number(seg) - 1;
+    return i >= 0 && i < cur.length ? cur[i] : NOT_FOUND;
+  }
+  if (cur instanceof Map || cur instanceof LuaTable) {
+    const num = Number(seg);
+    const byNum = seg !== "" && Number.isFinite(num) ? cur.get(num) : undefined;
+    const v = byNum !== undefined ? byNum : cur.get(seg);
+    return v === undefined ? NOT_FOUND : v;
+  }
+  if (FORBIDDEN_SEGMENTS.has(seg)) return NOT_FOUND;
+  let o: object | null = cur;
+  while (o !== null && o !== Object.prototype && o !== Function.prototype) {
+    if (Object.prototype.hasOwnProperty.call(o, seg)) return (cur as Record<string, unknown>)[seg];
+    o = Object.getPrototypeOf(o) as object | null;
+  }
+  return NOT_FOUND;
+}
+
+/** Resolves a dotted path (empty segments ignored, as in Lua's `[^.]+`). */
+function resolvePath(root: object, path: string): { value: unknown; parent: unknown } {
+  const segs = path.split(".").filter((s) => s !== "");
+  if (segs.length === 0) return { value: NOT_FOUND, parent: undefined };
+  let parent: unknown = undefined;
+  let cur: unknown = root;
+  for (const seg of segs) {
+    if (cur === null || (typeof cur !== "object" && typeof cur !== "function")) return { value: NOT_FOUND, parent: undefined };
+    parent = cur;
+    cur = getSegment(cur, seg);
+    if (cur === NOT_FOUND) return { value: NOT_FOUND, parent: undefined };
+  }
+  return { value: cur, parent };
+}
+
+// ---- connection helpers ----
+
+/** Options of {@link newServer}. */
+export interface LuaRpcServerOptions extends LuaRpcPeerOptions {
+  /** Called once the listening socket is bound (useful with port 0). */
+  onListening?: (address: net.AddressInfo) => void;
+}
+
+function listen(server: net.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(new LuaRpcConnectError(`cannot listen on ${host}:${port}: ${e.message}`, e));
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Connects to a Lua RPC peer, like `rpc.newclient(address, port)`.
+ * @param host - host name or address (default `"localhost"`).
+ * @param port - TCP port (default 1999).
+ * @param options - peer options.
+ * @returns the connected peer.
+ * @throws (rejects with) {@link LuaRpcConnectError}.
+ */
+export function newClient(host: string = DEFAULT_HOST, port: number = DEFAULT_PORT, options: LuaRpcPeerOptions = {}): Promise<LuaRpcPeer> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const onError = (e: Error) => reject(new LuaRpcConnectError(`cannot connect to ${host}:${port}: ${e.message}`, e));
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.off("error", onError);
+      resolve(new LuaRpcPeer(socket, options));
+    });
+  });
+}
+
+/**
+ * Listens, waits for ONE peer to connect, then stops listening, like
+ * `rpc.newserver(address, port)`.
+ * @param host - address to bind (default `"localhost"`).
+ * @param port - TCP port (default 1999; 0 picks a free port, see `onListening`).
+ * @param options - peer options plus `onListening`.
+ * @returns the connected peer.
+ * @throws (rejects with) {@link LuaRpcConnectError} when listening fails.
+ */
+export async function newServer(host: string = DEFAULT_HOST, port: number = DEFAULT_PORT, options: LuaRpcServerOptions = {}): Promise<LuaRpcPeer> {
+  const server = net.createServer();
+  const first = new Promise<net.Socket>((resolve) => {
+    server.once("connection", (s: net.Socket) => {
+      server.on("connection", (extra: net.Socket) => extra.destroy());
+      server.close();
+      resolve(s);
+    });
+  });
+  await listen(server, host, port);
+  options.onListening?.(server.address() as net.AddressInfo);
+  return new LuaRpcPeer(await first, options);
+}
+
+/** Callback receiving each peer of a {@link LuaRpcServer}. */
+export type OnPeer = (peer: LuaRpcPeer) => void | Promise<void>;
+
+/**
+ * A listening socket accepting any number of peers, like Lua's
+ * `newserveronly`. Obtained from {@link newMultiServer}.
+ *
+ * Events: `'peer'` `(peer)` for each connection, `'error'` `(err)` when a
+ * peer callback throws (only when a listener is installed).
+ */
+export class LuaRpcServer extends EventEmitter {
+  /** The underlying server. */
+  readonly server: net.Server;
+  /** Peers currently connected. */
+  readonly peers = new Set<LuaRpcPeer>();
+
+  /**
+   * @param server - a listening `net.Server`.
+   * @param onPeer - callback for each new peer.
+   * @param options - options of every peer.
+   */
+  constructor(server: net.Server, onPeer: OnPeer, options: LuaRpcPeerOptions) {
+    super();
+    this.server = server;
+    server.on("connection", (socket: net.Socket) => {
+      const peer = new LuaRpcPeer(socket, options);
+      this.peers.add(peer);
+      peer.once("close", () => this.peers.delete(peer));
+      this.emit("peer", peer);
+      const report = (e: unknown) => {
+        if (this.listenerCount("error") > 0) this.emit("error", e);
+        peer.destroy(e instanceof Error ? e : new Error(String(e)));
+      };
+      try {
+        const r = onPeer(peer);
+        if (r && typeof (r as Promise<void>).then === "function") (r as Promise<void>).then(undefined, report);
+      } catch (e) {
+        report(e);
+      }
+    });
+  }
+
+  /** The bound address. */
+  address(): net.AddressInfo {
+    return this.server.address() as net.AddressInfo;
+  }
+
+  /** The bound port (the real one when 0 was requested). */
+  get port(): number {
+    return this.address().port;
+  }
+
+  /**
+   * Stops listening and, unless `closePeers` is false, closes every peer.
+   * @param closePeers - also close connected peers and resolve once they are
+   * closed (default true); with false, resolves as soon as listening stops.
+   */
+  async close(closePeers = true): Promise<void> {
+    if (!closePeers) {
+      // Stops accepting at once; the callback would wait for the peers.
+      this.server.close();
+      return;
+    }
+    const done = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all([...this.peers].map((p) => p.close()));
+    await done;
+  }
+}
+
+/**
+ * Listens for any number of peers (in parallel or one after the other).
+ * @param host - address to bind (default `"localhost"`).
+ * @param port - TCP port (default 1999; 0 picks a free port, read it from `.port`).
+ * @param onPeer - called with each connected peer.
+ * @param options - options of every peer.
+ * @returns the server, once it is listening.
+ * @throws (rejects with) {@link LuaRpcConnectError} when listening fails.
+ */
+export async function newMultiServer(
+  host: string | undefined,
+  port: number | undefined,
+  onPeer: OnPeer,
+  options: LuaRpcPeerOptions = {},
+): Promise<LuaRpcServer> {
+  const server = net.createServer();
+  const s = new LuaRpcServer(server, onPeer, options);
+  await listen(server, host ?? DEFAULT_HOST, port ?? DEFAULT_PORT);
+  return s;
+}

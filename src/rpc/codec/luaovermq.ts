@@ -1,0 +1,341 @@
+/**
+ * LuaOverMQ (later StockMQ) wire codec: msgpack over ZeroMQ REQ/REP and PUB/SUB.
+ * This is the default protocol of purezmq's RPC layer.
+ *
+ * Request: ONE frame, msgpack array `[method, ...args]`, `method` a msgpack str.
+ * Reply: TWO frames, the ASCII status `OK` or `ERROR`, then msgpack of the payload.
+ * - `OK`: zero results -> nil, one -> the value, several -> an array. Our
+ *   servers return one value; a JS `undefined` result is sent as nil.
+ * - `ERROR`: msgpack of a string message. Exact texts: unknown method
+ *   `function 'NAME' not found`; a request that is not an array or whose first
+ *   element is not a string `input should be array with first argument as string`;
+ *   undecodable bytes `malformed msgpack request: <detail>` (the original server
+ *   never answers those; ours always does). The reply stays two frames, since
+ *   the reference Python connector unpacks exactly two.
+ * Publish: two frames `[topic octets, msgpack(value)]`.
+ *
+ * Values: maps decode to plain objects; integer (or other scalar) keys coming
+ * from Lua tables are kept as property names (`{1: "a"}` -> `{"1": "a"}`);
+ * 64-bit integers decode to `number` when safe and to `bigint` beyond 2^53;
+ * `bigint` arguments encode as int64/uint64 (values beyond 64 bits are
+ * refused); binary (any Uint8Array/Buffer) decodes to a Buffer that views the
+ * received frame (no copy); nil decodes to `null`; an integral `-0` is sent
+ * as the integer 0 (msgpack has no negative zero integer).
+ *
+ * Error names: our server sends `"<ErrorName>: <message>"` only when the thrown
+ * value is an Error whose `name` is an identifier other than plain `Error`
+ * ({@link formatRemoteError}); a plain Error whose message itself starts like
+ * `Identifier: ` is sent as `Error: <message>` so that {@link parseRemoteError}
+ * recovers name and message exactly. Foreign servers send free text, which
+ * parses as name `Error` unless it starts with such a prefix.
+ *
+ * @module
+ */
+import { Decoder, Encoder } from '@msgpack/msgpack';
+import { RpcProtocolError, asBuffer, errorMessageOf, isRecord } from './errors.js';
+
+/** Status frame text of a successful reply. */
+export const STATUS_OK = 'OK';
+/** Status frame text of an error reply. */
+export const STATUS_ERROR = 'ERROR';
+/** Error text for a request that is not an array whose first element is a string. */
+export const INVALID_REQUEST_MESSAGE = 'input should be array with first argument as string';
+/** Prefix of the error text for a request frame that is not valid msgpack. */
+export const MALFORMED_REQUEST_PREFIX = 'malformed msgpack request: ';
+
+/**
+ * Error text for a method the server does not know: `function 'NAME' not found`.
+ *
+ * @param method - the requested method name.
+ */
+export function functionNotFoundMessage(method: string): string {
+  return `function '${method}' not found`;
+}
+
+// Shared constant frames. Sockets never write into outgoing frames; callers must not either.
+const OK_FRAME = Buffer.from(STATUS_OK, 'ascii');
+const ERROR_FRAME = Buffer.from(STATUS_ERROR, 'ascii');
+const NIL_FRAME = Buffer.from([0xc0]);
+
+const INT32_MIN = -0x80000000;
+const UINT32_LIMIT = 0x100000000;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+function mapKeyConverter(key: unknown): string | number {
+  if (typeof key === 'string' || typeof key === 'number') return key;
+  if (typeof key === 'bigint' || typeof key === 'boolean') return String(key);
+  throw new RpcProtocolError(
+    `map key of type ${key === null ? 'nil' : ArrayBuffer.isView(key) ? 'binary' : typeof key} is not supported`,
+    'BAD_SHAPE',
+  );
+}
+
+// Fast encoder: numbers only (safe integers of any size get their exact int format).
+const encoder = new Encoder();
+// Used only for values that contain a bigint (after normalisation, see toBigIntForm).
+const bigEncoder = new Encoder({ useBigInt64: true });
+// Fast decoder: used when the frame has no int64/uint64 head byte anywhere.
+const decoder = new Decoder({ mapKeyConverter });
+// Decoder for frames that may hold 64-bit integers; safe ones are turned back into numbers.
+const bigDecoder = new Decoder({ mapKeyConverter, useBigInt64: true });
+
+function containsBigInt(value: unknown, depth = 0): boolean {
+  if (typeof value === 'bigint') return true;
+  if (typeof value !== 'object' || value === null || depth > 200) return false;
+  if (Array.isArray(value)) return value.some((v) => containsBigInt(v, depth + 1));
+  if (!isPlainRecord(value)) return false;
+  for (const k of Object.keys(value)) if (containsBigInt(value[k], depth + 1)) return true;
+  return false;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Copy of `value` in which every integer that needs 64 bits is a bigint and
+ * every bigint that fits 32 bits is a number, so that the bigint encoder writes
+ * the same minimal formats as the number encoder (and Python's msgpack).
+ */
+function toBigIntForm(value: unknown): unknown {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && (value >= UINT32_LIMIT || value < INT32_MIN) ? BigInt(value) : value;
+  }
+  if (typeof value === 'bigint') {
+    if (value < INT64_MIN || value > UINT64_MAX) {
+      throw new RangeError(`integer ${value} does not fit in 64 bits`);
+    }
+    return value >= BigInt(INT32_MIN) && value < BigInt(UINT32_LIMIT) ? Number(value) : value;
+  }
+  if (Array.isArray(value)) return value.map(toBigIntForm);
+  if (isPlainRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      Object.defineProperty(out, k, { value: toBigIntForm(value[k]), writable: true, enumerable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
+}
+
+function fromBigIntForm(value: unknown): unknown {
+  if (typeof value === 'bigint') return value >= SAFE_MIN && value <= SAFE_MAX ? Number(value) : value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = fromBigIntForm(value[i]);
+    return value;
+  }
+  if (isPlainRecord(value)) {
+    for (const k of Object.keys(value)) value[k] = fromBigIntForm(value[k]);
+  }
+  return value;
+}
+
+/**
+ * Encodes any supported value as msgpack (the codec's value rules: see the module comment).
+ *
+ * @throws RpcProtocolError (`UNENCODABLE`) for values msgpack cannot carry
+ *   (functions, symbols, bigints beyond 64 bits, nesting deeper than 100).
+ */
+export function encodeValue(value: unknown): Buffer {
+  try {
+    return asBuffer(encoder.encode(value));
+  } catch (err) {
+    let cause = err;
+    if (containsBigInt(value)) {
+      try {
+        return asBuffer(bigEncoder.encode(toBigIntForm(value)));
+      } catch (err2) {
+        cause = err2;
+      }
+    }
+    throw new RpcProtocolError(`cannot encode value as msgpack: ${errorMessageOf(cause)}`, 'UNENCODABLE', { cause });
+  }
+}
+
+/**
+ * Decodes one msgpack value that must fill the frame exactly.
+ * 64-bit integers come back as `number` when safe, `bigint` otherwise.
+ *
+ * @throws whatever the msgpack decoder throws (DecodeError, RangeError) or
+ *   RpcProtocolError for unsupported map keys; the frame-level decoders wrap these.
+ */
+function decodeValueRaw(frame: Uint8Array): unknown {
+  const buf = asBuffer(frame);
+  // 0xcf (uint64) / 0xd3 (int64) heads are rare; without either byte the fast decoder suffices.
+  if (buf.indexOf(0xcf) === -1 && buf.indexOf(0xd3) === -1) return decoder.decode(buf);
+  return fromBigIntForm(bigDecoder.decode(buf));
+}
+
+/**
+ * Decodes a frame holding exactly one msgpack value.
+ *
+ * @throws RpcProtocolError (`MALFORMED`, or `BAD_SHAPE` for unsupported map keys).
+ */
+export function decodeValue(frame: Uint8Array): unknown {
+  try {
+    return decodeValueRaw(frame);
+  } catch (err) {
+    if (err instanceof RpcProtocolError) throw err;
+    throw new RpcProtocolError(`malformed msgpack: ${errorMessageOf(err)}`, 'MALFORMED', { cause: err });
+  }
+}
+
+/** A decoded LuaOverMQ request. */
+export interface LuaRequest {
+  /** Method name (first array element). */
+  readonly method: string;
+  /** The remaining array elements. */
+  readonly args: unknown[];
+}
+
+/**
+ * Encodes a request frame: msgpack `[method, ...args]`.
+ *
+ * @throws TypeError when `method` is not a string; RpcProtocolError (`UNENCODABLE`).
+ */
+export function encodeRequest(method: string, args: readonly unknown[] = []): Buffer {
+  if (typeof method !== 'string') throw new TypeError('method must be a string');
+  return encodeValue([method, ...args]);
+}
+
+/**
+ * Decodes a request frame. The thrown error's message is the exact text the
+ * server sends back in its `ERROR` reply.
+ *
+ * @throws RpcProtocolError: `MALFORMED` (`malformed msgpack request: ...`, for
+ *   invalid bytes, truncation or trailing bytes) or `BAD_SHAPE`
+ *   ({@link INVALID_REQUEST_MESSAGE}, for a non-array, an empty array or a
+ *   non-string method).
+ */
+export function decodeRequest(frame: Uint8Array): LuaRequest {
+  let decoded: unknown;
+  try {
+    decoded = decodeValueRaw(frame);
+  } catch (err) {
+    throw new RpcProtocolError(MALFORMED_REQUEST_PREFIX + errorMessageOf(err), 'MALFORMED', { cause: err });
+  }
+  if (!Array.isArray(decoded) || typeof decoded[0] !== 'string') {
+    throw new RpcProtocolError(INVALID_REQUEST_MESSAGE, 'BAD_SHAPE');
+  }
+  return { method: decoded[0], args: decoded.slice(1) };
+}
+
+/**
+ * Encodes a successful reply: `['OK', msgpack(value)]`; `undefined` is sent as nil.
+ * The returned status frame is shared: do not modify it.
+ *
+ * @throws RpcProtocolError (`UNENCODABLE`).
+ */
+export function encodeReply(value: unknown): [Buffer, Buffer] {
+  return [OK_FRAME, value === undefined || value === null ? NIL_FRAME : encodeValue(value)];
+}
+
+/**
+ * Encodes an error reply: `['ERROR', msgpack(message)]`.
+ * The returned status frame is shared: do not modify it.
+ */
+export function encodeErrorReply(message: string): [Buffer, Buffer] {
+  return [ERROR_FRAME, encodeValue(String(message))];
+}
+
+/** A decoded LuaOverMQ reply. */
+export type LuaReply =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly message: string };
+
+function sameAscii(frame: Uint8Array, text: Buffer): boolean {
+  return frame.byteLength === text.byteLength && asBuffer(frame).equals(text);
+}
+
+/**
+ * Decodes a two-frame reply. An `ERROR` payload that is not a string (some
+ * servers send tables) is turned into text with JSON-like formatting.
+ *
+ * @throws RpcProtocolError: `BAD_FRAMES` (not exactly two frames), `BAD_STATUS`
+ *   (status neither `OK` nor `ERROR`), `MALFORMED` (payload not msgpack).
+ */
+export function decodeReply(frames: readonly Uint8Array[]): LuaReply {
+  if (frames.length !== 2) {
+    throw new RpcProtocolError(`reply must have 2 frames, got ${frames.length}`, 'BAD_FRAMES');
+  }
+  const [status, payload] = frames as readonly [Uint8Array, Uint8Array];
+  const ok = sameAscii(status, OK_FRAME);
+  if (!ok && !sameAscii(status, ERROR_FRAME)) {
+    throw new RpcProtocolError('reply status must be OK or ERROR', 'BAD_STATUS');
+  }
+  const value = decodeValue(payload);
+  if (ok) return { ok: true, value };
+  return { ok: false, message: typeof value === 'string' ? value : describePayload(value) };
+}
+
+function describePayload(value: unknown): string {
+  try {
+    const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    return text ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Encodes a publish message: `[topic, msgpack(value)]`. Subscribers filter on
+ * the first frame by prefix.
+ *
+ * @throws RpcProtocolError (`UNENCODABLE`).
+ */
+export function encodePublish(topic: string | Uint8Array, value: unknown): [Buffer, Buffer] {
+  return [typeof topic === 'string' ? Buffer.from(topic, 'utf8') : asBuffer(topic), encodeValue(value)];
+}
+
+/** A decoded publish message. */
+export interface LuaPublish {
+  /** The topic frame, as received. */
+  readonly topic: Buffer;
+  /** The decoded value. */
+  readonly value: unknown;
+}
+
+/**
+ * Decodes a publish message of exactly two frames.
+ *
+ * @throws RpcProtocolError: `BAD_FRAMES` or `MALFORMED`.
+ */
+export function decodePublish(frames: readonly Uint8Array[]): LuaPublish {
+  if (frames.length !== 2) {
+    throw new RpcProtocolError(`publish message must have 2 frames, got ${frames.length}`, 'BAD_FRAMES');
+  }
+  return { topic: asBuffer(frames[0] as Uint8Array), value: decodeValue(frames[1] as Uint8Array) };
+}
+
+const NAME_PREFIX = /^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*): /;
+const NAME_ONLY = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+
+/**
+ * The `ERROR` reply text our server sends for a thrown value:
+ * `"<name>: <message>"` for an Error whose `name` is an identifier other than
+ * `Error`; `"Error: <message>"` for a plain Error whose message would otherwise
+ * be mistaken for a prefixed one; the bare message otherwise.
+ */
+export function formatRemoteError(err: unknown): string {
+  const message = errorMessageOf(err);
+  if (err instanceof Error && typeof err.name === 'string' && err.name !== 'Error' && NAME_ONLY.test(err.name)) {
+    return `${err.name}: ${message}`;
+  }
+  return NAME_PREFIX.test(message) ? `Error: ${message}` : message;
+}
+
+/**
+ * Splits an `ERROR` reply text into the remote error name and message
+ * (inverse of {@link formatRemoteError}); text without a `Name: ` prefix gives
+ * name `Error` and the whole text.
+ */
+export function parseRemoteError(message: string): { name: string; message: string } {
+  const m = NAME_PREFIX.exec(message);
+  if (m === null) return { name: 'Error', message };
+  return { name: m[1] as string, message: message.slice(m[0].length) };
+}

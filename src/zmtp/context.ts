@@ -1,0 +1,14 @@
+/**
+ * A Context groups sockets that may reach each other over `inproc://`
+ * (and, with PLAIN, the ZAP handler at `inproc://zeromq.zap.01`). Sockets use
+ * the default context unless given one, as in zeromq.js.
+ */
+import { InprocRegistry } from "./transport/inproc.js";
+
+export class Context {
+  /** @internal The inproc endpoints bound in this context. */
+  readonly inproc = new InprocRegistry();
+}
+
+/** The context sockets use when none is given. */
+export const defaultContext = new Context();

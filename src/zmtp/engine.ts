@@ -1,0 +1,358 @@
+/**
+ * One ZMTP connection over a byte stream (a net.Socket for tcp:// and
+ * ipc://). Runs the greeting, the mechanism's handshake, the socket-type
+ * check, heartbeats (RFC 37 PING/PONG) and the traffic phase, moving
+ * messages between the stream and a {@link Pipe}.
+ *
+ * Writes are batched: messages queued in one turn of the event loop are
+ * encoded into one buffer and written with one call. Reading stops while the
+ * pipe's receive queue is full, so a slow consumer pushes back on the peer
+ * through TCP instead of growing memory.
+ */
+import type { Socket as NetSocket } from "node:net";
+import {
+  FLAG_COMMAND, FLAG_MORE, FrameDecoder, FrameEncoder, GreetingReader, ZmtpProtocolError,
+  compatibleSocketTypes, decodeCommand, decodeError, decodePing, encodeCommand, encodeError, encodeGreeting,
+  encodePing, encodePong, type FrameSink, type Mechanism, type MechanismFactory, type Metadata,
+  type Property, type SocketTypeName,
+} from "./wire/index.js";
+import type { Message, PeerInfo, Pipe, PipeDriver } from "./pipe.js";
+
+/** Settings of one connection, taken from the socket's options. */
+export interface EngineOptions {
+  socketType: SocketTypeName;
+  /** Our Identity property (REQ, DEALER, ROUTER). */
+  identity: Buffer | undefined;
+  mechanism: MechanismFactory;
+  /** Largest frame accepted from the peer, -1 for no limit. */
+  maxMessageSize: number;
+  /** Milliseconds allowed for the greeting and handshake; 0 = no limit. */
+  handshakeTimeout: number;
+  /** Milliseconds between our PINGs; 0 = none. */
+  heartbeatInterval: number;
+  /** Milliseconds to wait for traffic after a PING; 0 = the interval. */
+  heartbeatTimeout: number;
+  /** TTL announced in our PINGs, milliseconds; 0 = none. */
+  heartbeatTimeToLive: number;
+  /** Remote address, for mechanisms and events. */
+  address: string;
+}
+
+/** Where a connection's life is reported. */
+export interface EngineHost {
+  /**
+   * The handshake succeeded. Returns the pipe that carries this connection's
+   * messages, or a reason to refuse the peer (the connection closes).
+   */
+  engineReady(engine: Engine, peer: PeerInfo): Pipe | string;
+  /**
+   * The connection ended. `error` is set when it ended because of the peer's
+   * behaviour (protocol error, refused handshake, silent peer) rather than
+   * a plain disconnect; `handshaken` says whether it ever got that far.
+   */
+  engineClosed(engine: Engine, error: ZmtpProtocolError | undefined, handshaken: boolean): void;
+}
+
+const enum Phase {
+  Greeting,
+  Handshake,
+  Ready,
+  Closed,
+}
+
+/** Stop pulling from the pipe while this much is waiting in the stream. */
+const WRITE_BUFFER_LIMIT = 256 * 1024;
+/** Handshake commands are small; refuse a huge one before buffering it. */
+const HANDSHAKE_FRAME_LIMIT = 64 * 1024;
+
+/** Runs one ZMTP connection. */
+export class Engine implements PipeDriver, FrameSink {
+  private phase = Phase.Greeting;
+  private readonly greeting = new GreetingReader();
+  private readonly decoder: FrameDecoder;
+  private readonly encoder = new FrameEncoder();
+  private readonly mechanism: Mechanism;
+  private pipe: Pipe | undefined;
+  private parts: Buffer[] = [];
+  private flushScheduled = false;
+  private waitingDrain = false;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private pongTimer: NodeJS.Timeout | undefined;
+  private ttlTimer: NodeJS.Timeout | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  /** Set by shutdown(): end the connection once the pipe is drained. */
+  private closing = false;
+  /** Counts chunks received; timers compare it to tell a live peer. */
+  private received = 0;
+  /** ZMTP minor version of the peer. */
+  peerMinor = 0;
+  /** Peer metadata from the handshake. */
+  peerMetadata: Metadata | undefined;
+
+  constructor(
+    readonly stream: NetSocket,
+    readonly options: EngineOptions,
+    private readonly host: EngineHost,
+  ) {
+    const metadata: Property[] = [["Socket-Type", options.socketType]];
+    if (options.identity !== undefined) metadata.push(["Identity", options.identity]);
+    this.mechanism = options.mechanism({ metadata, address: options.address });
+    this.decoder = new FrameDecoder(this, HANDSHAKE_FRAME_LIMIT);
+
+    stream.setNoDelay(true);
+    stream.on("data", (chunk: Buffer) => this.onData(chunk));
+    stream.on("error", () => {
+      /* the close event that follows ends the engine */
+    });
+    stream.on("close", () => this.close(undefined));
+    stream.on("drain", () => {
+      this.waitingDrain = false;
+      this.flush();
+    });
+    if (options.handshakeTimeout > 0) {
+      this.handshakeTimer = setTimeout(
+        () => this.close(new ZmtpProtocolError(`handshake not completed within ${options.handshakeTimeout} ms`, "ETIMEDOUT")),
+        options.handshakeTimeout,
+      );
+    }
+    // Our whole greeting goes out at once; we never wait for the peer's first.
+    stream.write(encodeGreeting(this.mechanism.name, this.mechanism.asServer));
+  }
+
+  /** True once the handshake has succeeded and until the connection ends. */
+  get ready(): boolean {
+    return this.phase === Phase.Ready;
+  }
+
+  // ---- PipeDriver
+
+  kick(): void {
+    if (this.flushScheduled || this.phase !== Phase.Ready) return;
+    this.flushScheduled = true;
+    process.nextTick(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  resume(): void {
+    if (this.phase !== Phase.Closed) this.stream.resume();
+  }
+
+  /**
+   * Ends the connection after the pipe's queued messages are written, or
+   * after `linger` ms (-1: no limit, 0: at once).
+   */
+  shutdown(linger: number): void {
+    if (this.phase !== Phase.Ready || linger === 0) {
+      this.close(undefined);
+      return;
+    }
+    this.closing = true;
+    if (linger > 0) this.lingerTimer = setTimeout(() => this.close(undefined), linger);
+    this.flush();
+  }
+
+  /** Ends the connection; `error` tells why when the peer is at fault. */
+  close(error: ZmtpProtocolError | undefined): void {
+    if (this.phase === Phase.Closed) return;
+    const handshaken = this.phase === Phase.Ready;
+    this.phase = Phase.Closed;
+    clearTimeout(this.handshakeTimer);
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.pongTimer);
+    clearTimeout(this.ttlTimer);
+    clearTimeout(this.lingerTimer);
+    if (this.pipe?.driver === this) this.pipe.driver = undefined;
+    this.parts = [];
+    // Send what is already encoded (an ERROR command, say), then close.
+    const pending = this.encoder.take();
+    for (const buf of pending) this.stream.write(buf);
+    this.stream.destroySoon();
+    this.host.engineClosed(this, error, handshaken);
+  }
+
+  /**
+   * Closes after first telling the peer why with an ERROR command
+   * (RFC 23), used when refusing a handshake.
+   */
+  fail(error: ZmtpProtocolError, reason: string): void {
+    if (this.phase === Phase.Closed) return;
+    this.encoder.command(encodeError(reason));
+    this.close(error);
+  }
+
+  // ---- input
+
+  private onData(chunk: Buffer): void {
+    this.received++;
+    try {
+      if (this.phase === Phase.Greeting) {
+        const done = this.greeting.push(chunk);
+        if (!done) return;
+        const g = done.greeting;
+        if (g.mechanism !== this.mechanism.name) {
+          throw new ZmtpProtocolError(`peer uses the ${g.mechanism} mechanism, this socket uses ${this.mechanism.name}`, "EMECHANISM");
+        }
+        this.mechanism.checkPeer?.(g.asServer);
+        this.peerMinor = g.major > 3 ? 1 : g.minor;
+        this.phase = Phase.Handshake;
+        this.mechanism.start({
+          sendCommand: (body) => this.sendCommand(body),
+          ready: (metadata, userId) => this.onHandshake(metadata, userId),
+          fail: (error) => this.close(error),
+        });
+        if (done.rest.length === 0 || this.phase !== Phase.Handshake) return;
+        chunk = done.rest;
+      }
+      if (this.phase !== Phase.Closed) this.decoder.push(chunk);
+    } catch (err) {
+      this.close(err instanceof ZmtpProtocolError ? err : new ZmtpProtocolError(String((err as Error)?.message ?? err)));
+    }
+  }
+
+  /** FrameSink: one frame from the peer. */
+  onFrame(body: Buffer, flags: number): void {
+    if (this.phase === Phase.Ready) {
+      if ((flags & FLAG_COMMAND) === 0) {
+        this.parts.push(body);
+        if ((flags & FLAG_MORE) === 0) {
+          const msg = this.parts;
+          this.parts = [];
+          if (this.pipe && !this.pipe.deliver(msg)) this.stream.pause();
+        }
+        return;
+      }
+      if (this.parts.length > 0) throw new ZmtpProtocolError("command frame inside a multipart message");
+      this.onCommand(body);
+    } else if (this.phase === Phase.Handshake) {
+      if ((flags & FLAG_COMMAND) === 0) throw new ZmtpProtocolError("message frame received before the handshake completed");
+      this.mechanism.onCommand(decodeCommand(body));
+    }
+  }
+
+  private onCommand(body: Buffer): void {
+    const cmd = decodeCommand(body);
+    switch (cmd.name) {
+      case "PING": {
+        const { ttl, context } = decodePing(cmd.data);
+        this.sendCommand(encodePong(context));
+        if (ttl > 0) this.watchTtl(ttl * 100);
+        return;
+      }
+      case "PONG":
+        return;
+      case "ERROR":
+        throw new ZmtpProtocolError(`peer sent ERROR: ${decodeError(cmd.data)}`, "EPEERERROR");
+      case "SUBSCRIBE":
+      case "CANCEL":
+        // Publishers see both subscription forms as messages (RFC 29 form).
+        if (this.options.socketType === "PUB" || this.options.socketType === "XPUB") {
+          const msg = Buffer.allocUnsafe(cmd.data.length + 1);
+          msg[0] = cmd.name === "SUBSCRIBE" ? 1 : 0;
+          cmd.data.copy(msg, 1);
+          this.pipe?.deliver([msg]);
+        }
+        return;
+      default:
+        return; // unknown commands are ignored (RFC 37)
+    }
+  }
+
+  private onHandshake(metadata: Metadata, userId: string | undefined): void {
+    if (this.phase !== Phase.Handshake) return;
+    const type = metadata.get("socket-type")?.toString("latin1");
+    if (type === undefined) {
+      this.close(new ZmtpProtocolError("peer sent no Socket-Type property", "ESOCKETTYPE"));
+      return;
+    }
+    if (!compatibleSocketTypes(this.options.socketType, type)) {
+      this.close(new ZmtpProtocolError(`a ${this.options.socketType} socket cannot talk to a ${type} peer`, "ESOCKETTYPE"));
+      return;
+    }
+    const identity = metadata.get("identity") ?? Buffer.alloc(0);
+    this.peerMetadata = metadata;
+    const result = this.host.engineReady(this, { socketType: type, identity, minor: this.peerMinor, userId });
+    if (typeof result === "string") {
+      this.close(new ZmtpProtocolError(result));
+      return;
+    }
+    clearTimeout(this.handshakeTimer);
+    this.phase = Phase.Ready;
+    this.decoder.maxFrameSize = this.options.maxMessageSize;
+    this.pipe = result;
+    result.driver = this;
+    this.startHeartbeats();
+    this.flush();
+  }
+
+  // ---- output
+
+  private sendCommand(body: Buffer): void {
+    this.encoder.command(body);
+    if (this.phase === Phase.Ready) this.kick();
+    else this.writeOut();
+  }
+
+  /** Moves messages from the pipe to the stream, up to the buffer limit. */
+  private flush(): void {
+    if (this.phase !== Phase.Ready) return;
+    const pipe = this.pipe;
+    if (pipe && !this.waitingDrain) {
+      const subscriber = this.peerMinor >= 1 && (this.options.socketType === "SUB" || this.options.socketType === "XSUB");
+      const room = WRITE_BUFFER_LIMIT - this.stream.writableLength;
+      let msg: Message | undefined;
+      while (room > this.encoder.pendingBytes && (msg = pipe.takeOut()) !== undefined) {
+        if (subscriber && msg.length === 1 && msg[0]!.length > 0 && msg[0]![0]! <= 1) {
+          // ZMTP 3.1 peers get subscriptions as commands.
+          const topic = msg[0]!.subarray(1);
+          this.encoder.command(encodeCommand(msg[0]![0] === 1 ? "SUBSCRIBE" : "CANCEL", topic));
+        } else {
+          this.encoder.message(msg);
+        }
+      }
+    }
+    this.writeOut();
+    if (pipe && pipe.outLength > 0) this.waitingDrain = true;
+    else if (this.closing) this.stream.destroySoon();
+  }
+
+  private writeOut(): void {
+    const bufs = this.encoder.take();
+    if (bufs.length === 0) return;
+    if (bufs.length === 1) {
+      this.stream.write(bufs[0]);
+      return;
+    }
+    this.stream.cork();
+    for (const b of bufs) this.stream.write(b);
+    this.stream.uncork();
+  }
+
+  // ---- heartbeats (RFC 37)
+
+  private startHeartbeats(): void {
+    const { heartbeatInterval: ivl, heartbeatTimeout, heartbeatTimeToLive } = this.options;
+    if (ivl <= 0) return;
+    const timeout = heartbeatTimeout > 0 ? heartbeatTimeout : ivl;
+    this.heartbeatTimer = setInterval(() => {
+      const seen = this.received;
+      this.sendCommand(encodePing(heartbeatTimeToLive / 100));
+      clearTimeout(this.pongTimer);
+      this.pongTimer = setTimeout(() => {
+        if (this.received === seen) {
+          this.close(new ZmtpProtocolError(`no traffic from the peer within ${timeout} ms of a PING`, "ETIMEDOUT"));
+        }
+      }, timeout);
+    }, ivl);
+  }
+
+  private watchTtl(ms: number): void {
+    const seen = this.received;
+    clearTimeout(this.ttlTimer);
+    this.ttlTimer = setTimeout(() => {
+      if (this.received === seen) this.close(new ZmtpProtocolError(`peer silent past the ${ms} ms TTL of its PING`, "ETIMEDOUT"));
+    }, ms);
+  }
+}

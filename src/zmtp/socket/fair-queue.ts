@@ -1,0 +1,45 @@
+/**
+ * Fair-queueing over the pipes that have messages (RFC 28 section
+ * "Fair-queueing"): each ready pipe gives one message in turn. Pipes wait in
+ * a rotating queue, so picking the next one costs O(1) whatever the number
+ * of peers.
+ */
+import { Queue } from "../queue.js";
+import type { Message, Pipe } from "../pipe.js";
+
+export class FairQueue {
+  private readonly ready = new Queue<Pipe>();
+  private readonly queued = new Set<Pipe>();
+  /** The pipe the last message came from. */
+  lastPipe: Pipe | undefined;
+
+  /** A pipe has messages (called when its receive queue becomes non-empty). */
+  activate(pipe: Pipe): void {
+    if (this.queued.has(pipe)) return;
+    this.queued.add(pipe);
+    this.ready.push(pipe);
+  }
+
+  /** True when some pipe has a message. */
+  get hasMessages(): boolean {
+    for (const p of this.ready) if (p.inLength > 0) return true;
+    return false;
+  }
+
+  /** The next message, round-robin over the pipes. */
+  recv(): Message | undefined {
+    let pipe: Pipe | undefined;
+    while ((pipe = this.ready.shift()) !== undefined) {
+      const msg = pipe.read();
+      if (msg === undefined) {
+        this.queued.delete(pipe);
+        continue;
+      }
+      if (pipe.inLength > 0) this.ready.push(pipe);
+      else this.queued.delete(pipe);
+      this.lastPipe = pipe;
+      return msg;
+    }
+    return undefined;
+  }
+}

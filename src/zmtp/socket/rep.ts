@@ -1,0 +1,67 @@
+/**
+ * REP (RFC 28 section "The REP Socket Type"): fair-queued requests; the
+ * envelope (every frame up to and including the empty delimiter) is kept and
+ * put back in front of the reply, which goes to the peer the request came
+ * from, or nowhere if that peer has gone.
+ */
+import { ZmqError } from "../errors.js";
+import type { Message, Pipe } from "../pipe.js";
+import { FairQueue } from "./fair-queue.js";
+import { Socket, type SocketOptions } from "./socket.js";
+
+/** A REP socket. */
+export class Reply extends Socket {
+  readonly socketType = "REP";
+  private readonly fq = new FairQueue();
+  private replyTo: Pipe | undefined;
+  private envelope: Buffer[] = [];
+  private replying = false;
+
+  constructor(options?: SocketOptions) {
+    super(options);
+    this.setOptions(options);
+  }
+
+  protected xattach(_pipe: Pipe): void {}
+  protected xdetach(_pipe: Pipe): void {}
+  protected xreadablePipe(pipe: Pipe): void {
+    this.fq.activate(pipe);
+  }
+
+  protected xrecv(): Message | undefined {
+    if (this.replying) {
+      throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: send the reply first");
+    }
+    let msg: Message | undefined;
+    while ((msg = this.fq.recv()) !== undefined) {
+      const delimiter = msg.findIndex((part) => part.length === 0);
+      if (delimiter < 0) continue; // no envelope: not a request
+      this.envelope = msg.slice(0, delimiter + 1);
+      this.replyTo = this.fq.lastPipe;
+      this.replying = true;
+      return msg.slice(delimiter + 1);
+    }
+    return undefined;
+  }
+
+  protected xsend(msg: Message): boolean {
+    if (!this.replying) {
+      throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: receive a request first");
+    }
+    const pipe = this.replyTo;
+    this.replying = false;
+    this.replyTo = undefined;
+    // A reply to a peer that has gone, or whose queue is full, is dropped.
+    if (pipe && pipe.writable) pipe.write(this.envelope.concat(msg));
+    this.envelope = [];
+    return true;
+  }
+
+  protected xreadable(): boolean {
+    return !this.replying && this.fq.hasMessages;
+  }
+
+  protected xwritable(): boolean {
+    return this.replying;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * REQ (RFC 28 section "The REQ Socket Type"): one request in flight, sent
+ * round-robin with an empty delimiter frame in front; the reply is taken
+ * only from the peer the request went to, and only with that delimiter.
+ * `correlate` adds a request id frame before the delimiter and `relaxed`
+ * allows a new request before the reply (ZMQ_REQ_CORRELATE/RELAXED).
+ */
+import { ZmqError } from "../errors.js";
+import type { Message, Pipe } from "../pipe.js";
+import { BalancedSocket } from "./dealer.js";
+import type { SocketOptions } from "./socket.js";
+
+/** Options of a Request socket. */
+export interface RequestOptions extends SocketOptions {
+  correlate?: boolean;
+  relaxed?: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A REQ socket. */
+export class Request extends BalancedSocket {
+  readonly socketType = "REQ";
+  /** ZMQ_REQ_CORRELATE: match replies to requests by a request id frame. */
+  correlate = false;
+  /** ZMQ_REQ_RELAXED: allow a new request while a reply is outstanding. */
+  relaxed = false;
+  private waiting = false;
+  private replyPipe: Pipe | undefined;
+  private requestId = Math.floor(Math.random() * 0xffffffff);
+  private requestIdFrame = EMPTY;
+
+  constructor(options?: RequestOptions) {
+    super(options);
+    this.setOptions(options);
+  }
+
+  protected override xsend(msg: Message): boolean {
+    if (this.waiting && !this.relaxed) {
+      throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: a request is awaiting its reply");
+    }
+    const pipe = this.lb.pick();
+    if (!pipe) return false;
+    if (this.correlate) {
+      this.requestId = (this.requestId + 1) >>> 0;
+      this.requestIdFrame = Buffer.allocUnsafe(4);
+      this.requestIdFrame.writeUInt32BE(this.requestId, 0);
+      pipe.write([this.requestIdFrame, EMPTY, ...msg]);
+    } else {
+      pipe.write([EMPTY, ...msg]);
+    }
+    this.waiting = true;
+    this.replyPipe = pipe;
+    return true;
+  }
+
+  protected override xrecv(): Message | undefined {
+    if (!this.waiting) {
+      throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: send a request first");
+    }
+    let msg: Message | undefined;
+    while ((msg = this.fq.recv()) !== undefined) {
+      if (this.fq.lastPipe !== this.replyPipe) continue; // a stray reply from another peer
+      const body = this.unwrap(msg);
+      if (body === undefined) continue; // malformed, or the reply to an older request
+      this.waiting = false;
+      this.replyPipe = undefined;
+      return body;
+    }
+    return undefined;
+  }
+
+  protected override xreadable(): boolean {
+    return this.waiting && this.fq.hasMessages;
+  }
+
+  protected override xwritable(): boolean {
+    return (!this.waiting || this.relaxed) && this.lb.hasRoom;
+  }
+
+  private unwrap(msg: Message): Message | undefined {
+    if (this.correlate) {
+      if (msg.length < 2 || !msg[0]!.equals(this.requestIdFrame) || msg[1]!.length !== 0) return undefined;
+      return msg.slice(2);
+    }
+    if (msg.length < 1 || msg[0]!.length !== 0) return undefined;
+    return msg.slice(1);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * ROUTER (RFC 28 section "The ROUTER Socket Type"): each peer gets a routing
+ * id (its Identity, or `00` + a uint32 counter), prefixed to what it sends;
+ * outgoing messages are routed by their first frame. Unroutable messages are
+ * dropped, or fail with EHOSTUNREACH when `mandatory`. A duplicate Identity
+ * is refused unless `handover` gives it to the newcomer.
+ */
+import { ZmqError } from "../errors.js";
+import type { Message, Pipe } from "../pipe.js";
+import { FairQueue } from "./fair-queue.js";
+import { Socket, type SocketOptions } from "./socket.js";
+
+/** Options of a Router socket. */
+export interface RouterOptions extends SocketOptions {
+  mandatory?: boolean;
+  handover?: boolean;
+}
+
+/** A ROUTER socket. */
+export class Router extends Socket {
+  readonly socketType = "ROUTER";
+  /** ZMQ_ROUTER_MANDATORY: fail with EHOSTUNREACH instead of dropping unroutable messages. */
+  mandatory = false;
+  /** ZMQ_ROUTER_HANDOVER: a peer with an Identity already in use takes it over. */
+  handover = false;
+  private readonly fq = new FairQueue();
+  private readonly routes = new Map<string, Pipe>();
+  private nextId = (Math.random() * 0xffffffff) >>> 0;
+
+  constructor(options?: RouterOptions) {
+    super(options);
+    this.setOptions(options);
+  }
+
+  /**
+   * Connects, naming the peer with `routingId` (ZMQ_CONNECT_ROUTING_ID)
+   * instead of the identity it announces.
+   */
+  override connect(address: string, options?: { routingId?: string | Buffer }): void {
+    super.connect(address, options);
+  }
+
+  protected xattach(_pipe: Pipe): void {
+    // Routable only once the handshake names it.
+  }
+
+  protected override xhandshake(pipe: Pipe): string | undefined {
+    if (pipe.routingId) this.routes.delete(pipe.routingId.toString("latin1"));
+    let id = pipe.connectRoutingId ?? (pipe.peer!.identity.length > 0 ? pipe.peer!.identity : undefined);
+    if (id) {
+      const key = id.toString("latin1");
+      const holder = this.routes.get(key);
+      if (holder && holder !== pipe) {
+        if (!this.handover) return `routing id ${id.toString("hex")} is already in use`;
+        holder.driver = undefined;
+        this.routes.delete(key);
+        holder.routingId = undefined;
+        this.closePipe(holder);
+      }
+    } else {
+      do {
+        id = Buffer.allocUnsafe(5);
+        id[0] = 0;
+        id.writeUInt32BE(this.nextId, 1);
+        this.nextId = (this.nextId + 1) >>> 0;
+      } while (this.routes.has(id.toString("latin1")));
+    }
+    pipe.routingId = id;
+    this.routes.set(id.toString("latin1"), pipe);
+    return undefined;
+  }
+
+  protected xdetach(pipe: Pipe): void {
+    if (!pipe.routingId) return;
+    const key = pipe.routingId.toString("latin1");
+    if (this.routes.get(key) === pipe) this.routes.delete(key);
+  }
+
+  protected xreadablePipe(pipe: Pipe): void {
+    this.fq.activate(pipe);
+  }
+
+  protected xrecv(): Message | undefined {
+    let msg: Message | undefined;
+    while ((msg = this.fq.recv()) !== undefined) {
+      const id = this.fq.lastPipe!.routingId;
+      if (!id) continue; // from a peer refused at its handshake
+      msg.unshift(id);
+      return msg;
+    }
+    return undefined;
+  }
+
+  protected xsend(msg: Message): boolean {
+    if (msg.length < 2) throw new ZmqError("EINVAL", "a ROUTER message needs a routing id frame and a body");
+    const pipe = this.routes.get(msg[0]!.toString("latin1"));
+    if (!pipe) {
+      if (this.mandatory) throw new ZmqError("EHOSTUNREACH", `Host unreachable: no peer with routing id ${msg[0]!.toString("hex")}`);
+      return true;
+    }
+    if (!pipe.writable) return !this.mandatory; // mandatory waits for room; otherwise drop
+    pipe.write(msg.slice(1));
+    return true;
+  }
+
+  protected xreadable(): boolean {
+    return this.fq.hasMessages;
+  }
+
+  protected xwritable(): boolean {
+    return true;
+  }
+}

@@ -1,0 +1,463 @@
+/**
+ * The socket base: the zeromq.js v6 public API (bind, connect, send,
+ * receive, async iteration, options as properties, events) over the pieces
+ * every pattern shares. A pattern (one file per socket type) supplies only
+ * how messages are routed: `xsend`, `xrecv` and the pipe hooks.
+ */
+import { Context, defaultContext } from "../context.js";
+import type { EngineOptions } from "../engine.js";
+import { ZmqError } from "../errors.js";
+import { toParts, type MessageLike } from "../message.js";
+import { Observer, type Event } from "../observer.js";
+import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
+import { parseEndpoint } from "../transport/endpoint.js";
+import { NetDialer, NetListener } from "../transport/net.js";
+import { nullMechanism, SOCKET_TYPE_NUMBER, type MechanismFactory, type SocketTypeName } from "../wire/index.js";
+
+/** Options every socket accepts (zeromq.js v6 names and defaults). */
+export interface SocketOptions {
+  /** The Context for inproc endpoints and the ZAP handler; the default one if absent. */
+  context?: Context;
+  routingId?: string | Buffer | null;
+  sendHighWaterMark?: number;
+  receiveHighWaterMark?: number;
+  sendTimeout?: number;
+  receiveTimeout?: number;
+  linger?: number;
+  reconnectInterval?: number;
+  reconnectMaxInterval?: number;
+  maxMessageSize?: number;
+  immediate?: boolean;
+  handshakeInterval?: number;
+  heartbeatInterval?: number;
+  heartbeatTimeout?: number;
+  heartbeatTimeToLive?: number;
+}
+
+type Waiter<T> = {
+  resolve: (value: T) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+};
+
+const RESOLVED = Promise.resolve();
+
+/** Anything that carries connections for a socket: a listener, a dialer, an inproc link. */
+export interface Endpointish {
+  readonly address: string;
+  close(linger: number): void;
+}
+
+/** Base class of every socket type. */
+export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
+  /** The ZMTP socket type name. */
+  abstract readonly socketType: SocketTypeName;
+  /** Socket events (zeromq.js `socket.events`). */
+  readonly events = new Observer();
+  /** The context the socket belongs to. */
+  readonly context: Context;
+
+  /** ZMQ_ROUTING_ID: the Identity sent to peers (REQ, DEALER, ROUTER). */
+  routingId: string | Buffer | null = null;
+  /** ZMQ_SNDHWM: messages queued per peer before send blocks or drops; 0 = no limit. */
+  sendHighWaterMark = 1000;
+  /** ZMQ_RCVHWM: messages queued per peer before reading from it pauses; 0 = no limit. */
+  receiveHighWaterMark = 1000;
+  /** ZMQ_SNDTIMEO: ms a blocked send waits before EAGAIN; -1 = forever, 0 = never. */
+  sendTimeout = -1;
+  /** ZMQ_RCVTIMEO: ms a receive waits before EAGAIN; -1 = forever, 0 = never. */
+  receiveTimeout = -1;
+  /** ZMQ_LINGER: ms that close() keeps connected peers to deliver queued messages; -1 = until sent. */
+  linger = -1;
+  /** ZMQ_RECONNECT_IVL: ms before reconnecting; -1 = never reconnect. */
+  reconnectInterval = 100;
+  /** ZMQ_RECONNECT_IVL_MAX: ms the back-off doubles up to; 0 = no back-off. */
+  reconnectMaxInterval = 0;
+  /** ZMQ_MAXMSGSIZE: largest frame accepted from a peer; -1 = no limit. */
+  maxMessageSize = -1;
+  /** ZMQ_IMMEDIATE: queue only to completed connections. */
+  immediate = false;
+  /** ZMQ_HANDSHAKE_IVL: ms allowed for a handshake; 0 = no limit. */
+  handshakeInterval = 30000;
+  /** ZMQ_HEARTBEAT_IVL: ms between PINGs; 0 = no heartbeats. */
+  heartbeatInterval = 0;
+  /** ZMQ_HEARTBEAT_TIMEOUT: ms to wait for traffic after a PING; -1 or 0 = the interval. */
+  heartbeatTimeout = -1;
+  /** ZMQ_HEARTBEAT_TTL: ms the peer should wait for our traffic; 0 = none. */
+  heartbeatTimeToLive = 0;
+
+  /** The last endpoint bound, with the real port when port 0 or `*` was asked. */
+  lastEndpoint: string | null = null;
+
+  private readonly endpoints = new Map<string, Endpointish[]>();
+  private readonly pipes = new Set<Pipe>();
+  private sendWaiter: (Waiter<void> & { msg: Message }) | undefined;
+  private recvWaiter: Waiter<Message> | undefined;
+  private isClosed = false;
+
+  protected constructor(options: SocketOptions | undefined) {
+    this.context = options?.context ?? defaultContext;
+  }
+
+  /** Alias of {@link handshakeInterval}, in milliseconds. */
+  get handshakeTimeout(): number {
+    return this.handshakeInterval;
+  }
+  set handshakeTimeout(ms: number) {
+    this.handshakeInterval = ms;
+  }
+
+  /** The libzmq number of this socket type. */
+  get type(): number {
+    return SOCKET_TYPE_NUMBER[this.socketType];
+  }
+
+  /** True once close() was called. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** True when receive() would resolve at once. */
+  get readable(): boolean {
+    return !this.isClosed && this.xreadable();
+  }
+
+  /** True when send() would queue at once. */
+  get writable(): boolean {
+    return !this.isClosed && this.xwritable();
+  }
+
+  /** Applies constructor options (called by each concrete class after its own fields exist). */
+  protected setOptions(options: object | undefined): void {
+    if (!options) return;
+    for (const [key, value] of Object.entries(options)) {
+      if (key === "context" || value === undefined) continue;
+      if (!(key in this)) throw new ZmqError("EINVAL", `unknown option "${key}" for a ${this.socketType} socket`);
+      (this as Record<string, unknown>)[key] = value;
+    }
+  }
+
+  // ---- endpoints
+
+  /**
+   * Binds to an endpoint and starts accepting peers. Resolves once listening;
+   * {@link lastEndpoint} then tells the real address.
+   */
+  async bind(address: string): Promise<void> {
+    this.assertOpen();
+    const ep = parseEndpoint(address, true);
+    let bound: Endpointish & { address: string };
+    if (ep.transport === "inproc") {
+      this.context.inproc.bind(ep.name, this);
+      bound = { address, close: () => this.context.inproc.unbind(ep.name, this) };
+    } else {
+      const listener = new NetListener(this, ep);
+      try {
+        await listener.listen();
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        const code = e.code === "EADDRINUSE" ? "EADDRINUSE" : e.code === "EADDRNOTAVAIL" ? "EADDRNOTAVAIL" : "EINVAL";
+        const error = new ZmqError(code, `cannot bind to ${address}: ${e.message}`, address);
+        this.emit({ type: "bind:error", address, error });
+        throw error;
+      }
+      if (this.isClosed) {
+        listener.close(0);
+        throw new ZmqError("ENOTSOCK", "socket closed while binding", address);
+      }
+      bound = listener;
+    }
+    this.addEndpoint(address, bound);
+    if (bound.address !== address) this.addEndpoint(bound.address, bound);
+    this.lastEndpoint = bound.address;
+    this.emit({ type: "bind", address: bound.address });
+  }
+
+  /** Stops listening on an endpoint given to bind() (or its resolved form). */
+  async unbind(address: string): Promise<void> {
+    this.assertOpen();
+    const list = this.endpoints.get(address);
+    if (!list) throw new ZmqError("ENOENT", `not bound to ${address}`, address);
+    for (const ep of list) {
+      ep.close(0);
+      for (const [k, v] of this.endpoints) if (v.includes(ep)) this.removeEndpoint(k, ep);
+    }
+  }
+
+  /**
+   * Connects to an endpoint. Returns at once; the connection is made (and
+   * remade after failures) in the background. Messages sent meanwhile wait
+   * in the pipe unless `immediate` is set.
+   */
+  connect(address: string, options?: { routingId?: string | Buffer }): void {
+    this.assertOpen();
+    const ep = parseEndpoint(address, false);
+    const connectId = options?.routingId === undefined ? undefined : Buffer.from(options.routingId);
+    if (ep.transport === "inproc") {
+      this.addEndpoint(address, this.context.inproc.connect(ep.name, this, address, connectId));
+    } else {
+      this.addEndpoint(address, new NetDialer(this, ep, address, connectId));
+    }
+  }
+
+  /** Drops the connection(s) made by connect() to an endpoint. */
+  disconnect(address: string): void {
+    this.assertOpen();
+    const list = this.endpoints.get(address);
+    if (!list) throw new ZmqError("ENOENT", `not connected to ${address}`, address);
+    for (const ep of list) ep.close(0);
+    this.endpoints.delete(address);
+  }
+
+  /**
+   * Closes the socket. Queued messages to connected peers are still
+   * delivered for up to {@link linger} ms; pending send/receive calls reject.
+   */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    const seen = new Set<Endpointish>();
+    for (const list of this.endpoints.values()) {
+      for (const ep of list) {
+        if (seen.has(ep)) continue;
+        seen.add(ep);
+        ep.close(this.linger);
+      }
+    }
+    this.endpoints.clear();
+    const err = new ZmqError("ETERM", "socket closed");
+    this.rejectWaiters(err);
+    this.emit({ type: "end" });
+    this.events.close();
+  }
+
+  // ---- messages
+
+  /**
+   * Queues a message (one part or an array of parts). Resolves at once when
+   * queued; waits when the pattern must block (high-water mark, no peer),
+   * up to {@link sendTimeout}.
+   */
+  send(message: MessageLike | MessageLike[]): Promise<void> {
+    if (this.isClosed) return Promise.reject(new ZmqError("ENOTSOCK", "socket is closed"));
+    if (this.sendWaiter) return Promise.reject(new ZmqError("EBUSY", "a previous send is still blocked"));
+    const msg = toParts(message);
+    try {
+      if (this.xsend(msg)) return RESOLVED;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.sendTimeout === 0) return Promise.reject(new ZmqError("EAGAIN", "cannot queue the message now"));
+    return new Promise<void>((resolve, reject) => {
+      const waiter = { msg, resolve, reject, timer: undefined as NodeJS.Timeout | undefined };
+      if (this.sendTimeout > 0) {
+        waiter.timer = setTimeout(() => {
+          this.sendWaiter = undefined;
+          reject(new ZmqError("EAGAIN", `send timed out after ${this.sendTimeout} ms`));
+        }, this.sendTimeout);
+      }
+      this.sendWaiter = waiter;
+    });
+  }
+
+  /**
+   * Receives the next message as its parts. Waits up to
+   * {@link receiveTimeout}.
+   */
+  receive(): Promise<Message> {
+    if (this.isClosed) return Promise.reject(new ZmqError("ENOTSOCK", "socket is closed"));
+    if (this.recvWaiter) return Promise.reject(new ZmqError("EBUSY", "a previous receive is still waiting"));
+    let msg: Message | undefined;
+    try {
+      msg = this.xrecv();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (msg) return Promise.resolve(msg);
+    if (this.receiveTimeout === 0) return Promise.reject(new ZmqError("EAGAIN", "no message to receive"));
+    return new Promise<Message>((resolve, reject) => {
+      const waiter: Waiter<Message> = { resolve, reject, timer: undefined };
+      if (this.receiveTimeout > 0) {
+        waiter.timer = setTimeout(() => {
+          this.recvWaiter = undefined;
+          reject(new ZmqError("EAGAIN", `receive timed out after ${this.receiveTimeout} ms`));
+        }, this.receiveTimeout);
+      }
+      this.recvWaiter = waiter;
+    });
+  }
+
+  /** Receives messages until the socket is closed. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Message> {
+    while (!this.isClosed) {
+      try {
+        yield await this.receive();
+      } catch (err) {
+        if (this.isClosed) return;
+        throw err;
+      }
+    }
+  }
+
+  // ---- pattern hooks
+
+  /** Routes an outgoing message; false when it must wait. Throws ZmqError for pattern violations. */
+  protected abstract xsend(msg: Message): boolean;
+  /** The next incoming message for the application, if any. Throws for pattern violations. */
+  protected abstract xrecv(): Message | undefined;
+  /** A new pipe (maybe before its first handshake). */
+  protected abstract xattach(pipe: Pipe): void;
+  /** A pipe's connection completed a handshake; return a reason to refuse the peer. */
+  protected xhandshake(_pipe: Pipe): string | undefined {
+    return undefined;
+  }
+  /** A pipe is gone. */
+  protected abstract xdetach(pipe: Pipe): void;
+  /** A pipe has messages to read. */
+  protected abstract xreadablePipe(pipe: Pipe): void;
+  protected abstract xreadable(): boolean;
+  protected abstract xwritable(): boolean;
+
+  // ---- PipeOwner
+
+  /** @internal */
+  pipeReadable(pipe: Pipe): void {
+    this.xreadablePipe(pipe);
+    this.tryReceive();
+  }
+
+  /** @internal */
+  pipeWritable(_pipe: Pipe): void {
+    this.trySend();
+  }
+
+  /** Retries a blocked receive (patterns call it after internal state changes). */
+  protected tryReceive(): void {
+    const w = this.recvWaiter;
+    if (!w) return;
+    let msg: Message | undefined;
+    try {
+      msg = this.xrecv();
+    } catch (err) {
+      this.recvWaiter = undefined;
+      clearTimeout(w.timer);
+      w.reject(err as Error);
+      return;
+    }
+    if (!msg) return;
+    this.recvWaiter = undefined;
+    clearTimeout(w.timer);
+    w.resolve(msg);
+  }
+
+  /** Retries a blocked send. */
+  protected trySend(): void {
+    const w = this.sendWaiter;
+    if (!w) return;
+    try {
+      if (!this.xsend(w.msg)) return;
+    } catch (err) {
+      this.sendWaiter = undefined;
+      clearTimeout(w.timer);
+      w.reject(err as Error);
+      return;
+    }
+    this.sendWaiter = undefined;
+    clearTimeout(w.timer);
+    w.resolve();
+  }
+
+  // ---- used by transports (internal)
+
+  /** @internal The security mechanism for new connections. */
+  mechanismFactory(): MechanismFactory {
+    return nullMechanism;
+  }
+
+  /** @internal Settings for a new ZMTP connection. */
+  engineOptions(address: string): EngineOptions {
+    const id = this.routingId;
+    const identity = this.socketType === "REQ" || this.socketType === "DEALER" || this.socketType === "ROUTER"
+      ? (id === null ? Buffer.alloc(0) : Buffer.from(id))
+      : undefined;
+    return {
+      socketType: this.socketType,
+      identity,
+      mechanism: this.mechanismFactory(),
+      maxMessageSize: this.maxMessageSize,
+      handshakeTimeout: this.handshakeInterval,
+      heartbeatInterval: this.heartbeatInterval,
+      heartbeatTimeout: this.heartbeatTimeout,
+      heartbeatTimeToLive: this.heartbeatTimeToLive,
+      address,
+    };
+  }
+
+  /** @internal A new pipe to a peer, joined to the pattern. */
+  openPipe(endpoint: string): Pipe {
+    const pipe = new Pipe(this, endpoint, this.sendHighWaterMark, this.receiveHighWaterMark);
+    this.pipes.add(pipe);
+    this.xattach(pipe);
+    this.trySend();
+    return pipe;
+  }
+
+  /** @internal A pipe's peer completed a handshake; returns a refusal reason or undefined. */
+  pipeHandshake(pipe: Pipe, peer: PeerInfo): string | undefined {
+    pipe.peer = peer;
+    const reason = this.xhandshake(pipe);
+    if (reason === undefined) this.trySend();
+    return reason;
+  }
+
+  /** @internal A pipe is gone for good. */
+  closePipe(pipe: Pipe): void {
+    if (pipe.detached) return;
+    pipe.detached = true;
+    this.pipes.delete(pipe);
+    this.xdetach(pipe);
+  }
+
+  /** @internal Reports an event. */
+  emit(event: Event): void {
+    this.events.emit(event);
+  }
+
+  /** @internal */
+  get isOpen(): boolean {
+    return !this.isClosed;
+  }
+
+  private addEndpoint(address: string, ep: Endpointish): void {
+    const list = this.endpoints.get(address);
+    if (list) list.push(ep);
+    else this.endpoints.set(address, [ep]);
+  }
+
+  private removeEndpoint(address: string, ep: Endpointish): void {
+    const list = this.endpoints.get(address);
+    if (!list) return;
+    const rest = list.filter((e) => e !== ep);
+    if (rest.length) this.endpoints.set(address, rest);
+    else this.endpoints.delete(address);
+  }
+
+  private rejectWaiters(err: ZmqError): void {
+    const s = this.sendWaiter;
+    const r = this.recvWaiter;
+    this.sendWaiter = undefined;
+    this.recvWaiter = undefined;
+    if (s) {
+      clearTimeout(s.timer);
+      s.reject(err);
+    }
+    if (r) {
+      clearTimeout(r.timer);
+      r.reject(err);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.isClosed) throw new ZmqError("ENOTSOCK", "socket is closed");
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * ZMTP commands: RFC 23 sections "Commands", "The READY Command", "The ERROR
+ * Command"; RFC 37 (ZMTP 3.1) sections "The PING Command", "The PONG
+ * Command", "The SUBSCRIBE Command", "The CANCEL Command".
+ *
+ * ```
+ * command-body = command-name command-data
+ * command-name = OCTET 1*255command-name-char
+ * metadata     = *property
+ * property     = name value
+ * name         = OCTET 1*255name-char
+ * value        = 4OCTET *OCTET      ; size in network byte order
+ * ```
+ */
+import { ZmtpProtocolError } from "./errors.js";
+
+/** A decoded command: its name and the octets after it. */
+export interface Command {
+  name: string;
+  data: Buffer;
+}
+
+/**
+ * Metadata properties. Names are compared case-insensitively (RFC 23), so
+ * the map is keyed by the lower-case name.
+ */
+export type Metadata = Map<string, Buffer>;
+
+/** A property to send: the name in its exact case, and its value. */
+export type Property = readonly [name: string, value: Buffer | string];
+
+/** Builds a command body. */
+export function encodeCommand(name: string, data?: Uint8Array): Buffer {
+  const nameLen = Buffer.byteLength(name, "latin1");
+  const buf = Buffer.allocUnsafe(1 + nameLen + (data?.length ?? 0));
+  buf[0] = nameLen;
+  buf.write(name, 1, "latin1");
+  if (data) buf.set(data, 1 + nameLen);
+  return buf;
+}
+
+/** Splits a command body into name and data. */
+export function decodeCommand(body: Buffer): Command {
+  if (body.length < 1) throw new ZmtpProtocolError("empty command frame");
+  const nameLen = body[0]!;
+  if (nameLen === 0) throw new ZmtpProtocolError("command with an empty name");
+  if (1 + nameLen > body.length) throw new ZmtpProtocolError("command name runs past the end of its frame");
+  return { name: body.toString("latin1", 1, 1 + nameLen), data: body.subarray(1 + nameLen) };
+}
+
+/** Encodes metadata properties (READY, INITIATE). */
+export function encodeMetadata(props: readonly Property[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, value] of props) {
+    const v = typeof value === "string" ? Buffer.from(value, "latin1") : value;
+    const head = Buffer.allocUnsafe(1 + name.length + 4);
+    head[0] = name.length;
+    head.write(name, 1, "latin1");
+    head.writeUInt32BE(v.length, 1 + name.length);
+    parts.push(head, v);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Decodes metadata properties; unknown names are kept, the caller ignores them. */
+export function decodeMetadata(data: Buffer): Metadata {
+  const props: Metadata = new Map();
+  let pos = 0;
+  while (pos < data.length) {
+    const nameLen = data[pos]!;
+    if (nameLen === 0) throw new ZmtpProtocolError("metadata property with an empty name");
+    if (pos + 1 + nameLen + 4 > data.length) throw new ZmtpProtocolError("metadata property truncated");
+    const name = data.toString("latin1", pos + 1, pos + 1 + nameLen).toLowerCase();
+    pos += 1 + nameLen;
+    const valueLen = data.readUInt32BE(pos);
+    pos += 4;
+    if (valueLen > data.length - pos) throw new ZmtpProtocolError(`metadata property "${name}" value truncated`);
+    props.set(name, data.subarray(pos, pos + valueLen));
+    pos += valueLen;
+  }
+  return props;
+}
+
+/** READY (RFC 23): the NULL and PLAIN handshakes' last command. */
+export function encodeReady(props: readonly Property[]): Buffer {
+  return encodeCommand("READY", encodeMetadata(props));
+}
+
+/** ERROR (RFC 23): a fatal error with a reason of at most 255 octets. */
+export function encodeError(reason: string): Buffer {
+  const r = Buffer.from(reason, "utf8").subarray(0, 255);
+  const data = Buffer.allocUnsafe(1 + r.length);
+  data[0] = r.length;
+  r.copy(data, 1);
+  return encodeCommand("ERROR", data);
+}
+
+/** Reads the reason of an ERROR command. */
+export function decodeError(data: Buffer): string {
+  if (data.length < 1 || 1 + data[0]! > data.length) throw new ZmtpProtocolError("malformed ERROR command");
+  return data.toString("utf8", 1, 1 + data[0]!);
+}
+
+/** Largest PING context (RFC 37). */
+export const PING_CONTEXT_MAX = 16;
+
+/** PING (RFC 37): `ttl` in tenths of a second, then up to 16 octets of context. */
+export function encodePing(ttlDeciseconds: number, context: Buffer = Buffer.alloc(0)): Buffer {
+  const data = Buffer.allocUnsafe(2 + context.length);
+  data.writeUInt16BE(Math.min(0xffff, Math.max(0, Math.round(ttlDeciseconds))), 0);
+  context.copy(data, 2);
+  return encodeCommand("PING", data);
+}
+
+/** Reads a PING: its TTL in tenths of a second and its context. */
+export function decodePing(data: Buffer): { ttl: number; context: Buffer } {
+  if (data.length < 2) throw new ZmtpProtocolError("PING command too short");
+  if (data.length > 2 + PING_CONTEXT_MAX) throw new ZmtpProtocolError("PING context longer than 16 octets");
+  return { ttl: data.readUInt16BE(0), context: data.subarray(2) };
+}
+
+/** PONG (RFC 37): echoes the PING's context. */
+export function encodePong(context: Buffer): Buffer {
+  return encodeCommand("PONG", context);
+}
+
+/** SUBSCRIBE (RFC 37): the topic is the rest of the command. */
+export function encodeSubscribe(topic: Uint8Array): Buffer {
+  return encodeCommand("SUBSCRIBE", topic);
+}
+
+/** CANCEL (RFC 37): the topic is the rest of the command. */
+export function encodeCancel(topic: Uint8Array): Buffer {
+  return encodeCommand("CANCEL", topic);
+}

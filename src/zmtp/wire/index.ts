@@ -1,0 +1,10 @@
+/** The sans-I/O ZMTP wire layer: bytes in, frames, commands and events out. */
+export * from "./errors.js";
+export * from "./greeting.js";
+export * from "./frame.js";
+export * from "./frame-decoder.js";
+export * from "./frame-encoder.js";
+export * from "./command.js";
+export * from "./socket-type.js";
+export * from "./mechanism.js";
+export * from "./null-mechanism.js";

@@ -1,0 +1,46 @@
+/**
+ * The security mechanism interface: RFC 23 section "Security Mechanism".
+ *
+ * A mechanism runs the handshake that follows the greeting. It is sans-I/O:
+ * the engine hands it each handshake command and it answers through its
+ * {@link MechanismPeer}. NULL, PLAIN and (later) CURVE plug in here; a
+ * mechanism that authenticates asynchronously (ZAP) calls `ready` or `fail`
+ * when its answer comes.
+ */
+import type { Command, Metadata, Property } from "./command.js";
+import type { ZmtpProtocolError } from "./errors.js";
+import type { MechanismName } from "./greeting.js";
+
+/** What a mechanism may do to the connection it runs on. */
+export interface MechanismPeer {
+  /** Sends a handshake command (a full command body). */
+  sendCommand(body: Buffer): void;
+  /** The handshake succeeded; `metadata` is what the peer declared. */
+  ready(metadata: Metadata, userId?: string): void;
+  /** The handshake failed; the connection closes. */
+  fail(error: ZmtpProtocolError): void;
+}
+
+/** Runs one side of one handshake. */
+export interface Mechanism {
+  readonly name: MechanismName;
+  /** The as-server flag of our greeting. */
+  readonly asServer: boolean;
+  /** Checks the peer's as-server flag against ours; throws on a bad pairing. */
+  checkPeer?(peerAsServer: boolean): void;
+  /** Called once both greetings are exchanged. */
+  start(peer: MechanismPeer): void;
+  /** A command received during the handshake; throws on a violation. */
+  onCommand(command: Command): void;
+}
+
+/** What every mechanism gets to build its own metadata. */
+export interface MechanismOptions {
+  /** Our READY/INITIATE properties (Socket-Type, Identity...). */
+  metadata: readonly Property[];
+  /** The remote address, for authenticators. */
+  address: string;
+}
+
+/** Makes a mechanism for a new connection. */
+export type MechanismFactory = (options: MechanismOptions) => Mechanism;

@@ -1,0 +1,37 @@
+/**
+ * Socket types and which may talk: RFC 23 section "The Socket-Type
+ * Property", RFC 28/29/30/31.
+ */
+
+/** ZMTP socket type names, as sent in the Socket-Type property. */
+export type SocketTypeName =
+  | "PAIR" | "PUB" | "SUB" | "REQ" | "REP" | "DEALER" | "ROUTER" | "PULL" | "PUSH" | "XPUB" | "XSUB";
+
+/** The libzmq numbers of the socket types (ZMQ_PAIR = 0 ...). */
+export const SOCKET_TYPE_NUMBER: Readonly<Record<SocketTypeName, number>> = {
+  PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
+};
+
+const PEERS: Readonly<Record<SocketTypeName, readonly SocketTypeName[]>> = {
+  REQ: ["REP", "ROUTER"],
+  REP: ["REQ", "DEALER"],
+  DEALER: ["REP", "DEALER", "ROUTER"],
+  ROUTER: ["REQ", "DEALER", "ROUTER"],
+  PUB: ["SUB", "XSUB"],
+  XPUB: ["SUB", "XSUB"],
+  SUB: ["PUB", "XPUB"],
+  XSUB: ["PUB", "XPUB"],
+  PUSH: ["PULL"],
+  PULL: ["PUSH"],
+  PAIR: ["PAIR"],
+};
+
+/** True when a socket of type `ours` may talk to a peer of type `theirs`. */
+export function compatibleSocketTypes(ours: SocketTypeName, theirs: string): boolean {
+  return (PEERS[ours] as readonly string[]).includes(theirs);
+}
+
+/** True for the types that send an Identity property in READY. */
+export function sendsIdentity(type: SocketTypeName): boolean {
+  return type === "REQ" || type === "DEALER" || type === "ROUTER";
+}

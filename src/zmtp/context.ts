@@ -12,3 +12,6 @@ export class Context {
 
 /** The context sockets use when none is given. */
 export const defaultContext = new Context();
+// The default context's inproc names reach every worker thread of the process
+// (see transport/inproc-thread.ts); other contexts stay within their thread.
+defaultContext.inproc.shareAcrossThreads();

@@ -130,14 +130,23 @@ export class Engine implements PipeDriver, FrameSink {
   kick(): void {
     if (this.flushScheduled || this.phase !== Phase.Ready) return;
     this.flushScheduled = true;
-    process.nextTick(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
+    process.nextTick(this.scheduledFlush);
   }
+
+  /** One bound callback for every kick, instead of a closure per kick. */
+  private readonly scheduledFlush = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
 
   resume(): void {
     if (this.phase !== Phase.Closed) this.stream.resume();
+  }
+
+  drain(): void {
+    // The pipe is at its high-water mark: move what fits into the stream now,
+    // as libzmq's I/O thread would, instead of at the end of the turn.
+    this.flush();
   }
 
   /**
@@ -164,6 +173,7 @@ export class Engine implements PipeDriver, FrameSink {
     clearTimeout(this.pongTimer);
     clearTimeout(this.ttlTimer);
     clearTimeout(this.lingerTimer);
+    this.mechanism.close?.();
     if (this.pipe?.driver === this) this.pipe.driver = undefined;
     this.parts = [];
     // Send what is already encoded (an ERROR command, say), then close.
@@ -216,19 +226,29 @@ export class Engine implements PipeDriver, FrameSink {
   onFrame(body: Buffer, flags: number): void {
     if (this.phase === Phase.Ready) {
       if ((flags & FLAG_COMMAND) === 0) {
-        this.parts.push(body);
-        if ((flags & FLAG_MORE) === 0) {
-          const msg = this.parts;
-          this.parts = [];
-          if (this.pipe && !this.pipe.deliver(msg)) this.stream.pause();
+        if ((flags & FLAG_MORE) !== 0) {
+          this.parts.push(body);
+          return;
         }
+        // The common single-frame message needs no assembly array.
+        let msg: Buffer[];
+        if (this.parts.length === 0) {
+          msg = [body];
+        } else {
+          msg = this.parts;
+          msg.push(body);
+          this.parts = [];
+        }
+        if (this.pipe && !this.pipe.deliver(msg)) this.stream.pause();
         return;
       }
-      if (this.parts.length > 0) throw new ZmtpProtocolError("command frame inside a multipart message");
+      // A command between the frames of a message (libzmq can slip a
+      // heartbeat PING there when a batch ends mid-message) is handled on its
+      // own and leaves the message being assembled untouched, as libzmq does.
       this.onCommand(body);
     } else if (this.phase === Phase.Handshake) {
       if ((flags & FLAG_COMMAND) === 0) throw new ZmtpProtocolError("message frame received before the handshake completed");
-      this.mechanism.onCommand(decodeCommand(body));
+      this.mechanism.onCommand(this.mechanism.decode ? this.mechanism.decode(body) : decodeCommand(body));
     }
   }
 
@@ -337,10 +357,13 @@ export class Engine implements PipeDriver, FrameSink {
     if (ivl <= 0) return;
     const timeout = heartbeatTimeout > 0 ? heartbeatTimeout : ivl;
     this.heartbeatTimer = setInterval(() => {
-      const seen = this.received;
       this.sendCommand(encodePing(heartbeatTimeToLive / 100));
-      clearTimeout(this.pongTimer);
+      // A deadline already running since an earlier PING is kept, not pushed
+      // back: otherwise a timeout longer than the interval would never expire.
+      if (this.pongTimer !== undefined) return;
+      const seen = this.received;
       this.pongTimer = setTimeout(() => {
+        this.pongTimer = undefined;
         if (this.received === seen) {
           this.close(new ZmtpProtocolError(`no traffic from the peer within ${timeout} ms of a PING`, "ETIMEDOUT"));
         }

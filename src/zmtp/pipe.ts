@@ -26,6 +26,16 @@ export interface PipeDriver {
   kick(): void;
   /** The receive queue has room again (after it reported full). */
   resume(): void;
+  /**
+   * The send queue reached its high-water mark: take what the transport can
+   * buffer now. The mark then bounds what waits beyond the transport's own
+   * bounded buffer, as in libzmq, whose I/O thread empties pipes while the
+   * application fills them. Optional: a driver without it moves messages
+   * at its next turn only.
+   */
+  drain?(): void;
+  /** Ends the connection (after `linger` ms for what is queued; 0 = at once). */
+  shutdown?(linger: number): void;
 }
 
 /** Facts about the peer learned at the handshake. */
@@ -47,6 +57,8 @@ export class Pipe {
   private readonly outQueue = new Queue<Message>();
   private readonly inQueue = new Queue<Message>();
   private readFull = false;
+  /** Set while the driver drains or the owner reacts to room: no re-entry either way. */
+  private draining = false;
   driver: PipeDriver | undefined;
   peer: PeerInfo | undefined;
   /** ROUTER: the routing id asked for with `connect(address, {routingId})`. */
@@ -79,6 +91,11 @@ export class Pipe {
     return this.inQueue.length;
   }
 
+  /** True once the receive queue reported full, until the socket reads it below the mark. */
+  get receiveFull(): boolean {
+    return this.readFull;
+  }
+
   /** True when one more message fits under the send high-water mark. */
   get writable(): boolean {
     return !this.detached && (this.sendHighWaterMark <= 0 || this.outQueue.length < this.sendHighWaterMark);
@@ -89,7 +106,24 @@ export class Pipe {
   /** Queues a message for the peer. The caller checked {@link writable}. */
   write(msg: Message): void {
     this.outQueue.push(msg);
-    if (this.outQueue.length === 1) this.driver?.kick();
+    const length = this.outQueue.length;
+    if (length === this.sendHighWaterMark && this.driver && !this.draining) {
+      // The caller is sending: it needs no pipeWritable call from inside its own write.
+      this.draining = true;
+      try {
+        this.driver.drain?.();
+      } finally {
+        this.draining = false;
+      }
+    }
+    if (length === 1) this.driver?.kick();
+  }
+
+  /** Ends this peer's connection at once; the socket has given the peer up (ROUTER handover). */
+  terminate(): void {
+    const driver = this.driver;
+    this.driver = undefined;
+    driver?.shutdown?.(0);
   }
 
   /** Takes the next received message, if any. */
@@ -108,7 +142,15 @@ export class Pipe {
   takeOut(): Message | undefined {
     const wasFull = !this.writable;
     const msg = this.outQueue.shift();
-    if (wasFull && msg !== undefined && !this.detached) this.owner.pipeWritable(this);
+    if (wasFull && msg !== undefined && !this.detached && !this.draining) {
+      // The driver is pulling already: a write from the owner must not start a nested drain.
+      this.draining = true;
+      try {
+        this.owner.pipeWritable(this);
+      } finally {
+        this.draining = false;
+      }
+    }
     return msg;
   }
 

@@ -1,42 +1,54 @@
 /**
- * A FIFO queue over an array with a moving head: O(1) push and shift
- * without Array#shift's copying. Bounds are the caller's business (pipes
- * check their high-water marks before pushing).
+ * A FIFO queue over a power-of-two ring buffer: O(1) push and shift with no
+ * copying on either, growing by doubling. Bounds are the caller's business
+ * (pipes check their high-water marks before pushing).
  */
 export class Queue<T> {
-  private items: (T | undefined)[] = [];
+  private items: (T | undefined)[] = new Array(16);
+  private mask = 15;
   private head = 0;
+  private size = 0;
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.size;
   }
 
   push(item: T): void {
-    this.items.push(item);
+    if (this.size === this.items.length) this.grow();
+    this.items[(this.head + this.size) & this.mask] = item;
+    this.size++;
   }
 
   peek(): T | undefined {
-    return this.items[this.head];
+    return this.size === 0 ? undefined : this.items[this.head];
   }
 
   shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
+    if (this.size === 0) return undefined;
     const item = this.items[this.head];
-    this.items[this.head++] = undefined;
-    // Compact once the dead head dominates, so memory follows the live length.
-    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.size--;
     return item;
   }
 
   clear(): void {
-    this.items = [];
+    this.items = new Array(16);
+    this.mask = 15;
     this.head = 0;
+    this.size = 0;
   }
 
   *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;
+    for (let i = 0; i < this.size; i++) yield this.items[(this.head + i) & this.mask] as T;
+  }
+
+  private grow(): void {
+    const old = this.items;
+    const next = new Array<T | undefined>(old.length * 2);
+    for (let i = 0; i < this.size; i++) next[i] = old[(this.head + i) & this.mask];
+    this.items = next;
+    this.mask = next.length - 1;
+    this.head = 0;
   }
 }

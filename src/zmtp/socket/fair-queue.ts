@@ -29,14 +29,21 @@ export class FairQueue {
   /** The next message, round-robin over the pipes. */
   recv(): Message | undefined {
     let pipe: Pipe | undefined;
-    while ((pipe = this.ready.shift()) !== undefined) {
+    while ((pipe = this.ready.peek()) !== undefined) {
       const msg = pipe.read();
       if (msg === undefined) {
+        this.ready.shift();
         this.queued.delete(pipe);
         continue;
       }
-      if (pipe.inLength > 0) this.ready.push(pipe);
-      else this.queued.delete(pipe);
+      if (pipe.inLength === 0) {
+        this.ready.shift();
+        this.queued.delete(pipe);
+      } else if (this.ready.length > 1) {
+        // Rotate only when another pipe waits: one busy peer, the usual
+        // case, costs no queue traffic per message.
+        this.ready.push(this.ready.shift()!);
+      }
       this.lastPipe = pipe;
       return msg;
     }

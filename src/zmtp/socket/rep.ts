@@ -2,7 +2,9 @@
  * REP (RFC 28 section "The REP Socket Type"): fair-queued requests; the
  * envelope (every frame up to and including the empty delimiter) is kept and
  * put back in front of the reply, which goes to the peer the request came
- * from, or nowhere if that peer has gone.
+ * from, or nowhere if that peer has gone. A reply to a live peer whose queue
+ * is full waits for room: dropping it would leave that peer's REQ waiting
+ * forever.
  */
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
@@ -23,7 +25,10 @@ export class Reply extends Socket {
   }
 
   protected xattach(_pipe: Pipe): void {}
-  protected xdetach(_pipe: Pipe): void {}
+  protected xdetach(pipe: Pipe): void {
+    // A reply blocked on this peer's full queue can now be dropped.
+    if (pipe === this.replyTo) this.trySend();
+  }
   protected xreadablePipe(pipe: Pipe): void {
     this.fq.activate(pipe);
   }
@@ -49,10 +54,11 @@ export class Reply extends Socket {
       throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: receive a request first");
     }
     const pipe = this.replyTo;
+    if (pipe && !pipe.detached && !pipe.writable) return false;
     this.replying = false;
     this.replyTo = undefined;
-    // A reply to a peer that has gone, or whose queue is full, is dropped.
-    if (pipe && pipe.writable) pipe.write(this.envelope.concat(msg));
+    // A reply to a peer that has gone is dropped.
+    if (pipe && !pipe.detached) pipe.write(this.envelope.concat(msg));
     this.envelope = [];
     return true;
   }

@@ -52,10 +52,11 @@ export class Router extends Socket {
       const holder = this.routes.get(key);
       if (holder && holder !== pipe) {
         if (!this.handover) return `routing id ${id.toString("hex")} is already in use`;
-        holder.driver = undefined;
         this.routes.delete(key);
         holder.routingId = undefined;
         this.closePipe(holder);
+        // libzmq disconnects the peer that lost its routing id.
+        holder.terminate();
       }
     } else {
       do {
@@ -85,8 +86,11 @@ export class Router extends Socket {
     while ((msg = this.fq.recv()) !== undefined) {
       const id = this.fq.lastPipe!.routingId;
       if (!id) continue; // from a peer refused at its handshake
-      msg.unshift(id);
-      return msg;
+      // A new array beats unshift, which moves the parts in place.
+      const out = new Array<Buffer>(msg.length + 1);
+      out[0] = id;
+      for (let i = 0; i < msg.length; i++) out[i + 1] = msg[i]!;
+      return out;
     }
     return undefined;
   }

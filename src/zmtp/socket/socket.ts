@@ -12,7 +12,9 @@ import { Observer, type Event } from "../observer.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { parseEndpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
-import { nullMechanism, SOCKET_TYPE_NUMBER, type MechanismFactory, type SocketTypeName } from "../wire/index.js";
+import { checkPlainCredential, mechanismFactoryFor, securityMechanismName } from "../security/mechanism-select.js";
+import type { Authenticator } from "../security/zap.js";
+import { SOCKET_TYPE_NUMBER, type MechanismFactory, type SocketTypeName } from "../wire/index.js";
 
 /** Options every socket accepts (zeromq.js v6 names and defaults). */
 export interface SocketOptions {
@@ -32,6 +34,11 @@ export interface SocketOptions {
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
   heartbeatTimeToLive?: number;
+  plainServer?: boolean;
+  plainUsername?: string | null;
+  plainPassword?: string | null;
+  zapDomain?: string | null;
+  authenticator?: Authenticator | null;
 }
 
 type Waiter<T> = {
@@ -41,6 +48,9 @@ type Waiter<T> = {
 };
 
 const RESOLVED = Promise.resolve();
+
+/** Properties that look like options but are the socket's identity or state. */
+const NOT_OPTIONS = new Set(["socketType", "lastEndpoint", "isClosed"]);
 
 /** Anything that carries connections for a socket: a listener, a dialer, an inproc link. */
 export interface Endpointish {
@@ -89,6 +99,23 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   /** The last endpoint bound, with the real port when port 0 or `*` was asked. */
   lastEndpoint: string | null = null;
 
+  /** ZMQ_PLAIN_SERVER: act as PLAIN server; peers must authenticate (see {@link authenticator}). */
+  plainServer = false;
+  /** ZMQ_ZAP_DOMAIN: the domain sent in ZAP requests. */
+  zapDomain: string | null = null;
+  /**
+   * How a PLAIN server decides on a client (purezmq's own option): a
+   * function given the ZAP request (see `plainAuthenticator` for a user
+   * table with address lists). When null, the ZAP handler bound at
+   * `inproc://zeromq.zap.01` in this socket's context is asked, as in
+   * libzmq; with neither, every client is refused with ZAP status 500.
+   */
+  authenticator: Authenticator | null = null;
+  private plainUser: string | null = null;
+  private plainPass: string | null = null;
+  /** Set when a server refused our credentials; cleared by connect(). */
+  private authFailure: ZmqError | undefined;
+
   private readonly endpoints = new Map<string, Endpointish[]>();
   private readonly pipes = new Set<Pipe>();
   private sendWaiter: (Waiter<void> & { msg: Message }) | undefined;
@@ -105,6 +132,31 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   }
   set handshakeTimeout(ms: number) {
     this.handshakeInterval = ms;
+  }
+
+  /**
+   * ZMQ_PLAIN_USERNAME: 1 to 255 octets; non-null makes connections PLAIN
+   * clients. A refused client does not reconnect: set the right
+   * credentials and call connect() again.
+   */
+  get plainUsername(): string | null {
+    return this.plainUser;
+  }
+  set plainUsername(value: string | null) {
+    this.plainUser = checkPlainCredential(value, "plainUsername");
+  }
+
+  /** ZMQ_PLAIN_PASSWORD: 1 to 255 octets; non-null makes connections PLAIN clients. */
+  get plainPassword(): string | null {
+    return this.plainPass;
+  }
+  set plainPassword(value: string | null) {
+    this.plainPass = checkPlainCredential(value, "plainPassword");
+  }
+
+  /** ZMQ_MECHANISM: the security mechanism of new connections, as zeromq.js reports it. */
+  get securityMechanism(): null | "plain" {
+    return securityMechanismName(this);
   }
 
   /** The libzmq number of this socket type. */
@@ -132,9 +184,26 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     if (!options) return;
     for (const [key, value] of Object.entries(options)) {
       if (key === "context" || value === undefined) continue;
-      if (!(key in this)) throw new ZmqError("EINVAL", `unknown option "${key}" for a ${this.socketType} socket`);
+      if (!this.isOption(key)) throw new ZmqError("EINVAL", `unknown option "${key}" for a ${this.socketType} socket`);
       (this as Record<string, unknown>)[key] = value;
     }
+  }
+
+  /**
+   * Whether `key` names a settable option: a property that is not a method,
+   * not a read-only accessor and not the socket's own state (objects other
+   * than Buffers, the type, the closed flag), so a stray key cannot break it.
+   */
+  private isOption(key: string): boolean {
+    if (!(key in this) || NOT_OPTIONS.has(key)) return false;
+    const value = (this as Record<string, unknown>)[key];
+    if (typeof value === "function") return false;
+    if (value !== null && typeof value === "object" && !Buffer.isBuffer(value)) return false;
+    for (let o: object | null = this; o !== null; o = Object.getPrototypeOf(o)) {
+      const desc = Object.getOwnPropertyDescriptor(o, key);
+      if (desc) return "value" in desc ? desc.writable === true : desc.set !== undefined;
+    }
+    return false;
   }
 
   // ---- endpoints
@@ -192,6 +261,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   connect(address: string, options?: { routingId?: string | Buffer }): void {
     this.assertOpen();
     const ep = parseEndpoint(address, false);
+    this.authFailure = undefined;
     const connectId = options?.routingId === undefined ? undefined : Buffer.from(options.routingId);
     if (ep.transport === "inproc") {
       this.addEndpoint(address, this.context.inproc.connect(ep.name, this, address, connectId));
@@ -248,6 +318,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
       return Promise.reject(err);
     }
     if (this.sendTimeout === 0) return Promise.reject(new ZmqError("EAGAIN", "cannot queue the message now"));
+    if (this.authFailure && this.pipes.size === 0) return Promise.reject(this.authFailure);
     return new Promise<void>((resolve, reject) => {
       const waiter = { msg, resolve, reject, timer: undefined as NodeJS.Timeout | undefined };
       if (this.sendTimeout > 0) {
@@ -275,6 +346,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     }
     if (msg) return Promise.resolve(msg);
     if (this.receiveTimeout === 0) return Promise.reject(new ZmqError("EAGAIN", "no message to receive"));
+    if (this.authFailure && this.pipes.size === 0) return Promise.reject(this.authFailure);
     return new Promise<Message>((resolve, reject) => {
       const waiter: Waiter<Message> = { resolve, reject, timer: undefined };
       if (this.receiveTimeout > 0) {
@@ -371,7 +443,19 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
 
   /** @internal The security mechanism for new connections. */
   mechanismFactory(): MechanismFactory {
-    return nullMechanism;
+    return mechanismFactoryFor(this);
+  }
+
+  /**
+   * @internal A server refused our credentials at `address`: pending
+   * send/receive calls reject with EACCES, and so do calls that would wait
+   * while no peer is left, until connect() is called again.
+   */
+  authRefused(address: string, status: number | undefined): void {
+    const why = status === undefined ? "" : ` (ZAP status ${status})`;
+    const err = new ZmqError("EACCES", `authentication refused by ${address}${why}: set the right plainUsername/plainPassword and call connect() again`, address);
+    this.authFailure = err;
+    this.rejectWaiters(err);
   }
 
   /** @internal Settings for a new ZMTP connection. */

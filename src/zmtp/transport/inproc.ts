@@ -2,12 +2,14 @@
  * inproc:// within one Context: no encoding, no handshake. Messages move
  * between the two sockets' pipes by reference, in batches once per tick.
  * Bind and connect work in either order: a connect to a name not yet bound
- * waits (with its pipe already queueing, unless `immediate`).
+ * waits (with its pipe already queueing, unless `immediate`). The default
+ * context's names also reach other worker threads (see inproc-thread.ts).
  */
 import { ZmqError } from "../errors.js";
 import type { Pipe, PipeDriver } from "../pipe.js";
 import type { Socket } from "../socket/socket.js";
 import { compatibleSocketTypes } from "../wire/index.js";
+import { ThreadInproc, type Closable } from "./inproc-thread.js";
 
 /** Moves messages from one pipe's send queue to the other's receive queue. */
 class Transfer implements PipeDriver {
@@ -15,7 +17,17 @@ class Transfer implements PipeDriver {
   constructor(
     private readonly from: Pipe,
     private readonly to: Pipe,
+    private readonly link: InprocLink,
   ) {}
+
+  /** `from` is at its high-water mark: move what `to` can take now. */
+  drain(): void {
+    this.run();
+  }
+
+  shutdown(linger: number): void {
+    this.link.close(linger);
+  }
 
   /** `from` has new messages. */
   kick(): void {
@@ -24,16 +36,20 @@ class Transfer implements PipeDriver {
     process.nextTick(() => this.run());
   }
 
-  /** `to` has room again: what waits in `from` may move. */
+  /** The transfer the other way, into `from`. */
+  reverse: Transfer | undefined;
+
+  /** `from` (this driver's pipe) can receive again: restart the transfer into it. */
   resume(): void {
-    this.kick();
+    this.reverse?.kick();
   }
 
   run(): void {
     this.scheduled = false;
     const to = this.to;
     let msg: Buffer[] | undefined;
-    while (!to.detached && (msg = this.from.takeOut()) !== undefined) {
+    // Nothing moves while `to` is full: its resume() restarts the transfer.
+    while (!to.detached && !to.receiveFull && (msg = this.from.takeOut()) !== undefined) {
       if (!to.deliver(msg)) break;
     }
   }
@@ -43,7 +59,22 @@ class Transfer implements PipeDriver {
 export class InprocRegistry {
   private readonly bound = new Map<string, Socket>();
   private readonly waiting = new Map<string, InprocLink[]>();
-  private readonly links = new Map<Socket, Set<InprocLink>>();
+  private readonly links = new Map<Socket, Set<Closable>>();
+  /** Set for a process-wide registry: names reachable from other worker threads. */
+  private threads: ThreadInproc | undefined;
+
+  /** Makes this registry's names reachable from every worker thread (the default context's). */
+  shareAcrossThreads(): void {
+    this.threads ??= new ThreadInproc(this);
+  }
+
+  /** @internal Closes `end` with `binder`; returns how to forget it. */
+  track(binder: Socket, end: Closable): () => void {
+    let set = this.links.get(binder);
+    if (!set) this.links.set(binder, (set = new Set()));
+    set.add(end);
+    return () => this.links.get(binder)?.delete(end);
+  }
 
   bind(name: string, socket: Socket): void {
     if (this.bound.has(name)) throw new ZmqError("EADDRINUSE", `inproc://${name} is already bound`, `inproc://${name}`);
@@ -51,11 +82,13 @@ export class InprocRegistry {
     const waiting = this.waiting.get(name) ?? [];
     this.waiting.delete(name);
     for (const link of waiting) this.join(link, socket, name);
+    this.threads?.announce(name);
   }
 
   unbind(name: string, socket: Socket): void {
     if (this.bound.get(name) !== socket) return;
     this.bound.delete(name);
+    this.threads?.withdraw(name);
     if (socket.closed) {
       for (const link of this.links.get(socket) ?? []) link.close(0);
       this.links.delete(socket);
@@ -66,7 +99,10 @@ export class InprocRegistry {
     const link = new InprocLink(socket, address, connectRoutingId, () => this.forget(name, link));
     const binder = this.bound.get(name);
     if (binder) this.join(link, binder, name);
-    else this.waiting.set(name, [...(this.waiting.get(name) ?? []), link]);
+    else {
+      this.waiting.set(name, [...(this.waiting.get(name) ?? []), link]);
+      this.threads?.request(name, link, () => this.forget(name, link));
+    }
     return link;
   }
 
@@ -94,10 +130,15 @@ export class InprocLink {
   private local: Pipe | undefined;
   private remote: Pipe | undefined;
   private binder: Socket | undefined;
-  private closed = false;
+  private threadJoined = false;
+  /** @internal Set once closed. */
+  closed = false;
+  /** @internal The far side in another thread, or the search for it. */
+  threadEnd: { close(linger: number): void } | undefined;
 
   constructor(
-    private readonly socket: Socket,
+    /** @internal The connecting socket. */
+    readonly socket: Socket,
     readonly address: string,
     private readonly connectRoutingId: Buffer | undefined,
     private readonly onClose: () => void,
@@ -107,7 +148,9 @@ export class InprocLink {
 
   /** The bound socket is there: make its pipe and start moving messages. */
   join(binder: Socket, bindAddress: string): void {
-    if (this.closed) return;
+    if (this.closed || this.linked) return;
+    this.threadEnd?.close(0); // found in this thread: stop looking elsewhere
+    this.threadEnd = undefined;
     const socket = this.socket;
     if (!compatibleSocketTypes(socket.socketType, binder.socketType)) {
       const error = Object.assign(new Error(`a ${socket.socketType} socket cannot talk to a ${binder.socketType} peer`), { code: "ESOCKETTYPE" });
@@ -118,8 +161,12 @@ export class InprocLink {
     this.binder = binder;
     const local = this.local ?? (this.local = this.localPipe());
     const remote = (this.remote = binder.openPipe(bindAddress));
-    local.driver = new Transfer(local, remote);
-    remote.driver = new Transfer(remote, local);
+    const out = new Transfer(local, remote, this);
+    const back = new Transfer(remote, local, this);
+    out.reverse = back;
+    back.reverse = out;
+    local.driver = out;
+    remote.driver = back;
     const refusedHere = socket.pipeHandshake(local, { socketType: binder.socketType, identity: identityOf(binder), minor: 1 });
     const refusedThere = binder.pipeHandshake(remote, { socketType: socket.socketType, identity: identityOf(socket), minor: 1 });
     if (refusedHere !== undefined || refusedThere !== undefined) {
@@ -138,6 +185,7 @@ export class InprocLink {
   close(linger: number): void {
     if (this.closed) return;
     this.closed = true;
+    this.threadEnd?.close(linger);
     if (linger !== 0) {
       if (this.local?.driver instanceof Transfer) this.local.driver.run();
       if (this.remote?.driver instanceof Transfer) this.remote.driver.run();
@@ -145,6 +193,17 @@ export class InprocLink {
     if (this.local) this.socket.closePipe(this.local);
     if (this.remote && this.binder) this.binder.closePipe(this.remote);
     this.onClose();
+  }
+
+  /** @internal True once joined to a binder, here or in another thread. */
+  get linked(): boolean {
+    return this.binder !== undefined || this.threadJoined;
+  }
+
+  /** @internal The pipe for a binder in another thread (made now if `immediate` delayed it). */
+  pipeForThread(): Pipe {
+    this.threadJoined = true;
+    return this.local ?? (this.local = this.localPipe());
   }
 
   private localPipe(): Pipe {

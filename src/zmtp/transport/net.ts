@@ -140,6 +140,8 @@ export class NetDialer implements EngineHost {
   }
 
   engineReady(_engine: Engine, peer: Parameters<Socket["pipeHandshake"]>[1]): Pipe | string {
+    // A pipe the socket gave up (ROUTER handover) is not reused.
+    if (this.pipe?.detached) this.pipe = undefined;
     const pipe = this.pipe ?? (this.pipe = this.newPipe());
     const refused = this.socket.pipeHandshake(pipe, peer);
     if (refused !== undefined) return refused;
@@ -155,6 +157,9 @@ export class NetDialer implements EngineHost {
     // timeouts and plain disconnects reconnect.
     const fatal = error !== undefined && error.code !== "ETIMEDOUT";
     if (this.stopped || fatal || this.socket.immediate) this.dropPipe();
+    if (error?.code === "EACCES" && !handshaken && !this.stopped) {
+      this.socket.authRefused(this.address, (error as { status?: number }).status);
+    }
     if (this.stopped || fatal) return;
     this.scheduleReconnect();
   }

@@ -112,11 +112,13 @@ export function encodePing(ttlDeciseconds: number, context: Buffer = Buffer.allo
   return encodeCommand("PING", data);
 }
 
-/** Reads a PING: its TTL in tenths of a second and its context. */
+/**
+ * Reads a PING: its TTL in tenths of a second and its context. A context
+ * longer than 16 octets is cut to 16, as libzmq does, rather than refused.
+ */
 export function decodePing(data: Buffer): { ttl: number; context: Buffer } {
   if (data.length < 2) throw new ZmtpProtocolError("PING command too short");
-  if (data.length > 2 + PING_CONTEXT_MAX) throw new ZmtpProtocolError("PING context longer than 16 octets");
-  return { ttl: data.readUInt16BE(0), context: data.subarray(2) };
+  return { ttl: data.readUInt16BE(0), context: data.subarray(2, 2 + PING_CONTEXT_MAX) };
 }
 
 /** PONG (RFC 37): echoes the PING's context. */

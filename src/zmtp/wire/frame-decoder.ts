@@ -4,7 +4,9 @@
  * An explicit state machine (flags, size, body) fed with chunks split
  * anywhere. A frame lying wholly inside one chunk is handed out as a slice of
  * that chunk (zero copy); only frames spanning chunks are assembled. Sizes are
- * checked against the limit before any body is buffered.
+ * checked against the limit before any body is buffered, and a large body is
+ * gathered as it arrives rather than allocated from its declared size, so a
+ * peer cannot make us reserve gigabytes with a 9-octet header.
  */
 import { constants } from "node:buffer";
 import { ZmtpProtocolError } from "./errors.js";
@@ -24,6 +26,8 @@ const enum State {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Spanning bodies up to this size get their buffer at once; larger ones are gathered piece by piece. */
+const PREALLOCATE_LIMIT = 64 * 1024;
 
 /** Turns a byte stream into frames. */
 export class FrameDecoder {
@@ -33,6 +37,8 @@ export class FrameDecoder {
   private readonly sizeBuf = Buffer.alloc(8);
   private sizeFilled = 0;
   private body: Buffer = EMPTY;
+  /** Received pieces of a body larger than PREALLOCATE_LIMIT. */
+  private pieces: Buffer[] = [];
   private bodyFilled = 0;
 
   /**
@@ -91,26 +97,34 @@ export class FrameDecoder {
           if (this.sizeFilled === 8) {
             const hi = this.sizeBuf.readUInt32BE(0);
             const lo = this.sizeBuf.readUInt32BE(4);
-            // Anything past 2^53 cannot be held anyway; report it as too large.
-            this.beginBody(hi >= 0x200000 ? Number.MAX_SAFE_INTEGER : hi * 0x100000000 + lo);
+            // Past 2^53 the size is not even a safe number, let alone a buffer.
+            if (hi >= 0x200000) {
+              throw new ZmtpProtocolError(`frame of ${this.sizeBuf.readBigUInt64BE(0)} octets is larger than any buffer`, "EMSGSIZE");
+            }
+            this.beginBody(hi * 0x100000000 + lo);
           }
           break;
         }
         case State.Body: {
-          if (this.bodyFilled === 0 && this.body === EMPTY && len - pos >= this.size) {
+          if (this.bodyFilled === 0 && len - pos >= this.size) {
             const end = pos + this.size;
             this.finish(chunk.subarray(pos, end));
             pos = end;
             break;
           }
-          if (this.body === EMPTY) this.body = Buffer.allocUnsafe(this.size);
           const take = Math.min(this.size - this.bodyFilled, len - pos);
-          chunk.copy(this.body, this.bodyFilled, pos, pos + take);
+          if (this.size <= PREALLOCATE_LIMIT) {
+            if (this.body === EMPTY) this.body = Buffer.allocUnsafe(this.size);
+            chunk.copy(this.body, this.bodyFilled, pos, pos + take);
+          } else {
+            this.pieces.push(chunk.subarray(pos, pos + take));
+          }
           this.bodyFilled += take;
           pos += take;
           if (this.bodyFilled === this.size) {
-            const body = this.body;
+            const body = this.body !== EMPTY ? this.body : Buffer.concat(this.pieces, this.size);
             this.body = EMPTY;
+            this.pieces = [];
             this.bodyFilled = 0;
             this.finish(body);
           }

@@ -8,3 +8,4 @@ export * from "./command.js";
 export * from "./socket-type.js";
 export * from "./mechanism.js";
 export * from "./null-mechanism.js";
+export * from "./plain-mechanism.js";

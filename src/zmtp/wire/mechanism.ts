@@ -30,8 +30,12 @@ export interface Mechanism {
   checkPeer?(peerAsServer: boolean): void;
   /** Called once both greetings are exchanged. */
   start(peer: MechanismPeer): void;
+  /** Splits a handshake command body, where a peer's form differs from RFC 23 (default: decodeCommand). */
+  decode?(body: Buffer): Command;
   /** A command received during the handshake; throws on a violation. */
   onCommand(command: Command): void;
+  /** The connection ended: abandon any pending asynchronous work (a ZAP request). */
+  close?(): void;
 }
 
 /** What every mechanism gets to build its own metadata. */

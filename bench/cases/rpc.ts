@@ -1,0 +1,111 @@
+/**
+ * Cases 5 and 6: RPC calls per second, the server in a worker process.
+ * Case 5 serves `add(a, b)` over LuaOverMQ: purezmq's RpcServer/RpcClient
+ * (or, until those are exported, purezmq sockets + the luaovermq codec)
+ * against the native zeromq package + @msgpack/msgpack. Case 6 is the Lua
+ * RPC peer (purezmq only: there is no native equivalent).
+ */
+import { Worker } from "../lib/child.js";
+import { loadRpcModule, rpcClientVariant, type RpcVariant } from "../lib/rpc.js";
+import type { BenchCase, Metrics } from "../lib/case.js";
+
+/** Runs `inflight` lanes of sequential calls for `seconds`; each lane keeps one call outstanding. */
+export async function lanes(call: (i: number) => Promise<unknown>, inflight: number, seconds: number): Promise<Metrics> {
+  // Warm-up: a few hundred calls through the same lanes.
+  await Promise.all(Array.from({ length: inflight }, async (_, l) => {
+    for (let i = 0; i < Math.max(2, Math.ceil(500 / inflight)); i++) await call(l);
+  }));
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(Math.round(seconds * 1e9));
+  let count = 0;
+  await Promise.all(Array.from({ length: inflight }, async (_, l) => {
+    while (process.hrtime.bigint() < deadline) {
+      await call(l + count);
+      count++;
+    }
+  }));
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  return { rate: count / elapsed, calls: count, meanUs: (elapsed / count) * inflight * 1e6 };
+}
+
+async function rpcRound(variant: RpcVariant, inflight: number, seconds: number): Promise<Metrics> {
+  const { worker, ready } = await Worker.start("rpc-server", { variant, mode: inflight > 1 ? "router" : "rep" });
+  let client: Awaited<ReturnType<typeof rpcClientVariant>> | undefined;
+  try {
+    client = await rpcClientVariant(variant, inflight > 1 ? "pipelined" : "seq", ready.endpoint as string);
+    const c = client;
+    return await lanes(async (i) => {
+      if ((await c.call(i, 1)) !== i + 1) throw new Error("wrong sum");
+    }, inflight, seconds);
+  } finally {
+    client?.close();
+    await worker.stop();
+  }
+}
+
+async function luaRound(inflight: number, seconds: number): Promise<Metrics> {
+  const { newClient } = await import("../../src/lua-rpc/index.js");
+  const { worker, ready } = await Worker.start("lua-server", {});
+  const peer = await newClient("127.0.0.1", ready.port as number);
+  try {
+    return await lanes(async (i) => {
+      const [sum] = await peer.call("add", i, 1);
+      if (sum !== i + 1) throw new Error("wrong sum");
+    }, inflight, seconds);
+  } finally {
+    await peer.close();
+    await worker.stop();
+  }
+}
+
+export async function rpcCases(seconds: number, standIn = false): Promise<BenchCase[]> {
+  const haveRpc = !standIn && (await loadRpcModule()) !== undefined;
+  const ours: RpcVariant = haveRpc ? "rpc" : "codec";
+  const ourLabel = haveRpc ? "purezmq RpcServer/RpcClient" : `purezmq sockets + luaovermq codec${standIn ? "" : " (RpcServer/RpcClient not built yet)"}`;
+  const stand = haveRpc ? "" : " [sockets+codec]";
+  return [
+    {
+      id: "rpc-seq",
+      title: `RPC sequential calls, LuaOverMQ${stand}`,
+      metric: "rate",
+      unit: "calls/s",
+      higherIsBetter: true,
+      variants: [
+        { side: "purezmq", label: haveRpc ? `${ourLabel}, default options, one call at a time` : `${ourLabel}, REQ client -> REP server`, round: () => rpcRound(ours, 1, seconds) },
+        { side: "native", label: "zeromq Request -> Reply + @msgpack/msgpack", round: () => rpcRound("native", 1, seconds) },
+      ],
+      extras: [{ key: "meanUs", label: "mean call latency (us)", digits: 1 }],
+      target: { ratio: 3 },
+      note: `add(a, b) served in a worker process; ${seconds} s per round`,
+    },
+    {
+      id: "rpc-100",
+      title: `RPC, 100 calls in flight, LuaOverMQ${stand}`,
+      metric: "rate",
+      unit: "calls/s",
+      higherIsBetter: true,
+      variants: [
+        { side: "purezmq", label: haveRpc ? `${ourLabel}, default options, 100 concurrent call()s` : `${ourLabel}, DEALER client -> ROUTER server`, round: () => rpcRound(ours, 100, seconds) },
+        { side: "native", label: "zeromq Dealer -> Router + @msgpack/msgpack", round: () => rpcRound("native", 100, seconds) },
+      ],
+      extras: [{ key: "meanUs", label: "mean call latency (us)", digits: 1 }],
+      target: { absolute: 100_000 },
+      note: `add(a, b) served in a worker process; ${seconds} s per round`,
+    },
+  ];
+}
+
+export function luaCases(seconds: number): BenchCase[] {
+  const mk = (inflight: number): BenchCase => ({
+    id: inflight === 1 ? "lua-seq" : `lua-${inflight}`,
+    title: inflight === 1 ? "Lua RPC sequential calls, 2 peers" : `Lua RPC, ${inflight} calls in flight, 2 peers`,
+    metric: "rate",
+    unit: "calls/s",
+    higherIsBetter: true,
+    noNative: true,
+    variants: [{ side: "purezmq", label: `purezmq lua-rpc peer.call("add", ...)`, round: () => luaRound(inflight, seconds) }],
+    extras: [{ key: "meanUs", label: "mean call latency (us)", digits: 1 }],
+    note: `peer served by newMultiServer in a worker process; no native equivalent; ${seconds} s per round`,
+  });
+  return [mk(1), mk(200)];
+}

@@ -1,0 +1,135 @@
+/**
+ * Cases 2 and 4: one-way throughput across two processes. The sender (this
+ * process) uses `await sock.send(msg)` in a loop, the zeromq.js idiom, for
+ * both libraries; the receiver is a worker that counts messages. The round
+ * runs from the first message to the receiver's report of the end marker,
+ * so what is measured is delivered messages, not queued ones. The limit is
+ * node:net carrying the same framed octets, written in 64 KiB batches.
+ */
+import net from "node:net";
+import { once } from "node:events";
+import { Worker } from "../lib/child.js";
+import { hasSockets, makeSocket, type Lib, type SocketKind } from "../lib/sockets.js";
+import { secondsSince } from "../lib/stats.js";
+import type { BenchCase, Metrics } from "../lib/case.js";
+
+const WARM = Buffer.from("w");
+const END = Buffer.from("e");
+
+interface Flow {
+  sender: SocketKind;
+  receiver: SocketKind;
+  size: number;
+  messages: number;
+  maxSeconds: number;
+}
+
+async function zmqRound(lib: Lib, f: Flow): Promise<Metrics> {
+  const { worker, ready } = await Worker.start("sink", { lib, kind: f.receiver, size: f.size });
+  const sock = await makeSocket(lib, f.sender);
+  try {
+    sock.connect(ready.endpoint as string);
+    // Wait for the connection so that the handshake is not timed.
+    await sock.send(WARM);
+    await worker.next("warm", 10_000);
+    const body = Buffer.alloc(f.size, 0x61);
+    const start = process.hrtime.bigint();
+    const deadline = start + BigInt(Math.round(f.maxSeconds * 1e9));
+    let sent = 0;
+    while (sent < f.messages) {
+      await sock.send(body);
+      sent++;
+      if ((sent & 255) === 0 && process.hrtime.bigint() > deadline) break;
+    }
+    const sendSeconds = secondsSince(start);
+    await sock.send(END);
+    const done = await worker.next("done", 120_000);
+    const seconds = secondsSince(start);
+    const count = done.count as number;
+    if (count !== sent) throw new Error(`receiver counted ${count} of ${sent} messages`);
+    return { rate: count / seconds, mbps: (count * f.size) / seconds / 1e6, sent, seconds, sendRate: sent / sendSeconds };
+  } finally {
+    sock.close();
+    await worker.stop();
+  }
+}
+
+/** Octets of one ZMTP data frame carrying `size` octets. */
+function frameLength(size: number): number {
+  return (size > 255 ? 9 : 2) + size;
+}
+
+async function netRound(f: Flow): Promise<Metrics> {
+  const { worker, ready } = await Worker.start("sink-net", {});
+  const sock = net.connect(ready.port as number, "127.0.0.1");
+  try {
+    await once(sock, "connect");
+    sock.setNoDelay(true);
+    const frame = frameLength(f.size);
+    const perBatch = Math.max(1, Math.floor((64 * 1024) / frame));
+    const batch = Buffer.alloc(perBatch * frame, 0x61);
+    const start = process.hrtime.bigint();
+    const deadline = start + BigInt(Math.round(f.maxSeconds * 1e9));
+    let sent = 0;
+    while (sent < f.messages) {
+      const n = Math.min(perBatch, f.messages - sent);
+      const ok = sock.write(n === perBatch ? batch : batch.subarray(0, n * frame));
+      sent += n;
+      if (!ok) await once(sock, "drain");
+      if (process.hrtime.bigint() > deadline) break;
+    }
+    sock.end();
+    const done = await worker.next("done", 120_000);
+    const seconds = secondsSince(start);
+    const count = (done.bytes as number) / frame;
+    return { rate: count / seconds, mbps: (count * f.size) / seconds / 1e6, sent, seconds };
+  } finally {
+    sock.destroy();
+    await worker.stop();
+  }
+}
+
+function flowCase(id: string, title: string, f: Flow, unit: "msg/s" | "MB/s", skip: string | undefined): BenchCase {
+  const names = `${f.sender} -> ${f.receiver}`;
+  return {
+    id,
+    title,
+    metric: unit === "msg/s" ? "rate" : "mbps",
+    unit,
+    higherIsBetter: true,
+    skip,
+    variants: [
+      { side: "purezmq", label: `purezmq ${names}, awaited send()`, round: () => zmqRound("purezmq", f) },
+      { side: "native", label: `zeromq ${names}, awaited send()`, round: () => zmqRound("native", f) },
+      { side: "net", label: `node:net, ${frameLength(f.size)}-octet frames in 64 KiB writes`, round: () => netRound(f) },
+    ],
+    extras:
+      unit === "msg/s"
+        ? [
+            { key: "mbps", label: "payload MB/s", digits: 1 },
+            { key: "sent", label: "messages per round" },
+          ]
+        : [
+            { key: "rate", label: "messages/s", digits: 0 },
+            { key: "sent", label: "messages per round" },
+          ],
+    note: `receiver in a worker process (2 cores shared); ${f.messages.toLocaleString("en-US")} messages or ${f.maxSeconds} s per round, whichever comes first`,
+  };
+}
+
+export function dealerRouterCase(messages: number, maxSeconds: number): BenchCase {
+  const c = flowCase("dealer-router", "DEALER -> ROUTER throughput, 100 B", { sender: "Dealer", receiver: "Router", size: 100, messages, maxSeconds }, "msg/s", undefined);
+  c.target = { ratio: 10, absolute: 1_000_000 };
+  return c;
+}
+
+export async function pushPullCase(messages: number, maxSeconds: number): Promise<BenchCase> {
+  const built = await hasSockets("purezmq", "Push", "Pull");
+  const c = flowCase("push-pull", "PUSH -> PULL throughput, 100 B", { sender: "Push", receiver: "Pull", size: 100, messages, maxSeconds }, "msg/s", built ? undefined : "not built yet (purezmq exports no Push/Pull)");
+  c.target = { ratio: 10, absolute: 1_000_000 };
+  return c;
+}
+
+export function largeCase(messages: number, maxSeconds: number): BenchCase {
+  return flowCase("large", "DEALER -> ROUTER, 1 MiB messages", { sender: "Dealer", receiver: "Router", size: 1024 * 1024, messages, maxSeconds }, "MB/s", undefined);
+}

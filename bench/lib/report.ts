@@ -1,0 +1,183 @@
+/** Results of a run: per-case medians and ratios, the stdout table, the JSON file. */
+import type { BenchCase, Metrics, Target } from "./case.js";
+import { fmtInt, fmtNum, median } from "./stats.js";
+
+export type Side = "purezmq" | "native" | "net";
+export const SIDES: readonly Side[] = ["purezmq", "native", "net"];
+
+export interface SideResult {
+  label: string;
+  rounds: Array<Metrics | { error: string }>;
+  /** Median of each figure over the successful rounds. */
+  median: Metrics | undefined;
+  /** (max - min) / median of the headline over the successful rounds: how noisy the rounds were. */
+  spread?: number;
+}
+
+export interface CaseResult {
+  id: string;
+  title: string;
+  unit: string;
+  metric: string;
+  higherIsBetter: boolean;
+  status: "ok" | "partial" | "failed" | "skipped";
+  reason?: string;
+  note?: string;
+  sides: Partial<Record<Side, SideResult>>;
+  /** purezmq / native, headline medians. */
+  ratio?: number;
+  /** purezmq / node:net, headline medians. */
+  ofLimit?: number;
+  target?: Target;
+  /** Which targets the medians meet. */
+  meets?: { ratio?: boolean; ofLimit?: boolean; absolute?: boolean };
+  wallSeconds: number;
+  /** 1-minute load average when the case started and ended (other work on the machine). */
+  load?: [number, number];
+  noNative?: boolean;
+  extras?: BenchCase["extras"];
+}
+
+function isMetrics(r: Metrics | { error: string }): r is Metrics {
+  return !("error" in r);
+}
+
+/** Medians, ratios and target checks of a case whose rounds are done. */
+export function summarise(c: BenchCase, rounds: Map<Side, Array<Metrics | { error: string }>>, wallSeconds: number): CaseResult {
+  const sides: Partial<Record<Side, SideResult>> = {};
+  let failures = 0;
+  let successes = 0;
+  for (const v of c.variants) {
+    const rs = rounds.get(v.side);
+    if (!rs) continue;
+    const good = rs.filter(isMetrics);
+    failures += rs.length - good.length;
+    successes += good.length;
+    let med: Metrics | undefined;
+    if (good.length > 0) {
+      med = {};
+      for (const k of Object.keys(good[0]!)) med[k] = median(good.map((g) => g[k] ?? NaN));
+    }
+    const heads = good.map((g) => g[c.metric] ?? NaN);
+    const spread = med && heads.length > 1 ? (Math.max(...heads) - Math.min(...heads)) / (med[c.metric] ?? NaN) : undefined;
+    sides[v.side] = { label: v.label, rounds: rs, median: med, spread };
+  }
+  const head = (s: Side): number | undefined => sides[s]?.median?.[c.metric];
+  const pz = head("purezmq");
+  const nat = head("native");
+  const net = head("net");
+  const ratio = pz !== undefined && nat !== undefined ? pz / nat : undefined;
+  const ofLimit = pz !== undefined && net !== undefined ? pz / net : undefined;
+  let meets: CaseResult["meets"];
+  if (c.target && pz !== undefined) {
+    meets = {};
+    const adv = ratio === undefined ? undefined : c.higherIsBetter ? ratio : 1 / ratio;
+    if (c.target.ratio !== undefined && adv !== undefined) meets.ratio = adv >= c.target.ratio;
+    if (c.target.ofLimit !== undefined && ofLimit !== undefined) meets.ofLimit = ofLimit >= c.target.ofLimit;
+    if (c.target.absolute !== undefined) meets.absolute = pz >= c.target.absolute;
+  }
+  const firstError = [...rounds.values()].flat().find((r): r is { error: string } => !isMetrics(r));
+  return {
+    id: c.id,
+    title: c.title,
+    unit: c.unit,
+    metric: c.metric,
+    higherIsBetter: c.higherIsBetter,
+    status: successes === 0 ? "failed" : failures > 0 ? "partial" : "ok",
+    reason: firstError?.error,
+    note: c.note,
+    sides,
+    ratio,
+    ofLimit,
+    target: c.target,
+    meets,
+    wallSeconds,
+    noNative: c.noNative,
+    extras: c.extras,
+  };
+}
+
+export function skipped(c: BenchCase, reason: string): CaseResult {
+  return {
+    id: c.id,
+    title: c.title,
+    unit: c.unit,
+    metric: c.metric,
+    higherIsBetter: c.higherIsBetter,
+    status: "skipped",
+    reason,
+    note: c.note,
+    sides: {},
+    wallSeconds: 0,
+    target: c.target,
+  };
+}
+
+function fmtHead(v: number | undefined, unit: string): string {
+  if (v === undefined || !Number.isFinite(v)) return "-";
+  return unit.includes("MB") ? fmtNum(v, 1) : fmtInt(v);
+}
+
+function targetText(t: Target | undefined, higherIsBetter: boolean): string {
+  if (!t) return "";
+  const parts: string[] = [];
+  if (t.ratio !== undefined) parts.push(`>=${t.ratio}x native${higherIsBetter ? "" : " (lower)"}`);
+  if (t.ofLimit !== undefined) parts.push(`>=${Math.round(t.ofLimit * 100)}% net`);
+  if (t.absolute !== undefined) parts.push(`>=${fmtInt(t.absolute)}`);
+  return parts.join(", ");
+}
+
+function verdict(r: CaseResult): string {
+  if (!r.meets) return "";
+  const v = Object.values(r.meets);
+  if (v.length === 0) return "";
+  return v.every(Boolean) ? "met" : "NOT met";
+}
+
+function pad(s: string, n: number, right = false): string {
+  if (s.length >= n) return s;
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+/** The results table, as printed on stdout. */
+export function table(results: readonly CaseResult[]): string {
+  const W = { title: 50, unit: 26, num: 12, ratio: 10, lim: 8 };
+  const lines: string[] = [];
+  const header =
+    pad("case", W.title) + pad("unit", W.unit) + pad("purezmq", W.num, true) + pad("native", W.num, true) +
+    pad("node:net", W.num, true) + pad("pz/native", W.ratio, true) + pad("pz/net", W.lim, true) + "  target";
+  lines.push(header, "-".repeat(header.length + 30));
+  for (const r of results) {
+    if (r.status === "skipped" || r.status === "failed") {
+      lines.push(pad(r.title, W.title) + `${r.status === "skipped" ? "" : "FAILED: "}${r.reason ?? ""}`);
+      continue;
+    }
+    const h = (s: Side): number | undefined => r.sides[s]?.median?.[r.metric];
+    const failedSide = (s: Side): string => (r.sides[s] && !r.sides[s]!.median ? "failed" : "-");
+    const cell = (s: Side): string => {
+      const v = h(s);
+      return v === undefined ? failedSide(s) : fmtHead(v, r.unit);
+    };
+    const nativeCell = r.noNative ? "n/a" : cell("native");
+    const t = targetText(r.target, r.higherIsBetter);
+    lines.push(
+      pad(r.title, W.title) + pad(r.unit, W.unit) + pad(cell("purezmq"), W.num, true) + pad(nativeCell, W.num, true) +
+        pad(cell("net"), W.num, true) + pad(r.ratio === undefined ? "-" : `${fmtNum(r.ratio, 2)}x`, W.ratio, true) +
+        pad(r.ofLimit === undefined ? "-" : `${Math.round(r.ofLimit * 100)}%`, W.lim, true) +
+        (t ? `  ${t}: ${verdict(r)}` : ""),
+    );
+    for (const e of r.extras ?? []) {
+      const ex = (s: Side): string => {
+        const v = r.sides[s]?.median?.[e.key];
+        if (v === undefined) return "-";
+        const x = v * (e.scale ?? 1);
+        return e.digits === undefined ? fmtInt(x) : fmtNum(x, e.digits);
+      };
+      lines.push(pad(`    ${e.label}`, W.title + W.unit) + pad(ex("purezmq"), W.num, true) + pad(r.noNative ? "n/a" : ex("native"), W.num, true) + pad(ex("net"), W.num, true));
+    }
+    const noisy = SIDES.filter((s) => (r.sides[s]?.spread ?? 0) > 0.3).map((s) => `${s} ${Math.round(100 * r.sides[s]!.spread!)}%`);
+    if (noisy.length > 0) lines.push(`    noisy: rounds differ by ${noisy.join(", ")} of the median`);
+    if (r.status === "partial") lines.push(`    some rounds failed: ${r.reason ?? ""}`);
+  }
+  return lines.join("\n");
+}

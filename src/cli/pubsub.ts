@@ -1,0 +1,72 @@
+/** `purezmq sub` and `purezmq pub`: watch and feed publish-subscribe traffic. */
+import { Subscriber, XPublisher } from "../index.js";
+import { luaovermq } from "../rpc/index.js";
+import { jsonArg, msFlag, parseArgs, UsageError } from "./args.js";
+import { toJson } from "./output.js";
+
+export const SUB_USAGE = "purezmq sub <endpoint> [topic...] [--bind] [--json]";
+export const PUB_USAGE = "purezmq pub <endpoint> <topic> <json> [--connect] [--count n] [--interval ms]";
+
+/** Decodes a value frame as msgpack when it is msgpack, else as text (or hex). */
+function frameValue(frame: Buffer): unknown {
+  try {
+    return luaovermq.decodeValue(frame);
+  } catch {
+    const text = frame.toString("utf8");
+    return Buffer.from(text, "utf8").equals(frame) ? text : { hex: frame.toString("hex") };
+  }
+}
+
+/** Prints every message, msgpack-decoded where it decodes. */
+export async function subCommand(argv: string[], out: (line: string) => void): Promise<void> {
+  const args = parseArgs(argv, [], ["bind", "json"]);
+  const [endpoint, ...topics] = args.positionals;
+  if (!endpoint) throw new UsageError(`usage: ${SUB_USAGE}`);
+  const sub = new Subscriber();
+  sub.subscribe(...(topics.length ? topics : [""]));
+  if (args.flags.has("bind")) await sub.bind(endpoint);
+  else sub.connect(endpoint);
+  const json = args.flags.has("json");
+  const progress = process.stderr.isTTY && !process.stdout.isTTY;
+  let count = 0;
+  for await (const [topic, ...rest] of sub) {
+    count++;
+    const values = rest.map(frameValue);
+    const value = values.length === 1 ? values[0] : values;
+    out(json ? toJson({ topic: topic!.toString("utf8"), value }) : `${topic!.toString("utf8")} ${toJson(value)}`);
+    // Counting on a terminal when the messages themselves go to a pipe.
+    if (progress) process.stderr.write(`\r${count} messages`);
+  }
+}
+
+/**
+ * Publishes a msgpack value under a topic. It waits until a subscriber for
+ * the topic is there, so that a one-shot publish is not lost to a
+ * subscriber still joining.
+ */
+export async function pubCommand(argv: string[], out: (line: string) => void): Promise<void> {
+  const args = parseArgs(argv, ["count", "interval"], ["connect"]);
+  const [endpoint, topic, value, ...extra] = args.positionals;
+  if (!endpoint || topic === undefined || value === undefined || extra.length > 0) throw new UsageError(`usage: ${PUB_USAGE}`);
+  const count = Number(args.flags.get("count") ?? 1);
+  if (!Number.isInteger(count) || count < 1) throw new UsageError("--count takes a positive whole number");
+  const interval = msFlag(args, "interval", 1000);
+  const pub = new XPublisher({ linger: 1000 });
+  try {
+    if (args.flags.has("connect")) pub.connect(endpoint);
+    else await pub.bind(endpoint);
+    const topicBuf = Buffer.from(topic, "utf8");
+    for (;;) {
+      const [sub] = await pub.receive();
+      if (sub![0] === 1 && topicBuf.subarray(0, sub!.length - 1).equals(sub!.subarray(1))) break;
+    }
+    const frames = luaovermq.encodePublish(topic, jsonArg(value));
+    for (let i = 0; i < count; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, interval));
+      await pub.send(frames);
+      out(`published ${topic} ${value}${count > 1 ? ` (${i + 1}/${count})` : ""}`);
+    }
+  } finally {
+    pub.close();
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The parts pyzmqrpc3's proxies are made of: where a command frame comes
+ * from (a REP-style frontend that acknowledges at once; later a SUB) and
+ * where it goes (a request server, directly or through a retrying buffer;
+ * later a PUB). Frames are forwarded as received, never decoded, so a proxy
+ * carries commands it has no class for.
+ *
+ * @module
+ */
+import * as pz from "./codec/pyzmqrpc.js";
+import { CommandClient, type CommandClientOptions } from "./command-client.js";
+import type { RequestHandler } from "./request-service.js";
+
+/** Where a proxy puts command frames. */
+export interface CommandSink {
+  /** Takes a frame for forwarding; false when the sink is at its bound (the frame is not taken). */
+  offer(frame: Buffer): boolean;
+  /** Stops forwarding. */
+  close(): void;
+}
+
+/** Message of the 482 response when a proxy cannot take a command. */
+export const PROXY_FULL_MESSAGE = "Proxy cannot forward the command: its queue is full";
+
+/**
+ * A frontend handler that acknowledges each command at once with 200 (the
+ * downstream result is discarded, as in the reference) after handing it to a
+ * sink, or answers 482 when the sink is full.
+ */
+export class AckingHandler implements RequestHandler {
+  /** @param sink - where the commands go. */
+  constructor(private readonly sink: CommandSink) {}
+
+  async handle(body: Buffer[]): Promise<Buffer[] | undefined> {
+    if (body.length === 1 && pz.isHeartbeat(body[0]!)) return undefined;
+    if (body.length !== 1) return [pz.badSerializationResponse(new Error(`request must be one frame, got ${body.length}`))];
+    return [this.sink.offer(body[0]!) ? pz.okResponse() : pz.encodeResponse(pz.STATUS_PROXY_ERROR, PROXY_FULL_MESSAGE)];
+  }
+
+  busy(): Buffer[] {
+    return [pz.encodeResponse(pz.STATUS_PROXY_ERROR, PROXY_FULL_MESSAGE)];
+  }
+}
+
+/**
+ * Forwards each frame to a request server at once, without waiting for the
+ * previous one; a frame lost to a timeout is not resent. Bound: the client's
+ * `maxPending` (frames in flight).
+ */
+export class DirectRequestSink implements CommandSink {
+  readonly #client: CommandClient;
+  readonly #maxPending: number;
+
+  /**
+   * @param endpoints - the downstream server(s).
+   * @param options - client options (timeout, security...).
+   */
+  constructor(endpoints: string | readonly string[], options: CommandClientOptions = {}) {
+    this.#maxPending = options.maxPending ?? 10_000;
+    this.#client = new CommandClient(endpoints, options);
+  }
+
+  offer(frame: Buffer): boolean {
+    if (this.#client.pending >= this.#maxPending) return false;
+    this.#client.sendRaw(frame, "forward").catch(() => undefined); // the result is discarded by design
+    return true;
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}
+
+/** Options of {@link BufferedRequestSink}. */
+export interface BufferedRequestSinkOptions extends CommandClientOptions {
+  /** Frames held while the downstream is unreachable (default 100,000, the reference's PUB HWM). */
+  readonly maxBuffered?: number;
+}
+
+/**
+ * Forwards frames one at a time, in order, resending each after a timeout
+ * until the downstream server answers: a restart of that server loses
+ * nothing (delivery is at least once: a command whose answer was lost is
+ * sent again). Bound: `maxBuffered` frames waiting; beyond it `offer` fails.
+ */
+export class BufferedRequestSink implements CommandSink {
+  readonly #client: CommandClient;
+  readonly #queue: Buffer[] = [];
+  readonly #max: number;
+  #running = false;
+  #closed = false;
+  #delivered = 0;
+
+  /**
+   * @param endpoints - the downstream server(s).
+   * @param options - buffer bound and client options (the timeout sets the resend period).
+   */
+  constructor(endpoints: string | readonly string[], options: BufferedRequestSinkOptions = {}) {
+    this.#max = options.maxBuffered ?? 100_000;
+    this.#client = new CommandClient(endpoints, options);
+  }
+
+  /** Frames waiting to be delivered. */
+  get buffered(): number {
+    return this.#queue.length;
+  }
+
+  /** Frames the downstream has answered. */
+  get delivered(): number {
+    return this.#delivered;
+  }
+
+  offer(frame: Buffer): boolean {
+    if (this.#closed || this.#queue.length >= this.#max) return false;
+    this.#queue.push(frame);
+    void this.run();
+    return true;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#queue.length = 0;
+    this.#client.close();
+  }
+
+  private async run(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      while (!this.#closed && this.#queue.length > 0) {
+        try {
+          await this.#client.sendRaw(this.#queue[0]!, "forward", { idempotent: true, retries: Infinity });
+        } catch {
+          if (this.#closed) return;
+          continue; // not a timeout (those are retried inside): try the same frame again
+        }
+        this.#queue.shift();
+        this.#delivered++;
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * pyzmqrpc3 on the server side: a request frame carries a typed command
+ * (`base64(zlib(JSON({"_icmd_": [name, state]})))`); the command is rebuilt
+ * from its registered class and handed to the one service registered for
+ * it; the answer is the JSON status response (200, 400, 451, 463).
+ *
+ * @module
+ */
+import { errorMessageOf } from "./codec/errors.js";
+import * as pz from "./codec/pyzmqrpc.js";
+import { BUSY_MESSAGE } from "./luaovermq-handler.js";
+import type { RequestHandler } from "./request-service.js";
+
+/** A service: handles one command class, sync or async; its result is the response message. */
+export type Service<C extends pz.Command = pz.Command> =
+  | ((command: C) => unknown)
+  | { handle(command: C): unknown };
+
+/** Status code of the response to a request refused at the server's work bound. */
+export const STATUS_BUSY = 503;
+
+interface Binding {
+  readonly run: (command: pz.Command) => unknown;
+  /** The name in 463 messages (Python uses the service's class name). */
+  readonly serviceName: string;
+}
+
+/** Commands to services, and the request handling of pyzmqrpc3. */
+export class CommandHandler implements RequestHandler {
+  /** The command classes known to this server. */
+  readonly commands = new pz.CommandRegistry();
+  readonly #services = new Map<string, Binding>();
+
+  /**
+   * Registers the service for a command class (one service per class).
+   *
+   * @throws Error when the class is already served or is not a valid command class.
+   */
+  registerService<C extends pz.Command>(commandClass: pz.CommandClass<C>, service: Service<C>): void {
+    const name = pz.commandNameOf(commandClass);
+    if (this.#services.has(name)) throw new Error(`a service is already registered for command "${name}"`);
+    let binding: Binding;
+    if (typeof service === "function") {
+      binding = { run: service as (c: pz.Command) => unknown, serviceName: service.name || "Service" };
+    } else if (typeof service === "object" && service !== null && typeof service.handle === "function") {
+      binding = { run: (c) => service.handle(c as C), serviceName: service.constructor.name || "Service" };
+    } else {
+      throw new TypeError("a service is a function or an object with a handle(command) method");
+    }
+    if (!this.commands.has(name)) this.commands.register(commandClass as pz.CommandClass, name);
+    this.#services.set(name, binding);
+  }
+
+  /** Makes a command class known without a service (e.g. for commands nested in others). */
+  registerCommand(commandClass: pz.CommandClass): void {
+    const name = pz.commandNameOf(commandClass);
+    if (!this.commands.has(name)) this.commands.register(commandClass, name);
+  }
+
+  async handle(body: Buffer[]): Promise<Buffer[] | undefined> {
+    if (body.length === 1 && pz.isHeartbeat(body[0]!)) return undefined;
+    if (body.length !== 1) return [pz.badSerializationResponse(new Error(`request must be one frame, got ${body.length}`))];
+    return [await this.execute(body[0]!)];
+  }
+
+  /** Runs the command in one request frame and returns the response frame. */
+  async execute(frame: Buffer): Promise<Buffer> {
+    let message: pz.CommandMessage;
+    try {
+      message = pz.decodeCommand(frame);
+    } catch (err) {
+      return pz.badSerializationResponse(err);
+    }
+    const binding = this.#services.get(message.name);
+    if (binding === undefined) return pz.noServiceResponse(message.name);
+    let command: pz.Command;
+    try {
+      command = this.commands.create(message.name, this.commands.revive(message.state));
+    } catch (err) {
+      return pz.badSerializationResponse(err);
+    }
+    let result: unknown;
+    try {
+      result = await binding.run(command);
+    } catch (err) {
+      return pz.serviceExceptionResponse(binding.serviceName, err);
+    }
+    try {
+      return pz.okResponse(result);
+    } catch (err) {
+      return pz.serviceExceptionResponse(binding.serviceName, new Error(`result cannot be sent as JSON: ${errorMessageOf(err)}`));
+    }
+  }
+
+  busy(): Buffer[] {
+    return [pz.encodeResponse(STATUS_BUSY, BUSY_MESSAGE)];
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The standard proxies of pyzmqrpc3, built from a frontend and a sink
+ * (`command-forwarding.ts`). Each acknowledges at once and discards the
+ * downstream result. Available now: REP->REQ and buffered REP->REQ.
+ *
+ * @module
+ */
+import { AckingHandler, BufferedRequestSink, DirectRequestSink, type BufferedRequestSinkOptions, type CommandSink } from "./command-forwarding.js";
+import type { CommandClientOptions } from "./command-client.js";
+import { RequestService, type RequestServiceOptions } from "./request-service.js";
+import { plainSocketOptions, type PlainOptions } from "./security.js";
+
+/** Options of the request-frontend proxies. */
+export interface RepProxyOptions extends RequestServiceOptions {
+  /** PLAIN credentials the frontend requires from its clients. */
+  readonly plain?: PlainOptions;
+  /** Options of the downstream client (timeout, `plain` credentials, envelope...). */
+  readonly downstream?: BufferedRequestSinkOptions;
+}
+
+/** A proxy whose frontend answers requests at once and forwards them to a sink. */
+abstract class RepFrontendProxy<S extends CommandSink> {
+  /** Where commands go. */
+  protected readonly sink: S;
+  readonly #frontend: RequestService;
+
+  protected constructor(sink: S, options: RepProxyOptions) {
+    this.sink = sink;
+    const socket = { ...plainSocketOptions(options.plain, "server"), ...options.socket };
+    this.#frontend = new RequestService(new AckingHandler(sink), { ...options, socket });
+  }
+
+  /** Starts accepting commands on an endpoint. */
+  async bind(address: string): Promise<void> {
+    await this.#frontend.bind(address);
+  }
+
+  /** The last frontend endpoint bound. */
+  get endpoint(): string | null {
+    return this.#frontend.socket.lastEndpoint;
+  }
+
+  /** Stops the frontend and the forwarding. */
+  close(): void {
+    this.#frontend.close();
+    this.sink.close();
+  }
+}
+
+/** REP -> REQ (`ZmqProxyRep2Req`): acknowledges at once, forwards each command to a request server. */
+export class ProxyRep2Req extends RepFrontendProxy<DirectRequestSink> {
+  /**
+   * @param downstream - endpoint(s) of the server commands are forwarded to.
+   * @param options - frontend and downstream options.
+   */
+  constructor(downstream: string | readonly string[], options: RepProxyOptions = {}) {
+    super(new DirectRequestSink(downstream, options.downstream as CommandClientOptions), options);
+  }
+}
+
+/**
+ * Buffered REP -> REQ (`ZmqBufferedProxyRep2ReqThread`): acknowledges at once
+ * and forwards in order through a bounded buffer, resending until the
+ * downstream answers, so a restart of the downstream server loses nothing.
+ */
+export class BufferedProxyRep2Req extends RepFrontendProxy<BufferedRequestSink> {
+  /**
+   * @param downstream - endpoint(s) of the server commands are forwarded to.
+   * @param options - frontend, buffer (`downstream.maxBuffered`) and downstream options.
+   */
+  constructor(downstream: string | readonly string[], options: RepProxyOptions = {}) {
+    super(new BufferedRequestSink(downstream, { timeout: 1000, ...options.downstream }), options);
+  }
+
+  /** Commands waiting for the downstream server. */
+  get buffered(): number {
+    return this.sink.buffered;
+  }
+
+  /** Commands the downstream server has answered. */
+  get delivered(): number {
+    return this.sink.delivered;
+  }
+}

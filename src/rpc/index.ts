@@ -1,0 +1,39 @@
+/**
+ * purezmq/rpc: RPC over ZeroMQ in pure TypeScript.
+ *
+ * - {@link RpcServer} / {@link RpcClient}: functions by (dotted) name, in the
+ *   LuaOverMQ protocol (msgpack; default) or Manley's zerorpc JSON protocol;
+ *   concurrent serving, timeouts, retries, fail-over, batches, typed proxies.
+ * - {@link CommandServer} / {@link CommandClient}: pyzmqrpc3's typed commands
+ *   and services over its wire format, and its proxies.
+ * - The sans-I/O wire codecs of the seed systems (`luaovermq`, `manley`,
+ *   `pyzmqrpc`) and their errors.
+ *
+ * @module
+ */
+export { RpcServer, type RpcServerOptions, type RpcProtocol } from "./server.js";
+export { RpcClient, type RpcClientOptions, type CallOptions } from "./client.js";
+export { RpcBatch } from "./batch.js";
+export type { BatchCall, BatchResult } from "./client-codec.js";
+export { RpcError, RpcTimeoutError, RpcClosedError } from "./errors.js";
+export type { MethodDescription, RegisterOptions, RpcHandler } from "./registry.js";
+export type { RemoteApi, RemoteFunction } from "./remote-proxy.js";
+export type { PlainOptions } from "./security.js";
+export { PING_METHOD, METHODS_METHOD, MULTICALL_METHOD } from "./invoke.js";
+export { BUSY_MESSAGE } from "./luaovermq-handler.js";
+export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE } from "./request-service.js";
+export { CommandServer, type CommandServerOptions } from "./command-server.js";
+export { CommandClient, type CommandClientOptions } from "./command-client.js";
+export { CommandHandler, STATUS_BUSY, type Service } from "./command-handler.js";
+export { ProxyRep2Req, BufferedProxyRep2Req, type RepProxyOptions } from "./command-proxies.js";
+export {
+  AckingHandler,
+  DirectRequestSink,
+  BufferedRequestSink,
+  PROXY_FULL_MESSAGE,
+  type CommandSink,
+  type BufferedRequestSinkOptions,
+} from "./command-forwarding.js";
+export { RequestService, type RequestHandler, type RequestServiceOptions } from "./request-service.js";
+export { RequestChannel, type RequestChannelOptions, type EnvelopeMode } from "./request-channel.js";
+export * from "./codec/index.js";

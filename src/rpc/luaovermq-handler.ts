@@ -1,0 +1,101 @@
+/**
+ * The LuaOverMQ protocol on the server side (the default): one msgpack frame
+ * `[method, ...args]` in, `OK`/`ERROR` + msgpack out, with the exact error
+ * texts of the reference server, plus an answer for what the reference never
+ * answers (malformed msgpack, wrong frame count, unencodable results).
+ *
+ * Batches travel as the reserved method `rpc.multicall` with ONE argument,
+ * `[[method, [args...]], ...]`; calls run in order, one after another, and
+ * the reply is `OK` + `[[true, value] | [false, errorText], ...]`, index
+ * aligned (`errorText` formatted as any `ERROR` reply text).
+ *
+ * @module
+ */
+import { RpcProtocolError, errorMessageOf } from "./codec/errors.js";
+import * as lua from "./codec/luaovermq.js";
+import { MULTICALL_METHOD, invokeMethod, type CallOutcome } from "./invoke.js";
+import type { MethodDescription, MethodRegistry } from "./registry.js";
+import type { RequestHandler } from "./request-service.js";
+
+/** Error text when the server is at its work bound. */
+export const BUSY_MESSAGE = "server busy: too many requests in progress, retry later";
+
+/** Introspection entry of the reserved batch method. */
+export const MULTICALL_DESCRIPTION: MethodDescription = {
+  name: MULTICALL_METHOD,
+  arity: 1,
+  doc: "Runs [[method, [args...]], ...] in order; returns [[true, value] | [false, error], ...].",
+};
+
+/** Answers LuaOverMQ requests from a {@link MethodRegistry}. */
+export class LuaOverMqHandler implements RequestHandler {
+  /** @param registry - the methods to serve. */
+  constructor(private readonly registry: MethodRegistry) {}
+
+  async handle(body: Buffer[]): Promise<Buffer[]> {
+    if (body.length !== 1) return lua.encodeErrorReply(`request must be one frame, got ${body.length}`);
+    let request: lua.LuaRequest;
+    try {
+      request = lua.decodeRequest(body[0]!);
+    } catch (err) {
+      return lua.encodeErrorReply(errorMessageOf(err));
+    }
+    const { method, args } = request;
+    if (method === MULTICALL_METHOD) return this.multicall(args);
+    const outcome = await invokeMethod(this.registry, method, args, [MULTICALL_DESCRIPTION]);
+    if (!outcome.ok) return lua.encodeErrorReply(errorText(method, outcome));
+    try {
+      return lua.encodeReply(outcome.value);
+    } catch (err) {
+      return lua.encodeErrorReply(unencodableText(method, err));
+    }
+  }
+
+  busy(): Buffer[] {
+    return lua.encodeErrorReply(BUSY_MESSAGE);
+  }
+
+  private async multicall(args: unknown[]): Promise<Buffer[]> {
+    const calls = args[0];
+    if (args.length !== 1 || !Array.isArray(calls)) {
+      return lua.encodeErrorReply(`${MULTICALL_METHOD} takes one argument: [[method, [args...]], ...]`);
+    }
+    const results: unknown[] = [];
+    for (let i = 0; i < calls.length; i++) {
+      const call: unknown = calls[i];
+      if (!Array.isArray(call) || typeof call[0] !== "string" || (call.length > 1 && !Array.isArray(call[1]))) {
+        results.push([false, `${MULTICALL_METHOD} entry ${i} must be [method, [args...]]`]);
+        continue;
+      }
+      const method = call[0];
+      if (method === MULTICALL_METHOD) {
+        results.push([false, `${MULTICALL_METHOD} cannot be nested`]);
+        continue;
+      }
+      const outcome = await invokeMethod(this.registry, method, (call[1] as unknown[] | undefined) ?? [], [MULTICALL_DESCRIPTION]);
+      results.push(outcome.ok ? [true, outcome.value] : [false, errorText(method, outcome)]);
+    }
+    try {
+      return lua.encodeReply(results);
+    } catch {
+      // Some value cannot be encoded: fail only those entries.
+      for (let i = 0; i < results.length; i++) {
+        const entry = results[i] as [boolean, unknown];
+        try {
+          lua.encodeValue(entry);
+        } catch (err) {
+          results[i] = [false, unencodableText(String((calls as unknown[][])[i]![0]), err)];
+        }
+      }
+      return lua.encodeReply(results);
+    }
+  }
+}
+
+function errorText(method: string, outcome: Exclude<CallOutcome, { ok: true }>): string {
+  return outcome.notFound ? lua.functionNotFoundMessage(method) : lua.formatRemoteError(outcome.error);
+}
+
+function unencodableText(method: string, err: unknown): string {
+  return lua.formatRemoteError(new RpcProtocolError(`the result of '${method}' cannot be sent: ${errorMessageOf(err)}`, "UNENCODABLE"));
+}

@@ -1,0 +1,143 @@
+/**
+ * The table of callable methods of an RPC server: functions under dotted
+ * names, objects whose methods become `<namespace>.<method>`, and the
+ * description that introspection returns. Shared by every server protocol.
+ *
+ * @module
+ */
+
+/** A function the server may call; sync or async. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RpcHandler = (...args: any[]) => unknown;
+
+/** Options of {@link MethodRegistry.register}. */
+export interface RegisterOptions {
+  /** Text returned by introspection for this method (or for each method of an object). */
+  readonly doc?: string;
+}
+
+/** What introspection tells about one method. */
+export interface MethodDescription {
+  /** The full (dotted) name to call. */
+  readonly name: string;
+  /** Declared parameter count (`fn.length`: parameters before the first default or rest). */
+  readonly arity: number;
+  /** Text given at registration, or `""`. */
+  readonly doc: string;
+}
+
+/** Prefix of the names the RPC layer keeps for itself (`rpc.ping`, `rpc.methods`, `rpc.multicall`). */
+export const RESERVED_PREFIX = "rpc.";
+
+interface Entry {
+  readonly fn: RpcHandler;
+  readonly description: MethodDescription;
+}
+
+const NAME_RE = /^[^.\s]+(?:\.[^.\s]+)*$/;
+
+/** Methods by name. */
+export class MethodRegistry {
+  readonly #methods = new Map<string, Entry>();
+
+  /**
+   * Registers a function under `name`, or every method of an object under
+   * `name.<method>` (own and inherited methods up to `Object.prototype`,
+   * bound to the object; nested plain objects become deeper namespaces).
+   *
+   * @throws TypeError for an empty/malformed name, a name in the reserved
+   *   `rpc.` namespace, a target that is neither a function nor an object, or
+   *   an object without methods.
+   */
+  register(name: string, target: RpcHandler | object, options: RegisterOptions = {}): void {
+    if (typeof name !== "string" || !NAME_RE.test(name)) {
+      throw new TypeError(`method name must be non-empty dotted text without spaces, got ${JSON.stringify(name)}`);
+    }
+    if (name === "rpc" || name.startsWith(RESERVED_PREFIX)) {
+      throw new TypeError(`the "${RESERVED_PREFIX}" namespace is reserved for the RPC layer`);
+    }
+    const doc = options.doc ?? "";
+    if (typeof target === "function") {
+      this.add(name, target as RpcHandler, doc);
+      return;
+    }
+    if (typeof target !== "object" || target === null) {
+      throw new TypeError(`cannot register ${target === null ? "null" : typeof target} as "${name}"`);
+    }
+    if (this.addObject(name, target, doc, new Set()) === 0) {
+      throw new TypeError(`object registered as "${name}" has no methods`);
+    }
+  }
+
+  /** Removes a method, or every method under a namespace; returns how many went. */
+  unregister(name: string): number {
+    let n = 0;
+    for (const key of [...this.#methods.keys()]) {
+      if (key === name || key.startsWith(name + ".")) {
+        this.#methods.delete(key);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The function registered under `name`, if any. */
+  lookup(name: string): RpcHandler | undefined {
+    return this.#methods.get(name)?.fn;
+  }
+
+  /** Every registered method, sorted by name. */
+  describe(): MethodDescription[] {
+    return [...this.#methods.values()].map((e) => e.description).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Number of registered methods. */
+  get size(): number {
+    return this.#methods.size;
+  }
+
+  private add(name: string, fn: RpcHandler, doc: string): void {
+    this.#methods.set(name, { fn, description: { name, arity: fn.length, doc } });
+  }
+
+  private addObject(prefix: string, obj: object, doc: string, seen: Set<object>): number {
+    if (seen.has(obj)) return 0; // cycles would recurse forever
+    seen.add(obj);
+    let n = 0;
+    const names = new Set<string>();
+    for (let p: object | null = obj; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+      for (const key of Object.getOwnPropertyNames(p)) if (key !== "constructor" && !key.startsWith("_")) names.add(key);
+    }
+    const record = obj as Record<string, unknown>;
+    for (const key of names) {
+      if (!NAME_RE.test(key)) continue;
+      const desc = findDescriptor(obj, key);
+      if (desc === undefined || desc.get !== undefined) continue; // getters are state, not methods
+      const value = record[key];
+      if (typeof value === "function") {
+        const fn = value as RpcHandler;
+        const bound: RpcHandler = (...args) => fn.apply(obj, args);
+        Object.defineProperty(bound, "length", { value: fn.length });
+        this.add(`${prefix}.${key}`, bound, doc);
+        n++;
+      } else if (isPlainObject(value)) {
+        n += this.addObject(`${prefix}.${key}`, value, doc, seen);
+      }
+    }
+    return n;
+  }
+}
+
+function findDescriptor(obj: object, key: string): PropertyDescriptor | undefined {
+  for (let p: object | null = obj; p !== null; p = Object.getPrototypeOf(p) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(p, key);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,308 @@
+/**
+ * The client side of request-reply RPC: requests out over a DEALER, replies
+ * matched back to their callers, per-call timeouts, and socket recreation
+ * (the "lazy pirate" pattern) when the connection looks dead.
+ *
+ * Envelopes:
+ * - `correlated` (default): each request goes as `[id, "", ...body]`, `id`
+ *   four octets unique to the call. A ROUTER server echoes the envelope and
+ *   a REP server (libzmq's too) puts everything up to the empty frame back on
+ *   its reply, so the id comes back either way. Many calls are in flight at
+ *   once; a reply whose id is no longer waited for (its call timed out) is
+ *   dropped, never given to another call.
+ * - `req`: `["", ...body]` exactly as a REQ socket sends, for servers that
+ *   expect nothing else before the delimiter. One call in flight at a time;
+ *   since a late reply could not be told from the next one, every timeout
+ *   recreates the socket.
+ *
+ * Recreation in `correlated` mode happens after `recreateAfterTimeouts`
+ * consecutive timeouts of calls that were sent (no reply in between): a
+ * timeout alone proves nothing (a slow handler), but repeated silence means
+ * the connection may be half-open, and a new socket dials afresh.
+ * The DEALER uses `immediate`, so requests go only to connected peers: with
+ * several endpoints, calls go round-robin over the live ones and a dead one
+ * gets nothing once its disconnection is seen.
+ *
+ * Authentication: when a PLAIN server refuses the credentials, every
+ * outstanding call fails at once with the socket's `EACCES` error (instead
+ * of timing out, as the seed systems do) and the next call dials afresh.
+ *
+ * Bounds: at most `maxPending` calls wait or are in flight; beyond it a call
+ * fails at once with `EAGAIN`. A call whose send is blocked (no peer) waits in
+ * the outbox until its timeout; only the head of the outbox can have been
+ * handed to the socket, so at most one timed-out request may still reach a
+ * server later.
+ *
+ * @module
+ */
+import { Dealer, ZmqError } from "../index.js";
+import type { Message } from "../zmtp/pipe.js";
+import { RpcClosedError, RpcTimeoutError } from "./errors.js";
+
+/** How requests are wrapped on the wire; see the module comment. */
+export type EnvelopeMode = "correlated" | "req";
+
+/** Options of a {@link RequestChannel}. */
+export interface RequestChannelOptions {
+  /** Envelope mode; default `"correlated"`. */
+  readonly envelope?: EnvelopeMode;
+  /** Consecutive timeouts after which the socket is recreated (`correlated` mode); default 2. */
+  readonly recreateAfterTimeouts?: number;
+  /** Calls waiting or in flight at once; default 10,000. */
+  readonly maxPending?: number;
+  /** Options of the underlying DEALER socket (zeromq.js names), e.g. security or HWM options. */
+  readonly socket?: Record<string, unknown>;
+}
+
+interface Call {
+  readonly id: number;
+  readonly frames: Buffer[];
+  readonly label: string;
+  readonly resolve: (reply: Buffer[]) => void;
+  readonly reject: (err: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+  /** Socket generation the request was handed to; -1 while unsent. */
+  generation: number;
+  settled: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Requests over a DEALER with replies matched to callers. */
+export class RequestChannel {
+  readonly #endpoints: readonly string[];
+  readonly #mode: EnvelopeMode;
+  readonly #recreateAfter: number;
+  readonly #maxPending: number;
+  readonly #socketOptions: Record<string, unknown>;
+  readonly #calls = new Map<number, Call>();
+  readonly #outbox: Call[] = [];
+  #socket: Dealer | undefined;
+  #generation = 0;
+  #nextId = (Math.random() * 0x100000000) >>> 0;
+  #silentTimeouts = 0;
+  #pumping = false;
+  #closed = false;
+
+  /**
+   * @param endpoints - where servers listen; calls go round-robin over the connected ones.
+   * @param options - envelope, recovery and socket options.
+   */
+  constructor(endpoints: string | readonly string[], options: RequestChannelOptions = {}) {
+    this.#endpoints = typeof endpoints === "string" ? [endpoints] : [...endpoints];
+    if (this.#endpoints.length === 0) throw new TypeError("at least one endpoint is needed");
+    this.#mode = options.envelope ?? "correlated";
+    if (this.#mode !== "correlated" && this.#mode !== "req") throw new TypeError(`unknown envelope mode "${String(this.#mode)}"`);
+    this.#recreateAfter = this.#mode === "req" ? 1 : Math.max(1, options.recreateAfterTimeouts ?? 2);
+    this.#maxPending = options.maxPending ?? 10_000;
+    this.#socketOptions = options.socket ?? {};
+    this.#socket = this.open();
+  }
+
+  /** The endpoints this channel connects to. */
+  get endpoints(): readonly string[] {
+    return this.#endpoints;
+  }
+
+  /** The current DEALER socket (replaced on recreation; opened again after a refused authentication). */
+  get socket(): Dealer {
+    return (this.#socket ??= this.open());
+  }
+
+  /** How many times the socket was recreated (after timeouts or a refused authentication). */
+  get recreations(): number {
+    return this.#generation;
+  }
+
+  /** Calls waiting or in flight. */
+  get pending(): number {
+    return this.#calls.size;
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Sends a request body and resolves with the reply body (the frames after
+   * the envelope).
+   *
+   * @param body - request frames.
+   * @param timeout - milliseconds to wait for the reply; `<= 0` or Infinity waits forever.
+   * @param label - the method name, for error messages.
+   * @throws RpcTimeoutError, RpcClosedError, ZmqError (`EAGAIN` at the pending bound).
+   */
+  request(body: Buffer[], timeout: number, label: string): Promise<Buffer[]> {
+    if (this.#closed) return Promise.reject(new RpcClosedError());
+    if (this.#calls.size >= this.#maxPending) {
+      return Promise.reject(new ZmqError("EAGAIN", `too many calls in progress (${this.#maxPending})`));
+    }
+    return new Promise<Buffer[]>((resolve, reject) => {
+      const id = this.#nextId;
+      this.#nextId = (this.#nextId + 1) >>> 0;
+      const call: Call = { id, frames: this.wrap(id, body), label, resolve, reject, timer: undefined, generation: -1, settled: false };
+      if (timeout > 0 && Number.isFinite(timeout)) {
+        call.timer = setTimeout(() => this.timedOut(call, timeout), timeout);
+      }
+      this.#calls.set(id, call);
+      this.#outbox.push(call);
+      this.#socket ??= this.open();
+      void this.pump();
+    });
+  }
+
+  /**
+   * {@link request}, sent again after each timeout up to `retries` times
+   * (for idempotent calls; each attempt gets a new id, so a late reply to an
+   * earlier attempt is dropped).
+   */
+  async requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string): Promise<Buffer[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.request(body, timeout, label);
+      } catch (err) {
+        if (!(err instanceof RpcTimeoutError) || attempt >= retries) throw err;
+      }
+    }
+  }
+
+  /** Fails every outstanding call with {@link RpcClosedError} and closes the socket. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket?.close();
+    const err = new RpcClosedError();
+    for (const call of this.#calls.values()) this.settle(call)?.reject(err);
+    this.#outbox.length = 0;
+  }
+
+  private wrap(id: number, body: Buffer[]): Buffer[] {
+    if (this.#mode === "req") return [EMPTY, ...body];
+    const idFrame = Buffer.allocUnsafe(4);
+    idFrame.writeUInt32BE(id, 0);
+    return [idFrame, EMPTY, ...body];
+  }
+
+  private open(): Dealer {
+    const socket = new Dealer({ linger: 0, ...this.#socketOptions, immediate: true });
+    for (const ep of this.#endpoints) socket.connect(ep);
+    void this.receiveLoop(socket, this.#generation);
+    return socket;
+  }
+
+  private recreate(): void {
+    this.#generation++;
+    this.#silentTimeouts = 0;
+    const old = this.#socket;
+    this.#socket = this.open();
+    old?.close(); // a send blocked on it rejects; the pump re-queues that call
+  }
+
+  /** The server refused our credentials: fail everything now; the next call opens a new socket. */
+  private authRefused(socket: Dealer, err: Error): void {
+    if (socket !== this.#socket) return;
+    this.#generation++;
+    this.#silentTimeouts = 0;
+    this.#socket = undefined;
+    socket.close();
+    for (const call of this.#calls.values()) this.settle(call)?.reject(err);
+    this.#outbox.length = 0;
+  }
+
+  /** Hands outbox calls to the socket in order, one blocking send at a time. */
+  private async pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (!this.#closed && this.#outbox.length > 0) {
+        if (this.#mode === "req" && this.inFlight()) return; // one at a time, like REQ
+        const call = this.#outbox[0]!;
+        if (call.settled) {
+          this.#outbox.shift();
+          continue;
+        }
+        const socket = this.socket;
+        const generation = this.#generation;
+        try {
+          await socket.send(call.frames);
+        } catch (err) {
+          if (this.#closed) return;
+          if (socket !== this.#socket) continue; // recreated under us: retry the same call on the new one
+          if (isAuthError(err)) this.authRefused(socket, err as Error);
+          else this.settle(call)?.reject(err as Error);
+          continue;
+        }
+        this.#outbox.shift();
+        if (!call.settled) call.generation = generation;
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  private inFlight(): boolean {
+    for (const call of this.#calls.values()) if (call.generation >= 0) return true;
+    return false;
+  }
+
+  private async receiveLoop(socket: Dealer, generation: number): Promise<void> {
+    for (;;) {
+      let msg: Message;
+      try {
+        msg = await socket.receive();
+      } catch (err) {
+        if (socket.closed) return;
+        if (isAuthError(err)) {
+          this.authRefused(socket, err as Error);
+          return;
+        }
+        continue;
+      }
+      this.deliver(msg, generation);
+    }
+  }
+
+  private deliver(msg: Message, generation: number): void {
+    let call: Call | undefined;
+    let body: Buffer[];
+    if (this.#mode === "req") {
+      if (msg.length < 1 || msg[0]!.length !== 0) return;
+      for (const c of this.#calls.values()) if (c.generation === generation) call = c;
+      body = msg.slice(1);
+    } else {
+      if (msg.length < 2 || msg[0]!.length !== 4 || msg[1]!.length !== 0) return; // not a reply of ours
+      call = this.#calls.get(msg[0]!.readUInt32BE(0));
+      body = msg.slice(2);
+    }
+    if (call === undefined || call.generation < 0) return; // late reply to a call that timed out
+    this.#silentTimeouts = 0;
+    this.settle(call)?.resolve(body);
+  }
+
+  private timedOut(call: Call, timeout: number): void {
+    const c = this.settle(call);
+    if (c === undefined) return;
+    c.reject(new RpcTimeoutError(c.label, timeout));
+    // Only silence on the current socket counts: calls sent on an older one were already written off.
+    if (c.generation === this.#generation && !this.#closed) {
+      this.#silentTimeouts++;
+      if (this.#silentTimeouts >= this.#recreateAfter) this.recreate();
+    }
+    if (this.#mode === "req") void this.pump();
+  }
+
+  /** Marks a call finished and forgets it; undefined if it already was. */
+  private settle(call: Call): Call | undefined {
+    if (call.settled) return undefined;
+    call.settled = true;
+    clearTimeout(call.timer);
+    this.#calls.delete(call.id);
+    if (this.#mode === "req") queueMicrotask(() => void this.pump());
+    return call;
+  }
+}
+
+function isAuthError(err: unknown): boolean {
+  return err instanceof ZmqError && err.code === "EACCES";
+}

@@ -1,0 +1,143 @@
+/**
+ * The serving loop every request-reply RPC server shares: a ROUTER socket,
+ * the envelope of each request kept and put back on its reply (so REQ,
+ * DEALER-with-correlation and REP-style peers all get their answer), and a
+ * {@link WorkLimit} so that a slow handler holds up only its own caller.
+ * What a request means is the {@link RequestHandler}'s business.
+ *
+ * @module
+ */
+import { Router, type RouterOptions } from "../index.js";
+import type { Message } from "../zmtp/pipe.js";
+import { WorkLimit } from "./work-limit.js";
+
+/** Turns one request body (the frames after the envelope) into reply frames. */
+export interface RequestHandler {
+  /**
+   * Answers a request. Must not throw for bad input: bad input gets an error
+   * reply. `undefined` means "no reply" (e.g. a heartbeat).
+   */
+  handle(body: Buffer[]): Promise<Buffer[] | undefined>;
+  /** The reply to a request refused because the server is at its work bound. */
+  busy(body: Buffer[]): Buffer[];
+}
+
+/** Options of a request-reply server. */
+export interface RequestServiceOptions {
+  /** Requests handled at once (default 64). */
+  readonly maxConcurrency?: number;
+  /**
+   * Requests waiting for a free slot (default 10,000). Beyond it a request is
+   * answered at once with the protocol's "busy" error instead of waiting.
+   */
+  readonly maxQueue?: number;
+  /** Options of the underlying ROUTER socket (zeromq.js names), e.g. security or HWM options. */
+  readonly socket?: RouterOptions & Record<string, unknown>;
+}
+
+/** Default of {@link RequestServiceOptions.maxConcurrency}. */
+export const DEFAULT_MAX_CONCURRENCY = 64;
+/** Default of {@link RequestServiceOptions.maxQueue}. */
+export const DEFAULT_MAX_QUEUE = 10_000;
+
+/** A ROUTER-based request server driving a {@link RequestHandler}. */
+export class RequestService {
+  /** The ROUTER socket (for events and options). */
+  readonly socket: Router;
+  readonly #handler: RequestHandler;
+  readonly #limit: WorkLimit;
+  #loop: Promise<void> | undefined;
+
+  /**
+   * @param handler - what answers each request.
+   * @param options - work bounds and socket options.
+   */
+  constructor(handler: RequestHandler, options: RequestServiceOptions = {}) {
+    this.#handler = handler;
+    this.#limit = new WorkLimit(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, options.maxQueue ?? DEFAULT_MAX_QUEUE);
+    this.socket = new Router({ linger: 0, ...options.socket });
+  }
+
+  /** Requests being handled now. */
+  get running(): number {
+    return this.#limit.running;
+  }
+
+  /** Requests waiting for a slot. */
+  get queued(): number {
+    return this.#limit.queued;
+  }
+
+  /** Binds (tcp, ipc, inproc) and starts serving; `socket.lastEndpoint` tells the real address. */
+  async bind(address: string): Promise<void> {
+    await this.socket.bind(address);
+    this.start();
+  }
+
+  /** Connects to a peer (e.g. a broker) and starts serving over that connection too. */
+  connect(address: string): void {
+    this.socket.connect(address);
+    this.start();
+  }
+
+  /** Stops listening on one endpoint. */
+  async unbind(address: string): Promise<void> {
+    await this.socket.unbind(address);
+  }
+
+  /** Stops serving; replies still being computed are dropped. */
+  close(): void {
+    this.socket.close();
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.socket.closed;
+  }
+
+  private start(): void {
+    this.#loop ??= this.serve();
+  }
+
+  private async serve(): Promise<void> {
+    for (;;) {
+      let msg: Message;
+      try {
+        msg = await this.socket.receive();
+      } catch {
+        if (this.socket.closed) return;
+        continue; // a pattern-level refusal: the next message is independent
+      }
+      this.dispatch(msg);
+    }
+  }
+
+  private dispatch(msg: Message): void {
+    // Envelope: the routing id, then whatever the client put before its empty
+    // delimiter (a correlation id, proxy hops). A peer without a delimiter
+    // (a bare DEALER) gets its reply without one.
+    let delimiter = -1;
+    for (let i = 1; i < msg.length; i++) {
+      if (msg[i]!.length === 0) {
+        delimiter = i;
+        break;
+      }
+    }
+    const envelope = delimiter < 0 ? msg.slice(0, 1) : msg.slice(0, delimiter + 1);
+    const body = msg.slice(envelope.length);
+    const accepted = this.#limit.tryRun(async () => {
+      const reply = await this.#handler.handle(body);
+      if (reply !== undefined) await this.reply(envelope, reply);
+    });
+    if (!accepted) void this.reply(envelope, this.#handler.busy(body));
+  }
+
+  private async reply(envelope: Buffer[], reply: Buffer[]): Promise<void> {
+    if (this.socket.closed) return;
+    try {
+      await this.socket.send(envelope.concat(reply));
+    } catch {
+      // The peer went away or the socket closed: nobody is left to answer.
+    }
+  }
+}

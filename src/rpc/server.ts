@@ -1,0 +1,125 @@
+/**
+ * RpcServer: functions and objects served by name over ZeroMQ, in the
+ * LuaOverMQ protocol (default) or Manley's zerorpc JSON protocol.
+ *
+ * It listens with a ROUTER, so requests from many clients are handled
+ * concurrently (a slow async handler delays only its own caller) while REQ
+ * clients, such as the LuaOverMQ Python connector, still get their reply
+ * with their envelope. At most `maxConcurrency` requests run at once and
+ * `maxQueue` more wait; beyond that a request is answered at once with a
+ * "server busy" error. Every request gets an answer: unknown methods, bad
+ * requests, throwing handlers and unencodable results all produce an error
+ * reply, and the server keeps serving.
+ *
+ * Reserved methods: `rpc.ping` (answers `"pong"`), `rpc.methods` (list of
+ * `{name, arity, doc}`), and in the LuaOverMQ protocol `rpc.multicall`
+ * (a batch; see `luaovermq-handler.ts`).
+ *
+ * @module
+ */
+import type { JsonStyle } from "./codec/manley.js";
+import { describeAll } from "./invoke.js";
+import { LuaOverMqHandler, MULTICALL_DESCRIPTION } from "./luaovermq-handler.js";
+import { ManleyHandler } from "./manley-handler.js";
+import { MethodRegistry, type MethodDescription, type RegisterOptions, type RpcHandler } from "./registry.js";
+import { RequestService, type RequestHandler, type RequestServiceOptions } from "./request-service.js";
+import { plainSocketOptions, type PlainOptions } from "./security.js";
+
+/** Wire protocols an {@link RpcServer} / {@link RpcClient} can speak. */
+export type RpcProtocol = "luaovermq" | "manley";
+
+/** Options of {@link RpcServer}. */
+export interface RpcServerOptions extends RequestServiceOptions {
+  /** Wire protocol; default `"luaovermq"`. */
+  readonly protocol?: RpcProtocol;
+  /** JSON layout of Manley responses: `"compact"` (default, as ujson) or `"python"` (json.dumps). */
+  readonly jsonStyle?: JsonStyle;
+  /** Require ZMTP PLAIN credentials from clients (see {@link PlainOptions}). */
+  readonly plain?: PlainOptions;
+}
+
+/** Serves registered functions over ZeroMQ. */
+export class RpcServer {
+  /** The protocol this server speaks. */
+  readonly protocol: RpcProtocol;
+  readonly #registry = new MethodRegistry();
+  readonly #service: RequestService;
+
+  /** @param options - protocol, work bounds, security and socket options. */
+  constructor(options: RpcServerOptions = {}) {
+    this.protocol = options.protocol ?? "luaovermq";
+    let handler: RequestHandler;
+    if (this.protocol === "luaovermq") handler = new LuaOverMqHandler(this.#registry);
+    else if (this.protocol === "manley") handler = new ManleyHandler(this.#registry, options.jsonStyle);
+    else throw new TypeError(`unknown RPC protocol "${String(this.protocol)}"`);
+    const socket = { ...plainSocketOptions(options.plain, "server"), ...options.socket };
+    this.#service = new RequestService(handler, { ...options, socket });
+  }
+
+  /**
+   * Makes a function callable as `name`, or each method of an object callable
+   * as `name.<method>`. Handlers may be sync or async; what they return (or
+   * resolve to) is the reply, what they throw is sent back as the error.
+   *
+   * @throws TypeError for a malformed or reserved (`rpc.`) name.
+   */
+  register(name: string, target: RpcHandler | object, options?: RegisterOptions): this {
+    this.#registry.register(name, target, options);
+    return this;
+  }
+
+  /** Removes a method or a whole namespace; returns how many methods went. */
+  unregister(name: string): number {
+    return this.#registry.unregister(name);
+  }
+
+  /** What `rpc.methods` answers: every callable method with its arity and doc. */
+  methods(): MethodDescription[] {
+    return describeAll(this.#registry, this.protocol === "luaovermq" ? [MULTICALL_DESCRIPTION] : []);
+  }
+
+  /** Starts listening (tcp, ipc, inproc). `tcp://127.0.0.1:0` picks a free port; see {@link endpoint}. */
+  async bind(address: string): Promise<void> {
+    await this.#service.bind(address);
+  }
+
+  /** Stops listening on one endpoint. */
+  async unbind(address: string): Promise<void> {
+    await this.#service.unbind(address);
+  }
+
+  /** Serves over an outgoing connection too (e.g. to a broker's DEALER side). */
+  connect(address: string): void {
+    this.#service.connect(address);
+  }
+
+  /** The last endpoint bound, with the real port. */
+  get endpoint(): string | null {
+    return this.#service.socket.lastEndpoint;
+  }
+
+  /** The ROUTER socket, for `events` and advanced options. */
+  get socket(): RequestService["socket"] {
+    return this.#service.socket;
+  }
+
+  /** Requests being handled now. */
+  get running(): number {
+    return this.#service.running;
+  }
+
+  /** Requests waiting for a slot. */
+  get queued(): number {
+    return this.#service.queued;
+  }
+
+  /** Stops serving. Replies still being computed are dropped. */
+  close(): void {
+    this.#service.close();
+  }
+
+  /** True once closed. */
+  get closed(): boolean {
+    return this.#service.closed;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * A proxy (zmq_proxy; zeromq.js `Proxy`): moves every message from the
+ * front-end to the back-end socket and back, as far as the socket types
+ * allow (ROUTER-DEALER, XSUB-XPUB, PULL-PUSH...). Each direction awaits its
+ * send, so a blocked destination (PUSH, DEALER at their high-water marks)
+ * stops reading from the source instead of buffering: the proxy holds at
+ * most one message per direction. An optional capture socket gets a copy
+ * of every message moved, in both directions.
+ */
+import { ZmqError } from "./errors.js";
+import type { Message } from "./pipe.js";
+import type { Socket } from "./socket/socket.js";
+
+/** Socket types that never receive, or never send, through a proxy. */
+const SEND_ONLY = new Set(["PUB", "PUSH"]);
+const RECEIVE_ONLY = new Set(["SUB", "PULL"]);
+
+/** Errors after which a direction just drops the message and goes on. */
+const DROPPED = new Set(["EHOSTUNREACH", "EAGAIN"]);
+/** Errors that mean a socket was closed: the direction ends. */
+const ENDED = new Set(["ETERM", "ENOTSOCK"]);
+
+/** Proxies messages between two sockets. */
+export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
+  private paused = false;
+  private resumeWaiters: (() => void)[] = [];
+  private running: Promise<void> | undefined;
+  private terminated = false;
+
+  /**
+   * @param frontEnd the front-end socket (bind or connect it before run())
+   * @param backEnd the back-end socket
+   * @param capture optional socket that receives a copy of every message moved
+   */
+  constructor(
+    readonly frontEnd: F,
+    readonly backEnd: B,
+    readonly capture?: Socket,
+  ) {}
+
+  /**
+   * Runs the proxy until {@link terminate}() (or until both sockets are
+   * closed). The front-end and back-end sockets are closed when it ends.
+   */
+  run(): Promise<void> {
+    if (this.running) return Promise.reject(new ZmqError("EBUSY", "the proxy is already running"));
+    if (this.terminated || this.frontEnd.closed || this.backEnd.closed) {
+      return Promise.reject(new ZmqError("ETERM", "the proxy was terminated or a socket is closed"));
+    }
+    const loops: Promise<void>[] = [];
+    if (this.canMove(this.frontEnd, this.backEnd)) loops.push(this.pump(this.frontEnd, this.backEnd));
+    if (this.canMove(this.backEnd, this.frontEnd)) loops.push(this.pump(this.backEnd, this.frontEnd));
+    if (loops.length === 0) {
+      return Promise.reject(new ZmqError("EINVAL", `a ${this.frontEnd.socketType} and a ${this.backEnd.socketType} socket cannot be proxied`));
+    }
+    this.running = Promise.all(loops).then(
+      () => this.closeSockets(),
+      (err: unknown) => {
+        this.closeSockets();
+        throw err;
+      },
+    );
+    return this.running;
+  }
+
+  /** Suspends the traffic (messages wait in the sockets) until {@link resume}(). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Resumes the traffic after {@link pause}(). */
+  resume(): void {
+    this.paused = false;
+    const waiters = this.resumeWaiters;
+    this.resumeWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Stops the proxy and closes the front-end and back-end sockets; run() then resolves. */
+  terminate(): void {
+    if (this.terminated) return;
+    this.terminated = true;
+    this.closeSockets();
+    this.resume();
+  }
+
+  private canMove(from: Socket, to: Socket): boolean {
+    return !SEND_ONLY.has(from.socketType) && !RECEIVE_ONLY.has(to.socketType);
+  }
+
+  /** One direction: receive, (wait while paused), capture, send; until a socket closes. */
+  private async pump(from: Socket, to: Socket): Promise<void> {
+    for (;;) {
+      let msg: Message;
+      try {
+        msg = await from.receive();
+      } catch (err) {
+        if (this.ends(err)) return;
+        throw err;
+      }
+      while (this.paused && !this.terminated) await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+      if (this.terminated) return;
+      try {
+        if (this.capture && !this.capture.closed) await this.capture.send(msg.slice());
+        await to.send(msg);
+      } catch (err) {
+        if (this.ends(err)) return;
+        if (!DROPPED.has((err as ZmqError).code)) throw err;
+      }
+    }
+  }
+
+  private ends(err: unknown): boolean {
+    return this.terminated || ENDED.has((err as ZmqError)?.code);
+  }
+
+  private closeSockets(): void {
+    this.frontEnd.close();
+    this.backEnd.close();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * ZAP, the ZeroMQ Authentication Protocol: RFC 27.
+ *
+ * A server-side socket asks an authenticator before accepting a peer. The
+ * authenticator is either a function ({@link Authenticator}, set as
+ * `socket.authenticator`), or, as in libzmq, a REP or ROUTER socket bound to
+ * `inproc://zeromq.zap.01` in the socket's Context, which gets:
+ *
+ * ```
+ * request = "" "1.0" request-id domain address identity mechanism credentials...
+ * reply   = "" "1.0" request-id status-code status-text user-id metadata
+ * ```
+ *
+ * Status codes: `200` accepted, `300` temporary failure, `400` refused,
+ * `500` internal error. The client side here is a purezmq DEALER connected
+ * over inproc, so code written for zeromq.js (a `zmq.Reply` bound to that
+ * address answering requests) works unchanged.
+ */
+import type { Context } from "../context.js";
+import type { Message } from "../pipe.js";
+import type { Dealer } from "../socket/dealer.js";
+import type { PlainVerdict, ZapStatus } from "../wire/plain-mechanism.js";
+
+/** The inproc name of the ZAP handler (RFC 27). */
+export const ZAP_ENDPOINT_NAME = "zeromq.zap.01";
+/** The address a ZAP handler binds to. */
+export const ZAP_ENDPOINT = `inproc://${ZAP_ENDPOINT_NAME}`;
+/** The ZAP version this side speaks. */
+export const ZAP_VERSION = "1.0";
+
+/** What an authenticator is asked about one connecting peer. */
+export interface ZapRequest {
+  /** The server socket's `zapDomain` ("" when unset). */
+  domain: string;
+  /** The peer's IP address, without port ("" for ipc). */
+  address: string;
+  /** The server socket's own routing id, as libzmq sends it. */
+  identity: Buffer;
+  /** The security mechanism. */
+  mechanism: "PLAIN";
+  /** The PLAIN username, decoded as UTF-8. */
+  username: string;
+  /** The PLAIN password, decoded as UTF-8. Never log it. */
+  password: string;
+  /** The credentials as sent: [username, password] octets. */
+  credentials: Buffer[];
+}
+
+/** An authenticator's answer. */
+export interface ZapResponse {
+  /** 200 accepted, 300 temporary failure, 400 refused, 500 internal error. */
+  status: ZapStatus;
+  /** Why; reported in the server's events, never sent to the client. */
+  statusText?: string;
+  /** The user id the accepted connection gets. */
+  userId?: string;
+}
+
+/**
+ * Decides whether a peer may connect. `true` accepts (user id = username),
+ * `false` refuses with status 400; a {@link ZapResponse} says more. A throw
+ * or a rejected promise refuses with status 500.
+ */
+export type Authenticator = (request: ZapRequest) => boolean | ZapResponse | Promise<boolean | ZapResponse>;
+
+/** Turns an authenticator's answer into a verdict. */
+export function toVerdict(answer: boolean | ZapResponse, request: ZapRequest): PlainVerdict {
+  if (answer === true) return { status: 200, userId: request.username };
+  if (answer === false || answer === undefined || answer === null) return { status: 400, statusText: "refused by the authenticator" };
+  if (![200, 300, 400, 500].includes(answer.status)) {
+    return { status: 500, statusText: `the authenticator answered an invalid status ${String(answer.status)}` };
+  }
+  return { status: answer.status, statusText: answer.statusText, userId: answer.userId ?? (answer.status === 200 ? request.username : undefined) };
+}
+
+/** Encodes a ZAP request as the frames a ZAP handler receives (after the empty delimiter). */
+export function encodeZapRequest(requestId: string, request: ZapRequest): Buffer[] {
+  return [
+    Buffer.alloc(0),
+    Buffer.from(ZAP_VERSION),
+    Buffer.from(requestId),
+    Buffer.from(request.domain),
+    Buffer.from(request.address),
+    request.identity,
+    Buffer.from(request.mechanism),
+    ...request.credentials,
+  ];
+}
+
+/**
+ * Reads a ZAP reply (with its empty delimiter). A malformed reply or one for
+ * another request becomes status 500, as libzmq refuses the peer then too.
+ */
+export function decodeZapReply(msg: Message, requestId: string): PlainVerdict {
+  if (msg.length < 7 || msg[0]!.length !== 0) return { status: 500, statusText: "malformed ZAP reply" };
+  if (msg[1]!.toString("latin1") !== ZAP_VERSION) return { status: 500, statusText: "ZAP reply with a wrong version" };
+  if (msg[2]!.toString("latin1") !== requestId) return { status: 500, statusText: "ZAP reply for another request" };
+  const code = msg[3]!.toString("latin1");
+  const status = code === "200" ? 200 : code === "300" ? 300 : code === "400" ? 400 : code === "500" ? 500 : undefined;
+  if (status === undefined) return { status: 500, statusText: "ZAP reply with an invalid status code" };
+  const statusText = msg[4]!.toString("utf8");
+  const userId = msg[5]!.toString("utf8");
+  return { status, statusText: statusText || undefined, userId: userId || undefined };
+}
+
+let nextRequestId = 1;
+
+/**
+ * Asks the ZAP handler bound in `context`. Returns undefined when none is
+ * bound; otherwise calls `done` with its verdict and returns a function that
+ * abandons the request. Each request gets its own DEALER, so a handler that
+ * is replaced between requests is always the one asked.
+ */
+export function askZapHandler(context: Context, request: ZapRequest, done: (verdict: PlainVerdict) => void): (() => void) | undefined {
+  const handler = context.inproc.lookup(ZAP_ENDPOINT_NAME);
+  if (!handler || handler.closed) return undefined;
+  const requestId = String(nextRequestId++);
+  let dealer: Dealer | undefined;
+  let abandoned = false;
+  const finish = (verdict: PlainVerdict): void => {
+    if (abandoned) return;
+    abandoned = true;
+    dealer?.close();
+    done(verdict);
+  };
+  // Loaded late: the socket classes import this module's users, not the other way round.
+  void import("../socket/dealer.js").then(async ({ Dealer }) => {
+    if (abandoned) return;
+    dealer = new Dealer({ context, linger: 0, sendHighWaterMark: 1, receiveHighWaterMark: 1 });
+    dealer.connect(ZAP_ENDPOINT);
+    await dealer.send(encodeZapRequest(requestId, request));
+    const reply = await dealer.receive();
+    finish(decodeZapReply(reply, requestId));
+  }).catch(() => {
+    finish({ status: 500, statusText: "the ZAP handler could not be reached" });
+  });
+  return () => {
+    abandoned = true;
+    dealer?.close();
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * The publishing side of RFC 29, shared by PUB and XPUB (libzmq's PUB is an
+ * XPUB that does not receive): subscriptions arrive from each peer as
+ * `[0x01 + topic]` / `[0x00 + topic]` messages (the engine turns ZMTP 3.1
+ * SUBSCRIBE/CANCEL commands into this form), are drained from the peer's
+ * pipe as soon as they arrive, and feed a {@link SubscriberIndex}. Each
+ * outgoing message goes to the peers with a topic prefixing its first frame.
+ *
+ * A peer over its send high-water mark misses the message (dropped for it
+ * alone), or with `noDrop` the send waits until every matching peer has
+ * room.
+ *
+ * Queueing while disconnected: the subscriptions of a peer live on its pipe.
+ * A pipe made by connect() survives reconnects, so once the subscriber has
+ * subscribed over a first connection, messages published while the link is
+ * down are queued for it (up to the send high-water mark) and delivered in
+ * order after the reconnect; the subscriber's re-sent subscriptions change
+ * nothing since a publisher keeps sets. Before the first connection a pipe
+ * has no subscriptions, so nothing is queued for it (as in libzmq). With
+ * `immediate`, or on the bind side, the pipe and its subscriptions end with
+ * the connection. Subscriptions left on a surviving pipe by a subscriber
+ * that came back with fewer topics stay until it disconnects for good (as
+ * in libzmq); the subscriber's own filter hides what they let through.
+ */
+import { ZmqError } from "../errors.js";
+import type { Message, Pipe } from "../pipe.js";
+import { Queue } from "../queue.js";
+import { distribute } from "./distributor.js";
+import { Socket } from "./socket.js";
+import { SubscriberIndex } from "./subscriptions.js";
+
+/** Per-peer state: the pipe, and the number of the last message it was matched for. */
+interface Peer {
+  readonly pipe: Pipe;
+  mark: number;
+}
+
+/** Which repeated subscription messages an XPUB passes to the application. */
+export type Verbosity = null | "allSubs" | "allSubsUnsubs";
+
+/** A subscription message or an upstream message, waiting for the application (XPUB). */
+interface Notice {
+  msg: Message;
+  pipe: Pipe;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Base of Publisher and XPublisher. */
+export abstract class FanOutSocket extends Socket {
+  /** ZMQ_XPUB_NODROP: wait for room instead of dropping for a full peer. */
+  noDrop = false;
+  /** ZMQ_INVERT_MATCHING: send to the peers whose topics do not match. */
+  invertMatching = false;
+  /** ZMQ_CONFLATE: keep only the newest message queued per peer. */
+  conflate = false;
+
+  /** XPUB passes subscriptions up; PUB discards them. */
+  protected abstract readonly notifies: boolean;
+  protected verbosityLevel: Verbosity = null;
+  protected manualMode = false;
+  protected welcome: Buffer | null = null;
+
+  private readonly peers = new Map<Pipe, Peer>();
+  private readonly index = new SubscriberIndex<Peer>();
+  /** Manual mode: what each peer asked for, to report its cancels when it leaves. */
+  private readonly requested = new SubscriberIndex<Peer>();
+  private readonly notices = new Queue<Notice>();
+  /** Pipes left with unread input while the notices were at their bound. */
+  private readonly stalled = new Set<Pipe>();
+  /** Manual mode: the peer whose subscription message the application received last. */
+  private lastPipe: Pipe | undefined;
+  private epoch = 0;
+  private readonly targets: Pipe[] = [];
+
+  protected xattach(pipe: Pipe): void {
+    this.peers.set(pipe, { pipe, mark: 0 });
+  }
+
+  protected override xhandshake(pipe: Pipe): string | undefined {
+    // Every connection gets the welcome message (ZMQ_XPUB_WELCOME_MSG).
+    if (this.welcome !== null) pipe.write([this.welcome]);
+    return undefined;
+  }
+
+  protected xdetach(pipe: Pipe): void {
+    const peer = this.peers.get(pipe);
+    if (!peer) return;
+    this.peers.delete(pipe);
+    this.stalled.delete(pipe);
+    if (this.lastPipe === pipe) this.lastPipe = undefined;
+    if (this.manualMode) {
+      this.requested.removePeer(peer, (topic) => this.notify(cancelMessage(topic), pipe));
+      this.index.removePeer(peer, () => {});
+    } else {
+      this.index.removePeer(peer, (topic) => this.notify(cancelMessage(topic), pipe));
+    }
+  }
+
+  /**
+   * Subscriptions are control traffic: take them at once, whatever the
+   * application sends. The bound is the notices an XPUB application has not
+   * read: past its receive high-water mark the pipe is left to fill, which
+   * stops reading from that peer until the application catches up.
+   */
+  protected xreadablePipe(pipe: Pipe): void {
+    const peer = this.peers.get(pipe);
+    if (!peer) return;
+    let msg: Message | undefined;
+    while (!this.noticesFull() && (msg = pipe.read()) !== undefined) this.incoming(peer, msg);
+    if (pipe.inLength > 0) this.stalled.add(pipe);
+  }
+
+  protected xsend(msg: Message): boolean {
+    const targets = this.match(msg[0] ?? EMPTY);
+    if (this.conflate) {
+      for (const pipe of targets) {
+        pipe.clearOut();
+        pipe.write(msg.slice());
+      }
+      return true;
+    }
+    return distribute(targets, msg, this.noDrop);
+  }
+
+  protected xrecv(): Message | undefined {
+    const notice = this.notices.shift();
+    if (!notice) return undefined;
+    if (this.manualMode) this.lastPipe = notice.pipe;
+    // Not from inside xrecv: new notices may wake a waiting receive.
+    if (this.stalled.size > 0 && !this.noticesFull()) process.nextTick(() => this.resumeStalled());
+    return notice.msg;
+  }
+
+  protected xreadable(): boolean {
+    return this.notices.length > 0;
+  }
+
+  protected xwritable(): boolean {
+    if (!this.noDrop) return true;
+    for (const peer of this.peers.values()) if (!peer.pipe.writable) return false;
+    return true;
+  }
+
+  /** Manual mode: subscribes the peer whose subscription was received last. */
+  protected manualSubscribe(topics: (Buffer | string)[], subscribe: boolean): void {
+    if (!this.manualMode) throw new ZmqError("EINVAL", "subscribe() and unsubscribe() on an XPublisher need manual mode");
+    const pipe = this.lastPipe;
+    const peer = pipe && this.peers.get(pipe);
+    if (!peer) return; // that peer is gone: nothing to change
+    for (const t of topics.length ? topics : [EMPTY]) {
+      const topic = Buffer.from(t);
+      if (subscribe) this.index.add(topic, peer);
+      else this.index.remove(topic, peer);
+    }
+  }
+
+  /** The pipes a message with this first frame goes to. */
+  private match(first: Buffer): Pipe[] {
+    const targets = this.targets;
+    targets.length = 0;
+    const epoch = ++this.epoch;
+    this.index.forEachMatch(first, (peer) => {
+      if (peer.mark === epoch) return;
+      peer.mark = epoch;
+      if (!this.invertMatching) targets.push(peer.pipe);
+    });
+    if (this.invertMatching) {
+      for (const peer of this.peers.values()) if (peer.mark !== epoch) targets.push(peer.pipe);
+    }
+    return targets;
+  }
+
+  /** One message from a subscriber: a subscription, a cancel, or (XPUB) an upstream message. */
+  private incoming(peer: Peer, msg: Message): void {
+    const body = msg[0]!;
+    const isSubscription = msg.length === 1 && body.length > 0 && body[0]! <= 1;
+    if (!isSubscription) {
+      if (this.notifies) this.notify(msg, peer.pipe);
+      return;
+    }
+    const subscribe = body[0] === 1;
+    const topic = body.subarray(1);
+    if (this.manualMode) {
+      if (subscribe) this.requested.add(topic, peer);
+      else this.requested.remove(topic, peer);
+      this.notify(msg, peer.pipe);
+      return;
+    }
+    let notify: boolean;
+    if (subscribe) {
+      notify = this.index.add(topic, peer) || this.verbosityLevel !== null;
+    } else {
+      notify = this.index.remove(topic, peer) !== "remaining" || this.verbosityLevel === "allSubsUnsubs";
+    }
+    if (notify) this.notify(msg, peer.pipe);
+  }
+
+  private notify(msg: Message, pipe: Pipe): void {
+    if (!this.notifies || this.closed) return;
+    this.notices.push({ msg, pipe });
+    if (this.notices.length === 1) this.tryReceive();
+  }
+
+  private noticesFull(): boolean {
+    return this.notifies && this.receiveHighWaterMark > 0 && this.notices.length >= this.receiveHighWaterMark;
+  }
+
+  private resumeStalled(): void {
+    const pipes = [...this.stalled];
+    this.stalled.clear();
+    for (const pipe of pipes) if (!pipe.detached) this.xreadablePipe(pipe);
+  }
+
+  /** @internal For diagnostics and tests: messages queued to each peer. */
+  queuedPerPeer(): number[] {
+    return [...this.peers.keys()].map((p) => p.outLength);
+  }
+}
+
+function cancelMessage(topic: Buffer): Message {
+  const msg = Buffer.allocUnsafe(topic.length + 1);
+  msg[0] = 0;
+  topic.copy(msg, 1);
+  return [msg];
+}

@@ -1,0 +1,170 @@
+/**
+ * pyzmqrpc3 end to end: typed commands and services, the JSON status
+ * responses (200, 400, 451, 463) as a REQ peer sees them, inproc, and the
+ * REP->REQ proxies (acknowledging at once; the buffered one surviving a
+ * restart of the downstream server).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Request } from "../../src/index.js";
+import {
+  BufferedProxyRep2Req,
+  Command,
+  CommandClient,
+  CommandServer,
+  ProxyRep2Req,
+  RpcError,
+  defineCommand,
+  pyzmqrpc as pz,
+} from "../../src/rpc/index.js";
+import { inprocEndpoint, within } from "./helpers.js";
+
+const SimpleCommand = defineCommand("SimpleCommand", { param1: "", param2: "" });
+const Unserved = defineCommand("Unserved", { x: 0 });
+
+class AddCommand extends Command<{ a: number; b: number }> {
+  a = 0;
+  b = 0;
+  constructor(a = 0, b = 0) {
+    super();
+    this.a = a;
+    this.b = b;
+  }
+  getCommandState(): { a: number; b: number } {
+    return { a: this.a, b: this.b };
+  }
+  setCommandState(state: { a: number; b: number }): void {
+    this.a = state.a;
+    this.b = state.b;
+  }
+}
+
+class SimpleService {
+  handle(command: InstanceType<typeof SimpleCommand>): string {
+    if (command.param1 === "raise") throw new Error("asked to raise");
+    return `SimpleService response text for SimpleCommand is "${command.param1}/${command.param2}"`;
+  }
+}
+
+async function startCommandServer(address = "tcp://127.0.0.1:0", log?: unknown[]): Promise<CommandServer> {
+  const server = new CommandServer();
+  server.registerService(SimpleCommand, new SimpleService());
+  server.registerService(AddCommand, (cmd) => {
+    log?.push(cmd.a + cmd.b);
+    return cmd.a + cmd.b;
+  });
+  await server.bind(address);
+  return server;
+}
+
+async function rawRequest(endpoint: string, frame: Buffer | string): Promise<string> {
+  const req = new Request({ linger: 0, receiveTimeout: 5000 });
+  try {
+    req.connect(endpoint);
+    await req.send(frame);
+    return (await req.receive())[0]!.toString("utf8");
+  } finally {
+    req.close();
+  }
+}
+
+test("a REQ peer gets the reference's JSON responses", async (t) => {
+  const server = await startCommandServer();
+  t.after(() => server.close());
+  const ep = server.endpoint!;
+  assert.equal(
+    await rawRequest(ep, pz.encodeCommand("SimpleCommand", { param1: "value1", param2: "value2" })),
+    '{"status_code": 200, "status_message": "OK", "response_message": "SimpleService response text for SimpleCommand is \\"value1/value2\\""}',
+  );
+  assert.equal(
+    await rawRequest(ep, pz.encodeCommand("Unserved", { x: 1 })),
+    '{"status_code": 451, "status_message": "No service on the server is registered for command \\"Unserved\\"."}',
+  );
+  assert.equal(
+    await rawRequest(ep, pz.encodeCommand("SimpleCommand", { param1: "raise", param2: "" })),
+    '{"status_code": 463, "status_message": "Exception raised when calling service SimpleService. Exception: asked to raise "}',
+  );
+  assert.match(await rawRequest(ep, "not base64 at all!"), /^\{"status_code": 400, /);
+});
+
+test("CommandClient executes typed commands; remote errors carry the status code", async (t) => {
+  const server = await startCommandServer();
+  const client = new CommandClient(server.endpoint!, { timeout: 2000 });
+  t.after(() => (client.close(), server.close()));
+  assert.equal(await client.execute(new AddCommand(40, 2)), 42);
+  assert.match(String(await client.execute(new SimpleCommand({ param1: "p", param2: "q" }))), /"p\/q"$/);
+  await assert.rejects(client.execute(new Unserved()), (err: unknown) => {
+    assert.ok(err instanceof RpcError);
+    assert.equal(err.statusCode, 451);
+    assert.equal(err.method, "Unserved");
+    return true;
+  });
+  await assert.rejects(client.execute(new SimpleCommand({ param1: "raise" })), (err: RpcError) => err.statusCode === 463);
+  const many = await Promise.all(Array.from({ length: 20 }, (_, i) => client.execute(new AddCommand(i, i))));
+  assert.deepEqual(many, Array.from({ length: 20 }, (_, i) => 2 * i));
+});
+
+test("commands work over inproc (which the reference does not support)", async (t) => {
+  const ep = inprocEndpoint();
+  const server = await startCommandServer(ep);
+  const client = new CommandClient(ep, { timeout: 2000 });
+  t.after(() => (client.close(), server.close()));
+  assert.equal(await client.execute(new AddCommand(1, 2)), 3);
+});
+
+test("registering twice for one command class is refused", (t) => {
+  const server = new CommandServer();
+  t.after(() => server.close());
+  server.registerService(AddCommand, () => 0);
+  assert.throws(() => server.registerService(AddCommand, () => 1), /already registered/);
+  assert.throws(() => server.registerService(SimpleCommand, 5 as never), TypeError);
+});
+
+test("REP->REQ proxy acknowledges at once and forwards", async (t) => {
+  const executed: unknown[] = [];
+  const server = await startCommandServer("tcp://127.0.0.1:0", executed);
+  const proxy = new ProxyRep2Req(server.endpoint!, { downstream: { timeout: 2000 } });
+  await proxy.bind("tcp://127.0.0.1:0");
+  const client = new CommandClient(proxy.endpoint!, { timeout: 2000 });
+  t.after(() => (client.close(), proxy.close(), server.close()));
+  // The proxy answers 200 without the downstream result.
+  assert.equal(await client.execute(new AddCommand(2, 3)), undefined);
+  await within(
+    (async () => {
+      while (executed.length === 0) await new Promise((r) => setTimeout(r, 5));
+    })(),
+    3000,
+    "forwarded command",
+  );
+  assert.deepEqual(executed, [5]);
+});
+
+test("the buffered REP->REQ proxy survives a restart of the downstream server", async (t) => {
+  const executed: unknown[] = [];
+  let server = await startCommandServer("tcp://127.0.0.1:0", executed);
+  const downstream = server.endpoint!;
+  const proxy = new BufferedProxyRep2Req(downstream, { downstream: { timeout: 200 } });
+  await proxy.bind("tcp://127.0.0.1:0");
+  const client = new CommandClient(proxy.endpoint!, { timeout: 2000 });
+  t.after(() => (client.close(), proxy.close(), server.close()));
+  assert.equal(await client.execute(new AddCommand(1, 1)), undefined);
+  const waitFor = (n: number) =>
+    within(
+      (async () => {
+        while (proxy.delivered < n) await new Promise((r) => setTimeout(r, 10));
+      })(),
+      8000,
+      `${n} delivered`,
+    );
+  await waitFor(1);
+  server.close();
+  // Acknowledged while the downstream server is down: buffered, not lost.
+  for (let i = 2; i <= 4; i++) assert.equal(await client.execute(new AddCommand(i, i)), undefined);
+  assert.ok(proxy.buffered >= 1);
+  server = await startCommandServer(downstream, executed);
+  await waitFor(4);
+  assert.equal(proxy.buffered, 0);
+  // At least once: each command arrived, in order (a resend may repeat one).
+  const distinct = executed.filter((v, i) => executed.indexOf(v) === i);
+  assert.deepEqual(distinct, [2, 4, 6, 8]);
+});

@@ -1,0 +1,149 @@
+/**
+ * RpcServer in the LuaOverMQ protocol: the README example, registration
+ * forms, introspection, an ERROR reply for every kind of bad request, and
+ * concurrency (slow handlers, many REQ clients, the work bound).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { encode } from "@msgpack/msgpack";
+import { Request } from "../../src/index.js";
+import * as lua from "../../src/rpc/codec/luaovermq.js";
+import { BUSY_MESSAGE, RpcClient, RpcServer, type MethodDescription } from "../../src/rpc/index.js";
+import { delay, rawCall, startServer, within } from "./helpers.js";
+
+interface Api {
+  add(a: number, b: number): number;
+  my: { namespace: { mult(a: number, b: number): number } };
+  calc: { add(a: number, b: number): number; mul(a: number, b: number): Promise<number> };
+}
+
+test("the README example works as written", async (t) => {
+  const server = await startServer();
+  const client = new RpcClient(server.endpoint!, { timeout: 1000 });
+  t.after(() => (client.close(), server.close()));
+  assert.equal(await client.call("my.namespace.mult", 5, 7), 35);
+  assert.equal(await client.call("add", 2, 3), 5);
+  const api = client.proxy<Api>();
+  assert.equal(await api.my.namespace.mult(5, 7), 35);
+  assert.equal(await api.calc.add(1, 2), 3);
+  assert.equal(await api.calc.mul(3, 4), 12);
+});
+
+test("registration: names are checked, objects give namespaces, unregister removes", async (t) => {
+  const server = new RpcServer();
+  t.after(() => server.close());
+  assert.throws(() => server.register("rpc.mine", () => 1), TypeError);
+  assert.throws(() => server.register("", () => 1), TypeError);
+  assert.throws(() => server.register("a..b", () => 1), TypeError);
+  assert.throws(() => server.register("x", 42 as unknown as object), TypeError);
+  assert.throws(() => server.register("empty", {}), TypeError);
+  server.register("tools", { math: { sq: (x: number) => x * x }, hello: () => "hi", _hidden: () => 0, value: 3 });
+  const names = server.methods().map((m) => m.name);
+  assert.ok(names.includes("tools.math.sq") && names.includes("tools.hello"));
+  assert.ok(!names.some((n) => n.includes("_hidden") || n === "tools.value"));
+  assert.equal(server.unregister("tools"), 2);
+  assert.ok(!server.methods().some((m) => m.name.startsWith("tools.")));
+});
+
+test("introspection lists methods with arity and doc; ping answers", async (t) => {
+  const server = await startServer();
+  const client = new RpcClient(server.endpoint!, { timeout: 2000 });
+  t.after(() => (client.close(), server.close()));
+  const methods = await client.methods();
+  const add = methods.find((m: MethodDescription) => m.name === "add");
+  assert.deepEqual(add, { name: "add", arity: 2, doc: "Adds two numbers." });
+  assert.equal(methods.find((m) => m.name === "calc.mul")?.arity, 2);
+  assert.ok(methods.some((m) => m.name === "rpc.multicall"));
+  assert.equal(await client.call("rpc.ping"), "pong");
+  assert.ok((await client.ping()) >= 0);
+});
+
+test("every malformed request gets an ERROR reply and the server keeps serving", async (t) => {
+  const server = await startServer();
+  t.after(() => server.close());
+  const ep = server.endpoint!;
+  const cases: Array<[string, Buffer | Buffer[], string | RegExp]> = [
+    ["unknown method", lua.encodeRequest("nope", [1]), "function 'nope' not found"],
+    ["non-array request", Buffer.from(encode({ method: "add" })), lua.INVALID_REQUEST_MESSAGE],
+    ["scalar request", Buffer.from(encode(42)), lua.INVALID_REQUEST_MESSAGE],
+    ["empty array", Buffer.from(encode([])), lua.INVALID_REQUEST_MESSAGE],
+    ["non-string method", Buffer.from(encode([7, 1, 2])), lua.INVALID_REQUEST_MESSAGE],
+    ["binary method", Buffer.from(encode([new Uint8Array([0x61]), 1])), lua.INVALID_REQUEST_MESSAGE],
+    ["malformed msgpack", Buffer.from([0x92, 0xc1]), /^malformed msgpack request: /],
+    ["truncated msgpack", Buffer.from([0x93, 0xa3, 0x61]), /^malformed msgpack request: /],
+    ["trailing bytes", Buffer.concat([lua.encodeRequest("add", [1, 2]), Buffer.from([0x01])]), /^malformed msgpack request: /],
+    ["empty frame", Buffer.alloc(0), /^malformed msgpack request: /],
+    ["two frames", [lua.encodeRequest("add", [1, 2]), Buffer.from("x")], "request must be one frame, got 2"],
+    ["handler throws", lua.encodeRequest("fail", ["too big"]), "RangeError: too big"],
+    ["handler rejects", lua.encodeRequest("reject"), "TypeError: rejected on purpose"],
+    ["unencodable result", lua.encodeRequest("unencodable"), /^RpcProtocolError: the result of 'unencodable' cannot be sent: /],
+    ["multicall with a bad argument", lua.encodeRequest("rpc.multicall", [5]), /^rpc\.multicall takes one argument/],
+  ];
+  for (const [what, request, expected] of cases) {
+    const reply = await within(rawCall(ep, request), 5000, what);
+    assert.equal(reply.ok, false, what);
+    if (!reply.ok) {
+      if (typeof expected === "string") assert.equal(reply.message, expected, what);
+      else assert.match(reply.message, expected, what);
+    }
+  }
+  assert.deepEqual(await rawCall(ep, lua.encodeRequest("add", [2, 2])), { ok: true, value: 4 });
+});
+
+test("a slow handler does not delay other clients", async (t) => {
+  const server = await startServer();
+  const slowClient = new RpcClient(server.endpoint!, { timeout: 5000 });
+  const fastClient = new RpcClient(server.endpoint!, { timeout: 5000 });
+  t.after(() => (slowClient.close(), fastClient.close(), server.close()));
+  let slowDone = false;
+  const slow = slowClient.call("sleep", 800).then((v) => ((slowDone = true), v));
+  const started = Date.now();
+  for (let i = 0; i < 5; i++) assert.equal(await fastClient.call("add", i, 1), i + 1);
+  assert.equal(slowDone, false, "the fast calls finished while the slow one still ran");
+  assert.ok(Date.now() - started < 600);
+  assert.equal(await slow, 800);
+});
+
+test("100 concurrent REQ clients are all answered correctly", async (t) => {
+  const server = await startServer();
+  const clients = Array.from({ length: 100 }, () => new Request({ linger: 0, receiveTimeout: 10000 }));
+  t.after(() => {
+    for (const c of clients) c.close();
+    server.close();
+  });
+  const results = await within(
+    Promise.all(
+      clients.map(async (req, i) => {
+        req.connect(server.endpoint!);
+        const out: unknown[] = [];
+        for (let k = 0; k < 3; k++) {
+          await req.send(lua.encodeRequest(k === 1 ? "sleep" : "add", k === 1 ? [5] : [i, k]));
+          out.push(lua.decodeReply(await req.receive()));
+        }
+        return out;
+      }),
+    ),
+    20000,
+    "100 clients",
+  );
+  results.forEach((out, i) => {
+    assert.deepEqual(out, [{ ok: true, value: i }, { ok: true, value: 5 }, { ok: true, value: i + 2 }]);
+  });
+});
+
+test("at the work bound requests are refused at once with a busy error", async (t) => {
+  const server = await startServer({ maxConcurrency: 1, maxQueue: 1 });
+  const client = new RpcClient(server.endpoint!, { timeout: 5000 });
+  t.after(() => (client.close(), server.close()));
+  const running = client.call("sleep", 400);
+  const waiting = client.call("sleep", 10);
+  // Wait until the first runs and the second waits, so the third meets the bound.
+  const deadline = Date.now() + 3000;
+  while (server.running + server.queued < 2 && Date.now() < deadline) await delay(5);
+  assert.equal(server.running, 1);
+  assert.equal(server.queued, 1);
+  await assert.rejects(client.call("add", 1, 1), (err: Error & { remoteMessage?: string }) => err.remoteMessage === BUSY_MESSAGE);
+  assert.equal(await running, 400);
+  assert.equal(await waiting, 10);
+  assert.equal(await client.call("add", 1, 1), 2);
+});

@@ -1,0 +1,241 @@
+/**
+ * ZMTP framing (RFC 23 "Framing"): the decoder's flag checks, the
+ * short/long size forms, limits enforced before buffering, zero-copy
+ * slices, and the encoder's output decoding back.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FrameDecoder, FrameEncoder, ZmtpProtocolError, encodeFrame,
+} from "../../../src/zmtp/wire/index.js";
+import { bytewise, cutsArb, decodeAll, hex, splitAt } from "./chunks.js";
+
+/** A frame header in the short form. */
+const shortHeader = (flags: number, size: number): Buffer => Buffer.from([flags, size]);
+
+/** A frame header in the long form (8-octet size). */
+function longHeader(flags: number, size: bigint): Buffer {
+  const b = Buffer.alloc(9);
+  b[0] = flags | FLAG_LONG;
+  b.writeBigUInt64BE(size, 1);
+  return b;
+}
+
+const isProto = (code: string) => (e: unknown): boolean => e instanceof ZmtpProtocolError && e.code === code;
+
+test("every legal flag octet (00 01 02 03 04 06) decodes, whole and byte by byte", () => {
+  const body = Buffer.from("abc");
+  for (const flags of [0x00, 0x01, 0x02, 0x03, 0x04, 0x06]) {
+    const wire = (flags & FLAG_LONG) !== 0 ? Buffer.concat([longHeader(flags, 3n), body]) : Buffer.concat([shortHeader(flags, 3), body]);
+    for (const chunks of [[wire], bytewise(wire)]) {
+      const frames = decodeAll(chunks);
+      assert.equal(frames.length, 1);
+      assert.equal(frames[0]!.flags, flags);
+      assert.equal(frames[0]!.body.toString(), "abc");
+    }
+  }
+});
+
+test("any flag octet with a reserved bit (3-7) set is refused at once", () => {
+  for (let flags = 0x08; flags <= 0xff; flags++) {
+    if ((flags & 0xf8) === 0) continue;
+    const dec = new FrameDecoder({ onFrame: () => assert.fail("no frame expected") });
+    assert.throws(() => dec.push(Buffer.from([flags])), isProto("EPROTO"), `flags 0x${flags.toString(16)}`);
+  }
+});
+
+test("COMMAND with MORE (05, 07) is refused", () => {
+  for (const flags of [0x05, 0x07]) {
+    const dec = new FrameDecoder({ onFrame: () => assert.fail("no frame expected") });
+    assert.throws(() => dec.push(Buffer.from([flags, 0])), /command frame cannot have MORE/);
+  }
+});
+
+test("the encoder switches from short to long form between 255 and 256 octets", () => {
+  const f255 = encodeFrame(Buffer.alloc(255, 7));
+  assert.equal(f255.length, 2 + 255);
+  assert.equal(hex(f255.subarray(0, 2)), "00ff");
+  const f256 = encodeFrame(Buffer.alloc(256, 7), FLAG_MORE);
+  assert.equal(f256.length, 9 + 256);
+  assert.equal(hex(f256.subarray(0, 9)), "030000000000000100");
+  const cmd = encodeFrame(Buffer.alloc(300), FLAG_COMMAND);
+  assert.equal(cmd[0], 0x06);
+});
+
+test("bodies of 0, 1, 255, 256 octets and 1 MiB decode under several chunkings", () => {
+  for (const size of [0, 1, 255, 256, 1024 * 1024]) {
+    const body = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) body[i] = (i * 31) & 0xff;
+    const wire = encodeFrame(body, FLAG_MORE);
+    const chunkings = [[wire], splitAt(wire, [1, 2, 5, 9, 100, 70000]), splitAt(wire, [wire.length - 1])];
+    if (size <= 256) chunkings.push(bytewise(wire));
+    for (const chunks of chunkings) {
+      const frames = decodeAll(chunks);
+      assert.equal(frames.length, 1);
+      assert.equal(frames[0]!.flags, size > 255 ? FLAG_MORE | FLAG_LONG : FLAG_MORE);
+      assert.ok(frames[0]!.body.equals(body), `size ${size}`);
+    }
+  }
+});
+
+test("long-encoded small frames (sizes 0, 1, 255) are accepted", () => {
+  for (const size of [0, 1, 255]) {
+    const wire = Buffer.concat([longHeader(0, BigInt(size)), Buffer.alloc(size, 9)]);
+    const frames = decodeAll(bytewise(wire));
+    assert.equal(frames.length, 1);
+    assert.equal(frames[0]!.body.length, size);
+    assert.equal(frames[0]!.flags, FLAG_LONG);
+  }
+});
+
+test("a frame inside one chunk is a zero-copy slice of that chunk", () => {
+  const chunk = Buffer.concat([encodeFrame(Buffer.from("hello"), FLAG_MORE), encodeFrame(Buffer.alloc(300, 1))]);
+  const got: Buffer[] = [];
+  new FrameDecoder({ onFrame: (b) => got.push(b) }).push(chunk);
+  assert.equal(got.length, 2);
+  for (const b of got) assert.equal(b.buffer, chunk.buffer);
+});
+
+test("maxFrameSize: a body of exactly the limit passes, one octet more fails with EMSGSIZE", () => {
+  for (const limit of [0, 10, 255, 256, 1000]) {
+    assert.equal(decodeAll([encodeFrame(Buffer.alloc(limit))], limit).length, 1);
+    assert.throws(() => decodeAll([encodeFrame(Buffer.alloc(limit + 1))], limit), isProto("EMSGSIZE"));
+    assert.throws(() => decodeAll(bytewise(encodeFrame(Buffer.alloc(limit + 1))), limit), isProto("EMSGSIZE"));
+  }
+});
+
+test("maxFrameSize is enforced from the header alone, before any body octet arrives", () => {
+  let frames = 0;
+  const dec = new FrameDecoder({ onFrame: () => frames++ }, 1000);
+  assert.throws(() => dec.push(Buffer.concat([longHeader(0, 1001n), Buffer.from([1])])), isProto("EMSGSIZE"));
+  const dec1 = new FrameDecoder({ onFrame: () => frames++ }, 100);
+  assert.throws(() => dec1.push(shortHeader(0, 255)), isProto("EMSGSIZE"));
+  const dec2 = new FrameDecoder({ onFrame: () => frames++ }, 1000);
+  // 4 GiB declared, three octets of it sent: must throw now, not wait or allocate.
+  assert.throws(() => dec2.push(Buffer.concat([longHeader(0, 4n * 1024n ** 3n), Buffer.from([1, 2, 3])])), isProto("EMSGSIZE"));
+  assert.equal(frames, 0);
+});
+
+test("without a limit, a huge declared size is not allocated up front: memory follows received octets", () => {
+  const dec = new FrameDecoder({ onFrame: () => assert.fail("the frame is not complete") });
+  const before = process.memoryUsage().arrayBuffers;
+  // 3 GiB declared (under Node's buffer limit, so it is legal), 1 KiB sent.
+  dec.push(Buffer.concat([longHeader(0, 3n * 1024n ** 3n), Buffer.alloc(1024, 1)]));
+  dec.push(Buffer.alloc(1024, 2));
+  const grown = process.memoryUsage().arrayBuffers - before;
+  assert.ok(grown < 64 * 1024 * 1024, `grew by ${grown} octets`);
+  assert.equal(dec.idle, false);
+});
+
+test("a large body spanning chunks is reassembled exactly", () => {
+  const body = Buffer.alloc(200_000);
+  for (let i = 0; i < body.length; i++) body[i] = (i * 7 + 3) & 0xff;
+  const wire = Buffer.concat([encodeFrame(Buffer.from("x"), FLAG_MORE), encodeFrame(body), encodeFrame(Buffer.from("y"))]);
+  const frames = decodeAll(splitAt(wire, [4, 5, 6, 13, 65536, 65537, 131072, 199999]));
+  assert.deepEqual(frames.map((f) => f.body.length), [1, 200_000, 1]);
+  assert.ok(frames[1]!.body.equals(body));
+});
+
+test("sizes of 2^63-1, 2^64-1, 2^53 and 2^32+1 are refused cleanly with EMSGSIZE, without a limit set", () => {
+  for (const size of [2n ** 63n - 1n, 2n ** 64n - 1n, 2n ** 53n, 2n ** 32n + 1n]) {
+    const dec = new FrameDecoder({ onFrame: () => assert.fail("no frame expected") });
+    assert.throws(() => dec.push(longHeader(0, size)), isProto("EMSGSIZE"), String(size));
+    // The size arriving octet by octet is refused on its 8th octet.
+    const dec2 = new FrameDecoder({ onFrame: () => assert.fail("no frame expected") });
+    const h = longHeader(0, size);
+    for (let i = 0; i < 8; i++) dec2.push(h.subarray(i, i + 1));
+    assert.throws(() => dec2.push(h.subarray(8)), isProto("EMSGSIZE"));
+  }
+});
+
+test("idle is true only between frames", () => {
+  const dec = new FrameDecoder({ onFrame: () => {} });
+  assert.equal(dec.idle, true);
+  dec.push(Buffer.from([0x01]));
+  assert.equal(dec.idle, false);
+  dec.push(Buffer.from([0x02, 0x61]));
+  assert.equal(dec.idle, false);
+  dec.push(Buffer.from([0x62]));
+  assert.equal(dec.idle, true);
+});
+
+test("maxFrameSize may change between frames (the engine raises it after the handshake)", () => {
+  const frames: number[] = [];
+  const dec = new FrameDecoder({ onFrame: (b) => {
+    frames.push(b.length);
+    dec.maxFrameSize = -1;
+  } }, 10);
+  dec.push(Buffer.concat([encodeFrame(Buffer.alloc(5)), encodeFrame(Buffer.alloc(500))]));
+  assert.deepEqual(frames, [5, 500]);
+});
+
+test("the encoder batches a burst of messages into few buffers and sets MORE on all but the last part", () => {
+  const enc = new FrameEncoder();
+  for (let i = 0; i < 100; i++) enc.message([Buffer.from("a"), Buffer.from(String(i))]);
+  assert.equal(enc.pendingBytes, 100 * 3 + 10 * 3 + 90 * 4);
+  const bufs = enc.take();
+  assert.equal(bufs.length, 1);
+  assert.equal(enc.pendingBytes, 0);
+  const frames = decodeAll(bufs);
+  assert.equal(frames.length, 200);
+  for (let i = 0; i < 100; i++) {
+    assert.equal(frames[2 * i]!.flags, FLAG_MORE);
+    assert.equal(frames[2 * i + 1]!.flags, 0);
+    assert.equal(frames[2 * i + 1]!.body.toString(), String(i));
+  }
+});
+
+test("the encoder references large bodies instead of copying them", () => {
+  const big = Buffer.alloc(100_000, 5);
+  const enc = new FrameEncoder();
+  enc.message([Buffer.from("h"), big]);
+  const bufs = enc.take();
+  assert.ok(bufs.includes(big));
+  assert.ok(decodeAll(bufs)[1]!.body.equals(big));
+});
+
+test("the encoder accepts Uint8Array bodies that are not Buffers", () => {
+  const u8 = new Uint8Array(20_000).fill(3);
+  const frames = decodeAll([encodeFrame(u8.subarray(10), FLAG_MORE)]);
+  assert.equal(frames[0]!.body.length, 19_990);
+});
+
+const messageArb = fc.array(fc.uint8Array({ maxLength: 600 }), { minLength: 1, maxLength: 6 });
+
+test("property: encoded multipart messages and commands decode back under any chunking", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(messageArb.map((m) => ({ msg: m })), fc.uint8Array({ maxLength: 300 }).map((c) => ({ cmd: c }))), { maxLength: 8 }),
+      cutsArb,
+      (items, cuts) => {
+        const enc = new FrameEncoder();
+        const expected: { flags: number; body: string }[] = [];
+        for (const it of items) {
+          if ("cmd" in it) {
+            enc.command(Buffer.from(it.cmd));
+            expected.push({ flags: FLAG_COMMAND | (it.cmd.length > 255 ? FLAG_LONG : 0), body: hex(it.cmd) });
+          } else {
+            enc.message(it.msg.map((p) => Buffer.from(p)));
+            it.msg.forEach((p, i) => expected.push({ flags: (i < it.msg.length - 1 ? FLAG_MORE : 0) | (p.length > 255 ? FLAG_LONG : 0), body: hex(p) }));
+          }
+        }
+        const wire = Buffer.concat(enc.take());
+        const got = decodeAll(splitAt(wire, cuts)).map((f) => ({ flags: f.flags, body: hex(f.body) }));
+        assert.deepEqual(got, expected);
+      },
+    ),
+  );
+});
+
+test("property: arbitrary octets under arbitrary chunking give frames or a ZmtpProtocolError, nothing else", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), cutsArb, fc.constantFrom(-1, 0, 16, 300), (bytes, cuts, limit) => {
+      try {
+        decodeAll(splitAt(Buffer.from(bytes), cuts), limit);
+      } catch (e) {
+        assert.ok(e instanceof ZmtpProtocolError, String(e));
+      }
+    }),
+  );
+});

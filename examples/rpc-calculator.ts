@@ -6,7 +6,7 @@
  *
  * Run: npx tsc -p tsconfig.test.json && node build/examples/rpc-calculator.js
  */
-import { RpcClient, RpcServer } from "../src/rpc/index.js";
+import { RpcClient, RpcServer, type RpcError } from "../src/rpc/index.js";
 
 class Calculator {
   add(a: number, b: number): number {
@@ -36,11 +36,13 @@ try {
   const api = client.proxy<MyApi>();
   console.log(await api.my.namespace.mult(5, 7)); // 35
   console.log(await api.calc.div(1, 4)); // 0.25
-  await api.calc.div(1, 0).catch((err: Error & { remoteName?: string }) => console.log(err.remoteName, err.message));
+  // A remote exception arrives as an RpcError naming the remote error class.
+  await api.calc.div(1, 0).catch((err: RpcError) => console.log(`${err.remoteName}: ${err.remoteMessage}`)); // RangeError: division by zero
   const batch = client.batch();
   batch.add("add", 1, 2);
   batch.add("calc.div", 1, 0);
-  console.log(await batch.send()); // [{ok: true, value: 3}, {ok: false, error: RpcError ...}]
+  const results = await batch.send(); // one result per call, in order; one failure does not fail the batch
+  console.log(results.map((r) => (r.ok ? r.value : `failed: ${r.error.message}`))); // [ 3, 'failed: RangeError: division by zero' ]
   console.log((await client.methods()).map((m) => `${m.name}/${m.arity}`).join(" "));
 } finally {
   client.close();

@@ -1,11 +1,13 @@
 /**
  * purezmq: ZeroMQ (ZMTP 3.1) in pure TypeScript over node:net, with the
  * socket API of the zeromq npm package v6.
+ *
+ * @module purezmq
  */
 export { Context, defaultContext as context } from "./zmtp/context.js";
 export { ZmqError, type ZmqErrorCode } from "./zmtp/errors.js";
 export type { MessageLike } from "./zmtp/message.js";
-export { Observer, type Event, type EventType } from "./zmtp/observer.js";
+export { Observer, type Event, type EventError, type EventType } from "./zmtp/observer.js";
 export type { Message } from "./zmtp/pipe.js";
 export { Socket, type SocketOptions } from "./zmtp/socket/socket.js";
 export { Dealer } from "./zmtp/socket/dealer.js";
@@ -14,7 +16,9 @@ export { Reply } from "./zmtp/socket/rep.js";
 export { Router, type RouterOptions } from "./zmtp/socket/router.js";
 export { Pair } from "./zmtp/socket/pair.js";
 export { ZmtpProtocolError, type ZmtpProtocolErrorCode } from "./zmtp/wire/errors.js";
+export type { SocketTypeName } from "./zmtp/wire/socket-type.js";
 export { ZAP_ENDPOINT, type Authenticator, type ZapRequest, type ZapResponse } from "./zmtp/security/zap.js";
+export type { ZapStatus } from "./zmtp/wire/plain-mechanism.js";
 export { plainAuthenticator, type PlainAuthenticatorOptions } from "./zmtp/security/plain-authenticator.js";
 export { Publisher, type PublisherOptions } from "./zmtp/socket/pub.js";
 export { Subscriber, type SubscriberOptions } from "./zmtp/socket/sub.js";

@@ -1,30 +1,22 @@
 /**
- * Long-running fuzzing of the ZMTP wire layer (greeting reader, frame
- * decoder, command and metadata decoders), by generation and by mutation of
- * valid traffic (bit flips, truncation, splicing, size fields forced to 0,
- * 255, 256, 2^31, 2^63-1, LONG flag toggled) under arbitrary chunking.
+ * Fuzzing of the ZMTP wire layer (greeting reader, frame decoder, command
+ * and metadata decoders), by generation and by mutation of valid traffic
+ * (bit flips, truncation, splicing, size fields forced to 0, 255, 256, 2^31,
+ * 2^63-1, LONG flag toggled) under arbitrary chunking.
  *
  * Checked: nothing but a ZmtpProtocolError ever escapes a decoder; valid
  * traffic decodes back to what was encoded; and the outcome (frames, then
  * the error code if any) does not depend on how the stream is chunked.
- *
- * Usage: node build/fuzz/zmtp/fuzz.js [iterations] [seed]
- * On failure the seed and the shrunk counterexample are printed; re-run
- * with that seed to reproduce.
+ * Run through `npm run fuzz -- --only zmtp`.
  */
 import fc from "fast-check";
+import { bytesArb as bytes, chunk, cutsArb, mutate as mutateBytes, mutationArb as byteMutationArb, type Mutation as ByteMutation, type SizeField } from "../lib/bytes.js";
+import type { FuzzTarget } from "../lib/target.js";
 import {
   FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FrameDecoder, FrameEncoder, GreetingReader, ZmtpProtocolError,
   decodeCommand, decodeError, decodeMetadata, decodePing, encodeCommand, encodeError, encodeGreeting,
   encodeMetadata, encodePing, encodeReady, type MechanismName,
 } from "../../src/zmtp/wire/index.js";
-
-const iterations = Number(process.argv[2] ?? 20_000);
-const seed = process.argv[3] !== undefined ? Number(process.argv[3]) : (Date.now() ^ (Math.random() * 0x100000000)) | 0;
-if (!Number.isInteger(iterations) || iterations < 1 || !Number.isInteger(seed)) {
-  console.error("usage: fuzz.js [iterations] [seed]");
-  process.exit(2);
-}
 
 // ---- valid traffic, with the position of every size field
 
@@ -37,7 +29,7 @@ interface Frame {
 /** Encoded traffic and where its size fields lie (offset, width 1 or 8). */
 interface Traffic {
   wire: Buffer;
-  sizeFields: { at: number; width: 1 | 8 }[];
+  sizeFields: SizeField[];
   frames: Frame[];
 }
 
@@ -54,7 +46,6 @@ function encodeTraffic(frames: readonly Frame[]): Traffic {
   return { wire: Buffer.concat(enc.take()), sizeFields, frames: [...frames] };
 }
 
-const bytes = (max: number) => fc.uint8Array({ maxLength: max }).map((u) => Buffer.from(u));
 const name = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 40 });
 
 /** Command bodies the peer might send: READY, PING, PONG, ERROR, SUBSCRIBE, unknown. */
@@ -80,86 +71,31 @@ const framesArb: fc.Arbitrary<Frame[]> = fc
   )
   .map((groups) => groups.flat());
 
-// ---- mutations
+// ---- mutations: the shared byte edits, plus the ZMTP LONG flag toggled on a frame
 
-const SIZE_SPECIALS = [0n, 255n, 256n, 2n ** 31n, 2n ** 63n - 1n] as const;
-
-type Mutation =
-  | { kind: "flip"; at: number; bit: number }
-  | { kind: "truncate"; at: number }
-  | { kind: "splice"; from: number; to: number; len: number }
-  | { kind: "size"; field: number; value: bigint }
-  | { kind: "long"; field: number }
-  | { kind: "insert"; at: number; byte: number };
+type Mutation = ByteMutation | { kind: "long"; field: number };
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.nat(7) }),
-  fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant("splice" as const), from: fc.nat(), to: fc.nat(), len: fc.nat(40) }),
-  fc.record({ kind: fc.constant("size" as const), field: fc.nat(), value: fc.constantFrom(...SIZE_SPECIALS) }),
-  fc.record({ kind: fc.constant("long" as const), field: fc.nat() }),
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), byte: fc.constantFrom(0x00, 0x01, 0x02, 0x03, 0x04, 0x06, 0x07, 0x7f, 0xff) }),
+  { weight: 6, arbitrary: byteMutationArb },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("long" as const), field: fc.nat() }) },
 );
 
-/** Applies mutations; size-field mutations use the fields of the unmutated traffic (a mutated one may have moved them). */
+/** Applies mutations; the LONG toggle flips the flag octet before a size field of the unmutated traffic. */
 function mutate(t: Traffic, muts: readonly Mutation[]): Buffer {
-  let b = Buffer.from(t.wire);
+  let b = t.wire;
   for (const m of muts) {
-    if (b.length === 0) break;
-    switch (m.kind) {
-      case "flip": {
-        const at = m.at % b.length;
-        b[at] = b[at]! ^ (1 << m.bit);
-        break;
-      }
-      case "truncate":
-        b = b.subarray(0, m.at % b.length);
-        break;
-      case "splice": {
-        const from = m.from % b.length;
-        const piece = Buffer.from(b.subarray(from, from + m.len));
-        const to = m.to % (b.length + 1);
-        b = Buffer.concat([b.subarray(0, to), piece, b.subarray(to)]);
-        break;
-      }
-      case "size": {
-        if (t.sizeFields.length === 0) break;
-        const f = t.sizeFields[m.field % t.sizeFields.length]!;
-        if (f.at + f.width > b.length) break;
-        if (f.width === 8) b.writeBigUInt64BE(m.value, f.at);
-        else b[f.at] = Number(m.value & 0xffn) === Number(m.value) ? Number(m.value) : 0xff;
-        break;
-      }
-      case "long": {
-        if (t.sizeFields.length === 0) break;
-        const f = t.sizeFields[m.field % t.sizeFields.length]!;
-        if (f.at - 1 < b.length) b[f.at - 1] = b[f.at - 1]! ^ FLAG_LONG;
-        break;
-      }
-      case "insert": {
-        const at = m.at % (b.length + 1);
-        b = Buffer.concat([b.subarray(0, at), Buffer.from([m.byte]), b.subarray(at)]);
-        break;
-      }
+    if (m.kind !== "long") {
+      b = mutateBytes(b, [m], t.sizeFields);
+      continue;
+    }
+    if (t.sizeFields.length === 0 || b.length === 0) continue;
+    const f = t.sizeFields[m.field % t.sizeFields.length]!;
+    if (f.at - 1 < b.length) {
+      b = Buffer.from(b);
+      b[f.at - 1] = b[f.at - 1]! ^ FLAG_LONG;
     }
   }
   return b;
-}
-
-// ---- chunking
-
-const cutsArb = fc.array(fc.nat(), { maxLength: 16 });
-
-function chunk(data: Buffer, cuts: readonly number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let prev = 0;
-  for (const p of points) {
-    out.push(Buffer.from(data.subarray(prev, p)));
-    prev = p;
-  }
-  out.push(Buffer.from(data.subarray(prev)));
-  return out;
 }
 
 // ---- the decoders, as the engine chains them
@@ -235,7 +171,10 @@ const limitArb = fc.constantFrom(-1, -1, 0, 255, 256, 1000, 64 * 1024);
 
 // ---- properties
 
-const properties: [string, fc.IProperty<any>][] = [
+/** The ZMTP wire-layer target. */
+export const zmtpTarget: FuzzTarget = {
+  name: "zmtp",
+  properties: ([
   [
     "valid traffic decodes back exactly under any chunking",
     fc.property(framesArb, cutsArb, (frames, cuts) => {
@@ -316,24 +255,5 @@ const properties: [string, fc.IProperty<any>][] = [
       }
     }),
   ],
-];
-
-const started = Date.now();
-console.log(`fuzzing the ZMTP wire layer: ${iterations} runs per property, seed ${seed}`);
-let failed = false;
-for (const [title, prop] of properties) {
-  const t0 = Date.now();
-  const details = fc.check(prop, { numRuns: iterations, seed });
-  if (details.failed) {
-    failed = true;
-    console.error(`FAIL ${title}`);
-    console.error(`  seed ${details.seed}, path ${details.counterexamplePath ?? "?"}, after ${details.numRuns} runs and ${details.numShrinks} shrinks`);
-    console.error(`  counterexample: ${fc.stringify(details.counterexample)}`);
-    console.error(`  error: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`);
-    console.error(`  reproduce: node build/fuzz/zmtp/fuzz.js ${iterations} ${seed}`);
-  } else {
-    console.log(`ok   ${title} (${Date.now() - t0} ms)`);
-  }
-}
-console.log(`done in ${Date.now() - started} ms`);
-process.exit(failed ? 1 : 0);
+] as [string, fc.IRawProperty<any>][]).map(([title, property]) => ({ title, property })),
+};

@@ -5,8 +5,11 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/** A parsed command line. */
 export interface ParsedArgs {
+  /** Arguments that are not options, in order. */
   positionals: string[];
+  /** Options by name: the value, or `true` for a switch. */
   flags: Map<string, string | true>;
 }
 
@@ -29,7 +32,8 @@ export function parseArgs(argv: readonly string[], valued: readonly string[], sw
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
       flags.set(name, value);
-    } else if (switches.includes(name) && eq < 0) {
+    } else if (switches.includes(name)) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       flags.set(name, true);
     } else {
       throw new UsageError(`unknown option --${name}`);

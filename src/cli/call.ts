@@ -5,7 +5,9 @@ import { RpcClient, RpcServer } from "../rpc/index.js";
 import { jsonArg, msFlag, parseArgs, UsageError, type ParsedArgs } from "./args.js";
 import { toJson } from "./output.js";
 
+/** Usage line of `purezmq call`. */
 export const CALL_USAGE = "purezmq call <endpoint> <method> [json-args...] [--timeout ms] [--plain user:pass] [--json]";
+/** Usage line of `purezmq serve`. */
 export const SERVE_USAGE = "purezmq serve <module> [--bind endpoint] [--plain user:pass] [--json]";
 
 /** Splits `user:pass` (the password may contain colons). */
@@ -21,7 +23,7 @@ function plainFlag(args: ParsedArgs): { username: string; password: string } | u
 export async function callCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const args = parseArgs(argv, ["timeout", "plain"], ["json"]);
   const [endpoint, method, ...rest] = args.positionals;
-  if (!endpoint || !method) throw new UsageError(`usage: ${CALL_USAGE}`);
+  if (!endpoint || !method) throw new UsageError("needs an endpoint and a method");
   const plain = plainFlag(args);
   const client = new RpcClient(endpoint, {
     timeout: msFlag(args, "timeout", 5000),
@@ -42,7 +44,7 @@ export async function callCommand(argv: string[], out: (line: string) => void): 
 export async function serveCommand(argv: string[], out: (line: string) => void): Promise<RpcServer> {
   const args = parseArgs(argv, ["bind", "plain"], ["json"]);
   const [modulePath, ...extra] = args.positionals;
-  if (!modulePath || extra.length > 0) throw new UsageError(`usage: ${SERVE_USAGE}`);
+  if (!modulePath || extra.length > 0) throw new UsageError(modulePath ? `unexpected argument "${extra[0]}"` : "needs a module to serve");
   const mod = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
   const plain = plainFlag(args);
   const server = new RpcServer({

@@ -7,6 +7,7 @@ import { Publisher } from "../index.js";
 import { RpcServer, luaovermq } from "../rpc/index.js";
 import { msFlag, parseArgs, UsageError } from "./args.js";
 
+/** Usage line of `purezmq demo`. */
 export const DEMO_USAGE = "purezmq demo [--rpc endpoint] [--pub endpoint] [--interval ms]";
 
 /** The functions the demo serves. */
@@ -20,9 +21,10 @@ export const demoApi = {
   },
 };
 
+/** Starts the demo; it runs until SIGINT or SIGTERM, or until `close()`. */
 export async function demoCommand(argv: string[], out: (line: string) => void): Promise<{ close(): void }> {
   const args = parseArgs(argv, ["rpc", "pub", "interval"], []);
-  if (args.positionals.length > 0) throw new UsageError(`usage: ${DEMO_USAGE}`);
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
   const rpcAt = (args.flags.get("rpc") as string | undefined) ?? "tcp://127.0.0.1:8004";
   const pubAt = (args.flags.get("pub") as string | undefined) ?? "tcp://127.0.0.1:8005";
   const interval = msFlag(args, "interval", 1000);

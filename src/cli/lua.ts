@@ -3,12 +3,14 @@ import { newClient } from "../lua-rpc/index.js";
 import { jsonArg, msFlag, parseArgs, UsageError } from "./args.js";
 import { toJson } from "./output.js";
 
+/** Usage line of `purezmq lua`. */
 export const LUA_USAGE = "purezmq lua call <host:port> <name> [json-args...] [--timeout ms]";
 
+/** Makes one call to a Lua RPC peer and prints its results as JSON (one result alone, several as a list). */
 export async function luaCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const args = parseArgs(argv, ["timeout"], []);
   const [verb, target, name, ...rest] = args.positionals;
-  if (verb !== "call" || !target || !name) throw new UsageError(`usage: ${LUA_USAGE}`);
+  if (verb !== "call" || !target || !name) throw new UsageError(verb !== "call" ? "the only Lua command is call" : "needs host:port and a procedure name");
   const colon = target.lastIndexOf(":");
   const host = colon > 0 ? target.slice(0, colon) : "localhost";
   const port = Number(colon >= 0 ? target.slice(colon + 1) : target);

@@ -26,14 +26,15 @@ const USAGE = [
 
 type Command = (argv: string[], out: (line: string) => void) => Promise<unknown>;
 
-const COMMANDS: Record<string, Command> = {
-  demo: demoCommand,
-  call: callCommand,
-  serve: serveCommand,
-  sub: subCommand,
-  pub: pubCommand,
-  lua: luaCommand,
-  trace: traceCommand,
+/** Each command with its usage line, printed again after a bad command line. */
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  demo: { run: demoCommand, usage: DEMO_USAGE },
+  call: { run: callCommand, usage: CALL_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
+  sub: { run: subCommand, usage: SUB_USAGE },
+  pub: { run: pubCommand, usage: PUB_USAGE },
+  lua: { run: luaCommand, usage: LUA_USAGE },
+  trace: { run: traceCommand, usage: TRACE_USAGE },
 };
 
 /** Runs the command line; resolves to the exit status for one-shot commands. */
@@ -43,17 +44,17 @@ export async function main(argv: string[]): Promise<number> {
     (name === undefined ? console.error : console.log)(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     console.error(`purezmq: unknown command "${name}"\n${USAGE}`);
     return 2;
   }
   try {
-    await command(rest, (line) => console.log(line));
+    await command.run(rest, (line) => console.log(line));
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`purezmq ${name}: ${err.message}`);
+      console.error(`purezmq ${name}: ${err.message}\nusage: ${command.usage}`);
       return 2;
     }
     const e = err as Error & { code?: string };
@@ -61,6 +62,13 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+// A reader that went away (`purezmq sub ... | head`) ends the command
+// quietly, as it does for other command-line tools, instead of a stack trace.
+process.stdout.on("error", (err: Error & { code?: string }) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
 
 const status = await main(process.argv.slice(2));
 // Long-running commands (demo, serve, sub, trace) keep the process alive

@@ -3,8 +3,11 @@ import { Subscriber, XPublisher } from "../index.js";
 import { luaovermq } from "../rpc/index.js";
 import { jsonArg, msFlag, parseArgs, UsageError } from "./args.js";
 import { toJson } from "./output.js";
+import { ProgressLine } from "./progress.js";
 
+/** Usage line of `purezmq sub`. */
 export const SUB_USAGE = "purezmq sub <endpoint> [topic...] [--bind] [--json]";
+/** Usage line of `purezmq pub`. */
 export const PUB_USAGE = "purezmq pub <endpoint> <topic> <json> [--connect] [--count n] [--interval ms]";
 
 /** Decodes a value frame as msgpack when it is msgpack, else as text (or hex). */
@@ -21,21 +24,34 @@ function frameValue(frame: Buffer): unknown {
 export async function subCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const args = parseArgs(argv, [], ["bind", "json"]);
   const [endpoint, ...topics] = args.positionals;
-  if (!endpoint) throw new UsageError(`usage: ${SUB_USAGE}`);
+  if (!endpoint) throw new UsageError("needs an endpoint");
   const sub = new Subscriber();
   sub.subscribe(...(topics.length ? topics : [""]));
-  if (args.flags.has("bind")) await sub.bind(endpoint);
-  else sub.connect(endpoint);
+  if (args.flags.has("bind")) {
+    await sub.bind(endpoint);
+    // On stderr, so that stdout carries only messages; it tells the real port when 0 was asked for.
+    console.error(`subscribed, listening on ${sub.lastEndpoint}`);
+  } else {
+    sub.connect(endpoint);
+  }
   const json = args.flags.has("json");
-  const progress = process.stderr.isTTY && !process.stdout.isTTY;
-  let count = 0;
-  for await (const [topic, ...rest] of sub) {
-    count++;
-    const values = rest.map(frameValue);
-    const value = values.length === 1 ? values[0] : values;
-    out(json ? toJson({ topic: topic!.toString("utf8"), value }) : `${topic!.toString("utf8")} ${toJson(value)}`);
-    // Counting on a terminal when the messages themselves go to a pipe.
-    if (progress) process.stderr.write(`\r${count} messages`);
+  const progress = new ProgressLine(process.stderr, process.stdout.isTTY === true, "messages");
+  // Ctrl-C ends the loop, so that the count line is finished; a second one kills.
+  const stop = (): void => sub.close();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    for await (const [topic, ...rest] of sub) {
+      const values = rest.map(frameValue);
+      const value = values.length === 1 ? values[0] : values;
+      out(json ? toJson({ topic: topic!.toString("utf8"), value }) : `${topic!.toString("utf8")} ${toJson(value)}`);
+      progress.tick();
+    }
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    sub.close();
+    progress.end();
   }
 }
 
@@ -47,14 +63,18 @@ export async function subCommand(argv: string[], out: (line: string) => void): P
 export async function pubCommand(argv: string[], out: (line: string) => void): Promise<void> {
   const args = parseArgs(argv, ["count", "interval"], ["connect"]);
   const [endpoint, topic, value, ...extra] = args.positionals;
-  if (!endpoint || topic === undefined || value === undefined || extra.length > 0) throw new UsageError(`usage: ${PUB_USAGE}`);
+  if (!endpoint || topic === undefined || value === undefined || extra.length > 0) throw new UsageError(extra.length > 0 ? `unexpected argument "${extra[0]}"` : "needs an endpoint, a topic and a value");
   const count = Number(args.flags.get("count") ?? 1);
   if (!Number.isInteger(count) || count < 1) throw new UsageError("--count takes a positive whole number");
   const interval = msFlag(args, "interval", 1000);
   const pub = new XPublisher({ linger: 1000 });
   try {
-    if (args.flags.has("connect")) pub.connect(endpoint);
-    else await pub.bind(endpoint);
+    if (args.flags.has("connect")) {
+      pub.connect(endpoint);
+    } else {
+      await pub.bind(endpoint);
+      console.error(`waiting on ${pub.lastEndpoint} for a subscriber to "${topic}"`);
+    }
     const topicBuf = Buffer.from(topic, "utf8");
     for (;;) {
       const [sub] = await pub.receive();

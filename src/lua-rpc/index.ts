@@ -13,7 +13,7 @@
  * await peer.close();
  * ```
  *
- * @module
+ * @module purezmq/lua-rpc
  */
 
 export {

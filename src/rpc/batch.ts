@@ -16,7 +16,10 @@ export class RpcBatch {
   readonly #send: BatchSender;
   #sent = false;
 
-  /** @param send - how the batch travels (given by the client). */
+  /**
+   * @internal Made by {@link RpcClient.batch}.
+   * @param send - how the batch travels (given by the client).
+   */
   constructor(send: BatchSender) {
     this.#send = send;
   }

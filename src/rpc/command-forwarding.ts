@@ -1,14 +1,15 @@
 /**
  * The parts pyzmqrpc3's proxies are made of: where a command frame comes
- * from (a REP-style frontend that acknowledges at once; later a SUB) and
- * where it goes (a request server, directly or through a retrying buffer;
- * later a PUB). Frames are forwarded as received, never decoded, so a proxy
- * carries commands it has no class for.
+ * from (a REP-style frontend that acknowledges at once, here; a SUB, see
+ * `command-subscription.ts`) and where it goes (a request server, directly
+ * or through a retrying buffer; or a PUB). Frames are forwarded as received,
+ * never decoded, so a proxy carries commands it has no class for.
  *
  * @module
  */
 import * as pz from "./codec/pyzmqrpc.js";
 import { CommandClient, type CommandClientOptions } from "./command-client.js";
+import type { CommandPublisher } from "./command-publisher.js";
 import type { RequestHandler } from "./request-service.js";
 
 /** Where a proxy puts command frames. */
@@ -140,5 +141,25 @@ export class BufferedRequestSink implements CommandSink {
     } finally {
       this.#running = false;
     }
+  }
+}
+
+/**
+ * Publishes each frame for subscribing servers to run. Never full: a PUB
+ * socket does not wait, it drops for a subscriber at that subscriber's
+ * high-water mark (100,000 by default, see `CommandPublisher`).
+ */
+export class PublishSink implements CommandSink {
+  /** @param publisher - the PUB side (bind or connect it through this reference). */
+  constructor(readonly publisher: CommandPublisher) {}
+
+  offer(frame: Buffer): boolean {
+    if (this.publisher.closed) return false;
+    this.publisher.sendFrame(frame).catch(() => undefined); // nobody waits for a published command
+    return true;
+  }
+
+  close(): void {
+    this.publisher.close();
   }
 }

@@ -1,21 +1,40 @@
 /**
- * The standard proxies of pyzmqrpc3, built from a frontend and a sink
+ * The standard proxies of pyzmqrpc3 whose frontend takes requests (REP->REQ,
+ * buffered REP->REQ, REP->PUB), built from a frontend and a sink
  * (`command-forwarding.ts`). Each acknowledges at once and discards the
- * downstream result. Available now: REP->REQ and buffered REP->REQ.
+ * downstream result. The SUB-frontend ones are in `command-sub-proxies.ts`.
  *
  * @module
  */
-import { AckingHandler, BufferedRequestSink, DirectRequestSink, type BufferedRequestSinkOptions, type CommandSink } from "./command-forwarding.js";
+import {
+  AckingHandler,
+  BufferedRequestSink,
+  DirectRequestSink,
+  PublishSink,
+  type BufferedRequestSinkOptions,
+  type CommandSink,
+} from "./command-forwarding.js";
 import type { CommandClientOptions } from "./command-client.js";
+import { CommandPublisher, type CommandPublisherOptions } from "./command-publisher.js";
 import { RequestService, type RequestServiceOptions } from "./request-service.js";
 import { plainSocketOptions, type PlainOptions } from "./security.js";
 
-/** Options of the request-frontend proxies. */
-export interface RepProxyOptions extends RequestServiceOptions {
+/** Options of a proxy's request frontend. */
+export interface RepFrontendOptions extends RequestServiceOptions {
   /** PLAIN credentials the frontend requires from its clients. */
   readonly plain?: PlainOptions;
+}
+
+/** Options of the REP->REQ proxies. */
+export interface RepProxyOptions extends RepFrontendOptions {
   /** Options of the downstream client (timeout, `plain` credentials, envelope...). */
   readonly downstream?: BufferedRequestSinkOptions;
+}
+
+/** Options of {@link ProxyRep2Pub}. */
+export interface Rep2PubProxyOptions extends RepFrontendOptions {
+  /** Options of the PUB side (PLAIN users it requires, heartbeat, HWM...). */
+  readonly publisher?: CommandPublisherOptions;
 }
 
 /** A proxy whose frontend answers requests at once and forwards them to a sink. */
@@ -24,7 +43,7 @@ abstract class RepFrontendProxy<S extends CommandSink> {
   protected readonly sink: S;
   readonly #frontend: RequestService;
 
-  protected constructor(sink: S, options: RepProxyOptions) {
+  protected constructor(sink: S, options: RepFrontendOptions) {
     this.sink = sink;
     const socket = { ...plainSocketOptions(options.plain, "server"), ...options.socket };
     this.#frontend = new RequestService(new AckingHandler(sink), { ...options, socket });
@@ -80,5 +99,22 @@ export class BufferedProxyRep2Req extends RepFrontendProxy<BufferedRequestSink> 
   /** Commands the downstream server has answered. */
   get delivered(): number {
     return this.sink.delivered;
+  }
+}
+
+/**
+ * REP -> PUB (`ZmqProxyRep2Pub`): acknowledges each command at once and
+ * publishes it for the servers subscribed to {@link ProxyRep2Pub.publisher}
+ * (bind or connect that side). The frontend binds with {@link bind}.
+ */
+export class ProxyRep2Pub extends RepFrontendProxy<PublishSink> {
+  /** @param options - frontend and publisher options. */
+  constructor(options: Rep2PubProxyOptions = {}) {
+    super(new PublishSink(new CommandPublisher(options.publisher)), options);
+  }
+
+  /** The PUB side, for `bind`/`connect` and `endpoint`. */
+  get publisher(): CommandPublisher {
+    return this.sink.publisher;
   }
 }

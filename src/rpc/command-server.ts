@@ -6,10 +6,17 @@
  * concurrently up to `maxConcurrency` (see {@link RequestService}); unlike
  * the reference, `inproc://` endpoints work too.
  *
+ * Commands also arrive over PUB/SUB: {@link CommandServer.subscribe}
+ * connects a SUB socket to a publisher (a {@link CommandPublisher}, a
+ * pyzmqrpc3 PUB, a proxy) and runs every command received, answering none.
+ *
  * @module
  */
-import type { Command, CommandClass } from "./codec/pyzmqrpc.js";
+import { RemoteCallError } from "./codec/errors.js";
+import { decodeResponse, responseResult, type Command, type CommandClass } from "./codec/pyzmqrpc.js";
 import { CommandHandler, type Service } from "./command-handler.js";
+import { CommandSubscription, type CommandSubscriptionOptions } from "./command-subscription.js";
+import { RpcClosedError } from "./errors.js";
 import { RequestService, type RequestServiceOptions } from "./request-service.js";
 import { plainSocketOptions, type PlainOptions } from "./security.js";
 
@@ -19,11 +26,22 @@ export interface CommandServerOptions extends RequestServiceOptions {
   readonly plain?: PlainOptions;
 }
 
+/** Options of {@link CommandServer.subscribe}. */
+export interface CommandSubscribeOptions extends CommandSubscriptionOptions {
+  /**
+   * Called for each received command that did not succeed (no service, the
+   * service threw, undecodable), with the error a client would have got.
+   * Over PUB/SUB nobody else learns of it.
+   */
+  readonly onError?: (error: RemoteCallError) => void;
+}
+
 /** Serves typed commands. */
 export class CommandServer {
   /** Commands, services and request handling (shared with subscription-driven serving). */
   readonly handler = new CommandHandler();
   readonly #service: RequestService;
+  readonly #subscriptions = new Set<CommandSubscription>();
 
   /** @param options - work bounds, security and socket options. */
   constructor(options: CommandServerOptions = {}) {
@@ -50,6 +68,39 @@ export class CommandServer {
     this.#service.connect(address);
   }
 
+  /**
+   * Runs the commands a publisher sends (pyzmqrpc3's `zmq_sub_connect_addresses`):
+   * a SUB socket connects to `endpoint`, subscribed to everything, and each
+   * command is executed with no response. Call once per publisher; each
+   * subscription has its own socket and silence watchdog.
+   *
+   * @param endpoint - the publisher (tcp, ipc, inproc).
+   * @param options - silence watchdog (`silenceTimeout`), concurrency
+   *   (default 1: in order), PLAIN credentials, failure callback.
+   * @returns the subscription (counters, `close()`); closed with the server.
+   * @throws RpcClosedError when the server is closed; ZmqError for a malformed endpoint.
+   */
+  subscribe(endpoint: string, options: CommandSubscribeOptions = {}): CommandSubscription {
+    if (this.#service.closed) throw new RpcClosedError("server");
+    const { onError } = options;
+    const subscription = new CommandSubscription(
+      endpoint,
+      async (frame) => {
+        const response = await this.handler.execute(frame);
+        if (onError === undefined) return;
+        try {
+          responseResult(decodeResponse(response));
+        } catch (err) {
+          if (err instanceof RemoteCallError) onError(err);
+        }
+      },
+      options,
+    );
+    this.#subscriptions.add(subscription);
+    void subscription.done.then(() => this.#subscriptions.delete(subscription));
+    return subscription;
+  }
+
   /** The last endpoint bound, with the real port. */
   get endpoint(): string | null {
     return this.#service.socket.lastEndpoint;
@@ -60,8 +111,9 @@ export class CommandServer {
     return this.#service.socket;
   }
 
-  /** Stops serving. */
+  /** Stops serving, on its endpoints and its subscriptions. */
   close(): void {
     this.#service.close();
+    for (const subscription of this.#subscriptions) subscription.close();
   }
 }

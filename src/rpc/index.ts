@@ -4,12 +4,16 @@
  * - {@link RpcServer} / {@link RpcClient}: functions by (dotted) name, in the
  *   LuaOverMQ protocol (msgpack; default) or Manley's zerorpc JSON protocol;
  *   concurrent serving, timeouts, retries, fail-over, batches, typed proxies.
+ * - {@link RpcPublisher} / {@link RpcSubscriber}: LuaOverMQ's publish-subscribe
+ *   (`[topic, msgpack(value)]`), prefix filtering, a silence watchdog.
  * - {@link CommandServer} / {@link CommandClient}: pyzmqrpc3's typed commands
- *   and services over its wire format, and its proxies.
+ *   and services over its wire format, over REQ/REP or fire-and-forget over
+ *   PUB/SUB ({@link CommandPublisher}, {@link CommandServer.subscribe}), and
+ *   its five proxies.
  * - The sans-I/O wire codecs of the seed systems (`luaovermq`, `manley`,
  *   `pyzmqrpc`) and their errors.
  *
- * @module
+ * @module purezmq/rpc
  */
 export { RpcServer, type RpcServerOptions, type RpcProtocol } from "./server.js";
 export { RpcClient, type RpcClientOptions, type CallOptions } from "./client.js";
@@ -22,14 +26,35 @@ export type { PlainOptions } from "./security.js";
 export { PING_METHOD, METHODS_METHOD, MULTICALL_METHOD } from "./invoke.js";
 export { BUSY_MESSAGE } from "./luaovermq-handler.js";
 export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE } from "./request-service.js";
-export { CommandServer, type CommandServerOptions } from "./command-server.js";
+export { RpcPublisher, type RpcPublisherOptions } from "./publisher.js";
+export { RpcSubscriber, type RpcSubscriberOptions, type RpcMessage } from "./subscriber.js";
+export { PublisherEndpoint, PUBLISHER_LINGER, type PublisherEndpointOptions } from "./publisher-endpoint.js";
+export { SubscriptionChannel, type SubscriptionChannelOptions } from "./subscription-channel.js";
+export { CommandServer, type CommandServerOptions, type CommandSubscribeOptions } from "./command-server.js";
 export { CommandClient, type CommandClientOptions } from "./command-client.js";
+export { CommandPublisher, COMMAND_PUBLISHER_HWM, type CommandPublisherOptions } from "./command-publisher.js";
+export { CommandSubscription, type CommandSubscriptionOptions, type CommandConsumer } from "./command-subscription.js";
 export { CommandHandler, STATUS_BUSY, type Service } from "./command-handler.js";
-export { ProxyRep2Req, BufferedProxyRep2Req, type RepProxyOptions } from "./command-proxies.js";
+export {
+  ProxyRep2Req,
+  BufferedProxyRep2Req,
+  ProxyRep2Pub,
+  type RepFrontendOptions,
+  type RepProxyOptions,
+  type Rep2PubProxyOptions,
+} from "./command-proxies.js";
+export {
+  ProxySub2Req,
+  ProxySub2Pub,
+  type SubProxyOptions,
+  type Sub2ReqProxyOptions,
+  type Sub2PubProxyOptions,
+} from "./command-sub-proxies.js";
 export {
   AckingHandler,
   DirectRequestSink,
   BufferedRequestSink,
+  PublishSink,
   PROXY_FULL_MESSAGE,
   type CommandSink,
   type BufferedRequestSinkOptions,

@@ -10,7 +10,7 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type RpcHandler = (...args: any[]) => unknown;
 
-/** Options of {@link MethodRegistry.register}. */
+/** Options of {@link RpcServer.register}. */
 export interface RegisterOptions {
   /** Text returned by introspection for this method (or for each method of an object). */
   readonly doc?: string;

@@ -37,6 +37,7 @@
  */
 import { Dealer, ZmqError } from "../index.js";
 import type { Message } from "../zmtp/pipe.js";
+import { DeadlineSweep } from "./deadlines.js";
 import { RpcClosedError, RpcTimeoutError } from "./errors.js";
 
 /** How requests are wrapped on the wire; see the module comment. */
@@ -60,7 +61,10 @@ interface Call {
   readonly label: string;
   readonly resolve: (reply: Buffer[]) => void;
   readonly reject: (err: Error) => void;
-  timer: NodeJS.Timeout | undefined;
+  /** When the call times out (`performance.now()` ms); Infinity for never. */
+  readonly deadline: number;
+  /** The timeout asked for, for the error message. */
+  readonly timeout: number;
   /** Socket generation the request was handed to; -1 while unsent. */
   generation: number;
   settled: boolean;
@@ -76,6 +80,8 @@ export class RequestChannel {
   readonly #maxPending: number;
   readonly #socketOptions: Record<string, unknown>;
   readonly #calls = new Map<number, Call>();
+  /** One timer for every call's timeout, instead of one per call. */
+  readonly #deadlines = new DeadlineSweep<Call>(() => this.#calls.values(), (call) => this.timedOut(call));
   readonly #outbox: Call[] = [];
   #socket: Dealer | undefined;
   #generation = 0;
@@ -141,10 +147,9 @@ export class RequestChannel {
     return new Promise<Buffer[]>((resolve, reject) => {
       const id = this.#nextId;
       this.#nextId = (this.#nextId + 1) >>> 0;
-      const call: Call = { id, frames: this.wrap(id, body), label, resolve, reject, timer: undefined, generation: -1, settled: false };
-      if (timeout > 0 && Number.isFinite(timeout)) {
-        call.timer = setTimeout(() => this.timedOut(call, timeout), timeout);
-      }
+      const deadline = timeout > 0 && Number.isFinite(timeout) ? performance.now() + timeout : Infinity;
+      const call: Call = { id, frames: this.wrap(id, body), label, resolve, reject, deadline, timeout, generation: -1, settled: false };
+      this.#deadlines.watch(deadline);
       this.#calls.set(id, call);
       this.#outbox.push(call);
       this.#socket ??= this.open();
@@ -157,7 +162,12 @@ export class RequestChannel {
    * (for idempotent calls; each attempt gets a new id, so a late reply to an
    * earlier attempt is dropped).
    */
-  async requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string): Promise<Buffer[]> {
+  requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string): Promise<Buffer[]> {
+    // The usual call has no retries: no extra async frame around it.
+    return retries > 0 ? this.retrying(body, timeout, retries, label) : this.request(body, timeout, label);
+  }
+
+  private async retrying(body: Buffer[], timeout: number, retries: number, label: string): Promise<Buffer[]> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.request(body, timeout, label);
@@ -171,6 +181,7 @@ export class RequestChannel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#deadlines.stop();
     this.#socket?.close();
     const err = new RpcClosedError();
     for (const call of this.#calls.values()) this.settle(call)?.reject(err);
@@ -280,10 +291,10 @@ export class RequestChannel {
     this.settle(call)?.resolve(body);
   }
 
-  private timedOut(call: Call, timeout: number): void {
+  private timedOut(call: Call): void {
     const c = this.settle(call);
     if (c === undefined) return;
-    c.reject(new RpcTimeoutError(c.label, timeout));
+    c.reject(new RpcTimeoutError(c.label, c.timeout));
     // Only silence on the current socket counts: calls sent on an older one were already written off.
     if (c.generation === this.#generation && !this.#closed) {
       this.#silentTimeouts++;
@@ -296,13 +307,13 @@ export class RequestChannel {
   private settle(call: Call): Call | undefined {
     if (call.settled) return undefined;
     call.settled = true;
-    clearTimeout(call.timer);
     this.#calls.delete(call.id);
     if (this.#mode === "req") queueMicrotask(() => void this.pump());
     return call;
   }
 }
 
+/** A refused handshake (credentials: EACCES; mechanism or socket type: EPROTO) fails every call at once. */
 function isAuthError(err: unknown): boolean {
-  return err instanceof ZmqError && err.code === "EACCES";
+  return err instanceof ZmqError && (err.code === "EACCES" || err.code === "EPROTO");
 }

@@ -125,19 +125,20 @@ export class RequestService {
     }
     const envelope = delimiter < 0 ? msg.slice(0, 1) : msg.slice(0, delimiter + 1);
     const body = msg.slice(envelope.length);
-    const accepted = this.#limit.tryRun(async () => {
-      const reply = await this.#handler.handle(body);
-      if (reply !== undefined) await this.reply(envelope, reply);
-    });
+    const accepted = this.#limit.tryRun(() => this.answer(envelope, body));
     if (!accepted) void this.reply(envelope, this.#handler.busy(body));
   }
 
-  private async reply(envelope: Buffer[], reply: Buffer[]): Promise<void> {
-    if (this.socket.closed) return;
-    try {
-      await this.socket.send(envelope.concat(reply));
-    } catch {
-      // The peer went away or the socket closed: nobody is left to answer.
-    }
+  private async answer(envelope: Buffer[], body: Buffer[]): Promise<void> {
+    const reply = await this.#handler.handle(body);
+    if (reply !== undefined) return this.reply(envelope, reply);
+  }
+
+  private reply(envelope: Buffer[], reply: Buffer[]): Promise<void> {
+    if (this.socket.closed) return Promise.resolve();
+    // Send failures mean the peer went away or the socket closed: nobody is left to answer.
+    return this.socket.send(envelope.concat(reply)).catch(ignore);
   }
 }
+
+function ignore(): void {}

@@ -56,9 +56,12 @@ export class WorkLimit {
     } catch {
       done = Promise.resolve();
     }
-    void done.catch(() => undefined).then(() => {
-      this.#running--;
-      this.#waiting.shift()?.();
-    });
+    void done.then(this.#finished, this.#finished);
   }
+
+  /** One bound callback for every task's end, whatever its outcome. */
+  readonly #finished = (): void => {
+    this.#running--;
+    this.#waiting.shift()?.();
+  };
 }

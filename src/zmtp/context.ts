@@ -5,6 +5,10 @@
  */
 import { InprocRegistry } from "./transport/inproc.js";
 
+/**
+ * A group of sockets that share `inproc://` names and a ZAP handler; give
+ * one as the `context` option to keep sockets apart from the default group.
+ */
 export class Context {
   /** @internal The inproc endpoints bound in this context. */
   readonly inproc = new InprocRegistry();

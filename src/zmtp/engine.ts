@@ -75,6 +75,8 @@ export class Engine implements PipeDriver, FrameSink {
   private pipe: Pipe | undefined;
   private parts: Buffer[] = [];
   private flushScheduled = false;
+  /** Set once a kick flushed in a microtask; later kicks until the next tick batch. */
+  private wroteThisTick = false;
   private waitingDrain = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -130,6 +132,17 @@ export class Engine implements PipeDriver, FrameSink {
   kick(): void {
     if (this.flushScheduled || this.phase !== Phase.Ready) return;
     this.flushScheduled = true;
+    if (!this.wroteThisTick && this.stream.writableLength === 0) {
+      // The first message of a turn on an idle connection goes out as soon
+      // as the current job ends (a microtask, not the next tick): a lone
+      // request or reply (REQ/REP, RPC) waits for nothing else. Later kicks
+      // of the same turn batch at the next tick, so a burst of sends still
+      // costs one write, not one per message.
+      this.wroteThisTick = true;
+      process.nextTick(this.endTick);
+      queueMicrotask(this.scheduledFlush);
+      return;
+    }
     process.nextTick(this.scheduledFlush);
   }
 
@@ -137,6 +150,10 @@ export class Engine implements PipeDriver, FrameSink {
   private readonly scheduledFlush = (): void => {
     this.flushScheduled = false;
     this.flush();
+  };
+
+  private readonly endTick = (): void => {
+    this.wroteThisTick = false;
   };
 
   resume(): void {
@@ -156,10 +173,19 @@ export class Engine implements PipeDriver, FrameSink {
   shutdown(linger: number): void {
     if (this.phase !== Phase.Ready || linger === 0) {
       this.close(undefined);
+      // Linger 0 discards what is still buffered, as libzmq does.
+      if (linger === 0) this.stream.destroy();
       return;
     }
     this.closing = true;
-    if (linger > 0) this.lingerTimer = setTimeout(() => this.close(undefined), linger);
+    if (linger > 0) {
+      // At the linger deadline the rest is dropped: destroySoon alone would
+      // wait forever on a peer that reads nothing.
+      this.lingerTimer = setTimeout(() => {
+        this.close(undefined);
+        this.stream.destroy();
+      }, linger);
+    }
     this.flush();
   }
 
@@ -343,11 +369,14 @@ export class Engine implements PipeDriver, FrameSink {
     if (bufs.length === 0) return;
     if (bufs.length === 1) {
       this.stream.write(bufs[0]);
-      return;
+    } else {
+      this.stream.cork();
+      for (const b of bufs) this.stream.write(b);
+      this.stream.uncork();
     }
-    this.stream.cork();
-    for (const b of bufs) this.stream.write(b);
-    this.stream.uncork();
+    // Nothing left in the stream: the write completed at once and the kernel
+    // has its own copy, so the encoder may reuse its chunk.
+    if (this.stream.writableLength === 0) this.encoder.rewind();
   }
 
   // ---- heartbeats (RFC 37)

@@ -12,6 +12,11 @@ export type ZmqErrorCode =
 /** An error from a socket operation. */
 export class ZmqError extends Error {
   override readonly name = "ZmqError";
+  /**
+   * @param code - the stable code to test for (`err.code === "EAGAIN"`).
+   * @param message - what happened, for a person.
+   * @param address - the endpoint concerned, when there is one.
+   */
   constructor(
     readonly code: ZmqErrorCode,
     message: string,

@@ -4,6 +4,7 @@ import type { Direction, TraceEvent } from "./events.js";
 
 const STATUS_NAMES = ["OK", "error", "no such procedure", "not callable", "result not serializable"];
 
+/** The Lua RPC decoder of one direction of one relayed connection. */
 export class LuaTap {
   private readonly decoder = new FrameDecoder();
   private failed = false;
@@ -14,6 +15,7 @@ export class LuaTap {
     private readonly report: (event: TraceEvent) => void,
   ) {}
 
+  /** Decodes the next octets of this direction. */
   push(chunk: Buffer): void {
     if (this.failed) return;
     try {

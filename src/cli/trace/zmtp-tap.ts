@@ -6,10 +6,11 @@
 import { luaovermq } from "../../rpc/codec/index.js";
 import {
   FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FrameDecoder, GreetingReader, ZmtpProtocolError, decodeCommand,
-  decodeError, decodeMetadata, decodePing, type FrameSink,
+  decodeError, decodePing, decodeProperties, type FrameSink,
 } from "../../zmtp/wire/index.js";
 import { summarise, type Direction, type FrameSummary, type TraceEvent } from "./events.js";
 
+/** The ZMTP decoder of one direction of one relayed connection. */
 export class ZmtpTap implements FrameSink {
   private readonly greeting = new GreetingReader();
   private readonly decoder = new FrameDecoder(this);
@@ -25,6 +26,7 @@ export class ZmtpTap implements FrameSink {
     private readonly report: (event: TraceEvent) => void,
   ) {}
 
+  /** Decodes the next octets of this direction. */
   push(chunk: Buffer): void {
     if (this.failed) return;
     try {
@@ -45,6 +47,7 @@ export class ZmtpTap implements FrameSink {
     }
   }
 
+  /** @internal Called by the frame decoder for each frame. */
   onFrame(body: Buffer, flags: number): void {
     const names = [flags & FLAG_MORE && "MORE", flags & FLAG_LONG && "LONG", flags & FLAG_COMMAND && "COMMAND"].filter(Boolean) as string[];
     if (flags & FLAG_COMMAND) {
@@ -65,7 +68,8 @@ export class ZmtpTap implements FrameSink {
     switch (name) {
       case "READY":
       case "INITIATE":
-        return { metadata: Object.fromEntries([...decodeMetadata(data)].map(([k, v]) => [k, v.toString("latin1")])) };
+        // Names as sent: an auditor checks the case on the wire, which peers ignore.
+        return { metadata: Object.fromEntries(decodeProperties(data).map(([k, v]) => [k, v.toString("latin1")])) };
       case "HELLO":
         if (this.mechanism === "PLAIN" && data.length >= 1) {
           // The password is never shown, nor its length.

@@ -14,7 +14,7 @@ import { parseEndpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
 import { checkPlainCredential, mechanismFactoryFor, securityMechanismName } from "../security/mechanism-select.js";
 import type { Authenticator } from "../security/zap.js";
-import { SOCKET_TYPE_NUMBER, type MechanismFactory, type SocketTypeName } from "../wire/index.js";
+import { SOCKET_TYPE_NUMBER, type MechanismFactory, type SocketTypeName, type ZmtpProtocolError } from "../wire/index.js";
 
 /** Options every socket accepts (zeromq.js v6 names and defaults). */
 export interface SocketOptions {
@@ -34,6 +34,7 @@ export interface SocketOptions {
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
   heartbeatTimeToLive?: number;
+  maxConnections?: number;
   plainServer?: boolean;
   plainUsername?: string | null;
   plainPassword?: string | null;
@@ -95,6 +96,13 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   heartbeatTimeout = -1;
   /** ZMQ_HEARTBEAT_TTL: ms the peer should wait for our traffic; 0 = none. */
   heartbeatTimeToLive = 0;
+  /**
+   * Connections each bound tcp/ipc endpoint holds at most (purezmq's own
+   * option; libzmq has no such bound): further peers are closed as soon as
+   * they are accepted, with an `accept:error` event (code EMFILE), so a
+   * connection flood cannot exhaust memory or file descriptors; -1 = no limit.
+   */
+  maxConnections = 10_000;
 
   /** The last endpoint bound, with the real port when port 0 or `*` was asked. */
   lastEndpoint: string | null = null;
@@ -113,8 +121,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   authenticator: Authenticator | null = null;
   private plainUser: string | null = null;
   private plainPass: string | null = null;
-  /** Set when a server refused our credentials; cleared by connect(). */
-  private authFailure: ZmqError | undefined;
+  /** Set when a peer refused the handshake for good (credentials, mechanism, socket type); cleared by connect(). */
+  private refusal: ZmqError | undefined;
 
   private readonly endpoints = new Map<string, Endpointish[]>();
   private readonly pipes = new Set<Pipe>();
@@ -261,7 +269,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   connect(address: string, options?: { routingId?: string | Buffer }): void {
     this.assertOpen();
     const ep = parseEndpoint(address, false);
-    this.authFailure = undefined;
+    this.refusal = undefined;
     const connectId = options?.routingId === undefined ? undefined : Buffer.from(options.routingId);
     if (ep.transport === "inproc") {
       this.addEndpoint(address, this.context.inproc.connect(ep.name, this, address, connectId));
@@ -318,7 +326,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
       return Promise.reject(err);
     }
     if (this.sendTimeout === 0) return Promise.reject(new ZmqError("EAGAIN", "cannot queue the message now"));
-    if (this.authFailure && this.pipes.size === 0) return Promise.reject(this.authFailure);
+    if (this.refusal && this.pipes.size === 0) return Promise.reject(this.refusal);
     return new Promise<void>((resolve, reject) => {
       const waiter = { msg, resolve, reject, timer: undefined as NodeJS.Timeout | undefined };
       if (this.sendTimeout > 0) {
@@ -346,7 +354,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     }
     if (msg) return Promise.resolve(msg);
     if (this.receiveTimeout === 0) return Promise.reject(new ZmqError("EAGAIN", "no message to receive"));
-    if (this.authFailure && this.pipes.size === 0) return Promise.reject(this.authFailure);
+    if (this.refusal && this.pipes.size === 0) return Promise.reject(this.refusal);
     return new Promise<Message>((resolve, reject) => {
       const waiter: Waiter<Message> = { resolve, reject, timer: undefined };
       if (this.receiveTimeout > 0) {
@@ -447,15 +455,20 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   }
 
   /**
-   * @internal A server refused our credentials at `address`: pending
-   * send/receive calls reject with EACCES, and so do calls that would wait
-   * while no peer is left, until connect() is called again.
+   * @internal A handshake with `address` failed for a reason retrying cannot
+   * cure (refused credentials, mechanism mismatch, incompatible socket
+   * type), so the dialer stopped. While no peer is left, pending
+   * send/receive calls reject with that error at once, and so do calls that
+   * would wait, until connect() is called again: EACCES for credentials,
+   * EPROTO with the reason otherwise.
    */
-  authRefused(address: string, status: number | undefined): void {
-    const why = status === undefined ? "" : ` (ZAP status ${status})`;
-    const err = new ZmqError("EACCES", `authentication refused by ${address}${why}: set the right plainUsername/plainPassword and call connect() again`, address);
-    this.authFailure = err;
-    this.rejectWaiters(err);
+  handshakeRefused(address: string, error: ZmtpProtocolError): void {
+    const status = (error as { status?: number }).status;
+    const err = error.code === "EACCES"
+      ? new ZmqError("EACCES", `authentication refused by ${address}${status === undefined ? "" : ` (ZAP status ${status})`}: set the right plainUsername/plainPassword and call connect() again`, address)
+      : new ZmqError("EPROTO", `${error.message.startsWith("peer ") ? `${address} ${error.message.slice(5)}` : `handshake with ${address} failed: ${error.message}`}; fix the configuration and call connect() again`, address);
+    this.refusal = err;
+    if (this.pipes.size === 0) this.rejectWaiters(err);
   }
 
   /** @internal Settings for a new ZMTP connection. */

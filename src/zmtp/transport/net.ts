@@ -92,6 +92,14 @@ export class NetListener implements EngineHost {
       stream.destroy();
       return;
     }
+    const max = this.socket.maxConnections;
+    if (max >= 0 && this.connections.size >= max) {
+      // At the bound: refuse the newcomer, keep the connections already served.
+      stream.destroy();
+      const error = Object.assign(new Error(`${this.address} already holds maxConnections (${max}) connections; peer refused`), { code: "EMFILE" });
+      this.socket.emit({ type: "accept:error", address: this.address, error });
+      return;
+    }
     this.socket.emit({ type: "accept", address: this.address });
     const remote = stream.remoteAddress ? formatTcp(stream.remoteAddress, stream.remotePort ?? 0) : this.address;
     const engine = new Engine(stream, this.socket.engineOptions(remote), this);
@@ -157,9 +165,7 @@ export class NetDialer implements EngineHost {
     // timeouts and plain disconnects reconnect.
     const fatal = error !== undefined && error.code !== "ETIMEDOUT";
     if (this.stopped || fatal || this.socket.immediate) this.dropPipe();
-    if (error?.code === "EACCES" && !handshaken && !this.stopped) {
-      this.socket.authRefused(this.address, (error as { status?: number }).status);
-    }
+    if (fatal && !handshaken && !this.stopped) this.socket.handshakeRefused(this.address, error);
     if (this.stopped || fatal) return;
     this.scheduleReconnect();
   }

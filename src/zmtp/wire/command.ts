@@ -65,17 +65,28 @@ export function encodeMetadata(props: readonly Property[]): Buffer {
 /** Decodes metadata properties; unknown names are kept, the caller ignores them. */
 export function decodeMetadata(data: Buffer): Metadata {
   const props: Metadata = new Map();
+  for (const [name, value] of decodeProperties(data)) props.set(name.toLowerCase(), value);
+  return props;
+}
+
+/**
+ * Decodes metadata properties in wire order with names in the exact case
+ * sent (repeats kept), for tools that show what crossed the wire; peers
+ * use {@link decodeMetadata}.
+ */
+export function decodeProperties(data: Buffer): Array<[name: string, value: Buffer]> {
+  const props: Array<[string, Buffer]> = [];
   let pos = 0;
   while (pos < data.length) {
     const nameLen = data[pos]!;
     if (nameLen === 0) throw new ZmtpProtocolError("metadata property with an empty name");
     if (pos + 1 + nameLen + 4 > data.length) throw new ZmtpProtocolError("metadata property truncated");
-    const name = data.toString("latin1", pos + 1, pos + 1 + nameLen).toLowerCase();
+    const name = data.toString("latin1", pos + 1, pos + 1 + nameLen);
     pos += 1 + nameLen;
     const valueLen = data.readUInt32BE(pos);
     pos += 4;
     if (valueLen > data.length - pos) throw new ZmtpProtocolError(`metadata property "${name}" value truncated`);
-    props.set(name, data.subarray(pos, pos + valueLen));
+    props.push([name, data.subarray(pos, pos + valueLen)]);
     pos += valueLen;
   }
   return props;

@@ -27,4 +27,7 @@ while [ -z "$endpoint" ]; do
   [ -n "$endpoint" ] || sleep 0.1
 done
 echo "server at $endpoint"
-python3 "$root/test/rpc/python/seed_connector.py" "$endpoint"
+# Debian's python3 is the one python3-zmq and python3-msgpack install into.
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+"$py" "$root/test/rpc/python/seed_connector.py" "$endpoint"

@@ -90,7 +90,7 @@ def main(uri):
     # The seed's REQ is stuck after a timeout; a new connector shows the server still serves.
     with RPCClient(uri, timeout=2000) as rpc:
         results.append(_check("after timeout", rpc.call("add", 20, 22), 42))
-    print(f"{sum(results)}/{len(results)} passed")
+    print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
     return 0 if all(results) else 1
 
 

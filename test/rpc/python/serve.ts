@@ -6,6 +6,8 @@
 import { startServer } from "../helpers.js";
 
 const server = await startServer();
+// The seed's own example call: rpc.call("your_function", "arg1", 2, True).
+server.register("your_function", (...args: unknown[]) => args);
 process.stdout.write(`${server.endpoint}\n`);
 const stop = (): void => {
   server.close();

@@ -1,0 +1,252 @@
+/**
+ * The `purezmq` command run as a child process: demo, call (against our
+ * server, a libzmq REP server, Manley JSON, PLAIN), serve, pub and sub, lua
+ * call, and the exit statuses of failures and bad command lines.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { join } from "node:path";
+import { decode, encode } from "@msgpack/msgpack";
+import * as zmq from "zeromq";
+import { RpcServer } from "../../src/rpc/index.js";
+import { newMultiServer, multi, type LuaRpcServer } from "../../src/lua-rpc/index.js";
+import { FIXTURES, runCli, startCli, type CliProcess, type Finished } from "./cli-process.js";
+
+/** Success: status 0, exactly `stdout`, nothing on stderr. */
+function assertPrints(result: Finished, stdout: string): void {
+  assert.deepEqual(result, { status: 0, signal: null, stdout, stderr: "" });
+}
+
+/** A failure is one line on stderr (after any status lines) and nothing on stdout. */
+function assertFailure(result: Finished, status: number, pattern: RegExp): void {
+  assert.equal(result.status, status, `exit status; stderr: ${result.stderr}`);
+  assert.equal(result.stdout, "");
+  assert.match(result.stderr, pattern);
+}
+
+describe("purezmq demo", () => {
+  test("answers calls and publishes ticks that sub prints", async () => {
+    const demo = startCli("demo", "--rpc", "tcp://127.0.0.1:0", "--pub", "tcp://127.0.0.1:0", "--interval", "50");
+    try {
+      const [, rpc] = await demo.waitForMatch(/^RPC server .* on (tcp:\/\/\S+):/);
+      const [, feed] = await demo.waitForMatch(/^PUB on (tcp:\/\/\S+):/);
+      assertPrints(await runCli(["call", rpc!, "add", "2", "3"]), "5");
+      assertPrints(await runCli(["call", rpc!, "my.namespace.mult", "5", "7"]), "35");
+      const echo = await runCli(["call", rpc!, "echo", '{"a":[1,"x"]}']);
+      assert.deepEqual(JSON.parse(echo.stdout), { a: [1, "x"] });
+
+      const sub = startCli("sub", feed!, "tick", "--json");
+      const ticks = await sub.waitFor(() => (sub.stdout.length >= 2 ? sub.stdout.slice(0, 2) : undefined), "two ticks");
+      const [first, second] = ticks.map((l) => JSON.parse(l) as { topic: string; value: { n: number; time: string } });
+      assert.equal(first!.topic, "tick");
+      assert.equal(typeof first!.value.n, "number");
+      assert.equal(second!.value.n, first!.value.n + 1);
+      assert.ok(!Number.isNaN(Date.parse(first!.value.time)));
+      // Ctrl-C ends sub cleanly (status 0, no signal death).
+      const ended = await sub.stop("SIGINT");
+      assert.equal(ended.status, 0, ended.stderr);
+    } finally {
+      const ended = await demo.stop("SIGTERM");
+      // The demo closes its sockets on SIGTERM and exits by itself.
+      assert.equal(ended.status, 0, ended.stderr);
+    }
+  });
+
+  test("a reader that goes away ends sub quietly", async () => {
+    const demo = startCli("demo", "--rpc", "tcp://127.0.0.1:0", "--pub", "tcp://127.0.0.1:0", "--interval", "20");
+    try {
+      const [, feed] = await demo.waitForMatch(/^PUB on (tcp:\/\/\S+):/);
+      const sub = startCli("sub", feed!);
+      await sub.waitForMatch(/^tick /);
+      sub.child.stdout!.destroy();
+      const ended = await sub.exited;
+      assert.equal(ended.status, 0);
+      assert.doesNotMatch(ended.stderr, /EPIPE|Error/);
+    } finally {
+      await demo.stop();
+    }
+  });
+});
+
+describe("purezmq call", () => {
+  let server: RpcServer;
+  let manley: RpcServer;
+  let plain: RpcServer;
+
+  before(async () => {
+    server = new RpcServer();
+    server.register("add", (a: number, b: number) => a + b);
+    server.register("boom", () => {
+      throw new TypeError("it went boom");
+    });
+    server.register("bytes", () => Buffer.from([0xde, 0xad]));
+    await server.bind("tcp://127.0.0.1:0");
+    manley = new RpcServer({ protocol: "manley" });
+    manley.register("add", (a: number, b: number) => a + b);
+    await manley.bind("tcp://127.0.0.1:0");
+    plain = new RpcServer({ plain: { users: { alice: "s3cret:x" } } });
+    plain.register("whoami", () => "alice's server");
+    await plain.bind("tcp://127.0.0.1:0");
+  });
+  after(() => {
+    server.close();
+    manley.close();
+    plain.close();
+  });
+
+  test("prints the result as JSON", async () => {
+    assertPrints(await runCli(["call", server.endpoint!, "add", "2", "40"]), "42");
+    // Binary results print as hex, not as a list of numbers.
+    assert.deepEqual(JSON.parse((await runCli(["call", server.endpoint!, "bytes"])).stdout), { hex: "dead" });
+  });
+
+  test("a remote error exits 1 with its message", async () => {
+    assertFailure(await runCli(["call", server.endpoint!, "boom"]), 1, /^purezmq call: .*it went boom.*\(EREMOTE\)$/);
+    assertFailure(await runCli(["call", server.endpoint!, "nosuch"]), 1, /nosuch/);
+  });
+
+  test("no server: exits 1 after --timeout", async () => {
+    const started = performance.now();
+    assertFailure(await runCli(["call", "tcp://127.0.0.1:1", "add", "1", "2", "--timeout", "300"]), 1, /^purezmq call: .*ETIMEDOUT/);
+    assert.ok(performance.now() - started < 10_000);
+  });
+
+  test("--json speaks the Manley protocol", async () => {
+    assertPrints(await runCli(["call", manley.endpoint!, "add", "2", "3", "--json"]), "5");
+  });
+
+  test("--plain with the right password is served", async () => {
+    assertPrints(await runCli(["call", plain.endpoint!, "whoami", "--plain", "alice:s3cret:x"]), '"alice\'s server"');
+  });
+
+  test("--plain with a wrong password exits 1 at once with a clear line", async () => {
+    const started = performance.now();
+    const r = await runCli(["call", plain.endpoint!, "whoami", "--plain", "alice:wrong", "--timeout", "20000"]);
+    assertFailure(r, 1, /^purezmq call: authentication refused .*\(EACCES\)$/);
+    assert.equal(r.stderr.split("\n").length, 1);
+    assert.doesNotMatch(r.stderr, /wrong/, "the password is not echoed");
+    // Well before the 20 s call timeout: the refusal is reported, not waited out.
+    assert.ok(performance.now() - started < 5000);
+  });
+
+  test("against a libzmq REP server speaking LuaOverMQ", async () => {
+    const rep = new zmq.Reply({ linger: 0 });
+    await rep.bind("tcp://127.0.0.1:0");
+    const serving = (async () => {
+      for await (const [request] of rep) {
+        const [method, ...args] = decode(request!) as [string, ...number[]];
+        if (method === "mult") await rep.send(["OK", encode(args[0]! * args[1]!)]);
+        else await rep.send(["ERROR", encode(`function '${method}' not found`)]);
+      }
+    })();
+    try {
+      assertPrints(await runCli(["call", rep.lastEndpoint!, "mult", "6", "7"]), "42");
+      assertFailure(await runCli(["call", rep.lastEndpoint!, "nope"]), 1, /function 'nope' not found/);
+    } finally {
+      rep.close();
+      await serving.catch(() => undefined);
+    }
+  });
+});
+
+describe("purezmq serve", () => {
+  test("serves a module's functions and objects", async () => {
+    const serve = startCli("serve", join(FIXTURES, "calc-module.js"), "--bind", "tcp://127.0.0.1:0");
+    try {
+      const [, methods, endpoint] = await serve.waitForMatch(/^serving (.*) on (tcp:\/\/\S+)$/);
+      assert.deepEqual(methods!.split(", ").filter((m) => !m.startsWith("rpc.")).sort(), ["calc.fail", "calc.mul", "greet"]);
+      assertPrints(await runCli(["call", endpoint!, "greet", "bob"]), '"hello bob"');
+      assertPrints(await runCli(["call", endpoint!, "calc.mul", "6", "7"]), "42");
+      assertFailure(await runCli(["call", endpoint!, "calc.fail"]), 1, /calc\.fail always fails/);
+    } finally {
+      await serve.stop();
+    }
+  });
+
+  test("a module with nothing to serve exits 1", async () => {
+    assertFailure(await runCli(["serve", join(FIXTURES, "empty-module.js"), "--bind", "tcp://127.0.0.1:0"]), 1, /exports no functions/);
+  });
+});
+
+describe("purezmq pub and sub", () => {
+  test("pub waits for the subscriber, then sub prints every message", async () => {
+    const pub = startCli("pub", "tcp://127.0.0.1:0", "weather", '{"t":21}', "--count", "3", "--interval", "10");
+    let sub: CliProcess | undefined;
+    try {
+      const [, endpoint] = await pub.waitForMatch(/^waiting on (tcp:\/\/\S+) for a subscriber/, "stderr");
+      sub = startCli("sub", endpoint!, "weather", "--json");
+      const lines = await sub.waitFor(() => (sub!.stdout.length >= 3 ? sub!.stdout : undefined), "three messages");
+      assert.deepEqual(lines.map((l) => JSON.parse(l)), Array(3).fill({ topic: "weather", value: { t: 21 } }));
+      const published = await pub.exited;
+      assert.equal(published.status, 0, published.stderr);
+      assert.deepEqual(pub.stdout, ['published weather {"t":21} (1/3)', 'published weather {"t":21} (2/3)', 'published weather {"t":21} (3/3)']);
+    } finally {
+      await pub.stop();
+      await sub?.stop();
+    }
+  });
+
+  test("sub --bind and pub --connect, plain text output", async () => {
+    const sub = startCli("sub", "tcp://127.0.0.1:0", "--bind");
+    try {
+      const [, endpoint] = await sub.waitForMatch(/listening on (tcp:\/\/\S+)$/, "stderr");
+      const pub = await runCli(["pub", endpoint!, "news", "hello there", "--connect"]);
+      assert.equal(pub.status, 0, pub.stderr);
+      await sub.waitForMatch(/^news "hello there"$/);
+    } finally {
+      await sub.stop("SIGINT");
+    }
+  });
+});
+
+describe("purezmq lua call", () => {
+  let lua: LuaRpcServer;
+  before(async () => {
+    lua = await newMultiServer("127.0.0.1", 0, () => undefined, {
+      expose: { math: { max: Math.max }, pair: () => multi("a", 2), fail: () => { throw new Error("lua side failed"); } },
+    });
+  });
+  after(() => lua.close());
+
+  test("calls a Lua RPC peer and prints its results", async () => {
+    assertPrints(await runCli(["lua", "call", `127.0.0.1:${lua.port}`, "math.max", "1", "2.5", "-3"]), "2.5");
+    // Several results print as a list.
+    assertPrints(await runCli(["lua", "call", `127.0.0.1:${lua.port}`, "pair"]), '["a",2]');
+  });
+
+  test("a Lua error exits 1", async () => {
+    assertFailure(await runCli(["lua", "call", `127.0.0.1:${lua.port}`, "fail"]), 1, /^purezmq lua: .*lua side failed/);
+  });
+});
+
+describe("bad command lines exit 2 with the usage", () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ["no command", [], /^usage:\n {2}purezmq demo/],
+    ["an unknown command", ["bogus"], /unknown command "bogus"\nusage:/],
+    ["a command named like an Object property", ["toString"], /unknown command "toString"/],
+    ["call without a method", ["call", "tcp://127.0.0.1:5555"], /^purezmq call: needs an endpoint and a method\nusage: purezmq call </],
+    ["an unknown option", ["call", "tcp://127.0.0.1:5555", "add", "--bogus"], /^purezmq call: unknown option --bogus\nusage: purezmq call/],
+    ["a bad --timeout", ["call", "tcp://127.0.0.1:5555", "add", "--timeout", "soon"], /--timeout takes a positive number of milliseconds\nusage:/],
+    ["a zero --timeout", ["call", "tcp://127.0.0.1:5555", "add", "--timeout=0"], /--timeout takes a positive number/],
+    ["a missing option value", ["call", "tcp://127.0.0.1:5555", "add", "--timeout"], /--timeout needs a value/],
+    ["a value for a switch", ["call", "tcp://127.0.0.1:5555", "add", "--json=yes"], /--json takes no value/],
+    ["a bad --plain", ["call", "tcp://127.0.0.1:5555", "add", "--plain", "nocolon"], /--plain takes user:password/],
+    ["serve without a module", ["serve"], /^purezmq serve: needs a module to serve\nusage: purezmq serve/],
+    ["sub without an endpoint", ["sub"], /^purezmq sub: needs an endpoint/],
+    ["pub without a value", ["pub", "tcp://127.0.0.1:5555", "topic"], /^purezmq pub: needs an endpoint, a topic and a value/],
+    ["pub with a bad --count", ["pub", "tcp://127.0.0.1:5555", "t", "1", "--count", "1.5"], /--count takes a positive whole number/],
+    ["lua without call", ["lua", "eval", "x"], /^purezmq lua: the only Lua command is call\nusage: purezmq lua call/],
+    ["lua with a bad port", ["lua", "call", "localhost:99999", "f"], /bad host:port "localhost:99999"/],
+    ["trace without --to", ["trace", "--listen", "tcp://127.0.0.1:0"], /^purezmq trace: needs --listen and --to\nusage: purezmq trace/],
+    ["demo with an argument", ["demo", "now"], /^purezmq demo: unexpected argument "now"/],
+  ];
+  for (const [what, argv, pattern] of cases) {
+    test(what, async () => assertFailure(await runCli(argv), 2, pattern));
+  }
+
+  test("help prints the usage on stdout and exits 0", async () => {
+    const r = await runCli(["help"]);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^usage:\n(?: {2}purezmq \w+.*\n?){7}$/);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Runs every example of examples/ (compiled to build/examples/) as a child
+ * process: each must end by itself with status 0 and print what its
+ * comments promise, so that the examples cannot rot.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, test } from "node:test";
+
+const DIR = fileURLToPath(new URL("../../examples/", import.meta.url));
+
+/** Each example and lines its output must contain. */
+const EXPECTED: Record<string, RegExp[]> = {
+  "reqrep.js": [/^hello Ada!$/m, /^hello Grace!$/m],
+  "pubsub.js": [/^weather\/(paris|oslo) \d+ C$/m],
+  "pipeline.js": [/^worker A: \d\^2 = \d+$/m, /^worker B: \d\^2 = \d+$/m, /^sum of squares: 91$/m],
+  "router-dealer.js": [/^job 1 done for alpha$/m, /^job 2 done for beta$/m],
+  "plain-auth.js": [/^welcome, admin$/m, /^refused: .*refused our credentials/m],
+  "rpc-calculator.js": [/^35$/m, /^0\.25$/m, /^RangeError: division by zero$/m, /^\[ 3, 'failed: RangeError: division by zero' \]$/m],
+  "rpc-pubsub.js": [/^temperature\/room[01]: t[01] \d+\.\d C$/m],
+  "lua-rpc.js": [/^server: example client connected$/m, /^math\.max\(1, 2\.5, -3\) = 2\.5$/m, /^divmod\(17, 5\) = 3, 2$/m, /^config\.version = 1\.4$/m],
+};
+
+function run(file: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [DIR + file], { timeout: 20_000 }, (err, stdout, stderr) => {
+      resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe("examples", { concurrency: 3 }, () => {
+  test("every example has expected output listed here", () => {
+    const built = readdirSync(DIR).filter((f) => f.endsWith(".js"));
+    assert.deepEqual(built.sort(), Object.keys(EXPECTED).sort());
+  });
+
+  for (const [file, lines] of Object.entries(EXPECTED)) {
+    test(file, async () => {
+      const { status, stdout, stderr } = await run(file);
+      assert.equal(status, 0, `exit status; stderr: ${stderr}`);
+      assert.equal(stderr, "");
+      for (const line of lines) assert.match(stdout, line);
+    });
+  }
+});

@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawn, type ChildProcess } from "node:child_process";
 import { parseArgs } from "./lib/args.js";
 import { killAll, stopAll } from "./lib/child.js";
 import type { BenchCase, Metrics } from "./lib/case.js";
@@ -121,6 +122,17 @@ function versionOf(file: string): string {
   }
 }
 
+/**
+ * A busy loop at the lowest priority: it only takes CPU nobody else wants,
+ * but keeps the CPUs from entering idle states between two messages.
+ */
+function keepCpusAwake(): ChildProcess {
+  const child = spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" });
+  if (child.pid !== undefined) os.setPriority(child.pid, 19);
+  process.once("exit", () => child.kill());
+  return child;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const wanted = (id: string): boolean => args.only.size === 0 || args.only.has(id);
@@ -160,8 +172,10 @@ async function main(): Promise<void> {
   }
   if (wanted("pub-memory")) cases.push(...(await build("pub-memory", "PUB memory", () => memoryCase(args.messages, maxS))));
 
+  const awake = args.keepAwake ? keepCpusAwake() : undefined;
+  if (awake) log("keep-awake: a lowest-priority busy loop runs during the cases (the same for every library)");
   const busy = os.loadavg()[0]!;
-  if (busy > 0.5) log(`note: load average ${busy.toFixed(2)} before the run: other work on the machine makes the figures noisy`);
+  if (busy > 0.5 && !awake) log(`note: load average ${busy.toFixed(2)} before the run: other work on the machine makes the figures noisy`);
   const started = Date.now();
   const results: CaseResult[] = [];
   for (const c of cases) {
@@ -169,6 +183,7 @@ async function main(): Promise<void> {
     await stopAll();
   }
   const wall = (Date.now() - started) / 1000;
+  awake?.kill();
 
   const out = table(results);
   process.stdout.write(

@@ -19,6 +19,8 @@ export interface BenchArgs {
   write: boolean;
   /** Case 5 with purezmq sockets + codec even when RpcServer/RpcClient exist. */
   rpcStandIn: boolean;
+  /** Keep the CPUs from idling with a lowest-priority spinner (see USAGE). */
+  keepAwake: boolean;
 }
 
 const USAGE = `usage: node build/bench/run.js [options]
@@ -33,6 +35,10 @@ const USAGE = `usage: node build/bench/run.js [options]
   --no-write          print the table only
   --rpc-stand-in      case 5 on purezmq sockets + luaovermq codec instead of
                       RpcServer/RpcClient (to see what the RPC layer costs)
+  --keep-awake        run a lowest-priority busy loop during the run, so that
+                      idle CPUs do not sleep between messages: on a virtual
+                      machine, waking an idle vCPU can cost more than a whole
+                      round trip, which hides every library behind it
 `;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -46,6 +52,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     outDir: "bench/results",
     write: true,
     rpcStandIn: false,
+    keepAwake: false,
   };
   const num = (name: string, v: string | undefined, min: number): number => {
     const n = Number(v);
@@ -64,6 +71,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case "--out": args.outDir = argv[++i] ?? args.outDir; break;
       case "--no-write": args.write = false; break;
       case "--rpc-stand-in": args.rpcStandIn = true; break;
+      case "--keep-awake": args.keepAwake = true; break;
       case "-h":
       case "--help":
         process.stdout.write(USAGE);

@@ -368,15 +368,18 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   }
 
   /** Receives messages until the socket is closed. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Message> {
-    while (!this.isClosed) {
-      try {
-        yield await this.receive();
-      } catch (err) {
-        if (this.isClosed) return;
-        throw err;
-      }
-    }
+  [Symbol.asyncIterator](): AsyncIterator<Message> {
+    // A plain iterator rather than an async generator: a generator costs
+    // several promises per message, which halved `for await` throughput.
+    const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
+    const ended = (err: unknown): IteratorResult<Message> => {
+      if (this.isClosed) return done;
+      throw err;
+    };
+    return {
+      next: () => (this.isClosed ? Promise.resolve(done) : this.receive().then((value) => ({ value, done: false }), ended)),
+      return: () => Promise.resolve(done),
+    };
   }
 
   // ---- pattern hooks

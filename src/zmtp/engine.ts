@@ -12,7 +12,7 @@
 import type { Socket as NetSocket } from "node:net";
 import {
   FLAG_COMMAND, FLAG_MORE, FrameDecoder, FrameEncoder, GreetingReader, ZmtpProtocolError,
-  compatibleSocketTypes, decodeCommand, decodeError, decodePing, encodeCommand, encodeError, encodeGreeting,
+  compatibleSocketTypes, decodeCommand, decodeError, decodePing, encodeCommand, encodeGreeting,
   encodePing, encodePong, type FrameSink, type Mechanism, type MechanismFactory, type Metadata,
   type Property, type SocketTypeName,
 } from "./wire/index.js";
@@ -89,8 +89,6 @@ export class Engine implements PipeDriver, FrameSink {
   private received = 0;
   /** ZMTP minor version of the peer. */
   peerMinor = 0;
-  /** Peer metadata from the handshake. */
-  peerMetadata: Metadata | undefined;
 
   constructor(
     readonly stream: NetSocket,
@@ -120,11 +118,6 @@ export class Engine implements PipeDriver, FrameSink {
     }
     // Our whole greeting goes out at once; we never wait for the peer's first.
     stream.write(encodeGreeting(this.mechanism.name, this.mechanism.asServer));
-  }
-
-  /** True once the handshake has succeeded and until the connection ends. */
-  get ready(): boolean {
-    return this.phase === Phase.Ready;
   }
 
   // ---- PipeDriver
@@ -207,16 +200,6 @@ export class Engine implements PipeDriver, FrameSink {
     for (const buf of pending) this.stream.write(buf);
     this.stream.destroySoon();
     this.host.engineClosed(this, error, handshaken);
-  }
-
-  /**
-   * Closes after first telling the peer why with an ERROR command
-   * (RFC 23), used when refusing a handshake.
-   */
-  fail(error: ZmtpProtocolError, reason: string): void {
-    if (this.phase === Phase.Closed) return;
-    this.encoder.command(encodeError(reason));
-    this.close(error);
   }
 
   // ---- input
@@ -318,7 +301,6 @@ export class Engine implements PipeDriver, FrameSink {
       return;
     }
     const identity = metadata.get("identity") ?? Buffer.alloc(0);
-    this.peerMetadata = metadata;
     const result = this.host.engineReady(this, { socketType: type, identity, minor: this.peerMinor, userId });
     if (typeof result === "string") {
       this.close(new ZmtpProtocolError(result));

@@ -10,7 +10,7 @@ export type { MessageLike } from "./zmtp/message.js";
 export { Observer, type Event, type EventError, type EventType } from "./zmtp/observer.js";
 export type { Message } from "./zmtp/pipe.js";
 export { Socket, type SocketOptions } from "./zmtp/socket/socket.js";
-export { Dealer } from "./zmtp/socket/dealer.js";
+export { Dealer, type BalancedSocketOptions } from "./zmtp/socket/dealer.js";
 export { Request, type RequestOptions } from "./zmtp/socket/req.js";
 export { Reply } from "./zmtp/socket/rep.js";
 export { Router, type RouterOptions } from "./zmtp/socket/router.js";

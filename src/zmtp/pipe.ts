@@ -173,9 +173,19 @@ export class Pipe {
     return false;
   }
 
-  /** Drops everything queued to the peer (unbounded linger is not ours). */
+  /** Drops everything queued to the peer. */
   clearOut(): void {
     this.outQueue.clear();
+  }
+
+  /**
+   * ZMQ_CONFLATE on the sending side: the newest message replaces whatever
+   * still waits for the peer, so the queue never holds more than one and
+   * the high-water mark does not apply.
+   */
+  replaceOut(msg: Message): void {
+    this.outQueue.clear();
+    this.write(msg);
   }
 
   private hasReadRoom(): boolean {

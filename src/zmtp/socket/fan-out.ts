@@ -114,10 +114,7 @@ export abstract class FanOutSocket extends Socket {
   protected xsend(msg: Message): boolean {
     const targets = this.match(msg[0] ?? EMPTY);
     if (this.conflate) {
-      for (const pipe of targets) {
-        pipe.clearOut();
-        pipe.write(msg.slice());
-      }
+      for (const pipe of targets) pipe.replaceOut(msg.slice());
       return true;
     }
     return distribute(targets, msg, this.noDrop);

@@ -21,6 +21,15 @@ export class LoadBalancer {
     if (this.next >= this.pipes.length) this.next = 0;
   }
 
+  /** The next pipe whatever its room (conflating sockets), advancing the rotation. */
+  pickAny(): Pipe | undefined {
+    const n = this.pipes.length;
+    if (n === 0) return undefined;
+    const pipe = this.pipes[this.next]!;
+    this.next = this.next + 1 === n ? 0 : this.next + 1;
+    return pipe;
+  }
+
   /** The next pipe with room, advancing the rotation; undefined if none. */
   pick(): Pipe | undefined {
     const n = this.pipes.length;
@@ -30,6 +39,11 @@ export class LoadBalancer {
       if (pipe.writable) return pipe;
     }
     return undefined;
+  }
+
+  /** True when there is any pipe at all. */
+  get hasPipes(): boolean {
+    return this.pipes.length > 0;
   }
 
   /** True when some pipe has room. */

@@ -4,14 +4,13 @@
  */
 import { ZmqError } from "../errors.js";
 import type { Message } from "../pipe.js";
-import { BalancedSocket } from "./dealer.js";
-import type { SocketOptions } from "./socket.js";
+import { BalancedSocket, type BalancedSocketOptions } from "./dealer.js";
 
 /** A PULL socket. */
 export class Pull extends BalancedSocket {
   readonly socketType = "PULL";
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: BalancedSocketOptions) {
     super(options);
     this.setOptions(options);
   }

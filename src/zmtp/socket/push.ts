@@ -5,14 +5,13 @@
  */
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
-import { BalancedSocket } from "./dealer.js";
-import type { SocketOptions } from "./socket.js";
+import { BalancedSocket, type BalancedSocketOptions } from "./dealer.js";
 
 /** A PUSH socket. */
 export class Push extends BalancedSocket {
   readonly socketType = "PUSH";
 
-  constructor(options?: SocketOptions) {
+  constructor(options?: BalancedSocketOptions) {
     super(options);
     this.setOptions(options);
   }

@@ -25,6 +25,7 @@ export {
   DEFAULT_HOST,
   DEFAULT_PORT,
   DEFAULT_MAX_QUEUED_CALLS,
+  DEFAULT_MAX_SERVING,
   type LuaRpcPeerOptions,
   type LuaRpcServerOptions,
   type CallOptions,

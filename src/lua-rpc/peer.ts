@@ -63,6 +63,13 @@ export interface LuaRpcPeerOptions {
   maxFrameSize?: number;
   /** Bound of the FIFO of calls waiting for a free sequence number (default 100000). */
   maxQueuedCalls?: number;
+  /**
+   * Incoming calls served at once (default 256); more wait, unread, and the
+   * peer is not read meanwhile. Responses of calls already started are
+   * written whatever the backlog, so a peer that does not read its responses
+   * costs at most this many responses plus 1 MiB of write backlog.
+   */
+  maxServing?: number;
   /** Decoder options for received arguments and results. */
   decode?: DecodeOptions;
   /** Disable Nagle's algorithm (default true). */
@@ -93,6 +100,15 @@ interface PendingCall {
 }
 
 /** Marks a seq whose call timed out: reserved until its late response arrives. */
+/**
+ * Serve no new call while this much waits to be written to the peer, and
+ * stop reading it: a peer that sends calls but never reads the responses is
+ * pushed back through TCP instead of growing our memory.
+ */
+const WRITE_BUFFER_LIMIT = 1024 * 1024;
+/** Default of {@link LuaRpcPeerOptions.maxServing}: a Lua peer never has more calls in flight. */
+export const DEFAULT_MAX_SERVING = 256;
+
 const ABANDONED = Symbol("abandoned");
 
 type Outcome = [status: number, values: unknown[]];
@@ -132,6 +148,11 @@ export class LuaRpcPeer extends EventEmitter {
   private readonly objectIds = new Map<object, number>();
   private objectCounter = 0;
   private corked = false;
+  private readPaused = false;
+  /** Incoming calls read but not yet served; reading pauses while any wait. */
+  private waitingCalls: Frame[] = [];
+  private serving = 0;
+  private readonly maxServing: number;
   private isClosed = false;
   private reason: Error | undefined;
   private closeEmitted = false;
@@ -150,12 +171,14 @@ export class LuaRpcPeer extends EventEmitter {
     this.evaluator = options.evaluator;
     this.defaultTimeout = options.timeout ?? 0;
     this.maxQueued = options.maxQueuedCalls ?? DEFAULT_MAX_QUEUED_CALLS;
+    this.maxServing = options.maxServing ?? DEFAULT_MAX_SERVING;
     this.decodeOptions = options.decode ?? {};
     this.decoder = new FrameDecoder({ maxFrameSize: options.maxFrameSize });
     if (options.noDelay !== false && typeof socket.setNoDelay === "function") socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (err: Error) => this.fail(err));
     socket.on("close", () => this.onSocketClose());
+    socket.on("drain", () => this.serveWaiting());
     if (socket.destroyed) queueMicrotask(() => this.onSocketClose());
   }
 
@@ -425,6 +448,7 @@ export class LuaRpcPeer extends EventEmitter {
   }
 
   private respond(seq: number, status: number, values: unknown[]): void {
+    this.serving--;
     if (this.isClosed) return;
     const w = this.writer;
     try {
@@ -440,6 +464,7 @@ export class LuaRpcPeer extends EventEmitter {
     const frame = w.result();
     w.reset();
     this.write(frame);
+    this.serveWaiting();
   }
 
   private async dispatch(name: LuaValue, args: LuaValue[]): Promise<Outcome> {
@@ -517,6 +542,29 @@ export class LuaRpcPeer extends EventEmitter {
       });
     }
     this.socket.write(buf);
+    if (this.socket.writableLength > WRITE_BUFFER_LIMIT) this.updateReading();
+  }
+
+  /** Starts the waiting calls that the bounds allow. */
+  private serveWaiting(): void {
+    while (
+      this.waitingCalls.length > 0 && this.serving < this.maxServing && !this.isClosed &&
+      this.socket.writableLength <= WRITE_BUFFER_LIMIT
+    ) {
+      this.serving++;
+      this.onCall(this.waitingCalls.shift()!);
+    }
+    this.updateReading();
+  }
+
+  /** Reads from the peer only while no call waits and the write backlog is small. */
+  private updateReading(): void {
+    if (this.isClosed) return;
+    const stop = this.waitingCalls.length > 0 || this.socket.writableLength > WRITE_BUFFER_LIMIT;
+    if (stop === this.readPaused) return;
+    this.readPaused = stop;
+    if (stop) this.socket.pause();
+    else this.socket.resume();
   }
 
   private onData(chunk: Buffer): void {
@@ -530,9 +578,10 @@ export class LuaRpcPeer extends EventEmitter {
     }
     for (const f of frames) {
       if (this.isClosed) return;
-      if (f.type === MessageType.CALL) this.onCall(f);
+      if (f.type === MessageType.CALL) this.waitingCalls.push(f);
       else this.onResponse(f);
     }
+    this.serveWaiting();
   }
 
   private rejectAll(err: LuaRpcClosedError): void {

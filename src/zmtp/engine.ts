@@ -281,7 +281,9 @@ export class Engine implements PipeDriver, FrameSink {
           const msg = Buffer.allocUnsafe(cmd.data.length + 1);
           msg[0] = cmd.name === "SUBSCRIBE" ? 1 : 0;
           cmd.data.copy(msg, 1);
-          this.pipe?.deliver([msg]);
+          // Bounded like messages: an XPUB application that stops reading
+          // subscriptions stops the reading from a peer that floods them.
+          if (this.pipe && !this.pipe.deliver([msg])) this.stream.pause();
         }
         return;
       default:

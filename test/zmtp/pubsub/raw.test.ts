@@ -173,3 +173,31 @@ test("a stalled subscriber costs at most its HWM of queued messages; the others 
   t.diagnostic(`stalled subscriber: ${maxQueued} messages x ${SIZE} octets = ${(maxQueued * SIZE) / 1024} KiB queued in its pipe, ` +
     `plus at most 256 KiB and one batch in the connection's write buffer, plus the kernel's socket buffers`);
 });
+
+test("an XPUB whose application stops reading subscriptions stops reading a peer that floods them", async (t) => {
+  const xpub = new XPublisher({ receiveHighWaterMark: 10, verbosity: "allSubs" });
+  t.after(() => xpub.close());
+  await xpub.bind("tcp://127.0.0.1:0");
+  const peer = await RawPeer.connect(xpub.lastEndpoint!);
+  t.after(() => peer.destroy());
+  await within(peer.handshake("SUB", [], { minor: 1 }), 3000, "handshake");
+  const n = 20000;
+  const topic = (i: number): string => `t${i}`.padEnd(100, ".");
+  peer.write(...Array.from({ length: n }, (_, i) => command("SUBSCRIBE", Buffer.from(topic(i)))));
+  // Nothing reads the subscriptions yet: the connection must stop reading
+  // (no event says so, hence a bounded poll) instead of queueing the flood.
+  type Inside = { pipes: Set<{ inLength: number; driver?: { stream?: { isPaused(): boolean } } }> };
+  const pipes = (xpub as unknown as Inside).pipes;
+  const paused = (): boolean => [...pipes].some((p) => p.driver?.stream?.isPaused() === true);
+  const deadline = Date.now() + 5000;
+  while (!paused()) {
+    assert.ok(Date.now() < deadline, "the flooding peer was never paused");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  for (const p of pipes) assert.ok(p.inLength < n / 4, `the pipe held ${p.inLength} subscriptions`);
+  // Reading resumes the peer: every subscription arrives, in order.
+  for (let i = 0; i < n; i++) {
+    const [note] = await within(xpub.receive(), 5000, `subscription ${i}`);
+    assert.equal(note!.toString("latin1", 1), topic(i));
+  }
+});

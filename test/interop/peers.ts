@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
 import * as ours from "../../src/index.js";
+import { withDeadline } from "../support/deadline.js";
 
 /** Which library a socket comes from. */
 export type Impl = "purezmq" | "libzmq";
@@ -84,14 +85,7 @@ export async function bindResolved(socket: PeerSocket, address: string): Promise
   return ep;
 }
 
-/** Rejects after `ms` with a message naming what was awaited. */
-export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
+export { withDeadline } from "../support/deadline.js";
 
 /**
  * Resolves at the next event of `type` on the socket. Call it before the

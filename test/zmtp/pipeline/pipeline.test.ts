@@ -10,19 +10,8 @@ import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pull, Push, type Event, type Socket } from "../../../src/index.js";
-
-function closing<T extends Socket>(t: { after(fn: () => void): void }, s: T): T {
-  t.after(() => s.close());
-  return s;
-}
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
+import { withDeadline as within } from "../../support/deadline.js";
+import { closing } from "../../support/sockets.js";
 
 function events(s: Socket, type: Event["type"], count: number): Promise<void> {
   return new Promise((resolve) => {

@@ -4,30 +4,10 @@
  */
 import * as net from "node:net";
 import type { Event, EventType, Socket } from "../../../src/index.js";
+import { withDeadline } from "../../support/deadline.js";
 
-/** Rejects after `ms` naming what was awaited. */
-export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-/** The next event of `type` on a socket (call before causing it). */
-export function nextEvent(socket: Socket, type: EventType, ms = 5000): Promise<Event> {
-  return withDeadline(
-    new Promise<Event>((resolve) => {
-      const listener = (e: Event): void => {
-        socket.events.off(type, listener);
-        resolve(e);
-      };
-      socket.events.on(type, listener);
-    }),
-    ms,
-    `the "${type}" event`,
-  );
-}
+export { withDeadline } from "../../support/deadline.js";
+export { nextEvent } from "../../support/sockets.js";
 
 /** Collects every event of a socket, to check what was and was not reported. */
 export function recordEvents(socket: Socket): Event[] {

@@ -9,14 +9,7 @@ import {
   Dealer, Proxy, Publisher, Pull, Push, Reply, Request, Router, Subscriber, XPublisher, XSubscriber, type Socket,
 } from "../../../src/index.js";
 import { next, untilSubscribed } from "../pubsub/helpers.js";
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
+import { withDeadline as within } from "../../support/deadline.js";
 
 function closeAll(t: { after(fn: () => void): void }, ...sockets: Socket[]): void {
   t.after(() => sockets.forEach((s) => s.close()));

@@ -9,19 +9,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Publisher, Subscriber, XPublisher, XSubscriber, type Event, type Socket } from "../../../src/index.js";
 import { next, untilSubscribed } from "./helpers.js";
-
-function closing<T extends Socket>(t: { after(fn: () => void): void }, s: T): T {
-  t.after(() => s.close());
-  return s;
-}
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
+import { withDeadline as within } from "../../support/deadline.js";
+import { closing } from "../../support/sockets.js";
 
 function nextEvent(s: Socket, type: Event["type"]): Promise<Event> {
   return new Promise((resolve) => {

@@ -6,6 +6,8 @@
 import * as net from "node:net";
 import { once } from "node:events";
 import type { Event, EventType, Socket } from "../../../src/index.js";
+import { withDeadline } from "../../support/deadline.js";
+import { nextEvent as sharedNextEvent } from "../../support/sockets.js";
 
 /** A frame as read off the wire. */
 export interface RawFrame {
@@ -84,24 +86,11 @@ export function pingData(ttl: number, context: Buffer = Buffer.alloc(0)): Buffer
   return Buffer.concat([b, context]);
 }
 
-/** Rejects if `p` does not settle within `ms`, naming what was awaited. */
-export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
+export { withDeadline as within } from "../../support/deadline.js";
 
-/** The next event of `type` on a socket. */
+/** The next event of `type` on a socket; callers put their own deadline on it. */
 export function nextEvent(socket: Socket, type: EventType): Promise<Event> {
-  return new Promise((resolve) => {
-    const on = (e: Event): void => {
-      socket.events.off(type, on);
-      resolve(e);
-    };
-    socket.events.on(type, on);
-  });
+  return sharedNextEvent(socket, type, 0);
 }
 
 /** Splits `tcp://host:port`. */
@@ -222,7 +211,7 @@ export class RawPeer {
 
   /** Resolves once closed; rejects if still open after `ms`. */
   waitClosed(ms = 3000): Promise<void> {
-    return within(this.closed, ms, "the connection to close");
+    return withDeadline(this.closed, ms, "the connection to close");
   }
 
   /** Closes our side. */

@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
 import type { Event, EventType, Socket } from "../../../src/index.js";
+import { withDeadline } from "../../support/deadline.js";
+export { withDeadline } from "../../support/deadline.js";
+export { nextEvent } from "../../support/sockets.js";
 
 /** The transports every socket supports. */
 export type Transport = "tcp" | "ipc" | "inproc";
@@ -39,31 +42,6 @@ export function track<T extends Socket[]>(t: TestContext, ...sockets: T): T {
     for (const s of sockets) s.close();
   });
   return sockets;
-}
-
-/** Rejects after `ms` with a message naming what was awaited. */
-export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-/** The next event of `type` (optionally matching `filter`). Call before the action that causes it. */
-export function nextEvent(socket: Socket, type: EventType, ms = 5000, filter?: (e: Event) => boolean): Promise<Event> {
-  return withDeadline(
-    new Promise<Event>((resolve) => {
-      const listener = (event: Event): void => {
-        if (filter && !filter(event)) return;
-        socket.events.off(type, listener);
-        resolve(event);
-      };
-      socket.events.on(type, listener);
-    }),
-    ms,
-    `the "${type}" event`,
-  );
 }
 
 /** Resolves once `count` events of `type` were seen. */

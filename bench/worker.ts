@@ -93,8 +93,9 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
 
   /**
    * Receiving end of a throughput run (cases 2 and 4): counts messages whose
-   * last part has `size` octets; a one-octet "w" says the sender is
-   * connected, a one-octet "e" ends the round.
+   * last part has `size` octets; a one-octet "w" (sent once connected and
+   * again after the warm-up) is acknowledged and restarts the count, a
+   * one-octet "e" ends the round.
    */
   async sink(p) {
     const size = p.size as number;
@@ -102,19 +103,17 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
     const sock = track(await makeSocket(p.lib, kind));
     post({ type: "ready", endpoint: await bindLoopback(sock) });
     let count = 0;
-    let warm = false;
     for (;;) {
       const msg = await sock.receive();
       const body = msg[msg.length - 1]!;
       if (body.length === size) {
         count++;
       } else if (body.length === 1 && body[0] === WARM) {
-        if (!warm) post({ type: "warm" });
-        warm = true;
+        post({ type: "warm" });
+        count = 0;
       } else if (body.length === 1 && body[0] === END) {
         post({ type: "done", count });
         count = 0;
-        warm = false;
       }
     }
   },

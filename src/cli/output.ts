@@ -1,4 +1,5 @@
 /** Printing for the command: text for people, one JSON object per line for tools. */
+import { Buffer } from "node:buffer";
 import type { TraceEvent } from "./trace/events.js";
 
 /** JSON that survives Buffers, bigints and Maps. */

@@ -1,4 +1,5 @@
 /** `purezmq sub` and `purezmq pub`: watch and feed publish-subscribe traffic. */
+import { Buffer } from "node:buffer";
 import { Subscriber, XPublisher } from "../index.js";
 import { luaovermq } from "../rpc/index.js";
 import { jsonArg, msFlag, parseArgs, UsageError } from "./args.js";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isUtf8 } from "node:buffer";
+import { Buffer, isUtf8 } from "node:buffer";
 import { LuaDecodeError } from "./errors.js";
 import { DEFAULT_MAX_DEPTH, MAX_U16_EXCLUSIVE, Tag } from "./encoder.js";
 import { LocalObjectRef, LuaBytes, LuaFunction, LuaTable, RemoteObjectRef, type LuaValue } from "./values.js";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isUtf8 } from "node:buffer";
+import { Buffer, isUtf8 } from "node:buffer";
 import { LuaEncodeError } from "./errors.js";
 import { LocalObjectRef, LuaBytes, LuaFunction, LuaMulti, LuaTable, RemoteObjectRef } from "./values.js";
 

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import { LuaRpcFrameTooLargeError, LuaRpcProtocolError } from "./errors.js";
 import { LuaWriter } from "./encoder.js";
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
 import * as net from "node:net";
 import { LuaReader, type DecodeOptions } from "./decoder.js";

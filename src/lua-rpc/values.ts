@@ -6,7 +6,7 @@
  * @module
  */
 
-import { isUtf8 } from "node:buffer";
+import { Buffer, isUtf8 } from "node:buffer";
 
 /**
  * A Lua string whose octets are not valid UTF-8 (or any Lua string, when the

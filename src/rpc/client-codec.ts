@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { RpcProtocolError } from "./codec/errors.js";
 import * as lua from "./codec/luaovermq.js";
 import * as manley from "./codec/manley.js";

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import type { JsonStyle } from "./codec/manley.js";
 import { luaOverMqClientCodec, manleyClientCodec, type BatchCall, type BatchResult, type ClientCodec } from "./client-codec.js";
 import { RpcError } from "./errors.js";

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { RemoteCallError } from "./codec/errors.js";
 import * as pz from "./codec/pyzmqrpc.js";
 import type { CallOptions } from "./client.js";

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import * as pz from "./codec/pyzmqrpc.js";
 import { CommandClient, type CommandClientOptions } from "./command-client.js";
 import type { CommandPublisher } from "./command-publisher.js";

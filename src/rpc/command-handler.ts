@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { errorMessageOf } from "./codec/errors.js";
 import * as pz from "./codec/pyzmqrpc.js";
 import { BUSY_MESSAGE } from "./luaovermq-handler.js";

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import * as pz from "./codec/pyzmqrpc.js";
 import { PublisherEndpoint, type PublisherEndpointOptions } from "./publisher-endpoint.js";
 

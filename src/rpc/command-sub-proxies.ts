@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { DirectRequestSink, PublishSink, type CommandSink } from "./command-forwarding.js";
 import type { CommandClientOptions } from "./command-client.js";
 import { CommandPublisher, type CommandPublisherOptions } from "./command-publisher.js";

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { isHeartbeat } from "./codec/pyzmqrpc.js";
 import { RpcClosedError } from "./errors.js";
 import { SubscriptionChannel, type SubscriptionChannelOptions } from "./subscription-channel.js";

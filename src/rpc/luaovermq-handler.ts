@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { RpcProtocolError, errorMessageOf } from "./codec/errors.js";
 import * as lua from "./codec/luaovermq.js";
 import { MULTICALL_METHOD, invokeMethod, type CallOutcome } from "./invoke.js";

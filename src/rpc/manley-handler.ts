@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { errorMessageOf } from "./codec/errors.js";
 import * as manley from "./codec/manley.js";
 import { invokeMethod } from "./invoke.js";

@@ -35,6 +35,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { Dealer, ZmqError } from "../index.js";
 import type { Message } from "../zmtp/pipe.js";
 import { DeadlineSweep } from "./deadlines.js";

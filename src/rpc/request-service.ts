@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { Router, type RouterOptions } from "../index.js";
 import type { Message } from "../zmtp/pipe.js";
 import { WorkLimit } from "./work-limit.js";

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import type { Message } from "../index.js";
 import { decodePublish } from "./codec/luaovermq.js";
 import { RpcProtocolError } from "./codec/errors.js";

@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { Subscriber, ZmqError, type Message, type SubscriberOptions } from "../index.js";
 import { RpcClosedError } from "./errors.js";
 import { plainSocketOptions, type PlainOptions } from "./security.js";

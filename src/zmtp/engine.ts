@@ -9,6 +9,7 @@
  * pipe's receive queue is full, so a slow consumer pushes back on the peer
  * through TCP instead of growing memory.
  */
+import { Buffer } from "node:buffer";
 import type { Socket as NetSocket } from "node:net";
 import {
   FLAG_COMMAND, FLAG_MORE, FrameDecoder, FrameEncoder, GreetingReader, ZmtpProtocolError,

@@ -1,4 +1,5 @@
 /** What `send()` accepts, and its normalisation to Buffer parts. */
+import { Buffer } from "node:buffer";
 
 /** One message part as zeromq.js accepts it. */
 export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string | number | null;

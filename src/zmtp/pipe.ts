@@ -7,6 +7,7 @@
  * A pipe made by connect() outlives its connections: messages queued while
  * the peer is down stay here and go out, in order, after the reconnect.
  */
+import { Buffer } from "node:buffer";
 import { Queue } from "./queue.js";
 
 /** A message: its parts, in order. */

@@ -1,4 +1,5 @@
 /** What the tracer reports: one event per thing seen on the wire. */
+import { Buffer } from "node:buffer";
 
 /** Direction: from the connecting client to the server, or back. */
 export type Direction = "c>s" | "s>c";

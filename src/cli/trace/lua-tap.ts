@@ -1,4 +1,5 @@
 /** Decodes one direction of a Lua RPC connection for the tracer. */
+import { Buffer } from "node:buffer";
 import { FrameDecoder, MessageType, decodeMany } from "../../lua-rpc/index.js";
 import type { Direction, TraceEvent } from "./events.js";
 

@@ -3,6 +3,7 @@
  * target for each, and copies octets both ways untouched, with back-pressure,
  * while a tap decodes each direction.
  */
+import { Buffer } from "node:buffer";
 import * as net from "node:net";
 import { parseEndpoint } from "../../zmtp/transport/endpoint.js";
 import type { Direction, TraceEvent } from "./events.js";

@@ -3,6 +3,7 @@
  * sans-I/O wire layer the sockets use. It only reads: the relay forwards the
  * octets untouched. After a violation it stops decoding that direction.
  */
+import { Buffer } from "node:buffer";
 import { luaovermq } from "../../rpc/codec/index.js";
 import {
   FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FrameDecoder, GreetingReader, ZmtpProtocolError, decodeCommand,

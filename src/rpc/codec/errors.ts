@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 
 /**
  * Why a frame was rejected by a codec.

@@ -31,6 +31,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import { RpcProtocolError, asBuffer, errorMessageOf, isRecord } from './errors.js';
 

@@ -23,6 +23,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { inflateSync, deflateSync } from 'node:zlib';
 import { RemoteCallError, RpcProtocolError, decodeUtf8Frame, errorMessageOf, isRecord } from './errors.js';
 import { parsePythonJson, pythonJsonDumps } from './pyjson.js';

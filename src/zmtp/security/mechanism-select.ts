@@ -7,6 +7,7 @@
  * neither, every client is refused (ZAP status 500), as libzmq refuses
  * them when no ZAP handler is bound.
  */
+import { Buffer } from "node:buffer";
 import type { Context } from "../context.js";
 import { ZmqError } from "../errors.js";
 import {

@@ -16,6 +16,7 @@
  * over inproc, so code written for zeromq.js (a `zmq.Reply` bound to that
  * address answering requests) works unchanged.
  */
+import { Buffer } from "node:buffer";
 import type { Context } from "../context.js";
 import type { Message } from "../pipe.js";
 import type { Dealer } from "../socket/dealer.js";

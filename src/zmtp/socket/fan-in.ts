@@ -11,6 +11,7 @@
  * are written whatever the send high-water mark: control traffic is never
  * dropped.
  */
+import { Buffer } from "node:buffer";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
 import { LatestQueue } from "./latest-queue.js";

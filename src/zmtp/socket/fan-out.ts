@@ -22,6 +22,7 @@
  * that came back with fewer topics stay until it disconnects for good (as
  * in libzmq); the subscriber's own filter hides what they let through.
  */
+import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { Queue } from "../queue.js";

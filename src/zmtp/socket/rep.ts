@@ -6,6 +6,7 @@
  * is full waits for room: dropping it would leave that peer's REQ waiting
  * forever.
  */
+import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";

@@ -5,6 +5,7 @@
  * `correlate` adds a request id frame before the delimiter and `relaxed`
  * allows a new request before the reply (ZMQ_REQ_CORRELATE/RELAXED).
  */
+import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { BalancedSocket } from "./dealer.js";

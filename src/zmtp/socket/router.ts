@@ -5,6 +5,7 @@
  * dropped, or fail with EHOSTUNREACH when `mandatory`. A duplicate Identity
  * is refused unless `handover` gives it to the newcomer.
  */
+import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
@@ -86,7 +87,9 @@ export class Router extends Socket {
     while ((msg = this.fq.recv()) !== undefined) {
       const id = this.fq.lastPipe!.routingId;
       if (!id) continue; // from a peer refused at its handshake
-      // A new array beats unshift, which moves the parts in place.
+      // The usual single-part message as a packed literal; otherwise a new
+      // array, which beats unshift moving the parts in place.
+      if (msg.length === 1) return [id, msg[0]!];
       const out = new Array<Buffer>(msg.length + 1);
       out[0] = id;
       for (let i = 0; i < msg.length; i++) out[i + 1] = msg[i]!;

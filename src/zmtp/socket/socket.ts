@@ -4,6 +4,7 @@
  * every pattern shares. A pattern (one file per socket type) supplies only
  * how messages are routed: `xsend`, `xrecv` and the pipe hooks.
  */
+import { Buffer } from "node:buffer";
 import { Context, defaultContext } from "../context.js";
 import type { EngineOptions } from "../engine.js";
 import { ZmqError } from "../errors.js";

@@ -4,6 +4,7 @@
  * with one of its topics (filtered here too: a ZMTP 3.0 or manual-mode
  * publisher may send more), never sends.
  */
+import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FanInSocket } from "./fan-in.js";

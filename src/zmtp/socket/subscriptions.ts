@@ -11,6 +11,7 @@
  * subscriptions of libzmq subscribers, which send the repeats but not the
  * matching cancels.
  */
+import { Buffer } from "node:buffer";
 import { PrefixTrie } from "./trie.js";
 
 /** A subscriber's own topics, each with the number of times it was subscribed. */

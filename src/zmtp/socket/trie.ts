@@ -9,6 +9,7 @@
  * Sorted prefixes would need one binary search per distinct prefix length.
  * Children are kept in a Map keyed by octet, so sparse nodes stay small.
  */
+import { Buffer } from "node:buffer";
 
 class TrieNode<V> {
   value: V | undefined;

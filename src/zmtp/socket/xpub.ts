@@ -7,6 +7,7 @@
  * peer gets, with subscribe()/unsubscribe() applying to the peer of the
  * last subscription message received.
  */
+import { Buffer } from "node:buffer";
 import { FanOutSocket, type Verbosity } from "./fan-out.js";
 import type { SocketOptions } from "./socket.js";
 

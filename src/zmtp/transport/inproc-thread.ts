@@ -39,6 +39,7 @@
  * there is anyone to talk to. A thread that dies without closing its
  * sockets leaves its peers' links open (no notice crosses the channel).
  */
+import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import { BroadcastChannel, isMainThread } from "node:worker_threads";
 import type { Message, Pipe, PipeDriver } from "../pipe.js";

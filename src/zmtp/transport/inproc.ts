@@ -5,6 +5,7 @@
  * waits (with its pipe already queueing, unless `immediate`). The default
  * context's names also reach other worker threads (see inproc-thread.ts).
  */
+import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Pipe, PipeDriver } from "../pipe.js";
 import type { Socket } from "../socket/socket.js";

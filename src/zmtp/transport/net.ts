@@ -3,6 +3,7 @@
  * bind(), and a dialer that connects, and reconnects with back-off, for
  * connect(). Both run each connection through an {@link Engine}.
  */
+import { Buffer } from "node:buffer";
 import { existsSync, lstatSync, unlinkSync } from "node:fs";
 import * as net from "node:net";
 import { Engine, type EngineHost } from "../engine.js";

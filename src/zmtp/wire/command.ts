@@ -12,6 +12,7 @@
  * value        = 4OCTET *OCTET      ; size in network byte order
  * ```
  */
+import { Buffer } from "node:buffer";
 import { ZmtpProtocolError } from "./errors.js";
 
 /** A decoded command: its name and the octets after it. */

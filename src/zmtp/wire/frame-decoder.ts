@@ -8,7 +8,9 @@
  * gathered as it arrives rather than allocated from its declared size, so a
  * peer cannot make us reserve gigabytes with a 9-octet header.
  */
-import { constants } from "node:buffer";
+// The imported Buffer, not the global one: Node defines the global as an
+// accessor, which costs a call on every use in a per-frame path.
+import { Buffer, constants } from "node:buffer";
 import { ZmtpProtocolError } from "./errors.js";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAG_RESERVED } from "./frame.js";
 
@@ -59,6 +61,8 @@ export class FrameDecoder {
   /** Feeds a chunk; throws {@link ZmtpProtocolError} on malformed input. */
   push(chunk: Buffer): void {
     const len = chunk.length;
+    const ab = chunk.buffer;
+    const base = chunk.byteOffset;
     let pos = 0;
     while (pos < len) {
       switch (this.state) {
@@ -77,7 +81,7 @@ export class FrameDecoder {
             const size = chunk[pos]!;
             if (pos + 1 + size <= len && (this.maxFrameSize < 0 || size <= this.maxFrameSize)) {
               pos++;
-              this.sink.onFrame(chunk.subarray(pos, pos + size), flags);
+              this.sink.onFrame(Buffer.from(ab, base + pos, size), flags);
               pos += size;
               continue;
             }

@@ -6,6 +6,7 @@
  * messages becomes one contiguous buffer (one syscall); large bodies are
  * referenced, not copied.
  */
+import { Buffer } from "node:buffer";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, SHORT_MAX } from "./frame.js";
 
 /** Bodies up to this size are copied into the batch chunk. */

@@ -11,6 +11,7 @@
  * filler    = 31 octets %x00
  * ```
  */
+import { Buffer } from "node:buffer";
 import { ZmtpProtocolError } from "./errors.js";
 
 /** Size of a full greeting. */

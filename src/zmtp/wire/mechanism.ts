@@ -7,6 +7,7 @@
  * mechanism that authenticates asynchronously (ZAP) calls `ready` or `fail`
  * when its answer comes.
  */
+import { Buffer } from "node:buffer";
 import type { Command, Metadata, Property } from "./command.js";
 import type { ZmtpProtocolError } from "./errors.js";
 import type { MechanismName } from "./greeting.js";

@@ -28,6 +28,7 @@
  * recognises only that form. We send that form, so libzmq clients report an
  * authentication failure with its status, and accept both forms.
  */
+import { Buffer } from "node:buffer";
 import {
   decodeCommand, decodeError, decodeMetadata, encodeCommand, encodeMetadata, encodeReady,
   type Command, type Metadata, type Property,

@@ -172,18 +172,23 @@ async function main(): Promise<void> {
   }
   if (wanted("pub-memory")) cases.push(...(await build("pub-memory", "PUB memory", () => memoryCase(args.messages, maxS))));
 
-  const awake = args.keepAwake ? keepCpusAwake() : undefined;
-  if (awake) log("keep-awake: a lowest-priority busy loop runs during the cases (the same for every library)");
+  if (args.keepAwake) log("keep-awake: a lowest-priority busy loop runs during the round-trip cases (the same for every library)");
   const busy = os.loadavg()[0]!;
-  if (busy > 0.5 && !awake) log(`note: load average ${busy.toFixed(2)} before the run: other work on the machine makes the figures noisy`);
+  if (busy > 0.5) log(`note: load average ${busy.toFixed(2)} before the run: other work on the machine makes the figures noisy`);
   const started = Date.now();
   const results: CaseResult[] = [];
   for (const c of cases) {
-    results.push(await runCase(c, args.rounds, args.libs));
+    const awake = args.keepAwake && c.latencyBound && !c.skip ? keepCpusAwake() : undefined;
+    try {
+      const result = await runCase(c, args.rounds, args.libs);
+      if (awake) result.note = `${result.note ?? ""}; CPUs kept awake by a lowest-priority busy loop`;
+      results.push(result);
+    } finally {
+      awake?.kill();
+    }
     await stopAll();
   }
   const wall = (Date.now() - started) / 1000;
-  awake?.kill();
 
   const out = table(results);
   process.stdout.write(

@@ -95,7 +95,8 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
    * Receiving end of a throughput run (cases 2 and 4): counts messages whose
    * last part has `size` octets; a one-octet "w" (sent once connected and
    * again after the warm-up) is acknowledged and restarts the count, a
-   * one-octet "e" ends the round.
+   * one-octet "e" ends the round. Reads with `for await`, the receiving
+   * idiom of the zeromq.js documentation, for both libraries.
    */
   async sink(p) {
     const size = p.size as number;
@@ -103,8 +104,7 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
     const sock = track(await makeSocket(p.lib, kind));
     post({ type: "ready", endpoint: await bindLoopback(sock) });
     let count = 0;
-    for (;;) {
-      const msg = await sock.receive();
+    for await (const msg of sock) {
       const body = msg[msg.length - 1]!;
       if (body.length === size) {
         count++;
@@ -148,8 +148,7 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
     post({ type: "ready" });
     let count = 0;
     let probed = false;
-    for (;;) {
-      const [body] = await sub.receive();
+    for await (const [body] of sub) {
       if (!body) continue;
       if (body.length === size) {
         count++;

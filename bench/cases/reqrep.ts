@@ -108,6 +108,7 @@ export function reqrepCase(seconds: number): BenchCase {
       { key: "p99Us", label: "latency p99 (us)", digits: 1 },
     ],
     target: { ratio: 3, ofLimit: 0.7 },
+    latencyBound: true,
     note: `server in a worker process; ${seconds} s per round after ${WARMUP} warm-up round trips`,
   };
 }

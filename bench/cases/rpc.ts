@@ -76,6 +76,7 @@ export async function rpcCases(seconds: number, standIn = false): Promise<BenchC
       ],
       extras: [{ key: "meanUs", label: "mean call latency (us)", digits: 1 }],
       target: { ratio: 3 },
+      latencyBound: true,
       note: `add(a, b) served in a worker process; ${seconds} s per round`,
     },
     {
@@ -103,6 +104,7 @@ export function luaCases(seconds: number): BenchCase[] {
     unit: "calls/s",
     higherIsBetter: true,
     noNative: true,
+    latencyBound: inflight === 1,
     variants: [{ side: "purezmq", label: `purezmq lua-rpc peer.call("add", ...)`, round: () => luaRound(inflight, seconds) }],
     extras: [{ key: "meanUs", label: "mean call latency (us)", digits: 1 }],
     note: `peer served by newMultiServer in a worker process; no native equivalent; ${seconds} s per round`,

@@ -19,7 +19,7 @@ export interface BenchArgs {
   write: boolean;
   /** Case 5 with purezmq sockets + codec even when RpcServer/RpcClient exist. */
   rpcStandIn: boolean;
-  /** Keep the CPUs from idling with a lowest-priority spinner (see USAGE). */
+  /** Keep the CPUs from idling during round-trip cases with a lowest-priority spinner (see USAGE). */
   keepAwake: boolean;
 }
 
@@ -35,10 +35,13 @@ const USAGE = `usage: node build/bench/run.js [options]
   --no-write          print the table only
   --rpc-stand-in      case 5 on purezmq sockets + luaovermq codec instead of
                       RpcServer/RpcClient (to see what the RPC layer costs)
-  --keep-awake        run a lowest-priority busy loop during the run, so that
-                      idle CPUs do not sleep between messages: on a virtual
-                      machine, waking an idle vCPU can cost more than a whole
-                      round trip, which hides every library behind it
+  --no-keep-awake     do not run the lowest-priority busy loop that keeps the
+                      CPUs from idling during the round-trip cases (reqrep,
+                      rpc-seq, lua-seq; on by default): on a virtual machine,
+                      waking an idle vCPU can cost more than a whole round
+                      trip, which hides every library (and raw node:net)
+                      behind it. Throughput cases never run it: both cores
+                      are busy there, and the loop would only take CPU away
 `;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -52,7 +55,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     outDir: "bench/results",
     write: true,
     rpcStandIn: false,
-    keepAwake: false,
+    keepAwake: true,
   };
   const num = (name: string, v: string | undefined, min: number): number => {
     const n = Number(v);
@@ -72,6 +75,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case "--no-write": args.write = false; break;
       case "--rpc-stand-in": args.rpcStandIn = true; break;
       case "--keep-awake": args.keepAwake = true; break;
+      case "--no-keep-awake": args.keepAwake = false; break;
       case "-h":
       case "--help":
         process.stdout.write(USAGE);

@@ -50,6 +50,12 @@ export interface BenchCase {
   skip?: string;
   /** purezmq only: no native equivalent exists, no ratio. */
   noNative?: boolean;
+  /**
+   * One message in flight at a time (round trips): the keep-awake spinner
+   * runs during the case (see the runner), since the figure otherwise
+   * measures how fast an idle CPU wakes up.
+   */
+  latencyBound?: boolean;
 }
 
 export function sleep(ms: number): Promise<void> {

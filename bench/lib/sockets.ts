@@ -18,6 +18,7 @@ export interface BenchSocket {
   connect(address: string): void;
   send(message: Buffer | string | Array<Buffer | string>): Promise<void>;
   receive(): Promise<Buffer[]>;
+  [Symbol.asyncIterator](): AsyncIterator<Buffer[]>;
   close(): void;
   readonly lastEndpoint: string | null;
 }

@@ -377,8 +377,23 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
       if (this.isClosed) return done;
       throw err;
     };
+    const toResult = (value: Message): IteratorResult<Message> => ({ value, done: false });
     return {
-      next: () => (this.isClosed ? Promise.resolve(done) : this.receive().then((value) => ({ value, done: false }), ended)),
+      next: () => {
+        if (this.isClosed) return Promise.resolve(done);
+        // A message already queued resolves the step directly: one promise
+        // instead of receive()'s plus the one its then() makes.
+        if (!this.recvWaiter) {
+          let msg: Message | undefined;
+          try {
+            msg = this.xrecv();
+          } catch (err) {
+            return Promise.reject(err);
+          }
+          if (msg) return Promise.resolve(toResult(msg));
+        }
+        return this.receive().then(toResult, ended);
+      },
       return: () => Promise.resolve(done),
     };
   }

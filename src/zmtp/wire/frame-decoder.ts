@@ -8,9 +8,8 @@
  * gathered as it arrives rather than allocated from its declared size, so a
  * peer cannot make us reserve gigabytes with a 9-octet header.
  */
-// The imported Buffer, not the global one: Node defines the global as an
-// accessor, which costs a call on every use in a per-frame path.
 import { Buffer, constants } from "node:buffer";
+import { bufferView } from "./buffer-view.js";
 import { ZmtpProtocolError } from "./errors.js";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAG_RESERVED } from "./frame.js";
 
@@ -81,7 +80,7 @@ export class FrameDecoder {
             const size = chunk[pos]!;
             if (pos + 1 + size <= len && (this.maxFrameSize < 0 || size <= this.maxFrameSize)) {
               pos++;
-              this.sink.onFrame(Buffer.from(ab, base + pos, size), flags);
+              this.sink.onFrame(bufferView(ab, base + pos, size), flags);
               pos += size;
               continue;
             }
@@ -112,7 +111,7 @@ export class FrameDecoder {
         case State.Body: {
           if (this.bodyFilled === 0 && len - pos >= this.size) {
             const end = pos + this.size;
-            this.finish(chunk.subarray(pos, end));
+            this.finish(bufferView(ab, base + pos, this.size));
             pos = end;
             break;
           }

@@ -97,6 +97,27 @@ test("a frame inside one chunk is a zero-copy slice of that chunk", () => {
   for (const b of got) assert.equal(b.buffer, chunk.buffer);
 });
 
+test("frames are plain Buffers at the right place, also when the chunk is a slice of a larger buffer", () => {
+  const wire = Buffer.concat([encodeFrame(Buffer.from("hello"), FLAG_MORE), encodeFrame(Buffer.alloc(300, 7))]);
+  // The chunk starts 3 octets into its ArrayBuffer, as pooled Buffers do.
+  const backing = Buffer.alloc(wire.length + 5);
+  wire.copy(backing, 3);
+  const chunk = backing.subarray(3, 3 + wire.length);
+  const got: Buffer[] = [];
+  new FrameDecoder({ onFrame: (b) => got.push(b) }).push(chunk);
+  assert.deepEqual(got, [Buffer.from("hello"), Buffer.alloc(300, 7)]);
+  for (const b of got) {
+    assert.equal(Object.getPrototypeOf(b), Buffer.prototype);
+    assert.ok(Buffer.isBuffer(b) && b.constructor === Buffer);
+  }
+  assert.equal(got[0]!.byteOffset, 3 + 2);
+  assert.equal(got[1]!.byteOffset, 3 + 7 + 9);
+  // A view, not a copy: writing the chunk shows through.
+  chunk[2] = 0x4a;
+  assert.equal(got[0]!.toString(), "Jello");
+  assert.ok(Buffer.isBuffer(got[0]!.subarray(1)));
+});
+
 test("maxFrameSize: a body of exactly the limit passes, one octet more fails with EMSGSIZE", () => {
   for (const limit of [0, 10, 255, 256, 1000]) {
     assert.equal(decodeAll([encodeFrame(Buffer.alloc(limit))], limit).length, 1);

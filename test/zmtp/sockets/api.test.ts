@@ -135,6 +135,22 @@ test("for await ends when the socket closes, after the messages already received
   assert.deepEqual(got, ["1", "2"]);
 });
 
+test("for await gives queued messages and waited-for ones in order, and a pattern error ends it", async (t) => {
+  const [a, b] = await connected(t, new Pair(), new Pair());
+  for (let i = 0; i < 3; i++) await b.send(String(i));
+  while (!a.readable) await settle();
+  const it = a[Symbol.asyncIterator]();
+  const got: string[] = [];
+  for (let i = 0; i < 3; i++) got.push((await it.next()).value![0]!.toString()); // already queued
+  const waiting = it.next();
+  await b.send("3");
+  got.push((await waiting).value![0]!.toString()); // arrived while waiting
+  assert.deepEqual(got, ["0", "1", "2", "3"]);
+  // The pattern's error (a REQ receiving before it sent) rejects the step.
+  const [req] = track(t, new Request());
+  await rejectsWith(req[Symbol.asyncIterator]().next(), "EFSM");
+});
+
 test("send() takes Buffer, Uint8Array, ArrayBuffer, other views, string, null and number parts", async (t) => {
   const [a, b] = await connected(t, new Pair(), new Pair());
   const backing = new Uint8Array([9, 1, 2, 3, 9]);

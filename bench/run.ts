@@ -10,6 +10,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -184,7 +185,12 @@ async function main(): Promise<void> {
       if (awake) result.note = `${result.note ?? ""}; CPUs kept awake by a lowest-priority busy loop`;
       results.push(result);
     } finally {
-      awake?.kill();
+      // Gone before the next case starts, which must not share the CPUs with it.
+      if (awake && awake.exitCode === null && awake.signalCode === null) {
+        const exited = once(awake, "exit");
+        awake.kill();
+        await exited;
+      }
     }
     await stopAll();
   }

@@ -13,7 +13,7 @@ import os from "node:os";
 import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { parseArgs } from "./lib/args.js";
 import { killAll, stopAll } from "./lib/child.js";
 import type { BenchCase, Metrics } from "./lib/case.js";
@@ -126,12 +126,21 @@ function versionOf(file: string): string {
 /**
  * A busy loop at the lowest priority: it only takes CPU nobody else wants,
  * but keeps the CPUs from entering idle states between two messages.
+ * Returns the function that stops it and resolves once it has exited, so
+ * that the next case does not share the CPUs with it.
  */
-function keepCpusAwake(): ChildProcess {
+function keepCpusAwake(): () => Promise<void> {
   const child = spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" });
   if (child.pid !== undefined) os.setPriority(child.pid, 19);
-  process.once("exit", () => child.kill());
-  return child;
+  const kill = (): void => void child.kill();
+  process.once("exit", kill);
+  return async () => {
+    process.off("exit", kill);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill();
+    await exited;
+  };
 }
 
 async function main(): Promise<void> {
@@ -179,18 +188,13 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results: CaseResult[] = [];
   for (const c of cases) {
-    const awake = args.keepAwake && c.latencyBound && !c.skip ? keepCpusAwake() : undefined;
+    const stopAwake = args.keepAwake && c.latencyBound && !c.skip ? keepCpusAwake() : undefined;
     try {
       const result = await runCase(c, args.rounds, args.libs);
-      if (awake) result.note = `${result.note ?? ""}; CPUs kept awake by a lowest-priority busy loop`;
+      if (stopAwake) result.note = `${result.note ?? ""}; CPUs kept awake by a lowest-priority busy loop`;
       results.push(result);
     } finally {
-      // Gone before the next case starts, which must not share the CPUs with it.
-      if (awake && awake.exitCode === null && awake.signalCode === null) {
-        const exited = once(awake, "exit");
-        awake.kill();
-        await exited;
-      }
+      await stopAwake?.();
     }
     await stopAll();
   }

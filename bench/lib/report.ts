@@ -78,18 +78,12 @@ export function summarise(c: BenchCase, rounds: Map<Side, Array<Metrics | { erro
   }
   const firstError = [...rounds.values()].flat().find((r): r is { error: string } => !isMetrics(r));
   return {
-    id: c.id,
-    title: c.title,
-    unit: c.unit,
-    metric: c.metric,
-    higherIsBetter: c.higherIsBetter,
+    ...caseFields(c),
     status: successes === 0 ? "failed" : failures > 0 ? "partial" : "ok",
     reason: firstError?.error,
-    note: c.note,
     sides,
     ratio,
     ofLimit,
-    target: c.target,
     meets,
     wallSeconds,
     noNative: c.noNative,
@@ -98,19 +92,12 @@ export function summarise(c: BenchCase, rounds: Map<Side, Array<Metrics | { erro
 }
 
 export function skipped(c: BenchCase, reason: string): CaseResult {
-  return {
-    id: c.id,
-    title: c.title,
-    unit: c.unit,
-    metric: c.metric,
-    higherIsBetter: c.higherIsBetter,
-    status: "skipped",
-    reason,
-    note: c.note,
-    sides: {},
-    wallSeconds: 0,
-    target: c.target,
-  };
+  return { ...caseFields(c), status: "skipped", reason, sides: {}, wallSeconds: 0 };
+}
+
+/** What a result repeats of its case, run or skipped. */
+function caseFields(c: BenchCase): Pick<CaseResult, "id" | "title" | "unit" | "metric" | "higherIsBetter" | "note" | "target"> {
+  return { id: c.id, title: c.title, unit: c.unit, metric: c.metric, higherIsBetter: c.higherIsBetter, note: c.note, target: c.target };
 }
 
 function fmtHead(v: number | undefined, unit: string): string {

@@ -8,13 +8,12 @@
  * them when no ZAP handler is bound.
  */
 import { Buffer } from "node:buffer";
-import type { Context } from "../context.js";
 import { ZmqError } from "../errors.js";
 import {
   PLAIN_CREDENTIAL_MAX, nullMechanism, plainClientMechanism, plainServerMechanism, type MechanismFactory,
   type PlainAuthenticate, type PlainVerdict,
 } from "../wire/index.js";
-import { ZAP_ENDPOINT, askZapHandler, toVerdict, type Authenticator, type ZapRequest } from "./zap.js";
+import { ZAP_ENDPOINT, askZapHandler, toVerdict, type Authenticator, type ZapPort, type ZapRequest } from "./zap.js";
 
 /** The socket options that choose and configure the mechanism. */
 export interface SecuritySettings {
@@ -24,7 +23,8 @@ export interface SecuritySettings {
   readonly zapDomain: string | null;
   readonly authenticator: Authenticator | null;
   readonly routingId: string | Buffer | null;
-  readonly context: Context;
+  /** Where the ZAP handler is looked for: the socket's Context. */
+  readonly context: ZapPort;
 }
 
 /** `securityMechanism` as zeromq.js reports it. */

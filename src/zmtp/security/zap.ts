@@ -12,14 +12,13 @@
  * ```
  *
  * Status codes: `200` accepted, `300` temporary failure, `400` refused,
- * `500` internal error. The client side here is a purezmq DEALER connected
+ * `500` internal error. The client side here speaks as a DEALER connected
  * over inproc, so code written for zeromq.js (a `zmq.Reply` bound to that
  * address answering requests) works unchanged.
  */
 import { Buffer } from "node:buffer";
-import type { Context } from "../context.js";
-import type { Message } from "../pipe.js";
-import type { Dealer } from "../socket/dealer.js";
+import { Pipe, type Message } from "../pipe.js";
+import type { InprocOwner } from "../transport/owner.js";
 import type { PlainVerdict, ZapStatus } from "../wire/plain-mechanism.js";
 
 /** The inproc name of the ZAP handler (RFC 27). */
@@ -106,37 +105,73 @@ export function decodeZapReply(msg: Message, requestId: string): PlainVerdict {
 
 let nextRequestId = 1;
 
+/** The part of a Context the ZAP client uses: its inproc registry, to find and reach the handler. */
+export interface ZapPort {
+  readonly inproc: {
+    lookup(name: string): { readonly closed: boolean } | undefined;
+    connect(name: string, owner: InprocOwner, address: string, connectRoutingId: undefined): { close(linger: number): void };
+  };
+}
+
+/**
+ * One ZAP request, as a DEALER with one pipe to the handler would make it:
+ * the request goes out, the first message back is the reply. No socket is
+ * built, so this layer needs nothing above the transports.
+ */
+class ZapRequester implements InprocOwner {
+  readonly socketType = "DEALER" as const;
+  readonly routingId = null;
+  readonly immediate = false;
+  readonly receiveHighWaterMark = 1;
+  closed = false;
+  private readonly link: { close(linger: number): void };
+
+  constructor(port: ZapPort, private readonly request: Message, private readonly onReply: (reply: Message) => void) {
+    this.link = port.inproc.connect(ZAP_ENDPOINT_NAME, this, ZAP_ENDPOINT, undefined);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.link.close(0);
+  }
+
+  openPipe(endpoint: string): Pipe {
+    const pipe = new Pipe(this, endpoint, 1, 1);
+    pipe.write(this.request);
+    return pipe;
+  }
+
+  pipeReadable(pipe: Pipe): void {
+    const reply = pipe.read();
+    if (reply === undefined || this.closed) return;
+    this.close();
+    this.onReply(reply);
+  }
+
+  pipeWritable(): void {}
+
+  pipeHandshake(): undefined {
+    return undefined;
+  }
+
+  closePipe(pipe: Pipe): void {
+    pipe.detached = true;
+  }
+
+  emit(): void {}
+}
+
 /**
  * Asks the ZAP handler bound in `context`. Returns undefined when none is
  * bound; otherwise calls `done` with its verdict and returns a function that
- * abandons the request. Each request gets its own DEALER, so a handler that
+ * abandons the request. Each request gets its own link, so a handler that
  * is replaced between requests is always the one asked.
  */
-export function askZapHandler(context: Context, request: ZapRequest, done: (verdict: PlainVerdict) => void): (() => void) | undefined {
+export function askZapHandler(context: ZapPort, request: ZapRequest, done: (verdict: PlainVerdict) => void): (() => void) | undefined {
   const handler = context.inproc.lookup(ZAP_ENDPOINT_NAME);
   if (!handler || handler.closed) return undefined;
   const requestId = String(nextRequestId++);
-  let dealer: Dealer | undefined;
-  let abandoned = false;
-  const finish = (verdict: PlainVerdict): void => {
-    if (abandoned) return;
-    abandoned = true;
-    dealer?.close();
-    done(verdict);
-  };
-  // Loaded late: the socket classes import this module's users, not the other way round.
-  void import("../socket/dealer.js").then(async ({ Dealer }) => {
-    if (abandoned) return;
-    dealer = new Dealer({ context, linger: 0, sendHighWaterMark: 1, receiveHighWaterMark: 1 });
-    dealer.connect(ZAP_ENDPOINT);
-    await dealer.send(encodeZapRequest(requestId, request));
-    const reply = await dealer.receive();
-    finish(decodeZapReply(reply, requestId));
-  }).catch(() => {
-    finish({ status: 500, statusText: "the ZAP handler could not be reached" });
-  });
-  return () => {
-    abandoned = true;
-    dealer?.close();
-  };
+  const requester = new ZapRequester(context, encodeZapRequest(requestId, request), (reply) => done(decodeZapReply(reply, requestId)));
+  return () => requester.close();
 }

@@ -6,7 +6,7 @@
  * link exists unless `immediate`, whole messages, high-water marks).
  * Contexts made with `new Context()` stay private to their thread. Within a
  * thread, a name bound there is always found first, on the same-thread
- * fast path of {@link InprocRegistry}; this file is only used for names
+ * fast path of `InprocRegistry` (inproc.ts); this file is only used for names
  * bound elsewhere.
  *
  * Discovery: each thread keeps one BroadcastChannel, {@link REGISTRY}.
@@ -44,9 +44,8 @@ import { randomBytes } from "node:crypto";
 import { BroadcastChannel, isMainThread } from "node:worker_threads";
 import type { Message, Pipe, PipeDriver } from "../pipe.js";
 import { Queue } from "../queue.js";
-import type { Socket } from "../socket/socket.js";
 import { compatibleSocketTypes } from "../wire/index.js";
-import type { InprocLink, InprocRegistry } from "./inproc.js";
+import type { InprocOwner } from "./owner.js";
 
 /** The discovery channel every thread listens on. */
 export const REGISTRY = "purezmq:inproc";
@@ -69,6 +68,28 @@ export interface Closable {
   close(linger: number): void;
 }
 
+/** What this side needs of the thread's registry (inproc.ts's InprocRegistry). */
+export interface ThreadRegistry {
+  /** The socket bound to `name` in this thread, if any. */
+  lookup(name: string): InprocOwner | undefined;
+  /** Closes `end` with `binder`; returns how to forget it. */
+  track(binder: InprocOwner, end: Closable): () => void;
+}
+
+/** What this side needs of a connect waiting for a binder (inproc.ts's InprocLink). */
+export interface ThreadLink {
+  readonly socket: InprocOwner;
+  readonly address: string;
+  readonly closed: boolean;
+  /** True once joined to a binder, here or in another thread. */
+  readonly linked: boolean;
+  /** The far side in another thread, or the search for it. */
+  threadEnd: Closable | undefined;
+  /** The pipe for a binder in another thread. */
+  pipeForThread(): Pipe;
+  close(linger: number): void;
+}
+
 function hold(channel: BroadcastChannel, keepAlive: boolean): void {
   if (keepAlive && !isMainThread) channel.ref();
   else channel.unref();
@@ -78,7 +99,7 @@ function randomId(): string {
   return randomBytes(12).toString("hex");
 }
 
-function identityOf(socket: Socket): Uint8Array {
+function identityOf(socket: InprocOwner): Uint8Array {
   return socket.routingId === null ? new Uint8Array(0) : Buffer.from(socket.routingId);
 }
 
@@ -248,7 +269,7 @@ class ThreadLinkEnd implements PipeDriver, Closable {
 interface Request {
   readonly id: string;
   readonly name: string;
-  readonly link: InprocLink;
+  readonly link: ThreadLink;
   readonly channel: BroadcastChannel;
   readonly onJoined: () => void;
   done: boolean;
@@ -262,14 +283,14 @@ interface Offer {
   readonly channel: BroadcastChannel;
 }
 
-/** The cross-thread side of one process-wide {@link InprocRegistry}. */
+/** The cross-thread side of one process-wide `InprocRegistry` (inproc.ts). */
 export class ThreadInproc {
   private channel: BroadcastChannel | undefined;
   private readonly bound = new Set<string>();
   private readonly requests = new Map<string, Request>();
   private readonly offers = new Map<string, Offer>();
 
-  constructor(private readonly registry: InprocRegistry) {}
+  constructor(private readonly registry: ThreadRegistry) {}
 
   /** `name` was bound in this thread: connectors elsewhere may link to it now. */
   announce(name: string): void {
@@ -287,7 +308,7 @@ export class ThreadInproc {
    * Looks for `name` in the other threads for `link`. `onJoined` runs when a
    * thread answered (the link is no longer waiting for a local bind).
    */
-  request(name: string, link: InprocLink, onJoined: () => void): void {
+  request(name: string, link: ThreadLink, onJoined: () => void): void {
     const id = randomId();
     const channel = new BroadcastChannel(LINK_PREFIX + id);
     const req: Request = { id, name, link, channel, onJoined, done: false };

@@ -8,9 +8,9 @@
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Pipe, PipeDriver } from "../pipe.js";
-import type { Socket } from "../socket/socket.js";
 import { compatibleSocketTypes } from "../wire/index.js";
 import { ThreadInproc, type Closable } from "./inproc-thread.js";
+import type { InprocOwner } from "./owner.js";
 
 /** Moves messages from one pipe's send queue to the other's receive queue. */
 class Transfer implements PipeDriver {
@@ -58,9 +58,9 @@ class Transfer implements PipeDriver {
 
 /** The inproc endpoints of a Context. */
 export class InprocRegistry {
-  private readonly bound = new Map<string, Socket>();
+  private readonly bound = new Map<string, InprocOwner>();
   private readonly waiting = new Map<string, InprocLink[]>();
-  private readonly links = new Map<Socket, Set<Closable>>();
+  private readonly links = new Map<InprocOwner, Set<Closable>>();
   /** Set for a process-wide registry: names reachable from other worker threads. */
   private threads: ThreadInproc | undefined;
 
@@ -70,14 +70,14 @@ export class InprocRegistry {
   }
 
   /** @internal Closes `end` with `binder`; returns how to forget it. */
-  track(binder: Socket, end: Closable): () => void {
+  track(binder: InprocOwner, end: Closable): () => void {
     let set = this.links.get(binder);
     if (!set) this.links.set(binder, (set = new Set()));
     set.add(end);
     return () => this.links.get(binder)?.delete(end);
   }
 
-  bind(name: string, socket: Socket): void {
+  bind(name: string, socket: InprocOwner): void {
     if (this.bound.has(name)) throw new ZmqError("EADDRINUSE", `inproc://${name} is already bound`, `inproc://${name}`);
     this.bound.set(name, socket);
     const waiting = this.waiting.get(name) ?? [];
@@ -86,7 +86,7 @@ export class InprocRegistry {
     this.threads?.announce(name);
   }
 
-  unbind(name: string, socket: Socket): void {
+  unbind(name: string, socket: InprocOwner): void {
     if (this.bound.get(name) !== socket) return;
     this.bound.delete(name);
     this.threads?.withdraw(name);
@@ -96,7 +96,7 @@ export class InprocRegistry {
     }
   }
 
-  connect(name: string, socket: Socket, address: string, connectRoutingId: Buffer | undefined): InprocLink {
+  connect(name: string, socket: InprocOwner, address: string, connectRoutingId: Buffer | undefined): InprocLink {
     const link = new InprocLink(socket, address, connectRoutingId, () => this.forget(name, link));
     const binder = this.bound.get(name);
     if (binder) this.join(link, binder, name);
@@ -108,11 +108,11 @@ export class InprocRegistry {
   }
 
   /** Sockets bound here, by name (read by the ZAP client). */
-  lookup(name: string): Socket | undefined {
+  lookup(name: string): InprocOwner | undefined {
     return this.bound.get(name);
   }
 
-  private join(link: InprocLink, binder: Socket, name: string): void {
+  private join(link: InprocLink, binder: InprocOwner, name: string): void {
     let set = this.links.get(binder);
     if (!set) this.links.set(binder, (set = new Set()));
     set.add(link);
@@ -130,7 +130,7 @@ export class InprocRegistry {
 export class InprocLink {
   private local: Pipe | undefined;
   private remote: Pipe | undefined;
-  private binder: Socket | undefined;
+  private binder: InprocOwner | undefined;
   private threadJoined = false;
   /** @internal Set once closed. */
   closed = false;
@@ -139,7 +139,7 @@ export class InprocLink {
 
   constructor(
     /** @internal The connecting socket. */
-    readonly socket: Socket,
+    readonly socket: InprocOwner,
     readonly address: string,
     private readonly connectRoutingId: Buffer | undefined,
     private readonly onClose: () => void,
@@ -148,7 +148,7 @@ export class InprocLink {
   }
 
   /** The bound socket is there: make its pipe and start moving messages. */
-  join(binder: Socket, bindAddress: string): void {
+  join(binder: InprocOwner, bindAddress: string): void {
     if (this.closed || this.linked) return;
     this.threadEnd?.close(0); // found in this thread: stop looking elsewhere
     this.threadEnd = undefined;
@@ -214,6 +214,6 @@ export class InprocLink {
   }
 }
 
-function identityOf(socket: Socket): Buffer {
+function identityOf(socket: InprocOwner): Buffer {
   return socket.routingId === null ? Buffer.alloc(0) : Buffer.from(socket.routingId);
 }

@@ -8,14 +8,14 @@ import { existsSync, lstatSync, unlinkSync } from "node:fs";
 import * as net from "node:net";
 import { Engine, type EngineHost } from "../engine.js";
 import type { Pipe } from "../pipe.js";
-import type { Socket } from "../socket/socket.js";
 import type { ZmtpProtocolError } from "../wire/index.js";
 import { formatTcp, type Endpoint } from "./endpoint.js";
+import type { NetOwner } from "./owner.js";
 
 type NetEndpoint = Exclude<Endpoint, { transport: "inproc" }>;
 
 /** Reports how a connection ended, as zeromq.js events. */
-function reportEnd(socket: Socket, address: string, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
+function reportEnd(socket: NetOwner, address: string, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
   if (handshaken) {
     socket.emit(error ? { type: "disconnect", address, error } : { type: "disconnect", address });
   } else if (error) {
@@ -34,7 +34,7 @@ export class NetListener implements EngineHost {
   private ipcPath: string | undefined;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: NetOwner,
     private readonly ep: NetEndpoint,
   ) {
     this.address = ep.transport === "tcp" ? formatTcp(ep.host, ep.port) : `ipc://${ep.path}`;
@@ -69,7 +69,7 @@ export class NetListener implements EngineHost {
     for (const engine of [...this.connections.keys()]) engine.shutdown(linger);
   }
 
-  engineReady(engine: Engine, peer: Parameters<Socket["pipeHandshake"]>[1]): Pipe | string {
+  engineReady(engine: Engine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
     const pipe = this.socket.openPipe(this.address);
     const refused = this.socket.pipeHandshake(pipe, peer);
     if (refused !== undefined) {
@@ -127,7 +127,7 @@ export class NetDialer implements EngineHost {
   private stopped = false;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: NetOwner,
     private readonly ep: NetEndpoint,
     readonly address: string,
     private readonly connectRoutingId: Buffer | undefined,
@@ -148,7 +148,7 @@ export class NetDialer implements EngineHost {
     else this.dropPipe();
   }
 
-  engineReady(_engine: Engine, peer: Parameters<Socket["pipeHandshake"]>[1]): Pipe | string {
+  engineReady(_engine: Engine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
     // A pipe the socket gave up (ROUTER handover) is not reused.
     if (this.pipe?.detached) this.pipe = undefined;
     const pipe = this.pipe ?? (this.pipe = this.newPipe());

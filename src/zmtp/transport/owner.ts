@@ -1,0 +1,40 @@
+/**
+ * What a transport needs of the socket it carries connections for. The
+ * transports hand each new connection's pipe to this owner and never see
+ * the socket class itself, so dependencies point from the socket down to
+ * the transports, as DESIGN.md draws the layers.
+ */
+import type { Buffer } from "node:buffer";
+import type { EngineOptions } from "../engine.js";
+import type { Event } from "../observer.js";
+import type { PeerInfo, Pipe, PipeOwner } from "../pipe.js";
+import type { SocketTypeName, ZmtpProtocolError } from "../wire/index.js";
+
+/** The owner of inproc links: a socket, or the ZAP client's one-pipe stand-in. */
+export interface InprocOwner extends PipeOwner {
+  readonly socketType: SocketTypeName;
+  readonly routingId: string | Buffer | null;
+  readonly immediate: boolean;
+  readonly receiveHighWaterMark: number;
+  readonly closed: boolean;
+  /** A new pipe to a peer, joined to the pattern. */
+  openPipe(endpoint: string): Pipe;
+  /** The pipe's peer is known; returns a reason to refuse it, or undefined. */
+  pipeHandshake(pipe: Pipe, peer: PeerInfo): string | undefined;
+  /** The pipe is gone for good. */
+  closePipe(pipe: Pipe): void;
+  /** Reports a socket event. */
+  emit(event: Event): void;
+}
+
+/** The owner of tcp and ipc listeners and dialers. */
+export interface NetOwner extends InprocOwner {
+  readonly isOpen: boolean;
+  readonly maxConnections: number;
+  readonly reconnectInterval: number;
+  readonly reconnectMaxInterval: number;
+  /** Settings for a new ZMTP connection with `address`. */
+  engineOptions(address: string): EngineOptions;
+  /** A handshake with `address` failed for a reason retrying cannot cure. */
+  handshakeRefused(address: string, error: ZmtpProtocolError): void;
+}

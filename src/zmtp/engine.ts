@@ -115,7 +115,7 @@ export class Engine implements PipeDriver, FrameSink {
       this.handshakeTimer = setTimeout(
         () => this.close(new ZmtpProtocolError(`handshake not completed within ${options.handshakeTimeout} ms`, "ETIMEDOUT")),
         options.handshakeTimeout,
-      );
+      ).unref();
     }
     // Our whole greeting goes out at once; we never wait for the peer's first.
     stream.write(encodeGreeting(this.mechanism.name, this.mechanism.asServer));
@@ -178,7 +178,7 @@ export class Engine implements PipeDriver, FrameSink {
       this.lingerTimer = setTimeout(() => {
         this.close(undefined);
         this.stream.destroy();
-      }, linger);
+      }, linger).unref();
     }
     this.flush();
   }
@@ -381,8 +381,8 @@ export class Engine implements PipeDriver, FrameSink {
         if (this.received === seen) {
           this.close(new ZmtpProtocolError(`no traffic from the peer within ${timeout} ms of a PING`, "ETIMEDOUT"));
         }
-      }, timeout);
-    }, ivl);
+      }, timeout).unref();
+    }, ivl).unref();
   }
 
   private watchTtl(ms: number): void {
@@ -390,6 +390,6 @@ export class Engine implements PipeDriver, FrameSink {
     clearTimeout(this.ttlTimer);
     this.ttlTimer = setTimeout(() => {
       if (this.received === seen) this.close(new ZmtpProtocolError(`peer silent past the ${ms} ms TTL of its PING`, "ETIMEDOUT"));
-    }, ms);
+    }, ms).unref();
   }
 }

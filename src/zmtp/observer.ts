@@ -2,6 +2,7 @@
  * Socket events, as zeromq.js v6 reports them through `socket.events`:
  * listeners by type with `on`/`off`, or an async iterator of every event.
  */
+import { holdUntilSettled } from "./keep-alive.js";
 
 /** Event types, named as in zeromq.js. */
 export type EventType =
@@ -58,7 +59,7 @@ export class Observer implements AsyncIterable<Event> {
   receive(): Promise<Event | undefined> {
     const next = this.queue.shift();
     if (next || this.ended) return Promise.resolve(next);
-    return new Promise((resolve) => (this.waiter = resolve));
+    return holdUntilSettled(new Promise((resolve) => (this.waiter = resolve)), this);
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Event> {

@@ -3,11 +3,38 @@
  * fuzzer: handles by kind and a bounded poll for the cases where no event
  * says that a remote close has been processed.
  */
+import { createHook } from "node:async_hooks";
 
-/** Open handles by kind (`process.getActiveResourcesInfo()`), timers aside: test runners keep their own. */
+/** The handle kinds counted, by their async_hooks type, under the names `process.getActiveResourcesInfo()` gives them. */
+const HANDLE_KINDS: Record<string, string> = {
+  TCPWRAP: "TCPSocketWrap",
+  TCPSERVERWRAP: "TCPServerWrap",
+  PIPEWRAP: "PipeWrap",
+  PIPESERVERWRAP: "PipeServerWrap",
+  UDPWRAP: "UDPWrap",
+  MESSAGEPORT: "MessagePort",
+};
+
+/**
+ * Live handles, ref'd or not: the library unrefs its sockets and timers
+ * (they must not keep the process alive), so `getActiveResourcesInfo()`,
+ * which lists only what keeps the loop alive, would not see them.
+ */
+const live = new Map<number, string>();
+createHook({
+  init(id, type) {
+    const kind = HANDLE_KINDS[type];
+    if (kind !== undefined) live.set(id, kind);
+  },
+  destroy(id) {
+    live.delete(id);
+  },
+}).enable();
+
+/** Open handles by kind (timers aside: test runners keep their own), from when this module was loaded. */
 export function openHandles(): Map<string, number> {
   const m = new Map<string, number>();
-  for (const r of process.getActiveResourcesInfo()) if (r !== "Timeout" && r !== "Immediate") m.set(r, (m.get(r) ?? 0) + 1);
+  for (const kind of live.values()) m.set(kind, (m.get(kind) ?? 0) + 1);
   return m;
 }
 

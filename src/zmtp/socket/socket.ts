@@ -8,10 +8,12 @@ import { Buffer } from "node:buffer";
 import { Context, defaultContext } from "../context.js";
 import type { EngineOptions } from "../engine.js";
 import { ZmqError } from "../errors.js";
+import { holdUntilSettled } from "../keep-alive.js";
 import { toParts, type MessageLike } from "../message.js";
 import { Observer, type Event } from "../observer.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { parseEndpoint } from "../transport/endpoint.js";
+import { isBlocky } from "../transport/exit-drain.js";
 import { NetDialer, NetListener } from "../transport/net.js";
 import { checkPlainCredential, mechanismFactoryFor, securityMechanismName } from "../security/mechanism-select.js";
 import type { Authenticator } from "../security/zap.js";
@@ -133,6 +135,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
 
   protected constructor(options: SocketOptions | undefined) {
     this.context = options?.context ?? defaultContext;
+    // A context that is not blocky gives new sockets linger 0, as libzmq's ZMQ_BLOCKY.
+    if (!isBlocky(this.context)) this.linger = 0;
   }
 
   /** Alias of {@link handshakeInterval}, in milliseconds. */
@@ -231,7 +235,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     } else {
       const listener = new NetListener(this, ep);
       try {
-        await listener.listen();
+        await holdUntilSettled(listener.listen(), this);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         const code = e.code === "EADDRINUSE" ? "EADDRINUSE" : e.code === "EADDRNOTAVAIL" ? "EADDRNOTAVAIL" : "EINVAL";
@@ -328,7 +332,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     }
     if (this.sendTimeout === 0) return Promise.reject(new ZmqError("EAGAIN", "cannot queue the message now"));
     if (this.refusal && this.pipes.size === 0) return Promise.reject(this.refusal);
-    return new Promise<void>((resolve, reject) => {
+    return holdUntilSettled(new Promise<void>((resolve, reject) => {
       const waiter = { msg, resolve, reject, timer: undefined as NodeJS.Timeout | undefined };
       if (this.sendTimeout > 0) {
         waiter.timer = setTimeout(() => {
@@ -337,7 +341,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
         }, this.sendTimeout);
       }
       this.sendWaiter = waiter;
-    });
+    }), this);
   }
 
   /**
@@ -356,7 +360,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     if (msg) return Promise.resolve(msg);
     if (this.receiveTimeout === 0) return Promise.reject(new ZmqError("EAGAIN", "no message to receive"));
     if (this.refusal && this.pipes.size === 0) return Promise.reject(this.refusal);
-    return new Promise<Message>((resolve, reject) => {
+    return holdUntilSettled(new Promise<Message>((resolve, reject) => {
       const waiter: Waiter<Message> = { resolve, reject, timer: undefined };
       if (this.receiveTimeout > 0) {
         waiter.timer = setTimeout(() => {
@@ -365,7 +369,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
         }, this.receiveTimeout);
       }
       this.recvWaiter = waiter;
-    });
+    }), this);
   }
 
   /** Receives messages until the socket is closed. */

@@ -33,15 +33,15 @@
  * means no limit, here as elsewhere). Closing with linger sends what is
  * queued without waiting for credit.
  *
- * Liveness: in a worker, an open link or a bound or awaited name keeps the
- * thread's event loop alive, as a tcp listener or reconnect timer would.
- * The main thread's channels do not: its Worker objects keep it alive while
- * there is anyone to talk to. A thread that dies without closing its
- * sockets leaves its peers' links open (no notice crosses the channel).
+ * Liveness: no channel keeps a thread's event loop alive, as no tcp
+ * listener or connection does: a pending operation does (see
+ * keep-alive.ts), so a worker whose sockets are idle can end. A thread
+ * that dies without closing its sockets leaves its peers' links open (no
+ * notice crosses the channel).
  */
 import { Buffer } from "node:buffer";
 import { randomBytes } from "node:crypto";
-import { BroadcastChannel, isMainThread } from "node:worker_threads";
+import { BroadcastChannel } from "node:worker_threads";
 import type { Message, Pipe, PipeDriver } from "../pipe.js";
 import { Queue } from "../queue.js";
 import { compatibleSocketTypes } from "../wire/index.js";
@@ -88,11 +88,6 @@ export interface ThreadLink {
   /** The pipe for a binder in another thread. */
   pipeForThread(): Pipe;
   close(linger: number): void;
-}
-
-function hold(channel: BroadcastChannel, keepAlive: boolean): void {
-  if (keepAlive && !isMainThread) channel.ref();
-  else channel.unref();
 }
 
 function randomId(): string {
@@ -169,7 +164,7 @@ class ThreadLinkEnd implements PipeDriver, Closable {
   ) {
     this.credit = peerWindow > 0 ? peerWindow : Infinity;
     channel.onmessage = (e: MessageEvent) => this.onMessage(e.data as LinkMessage);
-    hold(channel, true);
+    channel.unref();
     pipe.driver = this;
   }
 
@@ -301,7 +296,6 @@ export class ThreadInproc {
   /** `name` is no longer bound in this thread. */
   withdraw(name: string): void {
     this.bound.delete(name);
-    this.updateHold();
   }
 
   /**
@@ -313,7 +307,7 @@ export class ThreadInproc {
     const channel = new BroadcastChannel(LINK_PREFIX + id);
     const req: Request = { id, name, link, channel, onJoined, done: false };
     channel.onmessage = (e: MessageEvent) => this.onConnectorMessage(req, e.data as LinkMessage);
-    hold(channel, false);
+    channel.unref();
     this.requests.set(id, req);
     link.threadEnd = { close: () => this.cancel(req) };
     this.broadcast({ op: "connect", name, link: id });
@@ -324,12 +318,12 @@ export class ThreadInproc {
     if (!this.requests.delete(req.id)) return;
     req.done = true;
     req.channel.close();
-    this.updateHold();
   }
 
   private registryChannel(): BroadcastChannel {
     if (!this.channel) {
       this.channel = new BroadcastChannel(REGISTRY);
+      this.channel.unref();
       this.channel.onmessage = (e: MessageEvent) => this.onRegistryMessage(e.data as RegistryMessage);
     }
     return this.channel;
@@ -337,11 +331,6 @@ export class ThreadInproc {
 
   private broadcast(m: RegistryMessage): void {
     this.registryChannel().postMessage(m);
-    this.updateHold();
-  }
-
-  private updateHold(): void {
-    if (this.channel) hold(this.channel, this.bound.size > 0 || this.requests.size > 0);
   }
 
   private onRegistryMessage(m: RegistryMessage): void {
@@ -362,7 +351,7 @@ export class ThreadInproc {
     const offer: Offer = { id: randomId(), name, link, channel: new BroadcastChannel(LINK_PREFIX + link) };
     this.offers.set(link, offer);
     offer.channel.onmessage = (e: MessageEvent) => this.onBinderMessage(offer, e.data as LinkMessage);
-    hold(offer.channel, true);
+    offer.channel.unref();
     const pipeWindow = binder.receiveHighWaterMark > 0 ? binder.receiveHighWaterMark : 0;
     offer.channel.postMessage({ t: "offer", offer: offer.id, socketType: binder.socketType, identity: identityOf(binder), window: pipeWindow } satisfies LinkMessage);
   }
@@ -415,7 +404,6 @@ export class ThreadInproc {
     }
     req.done = true;
     this.requests.delete(req.id);
-    this.updateHold();
     req.onJoined();
     const socket = link.socket;
     const channel = req.channel;

@@ -10,6 +10,7 @@ import { Engine, type EngineHost } from "../engine.js";
 import type { Pipe } from "../pipe.js";
 import type { ZmtpProtocolError } from "../wire/index.js";
 import { formatTcp, type Endpoint } from "./endpoint.js";
+import { forget, isBlocky, lingerDone, lingerStart, watch, type ExitDrainable } from "./exit-drain.js";
 import type { NetOwner } from "./owner.js";
 
 type NetEndpoint = Exclude<Endpoint, { transport: "inproc" }>;
@@ -38,7 +39,8 @@ export class NetListener implements EngineHost {
     private readonly ep: NetEndpoint,
   ) {
     this.address = ep.transport === "tcp" ? formatTcp(ep.host, ep.port) : `ipc://${ep.path}`;
-    this.server = net.createServer((stream) => this.accept(stream));
+    // Listening and connections do not keep the process alive (see keep-alive.ts).
+    this.server = net.createServer((stream) => this.accept(stream)).unref();
   }
 
   listen(): Promise<void> {
@@ -101,6 +103,7 @@ export class NetListener implements EngineHost {
       this.socket.emit({ type: "accept:error", address: this.address, error });
       return;
     }
+    stream.unref();
     this.socket.emit({ type: "accept", address: this.address });
     const remote = stream.remoteAddress ? formatTcp(stream.remoteAddress, stream.remotePort ?? 0) : this.address;
     const engine = new Engine(stream, this.socket.engineOptions(remote), this);
@@ -117,14 +120,23 @@ export class NetListener implements EngineHost {
   }
 }
 
-/** Connects to an endpoint and keeps reconnecting until closed. */
-export class NetDialer implements EngineHost {
+/**
+ * Connects to an endpoint and keeps reconnecting until closed. Closed with
+ * messages queued before any connection, it keeps dialing for up to
+ * `linger` ms to deliver them, as libzmq does.
+ */
+export class NetDialer implements EngineHost, ExitDrainable {
   private pipe: Pipe | undefined;
   private engine: Engine | undefined;
   private attempt: net.Socket | undefined;
   private timer: NodeJS.Timeout | undefined;
   private interval: number;
   private stopped = false;
+  /** Set while closed but still dialing to deliver queued messages. */
+  private lingering = false;
+  /** When a lingering dialer gives up (`performance.now()` ms). */
+  private lingerDeadline = Infinity;
+  private lingerTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: NetOwner,
@@ -135,13 +147,31 @@ export class NetDialer implements EngineHost {
     this.interval = socket.reconnectInterval;
     // Without `immediate`, messages queue in the pipe before the first connection.
     if (!socket.immediate) this.pipe = this.newPipe();
+    watch(this);
     this.dial();
+  }
+
+  get blocky(): boolean {
+    return isBlocky(this.socket.context);
+  }
+
+  hasQueuedOutput(): boolean {
+    return this.pipe !== undefined && !this.pipe.detached && this.pipe.outLength > 0;
+  }
+
+  closeOwner(): void {
+    this.socket.close();
   }
 
   /** Stops reconnecting; ends the connection after `linger`. */
   close(linger: number): void {
     if (this.stopped) return;
     this.stopped = true;
+    forget(this);
+    if (!this.engine && linger !== 0 && this.hasQueuedOutput()) {
+      this.lingerUnconnected(linger);
+      return;
+    }
     clearTimeout(this.timer);
     this.attempt?.destroy();
     if (this.engine) this.engine.shutdown(linger);
@@ -156,6 +186,11 @@ export class NetDialer implements EngineHost {
     if (refused !== undefined) return refused;
     this.interval = this.socket.reconnectInterval;
     this.socket.emit({ type: "handshake", address: this.address });
+    if (this.lingering) {
+      // Connected at last: deliver, then end within what is left of the linger.
+      const left = this.lingerDeadline === Infinity ? -1 : Math.max(1, Math.ceil(this.lingerDeadline - performance.now()));
+      queueMicrotask(() => this.engine?.shutdown(left));
+    }
     return pipe;
   }
 
@@ -180,12 +215,35 @@ export class NetDialer implements EngineHost {
   private dropPipe(): void {
     if (this.pipe) this.socket.closePipe(this.pipe);
     this.pipe = undefined;
+    if (!this.lingering) return;
+    this.lingering = false;
+    clearTimeout(this.lingerTimer);
+    lingerDone(this);
+  }
+
+  /** Closed before connecting, with messages queued: keep dialing to deliver them. */
+  private lingerUnconnected(linger: number): void {
+    this.lingering = true;
+    lingerStart(this);
+    if (linger < 0) return;
+    this.lingerDeadline = performance.now() + linger;
+    this.lingerTimer = setTimeout(() => {
+      clearTimeout(this.timer);
+      this.attempt?.destroy();
+      if (this.engine) this.engine.shutdown(0);
+      else this.dropPipe();
+    }, linger).unref();
+  }
+
+  /** Open, or closed and lingering. */
+  private get active(): boolean {
+    return this.lingering || (!this.stopped && this.socket.isOpen);
   }
 
   private dial(): void {
-    if (this.stopped || !this.socket.isOpen) return;
+    if (!this.active) return;
     const ep = this.ep;
-    const stream = ep.transport === "tcp" ? net.connect({ host: ep.host, port: ep.port }) : net.connect(ep.path);
+    const stream = (ep.transport === "tcp" ? net.connect({ host: ep.host, port: ep.port }) : net.connect(ep.path)).unref();
     this.attempt = stream;
     const onError = (): void => {
       stream.destroy();
@@ -196,7 +254,7 @@ export class NetDialer implements EngineHost {
     stream.once("connect", () => {
       stream.off("error", onError);
       this.attempt = undefined;
-      if (this.stopped) {
+      if (!this.active) {
         stream.destroy();
         return;
       }
@@ -206,11 +264,11 @@ export class NetDialer implements EngineHost {
   }
 
   private scheduleReconnect(): void {
-    if (this.stopped || !this.socket.isOpen || this.socket.reconnectInterval < 0) return;
+    if (!this.active || this.socket.reconnectInterval < 0) return;
     const interval = this.interval;
     this.socket.emit({ type: "connect:retry", address: this.address, interval });
     const max = this.socket.reconnectMaxInterval;
     if (max > 0) this.interval = Math.min(interval * 2, max);
-    this.timer = setTimeout(() => this.dial(), interval);
+    this.timer = setTimeout(() => this.dial(), interval).unref();
   }
 }

@@ -33,6 +33,10 @@ export interface NetOwner extends InprocOwner {
   readonly maxConnections: number;
   readonly reconnectInterval: number;
   readonly reconnectMaxInterval: number;
+  /** The socket's context (its `blocky`, as zeromq.js has it, is read at exit). */
+  readonly context: object;
+  /** Closes the socket (at exit, with messages still queued). */
+  close(): void;
   /** Settings for a new ZMTP connection with `address`. */
   engineOptions(address: string): EngineOptions;
   /** A handshake with `address` failed for a reason retrying cannot cure. */

@@ -237,7 +237,8 @@ test("with immediate, a PUB does not queue for a subscriber that is away", async
 });
 
 test("noDrop: a PUB send waits while a matching subscriber is full, then goes on", async (t) => {
-  const pub = closing(t, new Publisher({ noDrop: true, sendHighWaterMark: 2, sendTimeout: 200 }));
+  // linger 0: n1 and n2 stay queued for the subscriber that left, and would hold the exit.
+  const pub = closing(t, new Publisher({ noDrop: true, sendHighWaterMark: 2, sendTimeout: 200, linger: 0 }));
   const sub = closing(t, new Subscriber({ immediate: false }));
   await sub.bind("tcp://127.0.0.1:0");
   sub.subscribe("n");

@@ -33,10 +33,15 @@
  * handed to the socket, so at most one timed-out request may still reach a
  * server later.
  *
+ * Process lifetime: a call keeps the process alive until it settles; an idle
+ * channel does not (its socket's pending receive for replies runs in the
+ * background), as an idle zeromq.js socket does not.
+ *
  * @module
  */
 import { Buffer } from "node:buffer";
 import { Dealer, ZmqError } from "../index.js";
+import { holdUntilSettled, inBackground } from "../zmtp/keep-alive.js";
 import type { Message } from "../zmtp/pipe.js";
 import { DeadlineSweep } from "./deadlines.js";
 import { RpcClosedError, RpcTimeoutError } from "./errors.js";
@@ -145,7 +150,7 @@ export class RequestChannel {
     if (this.#calls.size >= this.#maxPending) {
       return Promise.reject(new ZmqError("EAGAIN", `too many calls in progress (${this.#maxPending})`));
     }
-    return new Promise<Buffer[]>((resolve, reject) => {
+    return holdUntilSettled(new Promise<Buffer[]>((resolve, reject) => {
       const id = this.#nextId;
       this.#nextId = (this.#nextId + 1) >>> 0;
       const deadline = timeout > 0 && Number.isFinite(timeout) ? performance.now() + timeout : Infinity;
@@ -155,7 +160,7 @@ export class RequestChannel {
       this.#outbox.push(call);
       this.#socket ??= this.open();
       void this.pump();
-    });
+    }), this);
   }
 
   /**
@@ -197,7 +202,7 @@ export class RequestChannel {
   }
 
   private open(): Dealer {
-    const socket = new Dealer({ linger: 0, ...this.#socketOptions, immediate: true });
+    const socket = inBackground(new Dealer({ linger: 0, ...this.#socketOptions, immediate: true }));
     for (const ep of this.#endpoints) socket.connect(ep);
     void this.receiveLoop(socket, this.#generation);
     return socket;

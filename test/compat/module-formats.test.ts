@@ -1,0 +1,160 @@
+/**
+ * The package as users get it: `npm pack`, installed into a fresh project,
+ * then every entry point (`purezmq`, `purezmq/rpc`, `purezmq/lua-rpc`)
+ * loaded with `require` and with `import`, each doing a Dealer/Router round
+ * trip. `require` runs with require(esm) turned off where Node has it, so it
+ * must find the CommonJS build, as on Node before 20.19. The types of both
+ * formats are checked by compiling a consumer of each.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+
+/** What each consumer prints: the exports it found and the round trip's result. */
+const ROUND_TRIP = `
+  const kinds = {
+    Dealer: typeof zmq.Dealer, Router: typeof zmq.Router, context: typeof zmq.context,
+    RpcServer: typeof rpc.RpcServer, RpcClient: typeof rpc.RpcClient,
+    newClient: typeof lua.newClient, newMultiServer: typeof lua.newMultiServer,
+  };
+  const router = new zmq.Router();
+  const dealer = new zmq.Dealer({ routingId: "d" });
+  await router.bind("tcp://127.0.0.1:0");
+  dealer.connect(router.lastEndpoint);
+  await dealer.send("ping");
+  const [id, body] = await router.receive();
+  await router.send([id, "pong " + body]);
+  const [reply] = await dealer.receive();
+  router.close();
+  dealer.close();
+  console.log(JSON.stringify({ kinds, from: String(id), reply: String(reply), file }));
+`;
+
+const EXPECTED_KINDS = {
+  Dealer: "function", Router: "function", context: "object",
+  RpcServer: "function", RpcClient: "function", newClient: "function", newMultiServer: "function",
+};
+
+const CONSUMERS: Record<string, string> = {
+  "consumer.cjs": `
+    const zmq = require("purezmq");
+    const rpc = require("purezmq/rpc");
+    const lua = require("purezmq/lua-rpc");
+    const file = require.resolve("purezmq").split(/[\\\\/]dist[\\\\/]/)[1];
+    (async () => {${ROUND_TRIP}})();
+  `,
+  "consumer.mjs": `
+    import * as zmq from "purezmq";
+    import * as rpc from "purezmq/rpc";
+    import * as lua from "purezmq/lua-rpc";
+    const file = import.meta.resolve("purezmq").split("/dist/")[1];
+    ${ROUND_TRIP}
+  `,
+  // Both formats in one process: two copies of the library, each with its own default context.
+  "both.mjs": `
+    import { createRequire } from "node:module";
+    import * as esm from "purezmq";
+    const cjs = createRequire(import.meta.url)("purezmq");
+    const pull = new esm.Pull();
+    await pull.bind("inproc://formats");
+    const push = new cjs.Push();
+    push.connect("inproc://formats");
+    await push.send("from the CommonJS copy");
+    const [msg] = await pull.receive();
+    console.log(JSON.stringify({ sameClass: esm.Push === cjs.Push, sameContext: esm.context === cjs.context, got: String(msg) }));
+    pull.close();
+    push.close();
+  `,
+  "types.cts": `
+    import zmq = require("purezmq");
+    import rpc = require("purezmq/rpc");
+    import lua = require("purezmq/lua-rpc");
+    const dealer: zmq.Dealer = new zmq.Dealer();
+    const server: rpc.RpcServer = new rpc.RpcServer();
+    const connect: typeof lua.newClient = lua.newClient;
+    export { dealer, server, connect };
+  `,
+  "types.mts": `
+    import { Dealer } from "purezmq";
+    import { RpcServer } from "purezmq/rpc";
+    import { newClient } from "purezmq/lua-rpc";
+    export const dealer: Dealer = new Dealer();
+    export const server: RpcServer = new RpcServer();
+    export const connect: typeof newClient = newClient;
+  `,
+  "tsconfig.json": JSON.stringify({
+    compilerOptions: { module: "Node16", moduleResolution: "Node16", strict: true, noEmit: true, skipLibCheck: true, types: ["node"], typeRoots: [join(ROOT, "node_modules", "@types")] },
+    files: ["types.cts", "types.mts"],
+  }),
+};
+
+let project = "";
+
+/** The newest modification time under `dir` (recursively). */
+function newest(dir: string): number {
+  return Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? newest(path) : statSync(path).mtimeMs;
+  }));
+}
+
+/**
+ * Builds dist/ unless it is newer than every source: after `npm ci` (whose
+ * `prepare` builds it) the package is packed as built, and the test does not
+ * spend two compilations of CPU beside the rest of the suite.
+ */
+async function ensureBuilt(): Promise<void> {
+  const stamp = join(ROOT, "dist", "cjs", "package.json"); // written last by `npm run build`
+  const sources = Math.max(newest(join(ROOT, "src")), ...["package.json", "tsconfig.json", "tsconfig.cjs.json"].map((f) => statSync(join(ROOT, f)).mtimeMs));
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
+  await run(NPM, ["run", "build", "--silent"], { cwd: ROOT });
+}
+
+before(async () => {
+  project = mkdtempSync(join(tmpdir(), "purezmq-formats-"));
+  await ensureBuilt();
+  await run(NPM, ["pack", "--silent", "--ignore-scripts", "--pack-destination", project], { cwd: ROOT });
+  const tarball = readdirSync(project).find((f) => f.endsWith(".tgz"));
+  assert.ok(tarball, "npm pack made no tarball");
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "formats-check", private: true }));
+  for (const [name, text] of Object.entries(CONSUMERS)) writeFileSync(join(project, name), text);
+  // The one runtime dependency is in the npm cache after `npm ci`.
+  await run(NPM, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", join(project, tarball)], { cwd: project });
+});
+
+after(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+/** Runs a consumer in the project and parses what it printed. */
+async function consume(file: string, nodeFlags: string[] = []): Promise<unknown> {
+  const { stdout } = await run(process.execPath, [...nodeFlags, file], { cwd: project });
+  return JSON.parse(stdout);
+}
+
+test("require() loads the CommonJS build of every entry point, without require(esm), and a round trip works", async () => {
+  const flags = process.allowedNodeEnvironmentFlags.has("--no-experimental-require-module") ? ["--no-experimental-require-module"] : [];
+  assert.deepEqual(await consume("consumer.cjs", flags), { kinds: EXPECTED_KINDS, from: "d", reply: "pong ping", file: "cjs/index.js" });
+});
+
+test("import loads the ES module build of every entry point, and a round trip works", async () => {
+  assert.deepEqual(await consume("consumer.mjs"), { kinds: EXPECTED_KINDS, from: "d", reply: "pong ping", file: "index.js" });
+});
+
+test("both formats in one process are two copies with their own default context, yet inproc names reach across", async () => {
+  assert.deepEqual(await consume("both.mjs"), { sameClass: false, sameContext: false, got: "from the CommonJS copy" });
+});
+
+test("the types of both formats compile for a consumer of each", async () => {
+  await run(process.execPath, [TSC, "-p", project], { cwd: project });
+});

@@ -228,6 +228,10 @@ export class Engine implements PipeDriver, FrameSink {
     if (this.phase === Phase.Closed) return;
     const handshaken = this.phase === Phase.Ready;
     this.phase = Phase.Closed;
+    // Format the stack now: until then V8 keeps the frames' receivers (this
+    // engine, its decoder and the chunks they hold) alive for as long as the
+    // error is, and the error lives on in the socket's event queue.
+    if (error) void error.stack;
     clearTimeout(this.handshakeTimer);
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.pongTimer);

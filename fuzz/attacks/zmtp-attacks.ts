@@ -99,7 +99,8 @@ interface Pumped {
 /**
  * Writes `chunk` over and over until `total` octets are written, the
  * server closes the connection, or writes stall for `stallMs` (the server
- * stopped reading: TCP pushes back).
+ * stopped reading: TCP pushes back; at full size a server that is only
+ * slow, collecting garbage near its heap limit, gets ten seconds).
  */
 async function pump(sock: net.Socket, chunk: Buffer, total: number, stallMs = 1000): Promise<Pumped> {
   let written = 0;
@@ -300,14 +301,14 @@ const emptyParts: Attack = {
   summary: "a message of MORE-flagged empty frames that never ends",
   rig: "pull",
   options: () => ({}),
-  sizes: { small: { parts: 600_000 }, full: { parts: 43_000_000 } },
+  sizes: { small: { parts: 600_000, stallMs: 1000 }, full: { parts: 43_000_000, stallMs: 10_000 } },
   ceilingMb: () => 16,
   expectEvent: "disconnect EMSGSIZE",
   async run(target, p, keep) {
     const attacker = await peer(keep, target.endpoints.server!, "PUSH");
     const chunk = Buffer.alloc(64 * KiB);
     for (let i = 0; i < chunk.length; i += 2) chunk[i] = 0x01;
-    const r = await pump(attacker.sock, chunk, p.parts! * 2);
+    const r = await pump(attacker.sock, chunk, p.parts! * 2, p.stallMs);
     if (!r.closed) await closedWithin(attacker, 1000);
     return `${r.written / 2} empty parts written (${mb(r.written)}); ${attacker.isClosed ? "closed by the server" : "still open"}`;
   },
@@ -318,14 +319,14 @@ const longMessage: Attack = {
   summary: "frames each under maxMessageSize, MORE on every one: a message without end",
   rig: "pull",
   options: (p) => ({ maxMessageSize: p.limit }),
-  sizes: { small: { limit: 64 * KiB, total: 48 * MiB }, full: { limit: 64 * KiB, total: 1024 * MiB } },
+  sizes: { small: { limit: 64 * KiB, total: 48 * MiB, stallMs: 1000 }, full: { limit: 64 * KiB, total: 1024 * MiB, stallMs: 10_000 } },
   ceilingMb: (p) => 16 + (4 * p.limit!) / MiB,
   expectEvent: "disconnect EMSGSIZE",
   async run(target, p, keep) {
     const attacker = await peer(keep, target.endpoints.server!, "PUSH");
     const frameBody = p.limit! - 4 * KiB;
     const one = Buffer.concat([longHeader(0x01, frameBody), Buffer.alloc(frameBody)]);
-    const r = await pump(attacker.sock, Buffer.concat(Array.from({ length: 8 }, () => one)), p.total!);
+    const r = await pump(attacker.sock, Buffer.concat(Array.from({ length: 8 }, () => one)), p.total!, p.stallMs);
     if (!r.closed) await closedWithin(attacker, 1000);
     return `${mb(r.written)} written as ${mb(frameBody)} frames; ${attacker.isClosed ? "closed by the server" : "still open"}`;
   },
@@ -336,7 +337,7 @@ const pings: Attack = {
   summary: "PINGs without end from a peer that never reads its PONGs",
   rig: "pull",
   options: () => ({}),
-  sizes: { small: { total: 32 * MiB }, full: { total: 477 * MiB } },
+  sizes: { small: { total: 32 * MiB, stallMs: 1000 }, full: { total: 477 * MiB, stallMs: 10_000 } },
   ceilingMb: () => 8,
   async run(target, p, keep) {
     const sock = net.connect(Number(new URL(target.endpoints.server!).port), "127.0.0.1");
@@ -346,7 +347,7 @@ const pings: Attack = {
     sock.write(Buffer.concat([greetingBytes(), ready([["Socket-Type", "PUSH"]])]));
     const ping = command("PING", Buffer.from([0, 0]));
     keep(sock);
-    const r = await pump(sock, Buffer.concat(Array.from({ length: 7000 }, () => ping)), p.total!);
+    const r = await pump(sock, Buffer.concat(Array.from({ length: 7000 }, () => ping)), p.total!, p.stallMs);
     return `${mb(r.written)} of PINGs written before ${r.written >= p.total! ? "the end" : "the server stopped reading"}`;
   },
 };
@@ -356,13 +357,13 @@ const bigCommand: Attack = {
   summary: "an unknown command of a huge declared size, its body sent in full",
   rig: "pull",
   options: () => ({}),
-  sizes: { small: { size: 64 * MiB }, full: { size: 1024 * MiB } },
+  sizes: { small: { size: 64 * MiB, stallMs: 1000 }, full: { size: 1024 * MiB, stallMs: 10_000 } },
   ceilingMb: () => 16,
   expectEvent: "disconnect EMSGSIZE",
   async run(target, p, keep) {
     const attacker = await peer(keep, target.endpoints.server!, "PUSH");
     attacker.write(Buffer.concat([longHeader(0x04, p.size!), Buffer.from([1, 0x58])]));
-    const r = await pump(attacker.sock, Buffer.alloc(256 * KiB), p.size! - 2);
+    const r = await pump(attacker.sock, Buffer.alloc(256 * KiB), p.size! - 2, p.stallMs);
     if (!r.closed) await closedWithin(attacker, 1000);
     return `${mb(r.written)} of a ${mb(p.size!)} command written; ${attacker.isClosed ? "closed by the server" : "still open"}`;
   },
@@ -484,6 +485,8 @@ export async function runAttack(attack: Attack, size: "small" | "full"): Promise
   const ms = Date.now() - started;
   const check = await target.check(1);
   for (const c of kept) c.destroy();
+  // A process that died may not have reported its exit yet: wait for it, to say how.
+  if (check === undefined) await Promise.race([target.exited, new Promise((r) => setTimeout(r, 2000))]);
   await target.close();
   const m = check?.memory;
   return {
@@ -494,7 +497,7 @@ export async function runAttack(attack: Attack, size: "small" | "full"): Promise
     ...(check?.why || check?.errors.length || target.death ? { why: [check?.why, ...(check?.errors ?? []), target.death].filter(Boolean).join("; ").slice(0, 600) } : {}),
     baselineHeldMb: target.baseline.held,
     peakHeldMb: m?.peakHeld ?? NaN,
-    peakRssMb: m?.peakRss ?? NaN,
+    peakRssMb: target.peakRssMb ?? m?.peakRss ?? NaN,
     heldAfterGcMb: m?.held ?? NaN,
     ms,
     events: check?.events ?? {},

@@ -22,7 +22,7 @@ export type ChildRequest =
 export interface MemoryFigures {
   rss: number;
   heap: number;
-  /** heapUsed + arrayBuffers: what the process holds in JavaScript objects and buffers. */
+  /** heapUsed + external: what the process holds in JavaScript objects, buffers and external strings. */
   held: number;
   peakRss: number;
   peakHeap: number;
@@ -55,13 +55,14 @@ function sample(): void {
   const m = process.memoryUsage();
   peak.rss = Math.max(peak.rss, m.rss);
   peak.heap = Math.max(peak.heap, m.heapUsed);
-  peak.held = Math.max(peak.held, m.heapUsed + m.arrayBuffers);
+  peak.held = Math.max(peak.held, m.heapUsed + m.external);
 }
 
 /**
  * Memory after a full GC. Twice, a moment apart: V8 frees the backing
  * stores of dead buffers on a background sweeper, so `arrayBuffers` drops
- * only after the first collection has been swept.
+ * only after the first collection has been swept. `external` counts them
+ * and the large strings kept outside the heap (long topic labels).
  */
 async function figures(): Promise<MemoryFigures> {
   gc();
@@ -69,7 +70,7 @@ async function figures(): Promise<MemoryFigures> {
   gc();
   const m = process.memoryUsage();
   const r = (n: number): number => Math.round((n / MB) * 10) / 10;
-  return { rss: r(m.rss), heap: r(m.heapUsed), held: r(m.heapUsed + m.arrayBuffers), peakRss: r(peak.rss), peakHeap: r(peak.heap), peakHeld: r(peak.held) };
+  return { rss: r(m.rss), heap: r(m.heapUsed), held: r(m.heapUsed + m.external), peakRss: r(peak.rss), peakHeap: r(peak.heap), peakHeld: r(peak.held) };
 }
 
 const fatal: string[] = [];

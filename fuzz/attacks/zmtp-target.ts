@@ -4,11 +4,22 @@
  * uncaught exception) into a result instead of an exception.
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { ChildReply, ChildRequest, MemoryFigures } from "./zmtp-child.js";
 
 const CHILD = new URL("./zmtp-child.js", import.meta.url);
 /** Longest wait for one reply (a check waits 5 s for its client at most). */
 const REPLY_MS = 60_000;
+
+/** The peak resident set of a process so far (Linux VmHWM), in MB; undefined where /proc has no such line. */
+function peakRssOf(pid: number): number | undefined {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "latin1"));
+    return m ? Math.round(Number(m[1]) / 102.4) / 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** What a check found. */
 export type CheckResult = Extract<ChildReply, { kind: "checked" }>;
@@ -19,6 +30,10 @@ export class Target {
   baseline!: MemoryFigures;
   /** Set once the process has ended on its own: how, with the end of its stderr. */
   death: string | undefined;
+  /** The process's peak resident set in MB, read from outside: still known after it died. */
+  peakRssMb: number | undefined;
+  /** Resolves once the process has exited. */
+  readonly exited: Promise<void>;
   private stderr = "";
   private waiting: ((reply: ChildReply | undefined) => void) | undefined;
 
@@ -28,8 +43,13 @@ export class Target {
       if (reply.kind === "failed" && this.waiting === undefined) this.death = reply.why;
       this.settle(reply);
     });
+    // A send to a child that just died fails with EPIPE: its exit says why.
+    child.on("error", () => undefined);
+    const watch = setInterval(() => (this.peakRssMb = peakRssOf(child.pid!) ?? this.peakRssMb), 100);
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
     child.on("exit", (code, signal) => {
-      this.death ??= `exited with ${signal ?? `code ${code}`}: ${lastLines(this.stderr)}`;
+      clearInterval(watch);
+      if (code !== 0 || signal !== null) this.death ??= `exited with ${signal ?? `code ${code}`}: ${lastLines(this.stderr)}`;
       this.settle(undefined);
     });
   }
@@ -74,7 +94,9 @@ export class Target {
         clearTimeout(timer);
         resolve(reply);
       };
-      this.child.send(req);
+      this.child.send(req, (err) => {
+        if (err) this.settle(undefined);
+      });
     });
   }
 

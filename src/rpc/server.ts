@@ -36,6 +36,12 @@ export interface RpcServerOptions extends RequestServiceOptions {
   readonly jsonStyle?: JsonStyle;
   /** Require ZMTP PLAIN credentials from clients (see {@link PlainOptions}). */
   readonly plain?: PlainOptions;
+  /**
+   * Milliseconds a client connection may stay silent before it is closed
+   * (the socket's `idleTimeout`); default 0: never. Clients that call
+   * rarely should set heartbeats to stay connected.
+   */
+  readonly idleTimeout?: number;
 }
 
 /** Serves registered functions over ZeroMQ. */
@@ -52,7 +58,8 @@ export class RpcServer {
     if (this.protocol === "luaovermq") handler = new LuaOverMqHandler(this.#registry);
     else if (this.protocol === "manley") handler = new ManleyHandler(this.#registry, options.jsonStyle);
     else throw new TypeError(`unknown RPC protocol "${String(this.protocol)}"`);
-    const socket = { ...plainSocketOptions(options.plain, "server"), ...options.socket };
+    const idle = options.idleTimeout === undefined ? {} : { idleTimeout: options.idleTimeout };
+    const socket = { ...plainSocketOptions(options.plain, "server"), ...idle, ...options.socket };
     this.#service = new RequestService(handler, { ...options, socket });
   }
 

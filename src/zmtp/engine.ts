@@ -25,8 +25,18 @@ export interface EngineOptions {
   /** Our Identity property (REQ, DEALER, ROUTER). */
   identity: Buffer | undefined;
   mechanism: MechanismFactory;
-  /** Largest frame accepted from the peer, -1 for no limit. */
+  /** Largest message (the sum of its frames) accepted from the peer, -1 for no limit. */
   maxMessageSize: number;
+  /** Most frames in one message from the peer, -1 for no limit. */
+  maxMessageParts: number;
+  /**
+   * Largest command accepted from the peer once connected, -1 for no limit;
+   * absent: {@link COMMAND_SIZE_LIMIT}. PUB and XPUB raise it to carry the
+   * subscriptions they accept. `maxMessageSize` caps it too, as in libzmq.
+   */
+  maxCommandSize?: number;
+  /** Milliseconds of silence after the handshake before the connection is closed; 0 = never. */
+  idleTimeout: number;
   /** Milliseconds allowed for the greeting and handshake; 0 = no limit. */
   handshakeTimeout: number;
   /** Milliseconds between our PINGs; 0 = none. */
@@ -65,6 +75,19 @@ const enum Phase {
 const WRITE_BUFFER_LIMIT = 256 * 1024;
 /** Handshake commands are small; refuse a huge one before buffering it. */
 const HANDSHAKE_FRAME_LIMIT = 64 * 1024;
+/**
+ * Commands after the handshake (PING, PONG, ERROR, unknown ones) are small
+ * too; only a publisher's SUBSCRIBE/CANCEL may need more (see
+ * {@link EngineOptions.maxCommandSize}).
+ */
+export const COMMAND_SIZE_LIMIT = 64 * 1024;
+/** RFC 23: an Identity property is at most 255 octets. */
+const IDENTITY_MAX = 255;
+
+/** The tighter of two limits where -1 means none. */
+function tighter(a: number, b: number): number {
+  return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+}
 
 /** Runs one ZMTP connection. */
 export class Engine implements PipeDriver, FrameSink {
@@ -84,6 +107,13 @@ export class Engine implements PipeDriver, FrameSink {
   private pongTimer: NodeJS.Timeout | undefined;
   private ttlTimer: NodeJS.Timeout | undefined;
   private lingerTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /**
+   * Set while reading is stopped because our writes to the peer are over
+   * WRITE_BUFFER_LIMIT: what the peer sends may need an answer (a PONG), and
+   * a peer that does not read must not make us queue answers without end.
+   */
+  private outputHeld = false;
   /** Set by shutdown(): end the connection once the pipe is drained. */
   private closing = false;
   /** Counts chunks received; timers compare it to tell a live peer. */
@@ -99,7 +129,8 @@ export class Engine implements PipeDriver, FrameSink {
     const metadata: Property[] = [["Socket-Type", options.socketType]];
     if (options.identity !== undefined) metadata.push(["Identity", options.identity]);
     this.mechanism = options.mechanism({ metadata, address: options.address });
-    this.decoder = new FrameDecoder(this, HANDSHAKE_FRAME_LIMIT);
+    this.decoder = new FrameDecoder(this);
+    this.decoder.setLimits({ maxMessageSize: HANDSHAKE_FRAME_LIMIT, maxMessageParts: 1, maxCommandSize: HANDSHAKE_FRAME_LIMIT });
 
     stream.setNoDelay(true);
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
@@ -109,6 +140,10 @@ export class Engine implements PipeDriver, FrameSink {
     stream.on("close", () => this.close(undefined));
     stream.on("drain", () => {
       this.waitingDrain = false;
+      if (this.outputHeld) {
+        this.outputHeld = false;
+        if (!this.pipe?.receiveFull) this.resume();
+      }
       this.flush();
     });
     if (options.handshakeTimeout > 0) {
@@ -151,7 +186,12 @@ export class Engine implements PipeDriver, FrameSink {
   };
 
   resume(): void {
-    if (this.phase !== Phase.Closed) this.stream.resume();
+    if (this.phase !== Phase.Closed && !this.outputHeld) this.stream.resume();
+  }
+
+  /** Ends the connection because of what the peer sent (the socket found it over a bound). */
+  abort(error: ZmtpProtocolError): void {
+    this.close(error);
   }
 
   drain(): void {
@@ -188,11 +228,16 @@ export class Engine implements PipeDriver, FrameSink {
     if (this.phase === Phase.Closed) return;
     const handshaken = this.phase === Phase.Ready;
     this.phase = Phase.Closed;
+    // Format the stack now: until then V8 keeps the frames' receivers (this
+    // engine, its decoder and the chunks they hold) alive for as long as the
+    // error is, and the error lives on in the socket's event queue.
+    if (error) void error.stack;
     clearTimeout(this.handshakeTimer);
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.pongTimer);
     clearTimeout(this.ttlTimer);
     clearTimeout(this.lingerTimer);
+    clearTimeout(this.idleTimer);
     this.mechanism.close?.();
     if (this.pipe?.driver === this) this.pipe.driver = undefined;
     this.parts = [];
@@ -228,7 +273,11 @@ export class Engine implements PipeDriver, FrameSink {
       }
       if (this.phase !== Phase.Closed) this.decoder.push(chunk);
     } catch (err) {
-      this.close(err instanceof ZmtpProtocolError ? err : new ZmtpProtocolError(String((err as Error)?.message ?? err)));
+      // Only a ZmtpProtocolError is the peer's doing. Anything else is a
+      // failure of ours while handling its input: the connection ends, but
+      // as EINTERNAL, which does not stop reconnection for good the way a
+      // protocol error does (a bug here must not look like a refusal there).
+      this.close(err instanceof ZmtpProtocolError ? err : internalError(err));
     }
   }
 
@@ -256,6 +305,12 @@ export class Engine implements PipeDriver, FrameSink {
       // heartbeat PING there when a batch ends mid-message) is handled on its
       // own and leaves the message being assembled untouched, as libzmq does.
       this.onCommand(body);
+      // The same back-pressure rule for every command: while the peer does
+      // not read what we write (PONGs included), we stop reading from it.
+      if (this.stream.writableLength > WRITE_BUFFER_LIMIT && !this.outputHeld && this.phase === Phase.Ready) {
+        this.outputHeld = true;
+        this.stream.pause();
+      }
     } else if (this.phase === Phase.Handshake) {
       if ((flags & FLAG_COMMAND) === 0) throw new ZmtpProtocolError("message frame received before the handshake completed");
       this.mechanism.onCommand(this.mechanism.decode ? this.mechanism.decode(body) : decodeCommand(body));
@@ -303,7 +358,14 @@ export class Engine implements PipeDriver, FrameSink {
       this.close(new ZmtpProtocolError(`a ${this.options.socketType} socket cannot talk to a ${type} peer`, "ESOCKETTYPE"));
       return;
     }
-    const identity = metadata.get("identity") ?? Buffer.alloc(0);
+    const announced = metadata.get("identity");
+    if (announced !== undefined && announced.length > IDENTITY_MAX) {
+      this.close(new ZmtpProtocolError(`peer sent an Identity of ${announced.length} octets; at most ${IDENTITY_MAX} are allowed`));
+      return;
+    }
+    // A copy: the property is a view into the received chunk, which the
+    // connection would otherwise keep alive for as long as it lasts.
+    const identity = announced === undefined ? Buffer.alloc(0) : Buffer.from(announced);
     const result = this.host.engineReady(this, { socketType: type, identity, minor: this.peerMinor, userId });
     if (typeof result === "string") {
       this.close(new ZmtpProtocolError(result));
@@ -311,10 +373,16 @@ export class Engine implements PipeDriver, FrameSink {
     }
     clearTimeout(this.handshakeTimer);
     this.phase = Phase.Ready;
-    this.decoder.maxFrameSize = this.options.maxMessageSize;
+    const o = this.options;
+    this.decoder.setLimits({
+      maxMessageSize: o.maxMessageSize,
+      maxMessageParts: o.maxMessageParts,
+      maxCommandSize: tighter(o.maxMessageSize, o.maxCommandSize ?? COMMAND_SIZE_LIMIT),
+    });
     this.pipe = result;
     result.driver = this;
     this.startHeartbeats();
+    this.watchIdle();
     this.flush();
   }
 
@@ -385,6 +453,23 @@ export class Engine implements PipeDriver, FrameSink {
     }, ivl).unref();
   }
 
+  /**
+   * idleTimeout: a peer that sent nothing (not even a heartbeat) for that
+   * long is closed, so that idle connections cannot hold the slots of
+   * maxConnections for ever. Checked once per period against the count of
+   * chunks received: the close comes between one and two periods after the
+   * last traffic, at the cost of one timer per period, not one per chunk.
+   */
+  private watchIdle(): void {
+    const ms = this.options.idleTimeout;
+    if (!(ms > 0)) return;
+    const seen = this.received;
+    this.idleTimer = setTimeout(() => {
+      if (this.received !== seen) this.watchIdle();
+      else this.close(new ZmtpProtocolError(`no traffic from the peer for ${ms} ms (idleTimeout)`, "ETIMEDOUT"));
+    }, ms);
+  }
+
   private watchTtl(ms: number): void {
     const seen = this.received;
     clearTimeout(this.ttlTimer);
@@ -392,4 +477,10 @@ export class Engine implements PipeDriver, FrameSink {
       if (this.received === seen) this.close(new ZmtpProtocolError(`peer silent past the ${ms} ms TTL of its PING`, "ETIMEDOUT"));
     }, ms).unref();
   }
+}
+
+/** A failure of ours while handling the peer's input, reported without blaming the peer. */
+function internalError(err: unknown): ZmtpProtocolError {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new ZmtpProtocolError(`internal error while handling the peer's input: ${message}`, "EINTERNAL", { cause: err });
 }

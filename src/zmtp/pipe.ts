@@ -9,6 +9,7 @@
  */
 import { Buffer } from "node:buffer";
 import { Queue } from "./queue.js";
+import type { ZmtpProtocolError } from "./wire/index.js";
 
 /** A message: its parts, in order. */
 export type Message = Buffer[];
@@ -37,6 +38,12 @@ export interface PipeDriver {
   drain?(): void;
   /** Ends the connection (after `linger` ms for what is queued; 0 = at once). */
   shutdown?(linger: number): void;
+  /**
+   * Ends the connection at once because of what the peer sent (the socket
+   * found it over a bound), reported with `error` like bad input found by
+   * the driver itself. Optional: without it the connection just ends.
+   */
+  abort?(error: ZmtpProtocolError): void;
 }
 
 /** Facts about the peer learned at the handshake. */
@@ -125,6 +132,13 @@ export class Pipe {
     const driver = this.driver;
     this.driver = undefined;
     driver?.shutdown?.(0);
+  }
+
+  /** Ends this peer's connection because of its input; see {@link PipeDriver.abort}. */
+  abort(error: ZmtpProtocolError): void {
+    const driver = this.driver;
+    if (driver?.abort) driver.abort(error);
+    else this.terminate();
   }
 
   /** Takes the next received message, if any. */

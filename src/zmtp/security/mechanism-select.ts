@@ -64,10 +64,10 @@ const NO_AUTHENTICATOR: PlainVerdict = {
 export function mechanismFactoryFor(s: SecuritySettings): MechanismFactory {
   if (s.plainServer) return plainServerMechanism(serverAuthenticate(s));
   if (s.plainUsername !== null || s.plainPassword !== null) {
-    return plainClientMechanism({
-      username: Buffer.from(s.plainUsername ?? "", "utf8"),
-      password: Buffer.from(s.plainPassword ?? "", "utf8"),
-    });
+    const credentials = { username: Buffer.from(s.plainUsername ?? "", "utf8") } as { username: Buffer; password: Buffer };
+    // Not enumerable: util.inspect of a connection (depth and all) must not print it.
+    Object.defineProperty(credentials, "password", { value: Buffer.from(s.plainPassword ?? "", "utf8"), enumerable: false });
+    return plainClientMechanism(credentials);
   }
   return nullMechanism;
 }

@@ -10,6 +10,14 @@
  * alone), or with `noDrop` the send waits until every matching peer has
  * room.
  *
+ * Subscriptions are memory a peer makes us hold: each is weighed (its
+ * octets plus what the index spends on it, see `subscriptionCost`) against
+ * `maxSubscriptionBytesPerPeer` and `maxSubscriptionBytes`. A subscription
+ * over either bound ends that peer's connection with ENOBUFS, as other bad
+ * input does: the subscriptions it held are released, the peers already
+ * served keep theirs, and the refusal shows in the events of both sides
+ * rather than as a subscriber silently missing messages.
+ *
  * Queueing while disconnected: the subscriptions of a peer live on its pipe.
  * A pipe made by connect() survives reconnects, so once the subscriber has
  * subscribed over a first connection, messages published while the link is
@@ -23,12 +31,14 @@
  * in libzmq); the subscriber's own filter hides what they let through.
  */
 import { Buffer } from "node:buffer";
+import { COMMAND_SIZE_LIMIT, type EngineOptions } from "../engine.js";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { Queue } from "../queue.js";
+import { ZmtpProtocolError } from "../wire/index.js";
 import { distribute } from "./distributor.js";
 import { Socket } from "./socket.js";
-import { SubscriberIndex } from "./subscriptions.js";
+import { SubscriberIndex, subscriptionCost } from "./subscriptions.js";
 
 /** Per-peer state: the pipe, and the number of the last message it was matched for. */
 interface Peer {
@@ -55,6 +65,21 @@ export abstract class FanOutSocket extends Socket {
   invertMatching = false;
   /** ZMQ_CONFLATE: keep only the newest message queued per peer. */
   conflate = false;
+  /**
+   * Subscription bytes one peer may hold (purezmq's own option): each
+   * topic weighs its length plus 160 octets of bookkeeping. A subscription
+   * past it ends that peer's connection (`disconnect`, code ENOBUFS), and
+   * a SUBSCRIBE command larger than it is refused from its header. -1 = no
+   * limit.
+   */
+  maxSubscriptionBytesPerPeer = 16 * 1024 * 1024;
+  /**
+   * Subscription bytes all peers together may hold (purezmq's own option),
+   * weighed as for {@link maxSubscriptionBytesPerPeer}: a subscription that
+   * does not fit ends the connection of the peer that sent it (ENOBUFS);
+   * peers already served keep theirs. -1 = no limit.
+   */
+  maxSubscriptionBytes = 256 * 1024 * 1024;
 
   /** XPUB passes subscriptions up; PUB discards them. */
   protected abstract readonly notifies: boolean;
@@ -108,8 +133,17 @@ export abstract class FanOutSocket extends Socket {
     const peer = this.peers.get(pipe);
     if (!peer) return;
     let msg: Message | undefined;
-    while (!this.noticesFull() && (msg = pipe.read()) !== undefined) this.incoming(peer, msg);
-    if (pipe.inLength > 0) this.stalled.add(pipe);
+    // A subscription over a bound ends the connection, and may detach the pipe.
+    while (!pipe.detached && !this.noticesFull() && (msg = pipe.read()) !== undefined) this.incoming(peer, msg);
+    if (pipe.inLength > 0 && !pipe.detached) this.stalled.add(pipe);
+  }
+
+  /** @internal A peer's SUBSCRIBE may be as large as what it may hold; other commands stay small. */
+  override engineOptions(address: string): EngineOptions {
+    const options = super.engineOptions(address);
+    const perPeer = this.maxSubscriptionBytesPerPeer;
+    options.maxCommandSize = perPeer < 0 ? -1 : Math.max(COMMAND_SIZE_LIMIT, perPeer);
+    return options;
   }
 
   protected xsend(msg: Message): boolean {
@@ -179,6 +213,7 @@ export abstract class FanOutSocket extends Socket {
     }
     const subscribe = body[0] === 1;
     const topic = body.subarray(1);
+    if (subscribe && !this.withinBounds(peer, topic)) return;
     if (this.manualMode) {
       if (subscribe) this.requested.add(topic, peer);
       else this.requested.remove(topic, peer);
@@ -192,6 +227,29 @@ export abstract class FanOutSocket extends Socket {
       notify = this.index.remove(topic, peer) !== "remaining" || this.verbosityLevel === "allSubsUnsubs";
     }
     if (notify) this.notify(msg, peer.pipe);
+  }
+
+  /**
+   * True when `peer` may hold `topic` too (a repeat costs nothing);
+   * otherwise ends its connection. In manual mode the bound is on what the
+   * peers asked for; what the application grants is its own business.
+   */
+  private withinBounds(peer: Peer, topic: Buffer): boolean {
+    const held = this.manualMode ? this.requested : this.index;
+    if (held.has(topic, peer)) return true;
+    const cost = subscriptionCost(topic);
+    const perPeer = this.maxSubscriptionBytesPerPeer;
+    const total = this.maxSubscriptionBytes;
+    let why: string;
+    if (perPeer >= 0 && held.costOf(peer) + cost > perPeer) {
+      why = `the peer's subscriptions would weigh ${held.costOf(peer) + cost} octets, over maxSubscriptionBytesPerPeer (${perPeer})`;
+    } else if (total >= 0 && held.cost + cost > total) {
+      why = `the subscriptions of all peers would weigh ${held.cost + cost} octets, over maxSubscriptionBytes (${total})`;
+    } else {
+      return true;
+    }
+    peer.pipe.abort(new ZmtpProtocolError(`subscription of ${topic.length} octets refused: ${why}`, "ENOBUFS"));
+    return false;
   }
 
   private notify(msg: Message, pipe: Pipe): void {

@@ -13,6 +13,8 @@ export interface PublisherOptions extends SocketOptions {
   noDrop?: boolean;
   conflate?: boolean;
   invertMatching?: boolean;
+  maxSubscriptionBytesPerPeer?: number;
+  maxSubscriptionBytes?: number;
 }
 
 /** A PUB socket. */

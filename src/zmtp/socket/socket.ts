@@ -38,6 +38,8 @@ export interface SocketOptions {
   heartbeatTimeout?: number;
   heartbeatTimeToLive?: number;
   maxConnections?: number;
+  maxMessageParts?: number;
+  idleTimeout?: number;
   plainServer?: boolean;
   plainUsername?: string | null;
   plainPassword?: string | null;
@@ -87,7 +89,12 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   reconnectInterval = 100;
   /** ZMQ_RECONNECT_IVL_MAX: ms the back-off doubles up to; 0 = no back-off. */
   reconnectMaxInterval = 0;
-  /** ZMQ_MAXMSGSIZE: largest frame accepted from a peer; -1 = no limit. */
+  /**
+   * ZMQ_MAXMSGSIZE: largest message accepted from a peer, the sum of its
+   * frames (as ws's maxPayload; libzmq checks each frame); a larger one
+   * ends that connection (EMSGSIZE) before the frame over the limit is
+   * buffered. Commands are held to it too. -1 = no limit.
+   */
   maxMessageSize = -1;
   /** ZMQ_IMMEDIATE: queue only to completed connections. */
   immediate = false;
@@ -106,6 +113,21 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    * connection flood cannot exhaust memory or file descriptors; -1 = no limit.
    */
   maxConnections = 10_000;
+  /**
+   * Most frames in one message from a peer (purezmq's own option; libzmq
+   * has no such bound): a peer that sends more, even empty ones, is
+   * disconnected (code EMSGSIZE) when the frame over the bound arrives, so
+   * that a message never ended cannot grow without end; -1 = no limit.
+   */
+  maxMessageParts = 1000;
+  /**
+   * Milliseconds a peer may stay silent after its handshake before its
+   * connection is closed (purezmq's own option): a `disconnect` event with
+   * code ETIMEDOUT, and a connect()ing socket reconnects. Any traffic,
+   * heartbeats included, counts; the close comes within twice this time
+   * of the last. 0 = never (the default, as in libzmq).
+   */
+  idleTimeout = 0;
 
   /** The last endpoint bound, with the real port when port 0 or `*` was asked. */
   lastEndpoint: string | null = null;
@@ -123,7 +145,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    */
   authenticator: Authenticator | null = null;
   private plainUser: string | null = null;
-  private plainPass: string | null = null;
+  /** A private field: invisible to util.inspect, JSON and Object.keys, so the password never shows in logs. */
+  #plainPass: string | null = null;
   /** Set when a peer refused the handshake for good (credentials, mechanism, socket type); cleared by connect(). */
   private refusal: ZmqError | undefined;
 
@@ -161,10 +184,10 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
 
   /** ZMQ_PLAIN_PASSWORD: 1 to 255 octets; non-null makes connections PLAIN clients. */
   get plainPassword(): string | null {
-    return this.plainPass;
+    return this.#plainPass;
   }
   set plainPassword(value: string | null) {
-    this.plainPass = checkPlainCredential(value, "plainPassword");
+    this.#plainPass = checkPlainCredential(value, "plainPassword");
   }
 
   /** ZMQ_MECHANISM: the security mechanism of new connections, as zeromq.js reports it. */
@@ -505,6 +528,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
       identity,
       mechanism: this.mechanismFactory(),
       maxMessageSize: this.maxMessageSize,
+      maxMessageParts: this.maxMessageParts,
+      idleTimeout: this.idleTimeout,
       handshakeTimeout: this.handshakeInterval,
       heartbeatInterval: this.heartbeatInterval,
       heartbeatTimeout: this.heartbeatTimeout,

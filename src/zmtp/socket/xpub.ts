@@ -21,6 +21,8 @@ export interface XPublisherOptions extends SocketOptions {
   manual?: boolean;
   welcomeMessage?: string | Buffer | null;
   verbosity?: Verbosity;
+  maxSubscriptionBytesPerPeer?: number;
+  maxSubscriptionBytes?: number;
 }
 
 /** An XPUB socket. */

@@ -21,7 +21,7 @@ function reportEnd(socket: NetOwner, address: string, error: ZmtpProtocolError |
     socket.emit(error ? { type: "disconnect", address, error } : { type: "disconnect", address });
   } else if (error) {
     const type = error.code === "EACCES" ? "handshake:error:auth"
-      : error.code === "ETIMEDOUT" ? "handshake:error:other"
+      : error.code === "ETIMEDOUT" || error.code === "EINTERNAL" ? "handshake:error:other"
       : "handshake:error:protocol";
     socket.emit({ type, address, error });
   }
@@ -198,8 +198,8 @@ export class NetDialer implements EngineHost, ExitDrainable {
     this.engine = undefined;
     reportEnd(this.socket, this.address, error, handshaken);
     // libzmq ends a session after a protocol error instead of reconnecting;
-    // timeouts and plain disconnects reconnect.
-    const fatal = error !== undefined && error.code !== "ETIMEDOUT";
+    // timeouts, plain disconnects and our own failures (EINTERNAL) reconnect.
+    const fatal = error !== undefined && error.code !== "ETIMEDOUT" && error.code !== "EINTERNAL";
     if (this.stopped || fatal || this.socket.immediate) this.dropPipe();
     if (fatal && !handshaken && !this.stopped) this.socket.handshakeRefused(this.address, error);
     if (this.stopped || fatal) return;

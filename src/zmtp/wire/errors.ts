@@ -17,8 +17,15 @@ export type ZmtpProtocolErrorCode =
   | "EACCES"
   /** The peer sent an ERROR command. */
   | "EPEERERROR"
-  /** The peer stayed silent past a handshake or heartbeat deadline. */
-  | "ETIMEDOUT";
+  /** The peer stayed silent past a handshake, heartbeat or idle deadline. */
+  | "ETIMEDOUT"
+  /** The peer holds as much as a bound allows (subscriptions) and asked for more. */
+  | "ENOBUFS"
+  /**
+   * Not the peer's fault: handling its input failed on our side (a bug).
+   * The connection ends, and reconnection goes on.
+   */
+  | "EINTERNAL";
 
 /** A violation of ZMTP by the peer (or a limit we enforce on it). */
 export class ZmtpProtocolError extends Error {
@@ -26,7 +33,8 @@ export class ZmtpProtocolError extends Error {
   constructor(
     message: string,
     readonly code: ZmtpProtocolErrorCode = "EPROTO",
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

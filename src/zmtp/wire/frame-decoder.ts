@@ -4,14 +4,30 @@
  * An explicit state machine (flags, size, body) fed with chunks split
  * anywhere. A frame lying wholly inside one chunk is handed out as a slice of
  * that chunk (zero copy); only frames spanning chunks are assembled. Sizes are
- * checked against the limit before any body is buffered, and a large body is
+ * checked against the limits before any body is buffered, and a large body is
  * gathered as it arrives rather than allocated from its declared size, so a
  * peer cannot make us reserve gigabytes with a 9-octet header.
+ *
+ * The limits ({@link FrameLimits}) bound whole messages, not single frames:
+ * a message is its frames up to the first without MORE, and a peer could
+ * otherwise send frames within the size limit forever, or empty frames by
+ * the million, without ever ending the message its receiver must hold.
+ * Commands (which never carry MORE) have a limit of their own.
  */
 import { Buffer, constants } from "node:buffer";
 import { bufferView } from "./buffer-view.js";
 import { ZmtpProtocolError } from "./errors.js";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAG_RESERVED } from "./frame.js";
+
+/** What the decoder accepts; -1 means no limit (other than what a Buffer can hold). */
+export interface FrameLimits {
+  /** Largest message: the sum of the bodies of its frames. */
+  maxMessageSize: number;
+  /** Most frames in one message. */
+  maxMessageParts: number;
+  /** Largest command body. */
+  maxCommandSize: number;
+}
 
 /** Receives decoded frames. */
 export interface FrameSink {
@@ -30,6 +46,11 @@ const EMPTY = Buffer.alloc(0);
 /** Spanning bodies up to this size get their buffer at once; larger ones are gathered piece by piece. */
 const PREALLOCATE_LIMIT = 64 * 1024;
 
+/** -1 (no limit) as a bound a size can be compared with. */
+function bound(limit: number): number {
+  return limit < 0 ? Infinity : limit;
+}
+
 /** Turns a byte stream into frames. */
 export class FrameDecoder {
   private state = State.Flags;
@@ -41,16 +62,49 @@ export class FrameDecoder {
   /** Received pieces of a body larger than PREALLOCATE_LIMIT. */
   private pieces: Buffer[] = [];
   private bodyFilled = 0;
+  private limits!: FrameLimits;
+  // The limits as plain bounds, and what is left of them for the message
+  // being received: each frame costs a compare and a subtraction, no more.
+  private maxMessageSize = Infinity;
+  private maxMessageParts = Infinity;
+  private maxCommandSize = Infinity;
+  /** Octets the rest of the current message may still have. */
+  private messageRoom = Infinity;
+  /** Frames of the current message received so far (the one being read included). */
+  private parts = 0;
 
   /**
    * @param sink receives each frame
-   * @param maxFrameSize largest body accepted, or -1 for no limit other than
-   *   what a Buffer can hold
+   * @param maxFrameSize largest message (and command) accepted, or -1 for no
+   *   limit; {@link setLimits} sets each limit on its own
    */
   constructor(
     private readonly sink: FrameSink,
-    public maxFrameSize = -1,
-  ) {}
+    maxFrameSize = -1,
+  ) {
+    this.maxFrameSize = maxFrameSize;
+  }
+
+  /** The limit on messages and commands alike (-1: none); reading it gives the message limit. */
+  get maxFrameSize(): number {
+    return this.limits.maxMessageSize;
+  }
+  set maxFrameSize(limit: number) {
+    this.setLimits({ maxMessageSize: limit, maxMessageParts: -1, maxCommandSize: limit });
+  }
+
+  /**
+   * Sets the limits, from the next frame on (the engine raises them after
+   * the handshake). A message partly received counts against the new ones.
+   */
+  setLimits(limits: FrameLimits): void {
+    this.limits = { ...limits };
+    const used = this.maxMessageSize - this.messageRoom;
+    this.maxMessageSize = bound(limits.maxMessageSize);
+    this.maxMessageParts = bound(limits.maxMessageParts);
+    this.maxCommandSize = bound(limits.maxCommandSize);
+    this.messageRoom = this.parts === 0 || Number.isNaN(used) ? this.maxMessageSize : this.maxMessageSize - used;
+  }
 
   /** True when no partial frame is buffered. */
   get idle(): boolean {
@@ -73,13 +127,17 @@ export class FrameDecoder {
           if ((flags & (FLAG_COMMAND | FLAG_MORE)) === (FLAG_COMMAND | FLAG_MORE)) {
             throw new ZmtpProtocolError("invalid frame flags: a command frame cannot have MORE set");
           }
+          if ((flags & FLAG_COMMAND) === 0 && ++this.parts > this.maxMessageParts) {
+            throw new ZmtpProtocolError(`message of more than ${this.limits.maxMessageParts} parts`, "EMSGSIZE");
+          }
           this.flags = flags;
           pos++;
           // Fast path: a short frame wholly inside this chunk.
           if ((flags & FLAG_LONG) === 0 && pos < len) {
             const size = chunk[pos]!;
-            if (pos + 1 + size <= len && (this.maxFrameSize < 0 || size <= this.maxFrameSize)) {
+            if (pos + 1 + size <= len && size <= ((flags & FLAG_COMMAND) === 0 ? this.messageRoom : this.maxCommandSize)) {
               pos++;
+              this.account(size, flags);
               this.sink.onFrame(bufferView(ab, base + pos, size), flags);
               pos += size;
               continue;
@@ -138,8 +196,15 @@ export class FrameDecoder {
   }
 
   private beginBody(size: number): void {
-    if (this.maxFrameSize >= 0 && size > this.maxFrameSize) {
-      throw new ZmtpProtocolError(`frame of ${size} octets exceeds the limit of ${this.maxFrameSize}`, "EMSGSIZE");
+    if ((this.flags & FLAG_COMMAND) !== 0) {
+      if (size > this.maxCommandSize) {
+        throw new ZmtpProtocolError(`command of ${size} octets exceeds the limit of ${this.limits.maxCommandSize}`, "EMSGSIZE");
+      }
+    } else if (size > this.messageRoom) {
+      const limit = this.limits.maxMessageSize;
+      throw new ZmtpProtocolError(this.parts === 1
+        ? `frame of ${size} octets exceeds the limit of ${limit}`
+        : `message of at least ${limit - this.messageRoom + size} octets (${this.parts} parts) exceeds the limit of ${limit}`, "EMSGSIZE");
     }
     if (size > constants.MAX_LENGTH) {
       throw new ZmtpProtocolError(`frame of ${size} octets is larger than any buffer`, "EMSGSIZE");
@@ -152,6 +217,18 @@ export class FrameDecoder {
 
   private finish(body: Buffer): void {
     this.state = State.Flags;
+    this.account(body.length, this.flags);
     this.sink.onFrame(body, this.flags);
+  }
+
+  /** Counts a whole frame against its message, before the sink sees it (the sink may change the limits). */
+  private account(size: number, flags: number): void {
+    if ((flags & FLAG_COMMAND) !== 0) return;
+    if ((flags & FLAG_MORE) !== 0) {
+      this.messageRoom -= size;
+    } else {
+      this.parts = 0;
+      this.messageRoom = this.maxMessageSize;
+    }
   }
 }

@@ -1,0 +1,12 @@
+/**
+ * Connection attacks, each in a server process of its own (see
+ * zmtp-attack.ts): idle connections filling maxConnections, huge and
+ * churning ROUTER identities, READY commands full of properties.
+ */
+import assert from "node:assert/strict";
+import { attackTest } from "./zmtp-attack.js";
+
+attackTest("idle-connections");
+attackTest("huge-identity", (_note, events) => assert.equal(events["handshake:error:protocol EPROTO"], 300));
+attackTest("identity-churn");
+attackTest("ready-properties", (note) => assert.match(note, /^200 of 200/));

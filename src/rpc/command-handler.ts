@@ -26,11 +26,29 @@ interface Binding {
   readonly serviceName: string;
 }
 
+/** Options of {@link CommandHandler}. */
+export interface CommandHandlerOptions {
+  /**
+   * Largest decompressed command accepted (default
+   * {@link pz.DEFAULT_MAX_COMMAND_BYTES}); a request inflating beyond it is
+   * answered 400 as soon as inflating reaches the bound.
+   */
+  readonly maxCommandBytes?: number;
+}
+
 /** Commands to services, and the request handling of pyzmqrpc3. */
 export class CommandHandler implements RequestHandler {
   /** The command classes known to this server. */
   readonly commands = new pz.CommandRegistry();
   readonly #services = new Map<string, Binding>();
+  readonly #decodeOptions: pz.DecodeCommandOptions;
+
+  /** @param options - decoding bounds. */
+  constructor(options: CommandHandlerOptions = {}) {
+    const maxBytes = options.maxCommandBytes ?? pz.DEFAULT_MAX_COMMAND_BYTES;
+    if (!(maxBytes >= 1)) throw new RangeError("maxCommandBytes must be at least 1");
+    this.#decodeOptions = { maxBytes };
+  }
 
   /**
    * Registers the service for a command class (one service per class).
@@ -68,7 +86,7 @@ export class CommandHandler implements RequestHandler {
   async execute(frame: Buffer): Promise<Buffer> {
     let message: pz.CommandMessage;
     try {
-      message = pz.decodeCommand(frame);
+      message = await pz.decodeCommandAsync(frame, this.#decodeOptions);
     } catch (err) {
       return pz.badSerializationResponse(err);
     }

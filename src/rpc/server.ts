@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { batchLimits, type BatchLimitOptions } from "./batch-limits.js";
 import type { JsonStyle } from "./codec/manley.js";
 import { describeAll } from "./invoke.js";
 import { LuaOverMqHandler, MULTICALL_DESCRIPTION } from "./luaovermq-handler.js";
@@ -29,13 +30,15 @@ import { plainSocketOptions, type PlainOptions } from "./security.js";
 export type RpcProtocol = "luaovermq" | "manley";
 
 /** Options of {@link RpcServer}. */
-export interface RpcServerOptions extends RequestServiceOptions {
+export interface RpcServerOptions extends RequestServiceOptions, BatchLimitOptions {
   /** Wire protocol; default `"luaovermq"`. */
   readonly protocol?: RpcProtocol;
   /** JSON layout of Manley responses: `"compact"` (default, as ujson) or `"python"` (json.dumps). */
   readonly jsonStyle?: JsonStyle;
   /** Require ZMTP PLAIN credentials from clients (see {@link PlainOptions}). */
   readonly plain?: PlainOptions;
+  /** Manley protocol: send a failing handler's stack as `traceback` (default false: it reveals file paths). */
+  readonly tracebacks?: boolean;
 }
 
 /** Serves registered functions over ZeroMQ. */
@@ -49,8 +52,9 @@ export class RpcServer {
   constructor(options: RpcServerOptions = {}) {
     this.protocol = options.protocol ?? "luaovermq";
     let handler: RequestHandler;
-    if (this.protocol === "luaovermq") handler = new LuaOverMqHandler(this.#registry);
-    else if (this.protocol === "manley") handler = new ManleyHandler(this.#registry, options.jsonStyle);
+    const limits = batchLimits(options);
+    if (this.protocol === "luaovermq") handler = new LuaOverMqHandler(this.#registry, limits);
+    else if (this.protocol === "manley") handler = new ManleyHandler(this.#registry, { style: options.jsonStyle, tracebacks: options.tracebacks, limits });
     else throw new TypeError(`unknown RPC protocol "${String(this.protocol)}"`);
     const socket = { ...plainSocketOptions(options.plain, "server"), ...options.socket };
     this.#service = new RequestService(handler, { ...options, socket });

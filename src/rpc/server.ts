@@ -5,9 +5,11 @@
  * It listens with a ROUTER, so requests from many clients are handled
  * concurrently (a slow async handler delays only its own caller) while REQ
  * clients, such as the LuaOverMQ Python connector, still get their reply
- * with their envelope. At most `maxConcurrency` requests run at once and
- * `maxQueue` more wait; beyond that a request is answered at once with a
- * "server busy" error. Every request gets an answer: unknown methods, bad
+ * with their envelope. At most `maxConcurrency` requests run at once; the
+ * others wait per client, round robin, bounded per client and in total by
+ * count and octets (see `request-service.ts`); beyond a bound a request is
+ * answered at once with a "server busy" error. Batches are bounded in
+ * length and reply size (`batch-limits.ts`). Every request gets an answer: unknown methods, bad
  * requests, throwing handlers and unencodable results all produce an error
  * reply, and the server keeps serving.
  *

@@ -218,6 +218,21 @@ export class LuaRpcQueueFullError extends LuaRpcBaseError {
   }
 }
 
+/**
+ * Every one of the 256 sequence numbers is held by a call that timed out and
+ * whose response never came: no call can be sent any more, so the
+ * connection is closed with this reason.
+ */
+export class LuaRpcStalledError extends LuaRpcProtocolError {
+  constructor() {
+    super(
+      "the remote peer left 256 timed-out calls unanswered: every sequence number is held, so the connection is closed",
+      undefined,
+      "ERR_LUA_RPC_STALLED",
+    );
+  }
+}
+
 /** Connecting or listening failed; `cause` holds the socket error. */
 export class LuaRpcConnectError extends LuaRpcBaseError {
   /**

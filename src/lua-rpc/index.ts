@@ -26,6 +26,7 @@ export {
   DEFAULT_PORT,
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_MAX_SERVING,
+  DEFAULT_MAX_SERVING_BYTES,
   type LuaRpcPeerOptions,
   type LuaRpcServerOptions,
   type CallOptions,
@@ -82,5 +83,6 @@ export {
   LuaRpcTimeoutError,
   LuaRpcClosedError,
   LuaRpcQueueFullError,
+  LuaRpcStalledError,
   LuaRpcConnectError,
 } from "./errors.js";

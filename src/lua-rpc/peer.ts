@@ -20,8 +20,10 @@ import {
   LuaRpcProtocolError,
   LuaRpcQueueFullError,
   LuaRpcResultNotSerializableError,
+  LuaRpcStalledError,
   LuaRpcTimeoutError,
 } from "./errors.js";
+import { NOT_FOUND, pathStep, resolvePath } from "./exposed-paths.js";
 import { FrameDecoder, MessageType, Status, writeCallFrame, writeResponseFrame, type Frame } from "./framing.js";
 import { LocalObjectRef, LuaBytes, LuaFunction, LuaMulti, LuaTable, type LuaValue, RemoteObjectRef } from "./values.js";
 
@@ -54,6 +56,9 @@ export interface LuaRpcPeerOptions {
    * they return one value, `undefined` for no result, or `multi(...)` for
    * several results. A thrown error answers status 1 with its message (or
    * with the thrown value itself when it is not an `Error`).
+   * Reachable: the contents of plain objects, arrays (by index), Maps and
+   * LuaTables; of a class instance only the methods of its own class chain,
+   * never its fields nor inherited built-in methods (see `exposed-paths.ts`).
    */
   expose?: object;
   /** Evaluator for incoming `__rpcbuildexec` scripts; absent = refused. */
@@ -71,6 +76,14 @@ export interface LuaRpcPeerOptions {
    * costs at most this many responses plus 1 MiB of write backlog.
    */
   maxServing?: number;
+  /**
+   * Payload octets of the incoming calls served at once (default 16 MiB,
+   * the default `maxFrameSize`); a call that would pass it waits, unread
+   * like the others, until enough finish (one call is always served, however
+   * large). With `maxServing` this bounds what one peer's calls in flight
+   * hold: 256 calls of 16 MiB would otherwise be 4 GiB.
+   */
+  maxServingBytes?: number;
   /** Decoder options for received arguments and results. */
   decode?: DecodeOptions;
   /** Disable Nagle's algorithm (default true). */
@@ -100,30 +113,35 @@ interface PendingCall {
   settled: boolean;
 }
 
-/** Marks a seq whose call timed out: reserved until its late response arrives. */
 /**
  * Serve no new call while this much waits to be written to the peer, and
  * stop reading it: a peer that sends calls but never reads the responses is
  * pushed back through TCP instead of growing our memory.
  */
 const WRITE_BUFFER_LIMIT = 1024 * 1024;
+/** Default of {@link LuaRpcPeerOptions.maxServingBytes}: 16 MiB. */
+export const DEFAULT_MAX_SERVING_BYTES = 16 * 1024 * 1024;
 /** Default of {@link LuaRpcPeerOptions.maxServing}: a Lua peer never has more calls in flight. */
 export const DEFAULT_MAX_SERVING = 256;
 
+/**
+ * Marks a seq whose call timed out: reserved until its late response
+ * arrives, never reused before (a late response must not answer another
+ * call). When all 256 are so held, the peer is stalled and closed.
+ */
 const ABANDONED = Symbol("abandoned");
 
 type Outcome = [status: number, values: unknown[]];
 
-const NOT_FOUND = Symbol("not found");
-const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
  * One end of a Lua RPC connection.
  *
  * Events:
  * - `'error'` `(err: LuaRpcBaseError | Error)`: the connection failed
- *   (malformed frame, socket error); only emitted when a listener is
- *   installed, then followed by `'close'`.
+ *   (malformed frame, socket error, {@link LuaRpcStalledError} once all 256
+ *   sequence numbers are held by timed-out calls); only emitted when a
+ *   listener is installed, then followed by `'close'`.
  * - `'close'` `(reason: Error | undefined)`: the connection is closed; all
  *   pending calls have been rejected.
  */
@@ -139,6 +157,8 @@ export class LuaRpcPeer extends EventEmitter {
   private readonly writer = new LuaWriter(1024);
   private readonly slots: Array<PendingCall | typeof ABANDONED | undefined> = new Array(256).fill(undefined);
   private inflight = 0;
+  /** Seqs held by timed-out calls still waiting for their late response. */
+  private abandoned = 0;
   private nextSeq = 0;
   private queue: PendingCall[] = [];
   private queueHead = 0;
@@ -154,6 +174,9 @@ export class LuaRpcPeer extends EventEmitter {
   private waitingCalls: Frame[] = [];
   private serving = 0;
   private readonly maxServing: number;
+  /** Payload octets of the calls being served (their arguments live that long). */
+  private servingBytes = 0;
+  private readonly maxServingBytes: number;
   private isClosed = false;
   private reason: Error | undefined;
   private closeEmitted = false;
@@ -173,6 +196,7 @@ export class LuaRpcPeer extends EventEmitter {
     this.defaultTimeout = options.timeout ?? 0;
     this.maxQueued = options.maxQueuedCalls ?? DEFAULT_MAX_QUEUED_CALLS;
     this.maxServing = options.maxServing ?? DEFAULT_MAX_SERVING;
+    this.maxServingBytes = options.maxServingBytes ?? DEFAULT_MAX_SERVING_BYTES;
     this.decodeOptions = options.decode ?? {};
     this.decoder = new FrameDecoder({ maxFrameSize: options.maxFrameSize });
     if (options.noDelay !== false && typeof socket.setNoDelay === "function") socket.setNoDelay(true);
@@ -378,8 +402,13 @@ export class LuaRpcPeer extends EventEmitter {
     if (pc.settled) return;
     pc.settled = true;
     if (pc.seq < 0) this.queuedLive--;
-    else this.slots[pc.seq] = ABANDONED;
+    else {
+      this.slots[pc.seq] = ABANDONED;
+      this.abandoned++;
+    }
     pc.reject(new LuaRpcTimeoutError(pc.name, timeout));
+    // Every seq waits for a response the peer never sent: no call can ever go out again.
+    if (this.abandoned === 256) this.fail(new LuaRpcStalledError());
   }
 
   private settle(pc: PendingCall): boolean {
@@ -394,7 +423,8 @@ export class LuaRpcPeer extends EventEmitter {
     if (pc === undefined) return; // unsolicited response: ignored, as a Lua peer does
     this.slots[frame.seq] = undefined;
     this.inflight--;
-    if (pc !== ABANDONED) this.settle(pc);
+    if (pc === ABANDONED) this.abandoned--;
+    else this.settle(pc);
     const p = frame.payload;
     const status = p[0]!;
     let values: LuaValue[];
@@ -443,14 +473,16 @@ export class LuaRpcPeer extends EventEmitter {
       return;
     }
     this.dispatch(name, args).then(
-      ([status, values]) => this.respond(frame.seq, status, values),
-      (e: unknown) => this.respond(frame.seq, Status.ERROR, [errorValue(e)]),
+      ([status, values]) => this.respond(frame, status, values),
+      (e: unknown) => this.respond(frame, Status.ERROR, [errorValue(e)]),
     );
   }
 
-  private respond(seq: number, status: number, values: unknown[]): void {
+  private respond(call: Frame, status: number, values: unknown[]): void {
     this.serving--;
+    this.servingBytes -= call.payload.length;
     if (this.isClosed) return;
+    const seq = call.seq;
     const w = this.writer;
     try {
       writeResponseFrame(w, seq, status, values);
@@ -513,6 +545,11 @@ export class LuaRpcPeer extends EventEmitter {
     return [Status.OK, [id]];
   }
 
+  /**
+   * `__rpcinvoke(obj, method, ...)`: `obj` is one of our registered objects
+   * (`3F n`) or a path into the exposed object. A value the caller built
+   * itself (a table) is not a target: its methods would be the language's.
+   */
   private async invokeObject(args: LuaValue[]): Promise<Outcome> {
     const [obj, method] = args;
     let target: unknown;
@@ -522,11 +559,9 @@ export class LuaRpcPeer extends EventEmitter {
     } else if (typeof obj === "string") {
       const found = resolvePath(this.exposed, obj);
       target = found.value === NOT_FOUND ? undefined : found.value;
-    } else {
-      target = obj;
     }
     if (typeof method !== "string") return [Status.ERROR, ["__rpcinvoke: the method name must be a string"]];
-    const fn = target !== null && (typeof target === "object" || typeof target === "function") ? getSegment(target, method) : NOT_FOUND;
+    const fn = target !== null && (typeof target === "object" || typeof target === "function") ? pathStep(target, method) : NOT_FOUND;
     if (typeof fn !== "function") return [Status.ERROR, [`attempt to call method '${method}' (a ${fn === NOT_FOUND || fn == null ? "nil" : typeof fn} value)`]];
     return invokeFunction(fn as (...a: unknown[]) => unknown, target, args.slice(2));
   }
@@ -550,9 +585,11 @@ export class LuaRpcPeer extends EventEmitter {
   private serveWaiting(): void {
     while (
       this.waitingCalls.length > 0 && this.serving < this.maxServing && !this.isClosed &&
+      (this.serving === 0 || this.servingBytes + this.waitingCalls[0]!.payload.length <= this.maxServingBytes) &&
       this.socket.writableLength <= WRITE_BUFFER_LIMIT
     ) {
       this.serving++;
+      this.servingBytes += this.waitingCalls[0]!.payload.length;
       this.onCall(this.waitingCalls.shift()!);
     }
     this.updateReading();
@@ -592,6 +629,7 @@ export class LuaRpcPeer extends EventEmitter {
       if (pc !== undefined && pc !== ABANDONED && this.settle(pc)) pc.reject(err);
     }
     this.inflight = 0;
+    this.abandoned = 0;
     for (let i = this.queueHead; i < this.queue.length; i++) {
       const pc = this.queue[i]!;
       if (this.settle(pc)) pc.reject(err);
@@ -646,51 +684,6 @@ function errorValue(e: unknown): unknown {
 function describeError(v: unknown): string {
   if (v instanceof Error) return v.message;
   return String(v);
-}
-
-function isIndex(seg: string): boolean {
-  return /^[0-9]+$/.test(seg);
-}
-
-/**
- * One step of a dotted path: array index (1-based), Map / LuaTable key, or
- * a property found on the object or its prototypes below `Object.prototype`
- * / `Function.prototype` (`__proto__`, `constructor` and `prototype` are
- * never followed).
- */
-function getSegment(cur: object, seg: string): unknown {
-  if (Array.isArray(cur) && isIndex(seg)) {
-    const i = Number(seg) - 1;
-    return i >= 0 && i < cur.length ? cur[i] : NOT_FOUND;
-  }
-  if (cur instanceof Map || cur instanceof LuaTable) {
-    const num = Number(seg);
-    const byNum = seg !== "" && Number.isFinite(num) ? cur.get(num) : undefined;
-    const v = byNum !== undefined ? byNum : cur.get(seg);
-    return v === undefined ? NOT_FOUND : v;
-  }
-  if (FORBIDDEN_SEGMENTS.has(seg)) return NOT_FOUND;
-  let o: object | null = cur;
-  while (o !== null && o !== Object.prototype && o !== Function.prototype) {
-    if (Object.prototype.hasOwnProperty.call(o, seg)) return (cur as Record<string, unknown>)[seg];
-    o = Object.getPrototypeOf(o) as object | null;
-  }
-  return NOT_FOUND;
-}
-
-/** Resolves a dotted path (empty segments ignored, as in Lua's `[^.]+`). */
-function resolvePath(root: object, path: string): { value: unknown; parent: unknown } {
-  const segs = path.split(".").filter((s) => s !== "");
-  if (segs.length === 0) return { value: NOT_FOUND, parent: undefined };
-  let parent: unknown = undefined;
-  let cur: unknown = root;
-  for (const seg of segs) {
-    if (cur === null || (typeof cur !== "object" && typeof cur !== "function")) return { value: NOT_FOUND, parent: undefined };
-    parent = cur;
-    cur = getSegment(cur, seg);
-    if (cur === NOT_FOUND) return { value: NOT_FOUND, parent: undefined };
-  }
-  return { value: cur, parent };
 }
 
 // ---- connection helpers ----

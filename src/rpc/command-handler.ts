@@ -8,6 +8,7 @@
  */
 import { Buffer } from "node:buffer";
 import { errorMessageOf } from "./codec/errors.js";
+import { ConcurrencyGate } from "./concurrency-gate.js";
 import * as pz from "./codec/pyzmqrpc.js";
 import { BUSY_MESSAGE } from "./luaovermq-handler.js";
 import type { RequestHandler } from "./request-service.js";
@@ -26,11 +27,35 @@ interface Binding {
   readonly serviceName: string;
 }
 
+/** Commands inflated at once (Node's thread pool runs four by default). */
+const INFLATING_AT_ONCE = 4;
+
+/** Options of {@link CommandHandler}. */
+export interface CommandHandlerOptions {
+  /**
+   * Largest decompressed command accepted (default
+   * {@link pz.DEFAULT_MAX_COMMAND_BYTES}); a request inflating beyond it is
+   * answered 400 as soon as inflating reaches the bound. Four commands are
+   * inflated at once, off the event loop; others wait their turn.
+   */
+  readonly maxCommandBytes?: number;
+}
+
 /** Commands to services, and the request handling of pyzmqrpc3. */
 export class CommandHandler implements RequestHandler {
   /** The command classes known to this server. */
   readonly commands = new pz.CommandRegistry();
   readonly #services = new Map<string, Binding>();
+  readonly #decodeOptions: pz.DecodeCommandOptions;
+  /** Commands inflated at once: each may hold up to `maxCommandBytes` until it is refused or parsed. */
+  readonly #inflating = new ConcurrencyGate(INFLATING_AT_ONCE);
+
+  /** @param options - decoding bounds. */
+  constructor(options: CommandHandlerOptions = {}) {
+    const maxBytes = options.maxCommandBytes ?? pz.DEFAULT_MAX_COMMAND_BYTES;
+    if (!(maxBytes >= 1)) throw new RangeError("maxCommandBytes must be at least 1");
+    this.#decodeOptions = { maxBytes };
+  }
 
   /**
    * Registers the service for a command class (one service per class).
@@ -68,7 +93,7 @@ export class CommandHandler implements RequestHandler {
   async execute(frame: Buffer): Promise<Buffer> {
     let message: pz.CommandMessage;
     try {
-      message = pz.decodeCommand(frame);
+      message = await this.#inflating.run(() => pz.decodeCommandAsync(frame, this.#decodeOptions));
     } catch (err) {
       return pz.badSerializationResponse(err);
     }

@@ -24,6 +24,13 @@ import { plainSocketOptions, type PlainOptions } from "./security.js";
 export interface CommandServerOptions extends RequestServiceOptions {
   /** Require ZMTP PLAIN credentials from clients. */
   readonly plain?: PlainOptions;
+  /**
+   * Largest decompressed command accepted, in octets. Default: the socket's
+   * `maxMessageSize` when set (a command may inflate to what the server
+   * would accept uncompressed), else 4 MiB. Beyond it the request is
+   * answered 400, refused while inflating.
+   */
+  readonly maxCommandBytes?: number;
 }
 
 /** Options of {@link CommandServer.subscribe}. */
@@ -39,13 +46,15 @@ export interface CommandSubscribeOptions extends CommandSubscriptionOptions {
 /** Serves typed commands. */
 export class CommandServer {
   /** Commands, services and request handling (shared with subscription-driven serving). */
-  readonly handler = new CommandHandler();
+  readonly handler: CommandHandler;
   readonly #service: RequestService;
   readonly #subscriptions = new Set<CommandSubscription>();
 
   /** @param options - work bounds, security and socket options. */
   constructor(options: CommandServerOptions = {}) {
     const socket = { ...plainSocketOptions(options.plain, "server"), ...options.socket };
+    const maxMessageSize = socket.maxMessageSize ?? -1;
+    this.handler = new CommandHandler({ maxCommandBytes: options.maxCommandBytes ?? (maxMessageSize > 0 ? maxMessageSize : undefined) });
     this.#service = new RequestService(this.handler, { ...options, socket });
   }
 

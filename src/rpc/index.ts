@@ -25,7 +25,14 @@ export type { RemoteApi, RemoteFunction } from "./remote-proxy.js";
 export type { PlainOptions } from "./security.js";
 export { PING_METHOD, METHODS_METHOD, MULTICALL_METHOD } from "./invoke.js";
 export { BUSY_MESSAGE } from "./luaovermq-handler.js";
-export { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE } from "./request-service.js";
+export {
+  DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_MAX_QUEUE_PER_CLIENT,
+  DEFAULT_MAX_QUEUED_BYTES,
+  DEFAULT_MAX_QUEUED_BYTES_PER_CLIENT,
+} from "./request-service.js";
+export { DEFAULT_MAX_BATCH_CALLS, DEFAULT_MAX_BATCH_REPLY_BYTES, type BatchLimitOptions } from "./batch-limits.js";
 export { RpcPublisher, type RpcPublisherOptions } from "./publisher.js";
 export { RpcSubscriber, type RpcSubscriberOptions, type RpcMessage } from "./subscriber.js";
 export { PublisherEndpoint, PUBLISHER_LINGER, type PublisherEndpointOptions } from "./publisher-endpoint.js";
@@ -34,7 +41,7 @@ export { CommandServer, type CommandServerOptions, type CommandSubscribeOptions 
 export { CommandClient, type CommandClientOptions } from "./command-client.js";
 export { CommandPublisher, COMMAND_PUBLISHER_HWM, type CommandPublisherOptions } from "./command-publisher.js";
 export { CommandSubscription, type CommandSubscriptionOptions, type CommandConsumer } from "./command-subscription.js";
-export { CommandHandler, STATUS_BUSY, type Service } from "./command-handler.js";
+export { CommandHandler, STATUS_BUSY, type Service, type CommandHandlerOptions } from "./command-handler.js";
 export {
   ProxyRep2Req,
   BufferedProxyRep2Req,

@@ -7,11 +7,13 @@
  * Batches travel as the reserved method `rpc.multicall` with ONE argument,
  * `[[method, [args...]], ...]`; calls run in order, one after another, and
  * the reply is `OK` + `[[true, value] | [false, errorText], ...]`, index
- * aligned (`errorText` formatted as any `ERROR` reply text).
+ * aligned (`errorText` formatted as any `ERROR` reply text). Batches are
+ * bounded in length and reply size (see `batch-limits.ts`).
  *
  * @module
  */
 import { Buffer } from "node:buffer";
+import { BatchReplyBudget, batchLimits, tooManyCallsText, type BatchLimits } from "./batch-limits.js";
 import { RpcProtocolError, errorMessageOf } from "./codec/errors.js";
 import * as lua from "./codec/luaovermq.js";
 import { MULTICALL_METHOD, invokeMethod, type CallOutcome } from "./invoke.js";
@@ -30,8 +32,14 @@ export const MULTICALL_DESCRIPTION: MethodDescription = {
 
 /** Answers LuaOverMQ requests from a {@link MethodRegistry}. */
 export class LuaOverMqHandler implements RequestHandler {
-  /** @param registry - the methods to serve. */
-  constructor(private readonly registry: MethodRegistry) {}
+  /**
+   * @param registry - the methods to serve.
+   * @param limits - bounds of `rpc.multicall` batches.
+   */
+  constructor(
+    private readonly registry: MethodRegistry,
+    private readonly limits: BatchLimits = batchLimits(),
+  ) {}
 
   async handle(body: Buffer[]): Promise<Buffer[]> {
     if (body.length !== 1) return lua.encodeErrorReply(`request must be one frame, got ${body.length}`);
@@ -61,34 +69,33 @@ export class LuaOverMqHandler implements RequestHandler {
     if (args.length !== 1 || !Array.isArray(calls)) {
       return lua.encodeErrorReply(`${MULTICALL_METHOD} takes one argument: [[method, [args...]], ...]`);
     }
-    const results: unknown[] = [];
+    if (calls.length > this.limits.maxBatchCalls) return lua.encodeErrorReply(tooManyCallsText(calls.length, this.limits));
+    const budget = new BatchReplyBudget(this.limits);
+    const entries: Buffer[] = [];
     for (let i = 0; i < calls.length; i++) {
-      const call: unknown = calls[i];
-      if (!Array.isArray(call) || typeof call[0] !== "string" || (call.length > 1 && !Array.isArray(call[1]))) {
-        results.push([false, `${MULTICALL_METHOD} entry ${i} must be [method, [args...]]`]);
+      if (budget.exhausted) {
+        entries.push(lua.encodeValue([false, budget.notRunText(i)]));
         continue;
       }
-      const method = call[0];
-      if (method === MULTICALL_METHOD) {
-        results.push([false, `${MULTICALL_METHOD} cannot be nested`]);
-        continue;
-      }
-      const outcome = await invokeMethod(this.registry, method, (call[1] as unknown[] | undefined) ?? [], [MULTICALL_DESCRIPTION]);
-      results.push(outcome.ok ? [true, outcome.value] : [false, errorText(method, outcome)]);
+      const entry = await this.runEntry(calls[i], i);
+      entries.push(budget.take(entry.length) ? entry : lua.encodeValue([false, budget.droppedText(i)]));
     }
+    return [lua.STATUS_OK_FRAME, lua.encodeArrayOfEncoded(entries)];
+  }
+
+  /** Runs entry `i` of a batch; returns its encoded `[true, value]` or `[false, errorText]`. */
+  private async runEntry(call: unknown, i: number): Promise<Buffer> {
+    if (!Array.isArray(call) || typeof call[0] !== "string" || (call.length > 1 && !Array.isArray(call[1]))) {
+      return lua.encodeValue([false, `${MULTICALL_METHOD} entry ${i} must be [method, [args...]]`]);
+    }
+    const method = call[0];
+    if (method === MULTICALL_METHOD) return lua.encodeValue([false, `${MULTICALL_METHOD} cannot be nested`]);
+    const outcome = await invokeMethod(this.registry, method, (call[1] as unknown[] | undefined) ?? [], [MULTICALL_DESCRIPTION]);
+    if (!outcome.ok) return lua.encodeValue([false, errorText(method, outcome)]);
     try {
-      return lua.encodeReply(results);
-    } catch {
-      // Some value cannot be encoded: fail only those entries.
-      for (let i = 0; i < results.length; i++) {
-        const entry = results[i] as [boolean, unknown];
-        try {
-          lua.encodeValue(entry);
-        } catch (err) {
-          results[i] = [false, unencodableText(String((calls as unknown[][])[i]![0]), err)];
-        }
-      }
-      return lua.encodeReply(results);
+      return lua.encodeValue([true, outcome.value]);
+    } catch (err) {
+      return lua.encodeValue([false, unencodableText(method, err)]);
     }
   }
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { isPlainObject, remoteMethod, remoteMethodNames } from "../exposure.js";
+
 /** A function the server may call; sync or async. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type RpcHandler = (...args: any[]) => unknown;
@@ -42,8 +44,12 @@ export class MethodRegistry {
 
   /**
    * Registers a function under `name`, or every method of an object under
-   * `name.<method>` (own and inherited methods up to `Object.prototype`,
-   * bound to the object; nested plain objects become deeper namespaces).
+   * `name.<method>`, bound to the object. What is callable follows
+   * `exposure.ts`: of a plain object, its own functions (its nested plain
+   * objects become deeper namespaces); of a class instance, the methods of
+   * its own class chain up to, not including, the first built-in prototype
+   * (`Object`, `EventEmitter`, `Map`...), never its fields. Names starting
+   * with `_`, `constructor` and getters are left out.
    *
    * @throws TypeError for an empty/malformed name, a name in the reserved
    *   `rpc.` namespace, a target that is neither a function nor an object, or
@@ -104,40 +110,22 @@ export class MethodRegistry {
     if (seen.has(obj)) return 0; // cycles would recurse forever
     seen.add(obj);
     let n = 0;
-    const names = new Set<string>();
-    for (let p: object | null = obj; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
-      for (const key of Object.getOwnPropertyNames(p)) if (key !== "constructor" && !key.startsWith("_")) names.add(key);
-    }
-    const record = obj as Record<string, unknown>;
-    for (const key of names) {
+    for (const key of remoteMethodNames(obj)) {
       if (!NAME_RE.test(key)) continue;
-      const desc = findDescriptor(obj, key);
-      if (desc === undefined || desc.get !== undefined) continue; // getters are state, not methods
-      const value = record[key];
-      if (typeof value === "function") {
-        const fn = value as RpcHandler;
-        const bound: RpcHandler = (...args) => fn.apply(obj, args);
-        Object.defineProperty(bound, "length", { value: fn.length });
-        this.add(`${prefix}.${key}`, bound, doc);
-        n++;
-      } else if (isPlainObject(value)) {
-        n += this.addObject(`${prefix}.${key}`, value, doc, seen);
-      }
+      const fn = remoteMethod(obj, key)!;
+      const bound: RpcHandler = (...args) => fn.apply(obj, args);
+      Object.defineProperty(bound, "length", { value: fn.length });
+      this.add(`${prefix}.${key}`, bound, doc);
+      n++;
+    }
+    // Nested plain objects of a plain object are namespaces; a class instance's fields are its state.
+    if (!isPlainObject(obj)) return n;
+    for (const key of Object.getOwnPropertyNames(obj)) {
+      if (!NAME_RE.test(key) || key.startsWith("_")) continue;
+      const desc = Object.getOwnPropertyDescriptor(obj, key)!;
+      if (isPlainObject(desc.value)) n += this.addObject(`${prefix}.${key}`, desc.value, doc, seen);
     }
     return n;
   }
 }
 
-function findDescriptor(obj: object, key: string): PropertyDescriptor | undefined {
-  for (let p: object | null = obj; p !== null; p = Object.getPrototypeOf(p) as object | null) {
-    const d = Object.getOwnPropertyDescriptor(p, key);
-    if (d !== undefined) return d;
-  }
-  return undefined;
-}
-
-function isPlainObject(value: unknown): value is object {
-  if (typeof value !== "object" || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}

@@ -23,15 +23,25 @@ export interface RequestHandler {
   busy(body: Buffer[]): Buffer[];
 }
 
-/** Options of a request-reply server. */
+/**
+ * Options of a request-reply server. The waiting bounds are per client (one
+ * connection, named by its ROUTER routing id: clients behind one proxy
+ * connection share one client's share) and in total; past any of them a
+ * request is answered at once with the protocol's "busy" error instead of
+ * waiting. Clients are served round robin; a client that disconnects loses
+ * its waiting requests.
+ */
 export interface RequestServiceOptions {
   /** Requests handled at once (default 64). */
   readonly maxConcurrency?: number;
-  /**
-   * Requests waiting for a free slot (default 10,000). Beyond it a request is
-   * answered at once with the protocol's "busy" error instead of waiting.
-   */
+  /** Requests waiting for a free slot, all clients together (default 10,000). */
   readonly maxQueue?: number;
+  /** Requests one client may have waiting (default 1,000, the socket's receive high-water mark). */
+  readonly maxQueuePerClient?: number;
+  /** Octets of waiting requests, all clients together (default 64 MiB). */
+  readonly maxQueuedBytes?: number;
+  /** Octets of one client's waiting requests (default 8 MiB). */
+  readonly maxQueuedBytesPerClient?: number;
   /** Options of the underlying ROUTER socket (zeromq.js names), e.g. security or HWM options. */
   readonly socket?: RouterOptions & Record<string, unknown>;
 }
@@ -40,6 +50,12 @@ export interface RequestServiceOptions {
 export const DEFAULT_MAX_CONCURRENCY = 64;
 /** Default of {@link RequestServiceOptions.maxQueue}. */
 export const DEFAULT_MAX_QUEUE = 10_000;
+/** Default of {@link RequestServiceOptions.maxQueuePerClient}. */
+export const DEFAULT_MAX_QUEUE_PER_CLIENT = 1_000;
+/** Default of {@link RequestServiceOptions.maxQueuedBytes}: 64 MiB. */
+export const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+/** Default of {@link RequestServiceOptions.maxQueuedBytesPerClient}: 8 MiB. */
+export const DEFAULT_MAX_QUEUED_BYTES_PER_CLIENT = 8 * 1024 * 1024;
 
 /** A ROUTER-based request server driving a {@link RequestHandler}. */
 export class RequestService {
@@ -55,8 +71,15 @@ export class RequestService {
    */
   constructor(handler: RequestHandler, options: RequestServiceOptions = {}) {
     this.#handler = handler;
-    this.#limit = new WorkLimit(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, options.maxQueue ?? DEFAULT_MAX_QUEUE);
     this.socket = new Router({ linger: 0, ...options.socket });
+    const bounds = {
+      maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      maxQueue: options.maxQueue ?? DEFAULT_MAX_QUEUE,
+      maxQueuePerClient: options.maxQueuePerClient ?? DEFAULT_MAX_QUEUE_PER_CLIENT,
+      maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
+      maxQueuedBytesPerClient: options.maxQueuedBytesPerClient ?? DEFAULT_MAX_QUEUED_BYTES_PER_CLIENT,
+    };
+    this.#limit = new WorkLimit(bounds, routerPeerPresence(this.socket));
   }
 
   /** Requests being handled now. */
@@ -67,6 +90,11 @@ export class RequestService {
   /** Requests waiting for a slot. */
   get queued(): number {
     return this.#limit.queued;
+  }
+
+  /** Octets of the requests waiting for a slot. */
+  get queuedBytes(): number {
+    return this.#limit.queuedBytes;
   }
 
   /** Binds (tcp, ipc, inproc) and starts serving; `socket.lastEndpoint` tells the real address. */
@@ -126,7 +154,11 @@ export class RequestService {
     }
     const envelope = delimiter < 0 ? msg.slice(0, 1) : msg.slice(0, delimiter + 1);
     const body = msg.slice(envelope.length);
-    const accepted = this.#limit.tryRun(() => this.answer(envelope, body));
+    let bytes = 0;
+    for (const frame of msg) bytes += frame.length;
+    // The routing id names the connection; the rest of the envelope is the peer's to choose.
+    const client = msg[0]!.toString("latin1");
+    const accepted = this.#limit.tryRun(client, bytes, () => this.answer(envelope, body));
     if (!accepted) void this.reply(envelope, this.#handler.busy(body));
   }
 
@@ -143,3 +175,16 @@ export class RequestService {
 }
 
 function ignore(): void {}
+
+/**
+ * Whether the peer with a routing id (as latin1 text) is still connected.
+ * The socket layer has no public question for it yet, so this reads the
+ * ROUTER's own route table (the one its sends are routed by); if that ever
+ * changes shape, every client counts as present and only the drop of a gone
+ * client's waiting requests is lost, not any bound.
+ */
+function routerPeerPresence(router: Router): (client: string) => boolean {
+  const routes = (router as unknown as { routes?: unknown }).routes;
+  if (!(routes instanceof Map)) return () => true;
+  return (client) => routes.has(client);
+}

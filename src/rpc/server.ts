@@ -5,9 +5,11 @@
  * It listens with a ROUTER, so requests from many clients are handled
  * concurrently (a slow async handler delays only its own caller) while REQ
  * clients, such as the LuaOverMQ Python connector, still get their reply
- * with their envelope. At most `maxConcurrency` requests run at once and
- * `maxQueue` more wait; beyond that a request is answered at once with a
- * "server busy" error. Every request gets an answer: unknown methods, bad
+ * with their envelope. At most `maxConcurrency` requests run at once; the
+ * others wait per client, round robin, bounded per client and in total by
+ * count and octets (see `request-service.ts`); beyond a bound a request is
+ * answered at once with a "server busy" error. Batches are bounded in
+ * length and reply size (`batch-limits.ts`). Every request gets an answer: unknown methods, bad
  * requests, throwing handlers and unencodable results all produce an error
  * reply, and the server keeps serving.
  *
@@ -17,6 +19,7 @@
  *
  * @module
  */
+import { batchLimits, type BatchLimitOptions } from "./batch-limits.js";
 import type { JsonStyle } from "./codec/manley.js";
 import { describeAll } from "./invoke.js";
 import { LuaOverMqHandler, MULTICALL_DESCRIPTION } from "./luaovermq-handler.js";
@@ -29,7 +32,7 @@ import { plainSocketOptions, type PlainOptions } from "./security.js";
 export type RpcProtocol = "luaovermq" | "manley";
 
 /** Options of {@link RpcServer}. */
-export interface RpcServerOptions extends RequestServiceOptions {
+export interface RpcServerOptions extends RequestServiceOptions, BatchLimitOptions {
   /** Wire protocol; default `"luaovermq"`. */
   readonly protocol?: RpcProtocol;
   /** JSON layout of Manley responses: `"compact"` (default, as ujson) or `"python"` (json.dumps). */
@@ -42,6 +45,8 @@ export interface RpcServerOptions extends RequestServiceOptions {
    * rarely should set heartbeats to stay connected.
    */
   readonly idleTimeout?: number;
+  /** Manley protocol: send a failing handler's stack as `traceback` (default false: it reveals file paths). */
+  readonly tracebacks?: boolean;
 }
 
 /** Serves registered functions over ZeroMQ. */
@@ -55,8 +60,9 @@ export class RpcServer {
   constructor(options: RpcServerOptions = {}) {
     this.protocol = options.protocol ?? "luaovermq";
     let handler: RequestHandler;
-    if (this.protocol === "luaovermq") handler = new LuaOverMqHandler(this.#registry);
-    else if (this.protocol === "manley") handler = new ManleyHandler(this.#registry, options.jsonStyle);
+    const limits = batchLimits(options);
+    if (this.protocol === "luaovermq") handler = new LuaOverMqHandler(this.#registry, limits);
+    else if (this.protocol === "manley") handler = new ManleyHandler(this.#registry, { style: options.jsonStyle, tracebacks: options.tracebacks, limits });
     else throw new TypeError(`unknown RPC protocol "${String(this.protocol)}"`);
     const idle = options.idleTimeout === undefined ? {} : { idleTimeout: options.idleTimeout };
     const socket = { ...plainSocketOptions(options.plain, "server"), ...idle, ...options.socket };

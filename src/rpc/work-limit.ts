@@ -1,27 +1,81 @@
 /**
- * Bounds the work a server has in progress: at most `maxConcurrency` tasks
- * run at once, at most `maxQueue` more wait their turn in arrival order.
- * At the bound a task is refused at once (the caller answers "busy") rather
+ * Bounds the work a server has in progress and shares it fairly between
+ * clients: at most `maxConcurrency` tasks run at once; waiting tasks queue
+ * per client and are started round robin, one per client in turn, so a
+ * client that queues a thousand requests delays another client's one
+ * request by at most one task of each waiting client, not by a thousand.
+ *
+ * What waits is bounded by count and by octets, per client and in total.
+ * At a bound a task is refused at once (the caller answers "busy") rather
  * than held: the client learns of the overload now, not at its timeout.
+ * A client that has gone away (see the `isPresent` port) loses its waiting
+ * tasks: nobody is left to answer, so they are dropped, not run.
  *
  * @module
  */
 
-/** Concurrency limit with a bounded waiting line. */
+/** The bounds of a {@link WorkLimit}. */
+export interface WorkBounds {
+  /** Tasks allowed to run at once (>= 1, may be Infinity). */
+  readonly maxConcurrency: number;
+  /** Tasks allowed to wait, all clients together (>= 0, may be Infinity). */
+  readonly maxQueue: number;
+  /** Tasks one client may have waiting (>= 0, may be Infinity). */
+  readonly maxQueuePerClient: number;
+  /** Octets of waiting requests, all clients together (>= 0, may be Infinity). */
+  readonly maxQueuedBytes: number;
+  /** Octets of one client's waiting requests (>= 0, may be Infinity). */
+  readonly maxQueuedBytesPerClient: number;
+}
+
+interface Waiting {
+  readonly task: () => Promise<void>;
+  readonly bytes: number;
+}
+
+/** One client's waiting line. */
+class ClientLine {
+  readonly tasks: Waiting[] = [];
+  head = 0;
+  bytes = 0;
+
+  get length(): number {
+    return this.tasks.length - this.head;
+  }
+
+  shift(): Waiting {
+    const w = this.tasks[this.head]!;
+    this.tasks[this.head++] = undefined as unknown as Waiting; // let the request go
+    this.bytes -= w.bytes;
+    if (this.head > 64 && this.head * 2 > this.tasks.length) {
+      this.tasks.splice(0, this.head); // a client that always has work waiting must not grow the array forever
+      this.head = 0;
+    }
+    return w;
+  }
+}
+
+/** Concurrency limit with bounded, per-client, round-robin waiting lines. */
 export class WorkLimit {
   #running = 0;
-  readonly #waiting: Array<() => void> = [];
+  #queued = 0;
+  #queuedBytes = 0;
+  /** Clients with waiting tasks, in round-robin order (a Map keeps insertion order). */
+  readonly #lines = new Map<string, ClientLine>();
 
   /**
-   * @param maxConcurrency - tasks allowed to run at once (>= 1, may be Infinity).
-   * @param maxQueue - tasks allowed to wait (>= 0, may be Infinity).
+   * @param bounds - the bounds (see {@link WorkBounds}).
+   * @param isPresent - whether a client is still connected; a gone client's
+   *   waiting tasks are dropped. Default: every client is present.
    */
   constructor(
-    readonly maxConcurrency: number,
-    readonly maxQueue: number,
+    readonly bounds: WorkBounds,
+    private readonly isPresent: (client: string) => boolean = () => true,
   ) {
-    if (!(maxConcurrency >= 1)) throw new RangeError("maxConcurrency must be at least 1");
-    if (!(maxQueue >= 0)) throw new RangeError("maxQueue must be at least 0");
+    if (!(bounds.maxConcurrency >= 1)) throw new RangeError("maxConcurrency must be at least 1");
+    for (const key of ["maxQueue", "maxQueuePerClient", "maxQueuedBytes", "maxQueuedBytesPerClient"] as const) {
+      if (!(bounds[key] >= 0)) throw new RangeError(`${key} must be at least 0`);
+    }
   }
 
   /** Tasks running now. */
@@ -31,21 +85,50 @@ export class WorkLimit {
 
   /** Tasks waiting for a slot. */
   get queued(): number {
-    return this.#waiting.length;
+    return this.#queued;
+  }
+
+  /** Octets of the requests waiting for a slot. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
   }
 
   /**
-   * Runs `task` now or once a slot frees. Returns false, without running it,
-   * when both the slots and the waiting line are full.
+   * Runs `task` now, or queues it behind `client`'s earlier tasks. Returns
+   * false, without running it, when it would pass a bound.
+   *
+   * @param client - who asked (the key fairness and per-client bounds use).
+   * @param bytes - the size of the request the task holds while it waits.
+   * @param task - the work.
    */
-  tryRun(task: () => Promise<void>): boolean {
-    if (this.#running < this.maxConcurrency) {
+  tryRun(client: string, bytes: number, task: () => Promise<void>): boolean {
+    if (this.#running < this.bounds.maxConcurrency) {
       this.start(task);
       return true;
     }
-    if (this.#waiting.length >= this.maxQueue) return false;
-    this.#waiting.push(() => this.start(task));
+    if (!this.fits(client, bytes)) {
+      // Room held by clients that have gone is reclaimed before refusing anyone.
+      this.dropGone();
+      if (!this.fits(client, bytes)) return false;
+    }
+    let line = this.#lines.get(client);
+    if (line === undefined) this.#lines.set(client, (line = new ClientLine()));
+    line.tasks.push({ task, bytes });
+    line.bytes += bytes;
+    this.#queued++;
+    this.#queuedBytes += bytes;
     return true;
+  }
+
+  private fits(client: string, bytes: number): boolean {
+    const b = this.bounds;
+    const line = this.#lines.get(client);
+    return (
+      this.#queued < b.maxQueue &&
+      this.#queuedBytes + bytes <= b.maxQueuedBytes &&
+      (line?.length ?? 0) < b.maxQueuePerClient &&
+      (line?.bytes ?? 0) + bytes <= b.maxQueuedBytesPerClient
+    );
   }
 
   private start(task: () => Promise<void>): void {
@@ -62,6 +145,37 @@ export class WorkLimit {
   /** One bound callback for every task's end, whatever its outcome. */
   readonly #finished = (): void => {
     this.#running--;
-    this.#waiting.shift()?.();
+    const next = this.next();
+    if (next !== undefined) this.start(next);
   };
+
+  /** The next task in round-robin order, skipping clients that have gone. */
+  private next(): (() => Promise<void>) | undefined {
+    for (const [client, line] of this.#lines) {
+      this.#lines.delete(client);
+      if (!this.isPresent(client)) {
+        this.forget(line);
+        continue;
+      }
+      const w = line.shift();
+      this.#queued--;
+      this.#queuedBytes -= w.bytes;
+      if (line.length > 0) this.#lines.set(client, line); // to the back of the round
+      return w.task;
+    }
+    return undefined;
+  }
+
+  private dropGone(): void {
+    for (const [client, line] of this.#lines) {
+      if (this.isPresent(client)) continue;
+      this.#lines.delete(client);
+      this.forget(line);
+    }
+  }
+
+  private forget(line: ClientLine): void {
+    this.#queued -= line.length;
+    this.#queuedBytes -= line.bytes;
+  }
 }

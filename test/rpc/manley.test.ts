@@ -50,6 +50,13 @@ test("a REQ peer gets the exact Manley response bytes", async (t) => {
   const thrown = JSON.parse(await rawJson(server, '[["fail", ["deep"], {}]]')) as Array<Record<string, unknown>>;
   assert.equal(thrown[0]!["error_type"], "RangeError");
   assert.equal(thrown[0]!["message"], "deep");
+  assert.equal(thrown[0]!["traceback"], "", "no stack by default: it reveals the server's file paths");
+});
+
+test("tracebacks: true sends the handler's stack", async (t) => {
+  const server = await startServer({ protocol: "manley", tracebacks: true });
+  t.after(() => server.close());
+  const thrown = JSON.parse(await rawJson(server, '[["fail", ["deep"], {}]]')) as Array<Record<string, unknown>>;
   assert.match(String(thrown[0]!["traceback"]), /RangeError: deep/);
 });
 

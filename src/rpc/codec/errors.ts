@@ -20,6 +20,8 @@ import { Buffer } from "node:buffer";
  * - `BAD_STATUS`: a status frame / status code that the protocol does not define.
  * - `UNKNOWN_COMMAND`: a pyzmqrpc3 command class name that no registry knows.
  * - `UNENCODABLE`: a value given to an encoder cannot be represented on the wire.
+ * - `TOO_LARGE`: the input is beyond a size or nesting bound of the decoder
+ *   (a compressed command inflating past its bound, JSON nested too deep).
  */
 export type RpcProtocolErrorReason =
   | 'MALFORMED'
@@ -27,7 +29,8 @@ export type RpcProtocolErrorReason =
   | 'BAD_FRAMES'
   | 'BAD_STATUS'
   | 'UNKNOWN_COMMAND'
-  | 'UNENCODABLE';
+  | 'UNENCODABLE'
+  | 'TOO_LARGE';
 
 /**
  * A frame (or value) that violates a wire protocol. Its `code` is always

@@ -24,3 +24,5 @@ export * from './pyjson.js';
 export { Command, CommandRegistry, defineCommand } from './pyzmqrpc.js';
 /** Types of the typed-command model. */
 export type { CommandClass, RecordCommand, RecordCommandClass } from './pyzmqrpc.js';
+/** The nesting bound of received msgpack and JSON values. */
+export { MAX_NESTING_DEPTH } from './nesting.js';

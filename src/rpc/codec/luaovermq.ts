@@ -20,7 +20,9 @@
  * `bigint` arguments encode as int64/uint64 (values beyond 64 bits are
  * refused); binary (any Uint8Array/Buffer) decodes to a Buffer that views the
  * received frame (no copy); nil decodes to `null`; an integral `-0` is sent
- * as the integer 0 (msgpack has no negative zero integer).
+ * as the integer 0 (msgpack has no negative zero integer). A received value
+ * nested deeper than `MAX_NESTING_DEPTH` (100) levels is refused before it
+ * is decoded.
  *
  * Error names: our server sends `"<ErrorName>: <message>"` only when the thrown
  * value is an Error whose `name` is an identifier other than plain `Error`
@@ -34,6 +36,7 @@
 import { Buffer } from "node:buffer";
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import { RpcProtocolError, asBuffer, errorMessageOf, isRecord } from './errors.js';
+import { checkMsgpackNesting } from './nesting.js';
 
 /** Status frame text of a successful reply. */
 export const STATUS_OK = 'OK';
@@ -55,6 +58,8 @@ export function functionNotFoundMessage(method: string): string {
 
 // Shared constant frames. Sockets never write into outgoing frames; callers must not either.
 const OK_FRAME = Buffer.from(STATUS_OK, 'ascii');
+/** The status frame of a successful reply (shared: never write into it). */
+export const STATUS_OK_FRAME: Buffer = OK_FRAME;
 const ERROR_FRAME = Buffer.from(STATUS_ERROR, 'ascii');
 const NIL_FRAME = Buffer.from([0xc0]);
 
@@ -174,10 +179,12 @@ export function encodeValue(value: unknown): Buffer {
  * 64-bit integers come back as `number` when safe, `bigint` otherwise.
  *
  * @throws whatever the msgpack decoder throws (DecodeError, RangeError) or
- *   RpcProtocolError for unsupported map keys; the frame-level decoders wrap these.
+ *   RpcProtocolError for unsupported map keys or nesting deeper than
+ *   `MAX_NESTING_DEPTH` (100); the frame-level decoders wrap these.
  */
 function decodeValueRaw(frame: Uint8Array): unknown {
   const buf = asBuffer(frame);
+  checkMsgpackNesting(buf);
   // 0xcf (uint64) / 0xd3 (int64) heads are rare; without either byte the fast decoder suffices.
   if (buf.indexOf(0xcf) === -1 && buf.indexOf(0xd3) === -1) return decoder.decode(buf);
   return fromBigIntForm(bigDecoder.decode(buf));
@@ -195,6 +202,29 @@ export function decodeValue(frame: Uint8Array): unknown {
     if (err instanceof RpcProtocolError) throw err;
     throw new RpcProtocolError(`malformed msgpack: ${errorMessageOf(err)}`, 'MALFORMED', { cause: err });
   }
+}
+
+/**
+ * A msgpack array made of elements already encoded one by one (the same
+ * octets as encoding the array at once): lets a server weigh each element
+ * of a large reply before building it.
+ *
+ * @param elements - each element's msgpack encoding.
+ */
+export function encodeArrayOfEncoded(elements: readonly Uint8Array[]): Buffer {
+  const n = elements.length;
+  let header: Buffer;
+  if (n < 16) header = Buffer.from([0x90 | n]);
+  else if (n < 0x10000) {
+    header = Buffer.allocUnsafe(3);
+    header[0] = 0xdc;
+    header.writeUInt16BE(n, 1);
+  } else {
+    header = Buffer.allocUnsafe(5);
+    header[0] = 0xdd;
+    header.writeUInt32BE(n, 1);
+  }
+  return Buffer.concat([header, ...elements]);
 }
 
 /** A decoded LuaOverMQ request. */

@@ -140,18 +140,45 @@ export function decodeRequest(frame: Uint8Array): ManleyCall[] {
   });
 }
 
+function entryObject(e: ManleyEntry): Record<string, unknown> {
+  return e.success
+    ? { success: true, result: e.result === undefined ? null : e.result }
+    : { success: false, error_type: e.error_type, message: e.message, traceback: e.traceback };
+}
+
 /**
  * Encodes a response frame from index-aligned entries.
  *
  * @throws RpcProtocolError (`UNENCODABLE`).
  */
 export function encodeResponse(entries: readonly ManleyEntry[], options: ManleyEncodeOptions = {}): Buffer {
-  const list = entries.map((e) =>
-    e.success
-      ? { success: true, result: e.result === undefined ? null : e.result }
-      : { success: false, error_type: e.error_type, message: e.message, traceback: e.traceback },
-  );
-  return dumps(list, options.style);
+  return dumps(entries.map(entryObject), options.style);
+}
+
+/**
+ * Encodes one response entry on its own (the JSON object, no list around
+ * it), so that a server can weigh each entry; {@link joinResponse} makes the
+ * frame.
+ *
+ * @throws RpcProtocolError (`UNENCODABLE`).
+ */
+export function encodeEntry(entry: ManleyEntry, options: ManleyEncodeOptions = {}): Buffer {
+  return dumps(entryObject(entry), options.style);
+}
+
+/**
+ * A response frame from entries encoded by {@link encodeEntry} with the same
+ * style: the same octets as {@link encodeResponse} of those entries.
+ */
+export function joinResponse(encoded: readonly Buffer[], options: ManleyEncodeOptions = {}): Buffer {
+  const separator = Buffer.from(options.style === 'python' ? ', ' : ',');
+  const parts: Buffer[] = [Buffer.from('[')];
+  encoded.forEach((e, i) => {
+    if (i > 0) parts.push(separator);
+    parts.push(e);
+  });
+  parts.push(Buffer.from(']'));
+  return Buffer.concat(parts);
 }
 
 /**
@@ -195,10 +222,12 @@ export function notFoundEntry(name: string): ManleyErrorEntry {
 
 /**
  * The error entry for a thrown value: error_type is the error's `name`
- * (`Error` for non-Error values), traceback its `stack` (or `""`).
+ * (`Error` for non-Error values), traceback its `stack` when `traceback` is
+ * true, `""` otherwise (a stack tells a remote caller the server's file
+ * paths, so servers send it only when asked to).
  */
-export function errorEntry(err: unknown): ManleyErrorEntry {
-  const stack = err instanceof Error && typeof err.stack === 'string' ? err.stack : '';
+export function errorEntry(err: unknown, traceback = false): ManleyErrorEntry {
+  const stack = traceback && err instanceof Error && typeof err.stack === 'string' ? err.stack : '';
   return { success: false, error_type: errorNameOf(err), message: errorMessageOf(err), traceback: stack };
 }
 

@@ -29,6 +29,11 @@
  * @module
  */
 
+import { checkJsonNesting } from './nesting.js';
+
+/** Deepest nesting {@link pythonJsonDumps} writes. */
+const MAX_DUMP_DEPTH = 1000;
+
 /** Options of {@link pythonJsonDumps}, named after Python's `json.dumps` parameters. */
 export interface PythonJsonOptions {
   /** `[itemSeparator, keySeparator]`; default `[', ', ': ']` (Python's default without indent). */
@@ -163,6 +168,8 @@ function dump(value: unknown, key: string, st: DumpState): string | undefined {
   if (v === null) return 'null';
   const obj = v as object;
   if (st.stack.has(obj)) throw new TypeError('Circular reference detected');
+  // The walk recurses: a clear error long before the call stack runs out.
+  if (st.stack.size >= MAX_DUMP_DEPTH) throw new RangeError(`value nested deeper than ${MAX_DUMP_DEPTH} levels`);
   st.stack.add(obj);
   try {
     if (Array.isArray(obj)) {
@@ -198,7 +205,7 @@ function dump(value: unknown, key: string, st: DumpState): string | undefined {
  * JavaScript numbers map to Python ints and floats.
  *
  * @throws TypeError on circular structures; RangeError on NaN/Infinity when
- *   `allowNan` is false.
+ *   `allowNan` is false, or nesting deeper than 1000 levels.
  */
 export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {}): string {
   const [itemSep, keySep] = options.separators ?? PYTHON_JSON_SEPARATORS;
@@ -382,11 +389,14 @@ class PythonJsonParser {
 /**
  * Parses JSON text as Python's `json.loads` does: standard JSON plus the
  * `NaN`, `Infinity` and `-Infinity` tokens that Python writes by default.
- * Uses `JSON.parse` first and a small parser only when that fails.
+ * Uses `JSON.parse` first and a small parser only when that fails. Text
+ * nested deeper than `MAX_NESTING_DEPTH` (100) levels is refused before
+ * parsing.
  *
- * @throws SyntaxError on invalid text.
+ * @throws SyntaxError on invalid text; RpcProtocolError (`TOO_LARGE`) when nested too deep.
  */
 export function parsePythonJson(text: string): unknown {
+  checkJsonNesting(text);
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -24,7 +24,8 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { inflateSync, deflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { inflate, inflateSync, deflateSync, type ZlibOptions } from 'node:zlib';
 import { RemoteCallError, RpcProtocolError, decodeUtf8Frame, errorMessageOf, isRecord } from './errors.js';
 import { parsePythonJson, pythonJsonDumps } from './pyjson.js';
 
@@ -51,9 +52,15 @@ export const UNZIP_FAILED_MESSAGE = 'Could not decode/unzip the contents';
 /** Message of a request whose JSON/command layer is broken (as the reference server words it). */
 export const INTERPRET_FAILED_MESSAGE = 'Could not interpret the unzipped contents';
 
-/** Largest decompressed request accepted by default (64 MiB). */
-export const DEFAULT_MAX_COMMAND_BYTES = 64 * 1024 * 1024;
+/**
+ * Largest decompressed request accepted by default (4 MiB). A deflate
+ * stream shrinks repetitive text about a thousand times, so the bound is on
+ * what comes out, checked while inflating: a bomb is refused once it has
+ * produced this much, never inflated in full.
+ */
+export const DEFAULT_MAX_COMMAND_BYTES = 4 * 1024 * 1024;
 
+const inflateAsync = promisify(inflate) as (buf: Buffer, options: ZlibOptions) => Promise<Buffer>;
 const HEARTBEAT_FRAME = Buffer.from(HEARTBEAT_MESSAGE, 'ascii');
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const WHITESPACE_RE = /[\t\n\r ]/g;
@@ -103,29 +110,64 @@ export interface DecodeCommandOptions {
   readonly maxBytes?: number;
 }
 
-/**
- * The JSON text inside a request frame (base64 and zlib layers removed).
- * ASCII whitespace in the base64 text is ignored.
- *
- * @throws RpcProtocolError (`MALFORMED`, message {@link UNZIP_FAILED_MESSAGE},
- *   detail in `cause`).
- */
-export function unzipCommandText(frame: Uint8Array, options: DecodeCommandOptions = {}): string {
+/** The compressed octets of a request frame (its base64 layer removed). */
+function compressedOf(frame: Uint8Array): Buffer {
   const text = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('latin1').replace(WHITESPACE_RE, '');
   if (!BASE64_RE.test(text)) {
     throw new RpcProtocolError(UNZIP_FAILED_MESSAGE, 'MALFORMED', { cause: new Error('invalid base64 text') });
   }
-  let json: Buffer;
-  try {
-    json = inflateSync(Buffer.from(text, 'base64'), { maxOutputLength: options.maxBytes ?? DEFAULT_MAX_COMMAND_BYTES });
-  } catch (err) {
-    throw new RpcProtocolError(UNZIP_FAILED_MESSAGE, 'MALFORMED', { cause: err });
-  }
+  return Buffer.from(text, 'base64');
+}
+
+function unzipFailed(err: unknown, maxBytes: number): RpcProtocolError {
+  const tooLarge = (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
+  const cause = tooLarge ? new Error(`the command inflates to more than ${maxBytes} octets (maxCommandBytes)`, { cause: err }) : err;
+  return new RpcProtocolError(UNZIP_FAILED_MESSAGE, tooLarge ? 'TOO_LARGE' : 'MALFORMED', { cause });
+}
+
+function jsonTextOf(json: Buffer): string {
   try {
     return decodeUtf8Frame(json, 'command JSON');
   } catch (err) {
     throw new RpcProtocolError(INTERPRET_FAILED_MESSAGE, 'MALFORMED', { cause: err });
   }
+}
+
+/**
+ * The JSON text inside a request frame (base64 and zlib layers removed).
+ * ASCII whitespace in the base64 text is ignored. Inflates on the calling
+ * thread: servers use {@link unzipCommandTextAsync}.
+ *
+ * @throws RpcProtocolError: `MALFORMED` (message {@link UNZIP_FAILED_MESSAGE}
+ *   or {@link INTERPRET_FAILED_MESSAGE}, detail in `cause`), `TOO_LARGE`
+ *   when the text inflates beyond `maxBytes`.
+ */
+export function unzipCommandText(frame: Uint8Array, options: DecodeCommandOptions = {}): string {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_COMMAND_BYTES;
+  const compressed = compressedOf(frame);
+  let json: Buffer;
+  try {
+    json = inflateSync(compressed, { maxOutputLength: maxBytes });
+  } catch (err) {
+    throw unzipFailed(err, maxBytes);
+  }
+  return jsonTextOf(json);
+}
+
+/**
+ * {@link unzipCommandText} inflating on Node's thread pool, so that a large
+ * request does not hold the event loop; same errors.
+ */
+export async function unzipCommandTextAsync(frame: Uint8Array, options: DecodeCommandOptions = {}): Promise<string> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_COMMAND_BYTES;
+  const compressed = compressedOf(frame);
+  let json: Buffer;
+  try {
+    json = await inflateAsync(compressed, { maxOutputLength: maxBytes });
+  } catch (err) {
+    throw unzipFailed(err, maxBytes);
+  }
+  return jsonTextOf(json);
 }
 
 function asCommandMessage(value: unknown): CommandMessage | undefined {
@@ -145,7 +187,15 @@ function asCommandMessage(value: unknown): CommandMessage | undefined {
  *   when the JSON is not `{"_icmd_": [string, state]}`); details in `cause`.
  */
 export function decodeCommand(frame: Uint8Array, options: DecodeCommandOptions = {}): CommandMessage {
-  const text = unzipCommandText(frame, options);
+  return parseCommandText(unzipCommandText(frame, options));
+}
+
+/** {@link decodeCommand} inflating off the event loop (see {@link unzipCommandTextAsync}); same errors. */
+export async function decodeCommandAsync(frame: Uint8Array, options: DecodeCommandOptions = {}): Promise<CommandMessage> {
+  return parseCommandText(await unzipCommandTextAsync(frame, options));
+}
+
+function parseCommandText(text: string): CommandMessage {
   let value: unknown;
   try {
     value = parsePythonJson(text);

@@ -109,7 +109,8 @@ describe('Manley zerorpc responses', () => {
 
   it('turns a thrown error into an entry and back', () => {
     const thrown = new RangeError('too big');
-    const entry = manley.errorEntry(thrown);
+    assert.equal(manley.errorEntry(thrown).traceback, '', 'no stack unless asked: it tells file paths');
+    const entry = manley.errorEntry(thrown, true);
     assert.equal(entry.error_type, 'RangeError');
     assert.equal(entry.message, 'too big');
     assert.equal(entry.traceback, thrown.stack);
@@ -171,7 +172,7 @@ describe('Manley properties', () => {
       fc.record({ name: fc.string(), message: fc.string({ unit: 'binary' }) }).map(({ name, message }) => {
         const e = new Error(message);
         e.name = name || 'Error';
-        return manley.errorEntry(e);
+        return manley.errorEntry(e, true);
       }),
     );
     fc.assert(

@@ -79,7 +79,7 @@ describe('pyzmqrpc3 command frames', () => {
     assertProtocolError(() => pz.decodeCommand(z('{"_icmd_": ["X"]}')), 'BAD_SHAPE', interpret);
     assertProtocolError(() => pz.decodeCommand(z('{"_icmd_": [1, {}]}')), 'BAD_SHAPE', interpret);
     assertProtocolError(() => pz.decodeCommand(z('{"_icmd_": ["X", 1, 2]}')), 'BAD_SHAPE', interpret);
-    assertProtocolError(() => pz.decodeCommand(z(`{"_icmd_": ["X", "${'a'.repeat(200)}"]}`), { maxBytes: 100 }), 'MALFORMED', unzip);
+    assertProtocolError(() => pz.decodeCommand(z(`{"_icmd_": ["X", "${'a'.repeat(200)}"]}`), { maxBytes: 100 }), 'TOO_LARGE', unzip);
   });
 
   it('refuses unencodable states and empty names', () => {

@@ -1,0 +1,129 @@
+/**
+ * Nesting bounds of received msgpack and JSON, checked on the octets before
+ * any value is built. A megabyte of `[` (JSON) or `0x91` (msgpack) is a
+ * million levels: decoding it takes seconds and over a hundred megabytes,
+ * and any recursive walk over the result overflows the stack. The scans
+ * below count levels without allocating and stop at the bound.
+ *
+ * @module
+ */
+import { RpcProtocolError } from './errors.js';
+
+/**
+ * Deepest nesting accepted in a received value: msgpack's own encoder
+ * refuses to write deeper (its `maxDepth`), so nothing deeper could be
+ * echoed back either.
+ */
+export const MAX_NESTING_DEPTH = 100;
+
+function tooDeep(max: number): RpcProtocolError {
+  return new RpcProtocolError(`value nested deeper than ${max} levels`, 'TOO_LARGE');
+}
+
+/** Elements of the container whose head {@link skipOf} last read (array: n, map: 2n; else 0). */
+let children = 0;
+
+/** Big-endian unsigned integer of `n` octets after `i`; -1 when truncated. */
+function lengthAt(b: Uint8Array, i: number, n: number): number {
+  if (i + 1 + n > b.length) return -1;
+  let v = 0;
+  for (let k = 1; k <= n; k++) v = v * 256 + b[i + k]!;
+  return v;
+}
+
+/**
+ * Octets after the type octet of the item at `i` that are not items
+ * themselves (length fields, payloads), per msgpack's "Formats"; sets
+ * {@link children}. -1 when truncated.
+ */
+function skipOf(b: Uint8Array, i: number): number {
+  const t = b[i]!;
+  children = 0;
+  if (t <= 0x7f || t >= 0xe0) return 0; // fixints
+  if (t <= 0x8f) {
+    children = 2 * (t & 0x0f); // fixmap
+    return 0;
+  }
+  if (t <= 0x9f) {
+    children = t & 0x0f; // fixarray
+    return 0;
+  }
+  if (t <= 0xbf) return t & 0x1f; // fixstr
+  let n: number;
+  switch (t) {
+    case 0xc4: case 0xd9: return (n = lengthAt(b, i, 1)) < 0 ? -1 : 1 + n; // bin8, str8
+    case 0xc5: case 0xda: return (n = lengthAt(b, i, 2)) < 0 ? -1 : 2 + n;
+    case 0xc6: case 0xdb: return (n = lengthAt(b, i, 4)) < 0 ? -1 : 4 + n;
+    case 0xc7: return (n = lengthAt(b, i, 1)) < 0 ? -1 : 2 + n; // ext8: length, type, data
+    case 0xc8: return (n = lengthAt(b, i, 2)) < 0 ? -1 : 3 + n;
+    case 0xc9: return (n = lengthAt(b, i, 4)) < 0 ? -1 : 5 + n;
+    case 0xca: return 4; // float32
+    case 0xcb: return 8; // float64
+    case 0xcc: case 0xd0: return 1;
+    case 0xcd: case 0xd1: return 2;
+    case 0xce: case 0xd2: return 4;
+    case 0xcf: case 0xd3: return 8;
+    case 0xd4: return 2; // fixext1..16: type + data
+    case 0xd5: return 3;
+    case 0xd6: return 5;
+    case 0xd7: return 9;
+    case 0xd8: return 17;
+    case 0xdc: case 0xdd: case 0xde: case 0xdf: {
+      const bytes = t === 0xdc || t === 0xde ? 2 : 4;
+      if ((n = lengthAt(b, i, bytes)) < 0) return -1;
+      children = t >= 0xde ? 2 * n : n;
+      return bytes;
+    }
+    default: return 0; // nil, booleans, and 0xc1 (never used: the decoder rejects it)
+  }
+}
+
+/**
+ * Throws when the msgpack value in `b` nests deeper than `max` levels, or
+ * when a container announces more elements than octets remain (each element
+ * takes at least one: the claim is false, and believing it would allocate).
+ * Anything else malformed is left to the decoder.
+ *
+ * @throws RpcProtocolError (`TOO_LARGE` or `MALFORMED`).
+ */
+export function checkMsgpackNesting(b: Uint8Array, max: number = MAX_NESTING_DEPTH): void {
+  if (b.length <= max) return; // each level takes at least one octet
+  // remaining[d]: elements still to read in the container open at depth d.
+  const remaining: number[] = [];
+  let i = 0;
+  while (i < b.length) {
+    const skip = skipOf(b, i);
+    if (skip < 0) return; // truncated: the decoder says so
+    i += 1 + skip;
+    while (remaining.length > 0 && remaining[remaining.length - 1] === 0) remaining.pop();
+    if (remaining.length > 0) remaining[remaining.length - 1]!--;
+    if (children > 0) {
+      if (children > b.length - i) throw new RpcProtocolError(`a container announces ${children} elements, more than the octets left`, 'MALFORMED');
+      remaining.push(children);
+      if (remaining.length > max) throw tooDeep(max);
+    }
+  }
+}
+
+/**
+ * Throws when the JSON text nests arrays and objects deeper than `max`
+ * levels (brackets inside strings do not count). Anything else malformed is
+ * left to the parser.
+ *
+ * @throws RpcProtocolError (`TOO_LARGE`).
+ */
+export function checkJsonNesting(text: string, max: number = MAX_NESTING_DEPTH): void {
+  if (text.length <= 2 * max) return; // each level takes two characters
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) throw tooDeep(max);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}

@@ -3,7 +3,7 @@ import { Buffer } from "node:buffer";
 import { Subscriber, XPublisher } from "../index.js";
 import { luaovermq } from "../rpc/index.js";
 import { jsonArg, msFlag, parseArgs, UsageError } from "./args.js";
-import { toJson } from "./output.js";
+import { toJson } from "./json-print.js";
 import { ProgressLine } from "./progress.js";
 
 /** Usage line of `purezmq sub`. */
@@ -45,7 +45,7 @@ export async function subCommand(argv: string[], out: (line: string) => void): P
     for await (const [topic, ...rest] of sub) {
       const values = rest.map(frameValue);
       const value = values.length === 1 ? values[0] : values;
-      out(json ? toJson({ topic: topic!.toString("utf8"), value }) : `${topic!.toString("utf8")} ${toJson(value)}`);
+      out(json ? toJson({ topic: topic!.toString("utf8"), value })! : `${topic!.toString("utf8")} ${toJson(value) ?? "null"}`);
       progress.tick();
     }
   } finally {

@@ -11,6 +11,7 @@
  * connections. A failure prints the seed, the replay path and the shrunk
  * input, with the command that reproduces it; the exit code is 1.
  */
+import { cliTarget } from "./attacks/cli.js";
 import { luaRpcTarget } from "./lua-rpc/fuzz.js";
 import { liveTarget } from "./live.js";
 import { checkTarget, type FuzzTarget } from "./lib/target.js";
@@ -18,7 +19,7 @@ import { rpcTarget } from "./rpc/fuzz.js";
 import { zmtpTarget } from "./zmtp/fuzz.js";
 import { plainTarget } from "./zmtp/plain.js";
 
-const TARGETS: FuzzTarget[] = [zmtpTarget, plainTarget, rpcTarget, luaRpcTarget, liveTarget];
+const TARGETS: FuzzTarget[] = [zmtpTarget, plainTarget, rpcTarget, luaRpcTarget, liveTarget, cliTarget];
 const USAGE = `usage: npm run fuzz -- [--seconds N | --runs N] [--seed S] [--only ${TARGETS.map((t) => t.name).join(",")}] [--path P]`;
 
 /** The command-line options. */

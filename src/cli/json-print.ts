@@ -100,11 +100,11 @@ function open(v: object): Open {
 }
 
 /** What an open container left out when the size ran out. */
-function leftOut(o: Open, limits: PrintLimits): string {
+function leftOut(o: Open): string {
   const rest = o.values.length - o.next;
   if (rest <= 0) return "";
   const sep = o.printed ? "," : "";
-  return o.keys ? `${sep}"…":${quote(`${rest} more entries`, limits.string)}` : `${sep}${quote(`…(${rest} more items)`, limits.string)}`;
+  return o.keys ? `${sep}"…":"${rest} more entries"` : `${sep}"…(${rest} more items)"`;
 }
 
 /**
@@ -137,7 +137,7 @@ export function toJson(value: unknown, limits: PrintLimits = RESULT_LIMITS): str
     // Objects skip absent values; arrays print them as null.
     while (top.keys && top.next < top.values.length && absent(top.values[top.next])) top.next++;
     if (top.next >= top.values.length || out.length >= limits.chars) {
-      if (top.next < top.values.length) out += leftOut(top, limits);
+      if (top.next < top.values.length) out += leftOut(top);
       out += top.close;
       stack.pop();
       onPath.delete(top.value);

@@ -47,6 +47,9 @@ const SIZES = {
   small: { parts: 200_000, depth: 100_000, reply: 2 * 1024 * 1024 },
 };
 
+/** Peak memory allowed to the tracer through an attack (it held every part before, and died at 12 M). */
+const TRACER_CEILING = 160 * 1024 * 1024;
+
 const mib = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n / 1024 / 102.4) / 10);
 
 /** Samples a process's peak memory every 50 ms (the last sample survives its death); `stop` gives the peak seen. */
@@ -100,7 +103,7 @@ async function traceParts(cli: string, parts: number): Promise<Measure> {
     const received = await sink.arrived(sha256(flood), 60_000);
     return {
       attack: `trace-parts (${parts} empty parts)`,
-      survived: alive && decoded !== undefined && flooded !== undefined && received?.sha256 === sha256(flood),
+      survived: alive && decoded !== undefined && flooded !== undefined && received?.sha256 === sha256(flood) && (peak ?? 0) < TRACER_CEILING,
       peakMiB: mib(peak),
       seconds: (performance.now() - started) / 1000,
       detail: `second client decoded: ${decoded !== undefined}; flood relayed intact: ${received?.sha256 === sha256(flood)}; reported parts: ${flooded ? partsOf(flooded) : "none"}${alive ? "" : `; tracer ended: ${t.proc.stderr.slice(-3).join(" | ").slice(0, 300)}`}`,
@@ -124,7 +127,7 @@ async function traceNested(cli: string, depth: number): Promise<Measure> {
     const alive = t.proc.child.exitCode === null;
     return {
       attack: `trace-nested (${depth} deep)`,
-      survived: alive && after !== undefined,
+      survived: alive && after !== undefined && (peak ?? 0) < TRACER_CEILING,
       peakMiB: mib(peak),
       seconds: (performance.now() - started) / 1000,
       detail: `next request decoded: ${after !== undefined}; violations: ${traceEvents(t).filter((e) => e.type === "violation").map((e) => e.error).join("; ") || "none"}`,

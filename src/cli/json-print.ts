@@ -9,6 +9,7 @@
  * escaped.
  */
 import { Buffer } from "node:buffer";
+import { LuaBytes } from "../lua-rpc/index.js";
 import { jsonSafe } from "./terminal-safe.js";
 
 /** How much of a value is printed. */
@@ -52,15 +53,12 @@ function hexOf(bytes: Uint8Array, max: number): string {
   return shown < bytes.length ? `${hex}…(${bytes.length - shown} more bytes)` : hex;
 }
 
+/** A Map key as an object key: Lua and msgpack maps may be keyed by any value. */
 function keyText(key: unknown): string {
-  if (typeof key === "string") return key;
-  if (typeof key === "number" || typeof key === "bigint" || typeof key === "boolean" || key === null || key === undefined) return String(key);
-  if (typeof key === "object" && typeof (key as { toString?: unknown }).toString === "function" && !Array.isArray(key) && Object.getPrototypeOf(key) !== Object.prototype) {
-    // LuaBytes and the like name themselves; plain tables as keys do not.
-    const text = String(key);
-    if (text !== "[object Object]") return text;
-  }
-  return `[${typeof key === "object" ? "table" : typeof key}]`;
+  if (key === null || (typeof key !== "object" && typeof key !== "function")) return String(key);
+  if (key instanceof LuaBytes) return key.toString();
+  if (key instanceof Uint8Array) return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("hex");
+  return "[table]";
 }
 
 /** Skipped in objects and written as null in arrays, as JSON.stringify does. */

@@ -21,7 +21,7 @@ function escapeOne(c: string): string {
 /**
  * Returns `text` with every control character and bidirectional control
  * written as a visible escape (`\x1b`, `\u202e`). Everything else, and
- * JSON that was written by {@link toJson} (it has no such characters left),
+ * JSON written by `toJson` (json-print.ts, which leaves no such character),
  * passes unchanged.
  */
 export function terminalSafe(text: string): string {

@@ -9,6 +9,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { TRACE_LIMITS, toJson, type PrintLimits } from "../../src/cli/json-print.js";
 import { terminalSafe } from "../../src/cli/terminal-safe.js";
+import { LuaBytes } from "../../src/lua-rpc/index.js";
 
 const SMALL: PrintLimits = { depth: 3, chars: 40, string: 8 };
 
@@ -25,6 +26,7 @@ describe("toJson", () => {
   test("Buffers as hex, bigints as strings, Maps as objects, absent values as JSON.stringify does", () => {
     const v = { b: Buffer.from([1, 255]), n: 2n ** 70n, m: new Map<unknown, unknown>([[1, "one"], ["k", undefined]]), u: undefined, a: [undefined, () => 1] };
     assert.equal(toJson(v), '{"b":{"hex":"01ff"},"n":"1180591620717411303424","m":{"1":"one"},"a":[null,null]}');
+    assert.equal(toJson(new Map<unknown, number>([[{ a: 1 }, 1], [new LuaBytes("\xff"), 2], [Buffer.from([1]), 3]])), '{"[table]":1,"ÿ":2,"01":3}');
     assert.equal(toJson(undefined), undefined);
     assert.equal(toJson(NaN), "null");
   });

@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import type { Event } from "../index.js";
 import { RpcClient, RpcServer } from "../rpc/index.js";
-import { jsonArg, msFlag, parseArgs, UsageError, type ParsedArgs } from "./args.js";
+import { bytesFlag, jsonArg, msFlag, parseArgs, UsageError, type ParsedArgs } from "./args.js";
 import { toJson } from "./json-print.js";
 
 /** Usage line of `purezmq call`. */
@@ -20,15 +20,6 @@ function plainFlag(args: ParsedArgs): { username: string; password: string } | u
   const colon = typeof v === "string" ? v.indexOf(":") : -1;
   if (typeof v !== "string" || colon <= 0) throw new UsageError("--plain takes user:password");
   return { username: v.slice(0, colon), password: v.slice(colon + 1) };
-}
-
-/** `--max-reply`: a positive whole number of octets. */
-function maxReplyFlag(args: ParsedArgs): number {
-  const v = args.flags.get("max-reply");
-  if (v === undefined) return DEFAULT_MAX_REPLY;
-  const n = Number(v);
-  if (v === true || !Number.isSafeInteger(n) || n <= 0) throw new UsageError("--max-reply takes a positive whole number of bytes");
-  return n;
 }
 
 /** A connection that ended with a protocol error: the reply will not come. */
@@ -51,7 +42,7 @@ export async function callCommand(argv: string[], out: (line: string) => void): 
   const [endpoint, method, ...rest] = args.positionals;
   if (!endpoint || !method) throw new UsageError("needs an endpoint and a method");
   const plain = plainFlag(args);
-  const maxReply = maxReplyFlag(args);
+  const maxReply = bytesFlag(args, "max-reply", DEFAULT_MAX_REPLY);
   const client = new RpcClient(endpoint, {
     timeout: msFlag(args, "timeout", 5000),
     protocol: args.flags.has("json") ? "manley" : "luaovermq",

@@ -80,6 +80,25 @@ describe("purezmq call against hostile servers", () => {
   });
 });
 
+describe("purezmq sub against a hostile publisher", () => {
+  test("a message over --max-message ends that connection with a line on stderr; sub goes on", async () => {
+    const pub = new Publisher({ linger: 0 });
+    await pub.bind("tcp://127.0.0.1:0");
+    const sub = startCli("sub", pub.lastEndpoint!, "--max-message", "1000");
+    // Published until the subscription has reached the publisher.
+    const timer = setInterval(() => void pub.send(["big", Buffer.alloc(10_000)]), 20);
+    try {
+      await sub.waitForMatch(/^purezmq sub: tcp:\/\/\S+ disconnected: a message larger than --max-message 1000 bytes \(EMSGSIZE\)$/, "stderr");
+      assert.equal(sub.stdout.length, 0);
+      assert.equal(sub.child.exitCode, null, "still running");
+    } finally {
+      clearInterval(timer);
+      await sub.stop("SIGINT");
+      pub.close();
+    }
+  });
+});
+
 describe("escape sequences from the network are printed escaped", () => {
   let server: RpcServer;
   before(async () => {

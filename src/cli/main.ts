@@ -5,14 +5,15 @@
  *
  * Errors are one line on stderr and a non-zero exit status: 2 for a bad
  * command line (with the usage), 3 when the peer broke the protocol
- * (garbage, or a reply over a limit: `EPROTO`, `EMSGSIZE`), 1 for any
- * other failure. Every line printed passes through `terminalSafe`: what a
+ * (garbage, or a reply over a limit: `EPROTO`, `EMSGSIZE`, a malformed Lua
+ * RPC frame), 1 for any other failure. Every line printed passes through `terminalSafe`: what a
  * peer sends cannot drive the terminal.
  */
 import { CALL_USAGE, SERVE_USAGE, callCommand, serveCommand } from "./call.js";
 import { UsageError } from "./args.js";
 import { DEMO_USAGE, demoCommand } from "./demo.js";
 import { LUA_USAGE, luaCommand } from "./lua.js";
+import { LuaRpcProtocolError } from "../lua-rpc/index.js";
 import { PUB_USAGE, SUB_USAGE, pubCommand, subCommand } from "./pubsub.js";
 import { TRACE_USAGE, traceCommand } from "./trace.js";
 import { terminalSafe } from "./terminal-safe.js";
@@ -31,6 +32,15 @@ const USAGE = [
 /** Exit status when the peer broke the protocol or a limit. */
 export const EXIT_PEER_ERROR = 3;
 const PEER_ERROR_CODES = new Set(["EPROTO", "EMSGSIZE"]);
+
+/** True when `err`, or what caused it (a Lua RPC connection closed by a malformed frame), is the peer's violation. */
+function brokeProtocol(err: unknown): boolean {
+  for (let e = err, hops = 0; e instanceof Error && hops < 4; e = e.cause, hops++) {
+    const code = (e as { code?: unknown }).code;
+    if (e instanceof LuaRpcProtocolError || (typeof code === "string" && PEER_ERROR_CODES.has(code))) return true;
+  }
+  return false;
+}
 
 type Command = (argv: string[], out: (line: string) => void) => Promise<unknown>;
 
@@ -68,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as Error & { code?: unknown };
     const code = typeof e?.code === "string" ? e.code : undefined;
     console.error(terminalSafe(`purezmq ${name}: ${e?.message ?? String(err)}${code ? ` (${code})` : ""}`));
-    return code !== undefined && PEER_ERROR_CODES.has(code) ? EXIT_PEER_ERROR : 1;
+    return brokeProtocol(err) ? EXIT_PEER_ERROR : 1;
   }
 }
 

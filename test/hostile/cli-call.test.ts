@@ -64,6 +64,21 @@ describe("purezmq call against hostile servers", () => {
     }
   });
 
+  test("lua call: a malformed Lua RPC frame from the server: one line, exit 3", async () => {
+    const server = net.createServer((s) => {
+      s.on("error", () => undefined);
+      s.once("data", () => s.write(Buffer.from([9, 0, 0, 0, 0, 1, 0])));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const r = await runCli(["lua", "call", `127.0.0.1:${(server.address() as net.AddressInfo).port}`, "f"]);
+      assert.equal(r.status, PEER_ERROR, r.stderr);
+      assert.match(r.stderr, /^purezmq lua: .*bad message type 9 \(ERR_LUA_RPC_CLOSED\)$/);
+    } finally {
+      server.close();
+    }
+  });
+
   test("a result nested 100,000 deep is printed, cut, as JSON", async () => {
     const server = await answeringRouter(() => [Buffer.from("OK"), Buffer.concat([Buffer.alloc(100_000, 0x91), Buffer.from([0xc0])])]);
     try {

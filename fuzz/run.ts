@@ -7,8 +7,9 @@
  * (luatobin and Lua RPC frames), `live` (running servers under hostile
  * connections), `attacks` (each ZMTP attack at full size against a server
  * process of its own, with its memory and time), `attacks-rpc` (one hostile
- * peer against each RPC and Lua RPC bound, measured in child processes);
- * both attack targets ignore the budget. With `--seconds`, the time is shared out: a quarter to
+ * peer against each RPC and Lua RPC bound, measured in child processes),
+ * `attacks-cli` (the tracer and `call` under full-size attacks); the attack
+ * targets ignore the budget. With `--seconds`, the time is shared out: a quarter to
  * `live`, the rest evenly over the properties; with `--runs` (default
  * 1000), each property runs that many times and `live` opens that many
  * connections. A failure prints the seed, the replay path and the shrunk
@@ -16,6 +17,7 @@
  */
 import { attacksTarget } from "./attacks/zmtp.js";
 import { rpcAttacksTarget } from "./attacks/rpc.js";
+import { cliTarget } from "./attacks/cli.js";
 import { luaRpcTarget } from "./lua-rpc/fuzz.js";
 import { liveTarget } from "./live.js";
 import { checkTarget, type FuzzTarget } from "./lib/target.js";
@@ -23,7 +25,7 @@ import { rpcTarget } from "./rpc/fuzz.js";
 import { zmtpTarget } from "./zmtp/fuzz.js";
 import { plainTarget } from "./zmtp/plain.js";
 
-const TARGETS: FuzzTarget[] = [zmtpTarget, plainTarget, rpcTarget, luaRpcTarget, liveTarget, attacksTarget, rpcAttacksTarget];
+const TARGETS: FuzzTarget[] = [zmtpTarget, plainTarget, rpcTarget, luaRpcTarget, liveTarget, attacksTarget, rpcAttacksTarget, cliTarget];
 const USAGE = `usage: npm run fuzz -- [--seconds N | --runs N] [--seed S] [--only ${TARGETS.map((t) => t.name).join(",")}] [--path P]`;
 
 /** The command-line options. */

@@ -59,3 +59,12 @@ export function msFlag(args: ParsedArgs, name: string, fallback: number): number
   if (v === true || !Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} takes a positive number of milliseconds`);
   return n;
 }
+
+/** A flag's value as a positive whole number of bytes (a size limit). */
+export function bytesFlag(args: ParsedArgs, name: string, fallback: number): number {
+  const v = args.flags.get(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (v === true || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--${name} takes a positive whole number of bytes`);
+  return n;
+}

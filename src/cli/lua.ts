@@ -1,7 +1,7 @@
 /** `purezmq lua call <host:port> <name> [args...]`: one Lua RPC call. */
 import { newClient } from "../lua-rpc/index.js";
 import { jsonArg, msFlag, parseArgs, UsageError } from "./args.js";
-import { toJson } from "./output.js";
+import { toJson } from "./json-print.js";
 
 /** Usage line of `purezmq lua`. */
 export const LUA_USAGE = "purezmq lua call <host:port> <name> [json-args...] [--timeout ms]";
@@ -18,7 +18,7 @@ export async function luaCommand(argv: string[], out: (line: string) => void): P
   const peer = await newClient(host, port, { timeout: msFlag(args, "timeout", 5000) });
   try {
     const results = await peer.call(name, ...rest.map(jsonArg));
-    out(toJson(results.length === 1 ? results[0] : results));
+    out(toJson(results.length === 1 ? results[0] : results) ?? "null");
   } finally {
     await peer.close();
   }

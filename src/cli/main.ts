@@ -4,14 +4,19 @@
  * subscribe, Lua RPC calls, and the wire tracer.
  *
  * Errors are one line on stderr and a non-zero exit status: 2 for a bad
- * command line (with the usage), 1 for a failure.
+ * command line (with the usage), 3 when the peer broke the protocol
+ * (garbage, or a reply over a limit: `EPROTO`, `EMSGSIZE`, a malformed Lua
+ * RPC frame), 1 for any other failure. Every line printed passes through `terminalSafe`: what a
+ * peer sends cannot drive the terminal.
  */
 import { CALL_USAGE, SERVE_USAGE, callCommand, serveCommand } from "./call.js";
 import { UsageError } from "./args.js";
 import { DEMO_USAGE, demoCommand } from "./demo.js";
 import { LUA_USAGE, luaCommand } from "./lua.js";
+import { LuaRpcProtocolError } from "../lua-rpc/index.js";
 import { PUB_USAGE, SUB_USAGE, pubCommand, subCommand } from "./pubsub.js";
 import { TRACE_USAGE, traceCommand } from "./trace.js";
+import { terminalSafe } from "./terminal-safe.js";
 
 const USAGE = [
   "usage:",
@@ -23,6 +28,19 @@ const USAGE = [
   `  ${LUA_USAGE}`,
   `  ${TRACE_USAGE}`,
 ].join("\n");
+
+/** Exit status when the peer broke the protocol or a limit. */
+export const EXIT_PEER_ERROR = 3;
+const PEER_ERROR_CODES = new Set(["EPROTO", "EMSGSIZE"]);
+
+/** True when `err`, or what caused it (a Lua RPC connection closed by a malformed frame), is the peer's violation. */
+function brokeProtocol(err: unknown): boolean {
+  for (let e = err, hops = 0; e instanceof Error && hops < 4; e = e.cause, hops++) {
+    const code = (e as { code?: unknown }).code;
+    if (e instanceof LuaRpcProtocolError || (typeof code === "string" && PEER_ERROR_CODES.has(code))) return true;
+  }
+  return false;
+}
 
 type Command = (argv: string[], out: (line: string) => void) => Promise<unknown>;
 
@@ -50,16 +68,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    await command.run(rest, (line) => console.log(line));
+    await command.run(rest, (line) => console.log(terminalSafe(line)));
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`purezmq ${name}: ${err.message}\nusage: ${command.usage}`);
+      console.error(terminalSafe(`purezmq ${name}: ${err.message}`) + `\nusage: ${command.usage}`);
       return 2;
     }
-    const e = err as Error & { code?: string };
-    console.error(`purezmq ${name}: ${e.message}${e.code ? ` (${e.code})` : ""}`);
-    return 1;
+    const e = err as Error & { code?: unknown };
+    const code = typeof e?.code === "string" ? e.code : undefined;
+    console.error(terminalSafe(`purezmq ${name}: ${e?.message ?? String(err)}${code ? ` (${code})` : ""}`));
+    return brokeProtocol(err) ? EXIT_PEER_ERROR : 1;
   }
 }
 

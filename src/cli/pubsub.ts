@@ -2,12 +2,16 @@
 import { Buffer } from "node:buffer";
 import { Subscriber, XPublisher } from "../index.js";
 import { luaovermq } from "../rpc/index.js";
-import { jsonArg, msFlag, parseArgs, UsageError } from "./args.js";
-import { toJson } from "./output.js";
+import type { Event } from "../index.js";
+import { bytesFlag, jsonArg, msFlag, parseArgs, UsageError } from "./args.js";
+import { toJson } from "./json-print.js";
 import { ProgressLine } from "./progress.js";
+import { terminalSafe } from "./terminal-safe.js";
 
 /** Usage line of `purezmq sub`. */
-export const SUB_USAGE = "purezmq sub <endpoint> [topic...] [--bind] [--json]";
+export const SUB_USAGE = "purezmq sub <endpoint> [topic...] [--bind] [--json] [--max-message bytes]";
+/** Default of `--max-message`: the largest frame accepted, in octets. */
+export const DEFAULT_MAX_MESSAGE = 16 * 1024 * 1024;
 /** Usage line of `purezmq pub`. */
 export const PUB_USAGE = "purezmq pub <endpoint> <topic> <json> [--connect] [--count n] [--interval ms]";
 
@@ -21,12 +25,26 @@ function frameValue(frame: Buffer): unknown {
   }
 }
 
-/** Prints every message, msgpack-decoded where it decodes. */
+/** Says on stderr why a publisher's connection ended, when it broke the protocol or `--max-message`. */
+function reportDisconnect(event: Event, maxMessage: number): void {
+  const e = event.error;
+  if (!e || e.code === "ETIMEDOUT") return;
+  const why = e.code === "EMSGSIZE" ? `a message larger than --max-message ${maxMessage} bytes` : e.message;
+  console.error(terminalSafe(`purezmq sub: ${event.address ?? "a publisher"} disconnected: ${why} (${e.code})`));
+}
+
+/**
+ * Prints every message, msgpack-decoded where it decodes. A frame over
+ * `--max-message` octets ends that publisher's connection before it is
+ * buffered, with a line on stderr.
+ */
 export async function subCommand(argv: string[], out: (line: string) => void): Promise<void> {
-  const args = parseArgs(argv, [], ["bind", "json"]);
+  const args = parseArgs(argv, ["max-message"], ["bind", "json"]);
   const [endpoint, ...topics] = args.positionals;
   if (!endpoint) throw new UsageError("needs an endpoint");
-  const sub = new Subscriber();
+  const maxMessage = bytesFlag(args, "max-message", DEFAULT_MAX_MESSAGE);
+  const sub = new Subscriber({ maxMessageSize: maxMessage });
+  sub.events.on("disconnect", (event) => reportDisconnect(event, maxMessage));
   sub.subscribe(...(topics.length ? topics : [""]));
   if (args.flags.has("bind")) {
     await sub.bind(endpoint);
@@ -45,7 +63,7 @@ export async function subCommand(argv: string[], out: (line: string) => void): P
     for await (const [topic, ...rest] of sub) {
       const values = rest.map(frameValue);
       const value = values.length === 1 ? values[0] : values;
-      out(json ? toJson({ topic: topic!.toString("utf8"), value }) : `${topic!.toString("utf8")} ${toJson(value)}`);
+      out(json ? toJson({ topic: topic!.toString("utf8"), value })! : `${topic!.toString("utf8")} ${toJson(value) ?? "null"}`);
       progress.tick();
     }
   } finally {

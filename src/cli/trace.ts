@@ -1,7 +1,8 @@
 /** `purezmq trace`: relay a connection and print what crosses it. */
 import { formatTcp } from "../zmtp/transport/endpoint.js";
 import { parseArgs, UsageError } from "./args.js";
-import { formatTraceEvent, toJson } from "./output.js";
+import { TRACE_LIMITS, toJson } from "./json-print.js";
+import { formatTraceEvent } from "./output.js";
 import { LuaTap } from "./trace/lua-tap.js";
 import { startRelay } from "./trace/relay.js";
 import { ZmtpTap } from "./trace/zmtp-tap.js";
@@ -20,7 +21,7 @@ export async function traceCommand(argv: string[], out: (line: string) => void):
   const json = args.flags.has("json");
   const lua = args.flags.has("lua");
   const report = json
-    ? (e: Parameters<typeof formatTraceEvent>[0]) => out(toJson(e))
+    ? (e: Parameters<typeof formatTraceEvent>[0]) => out(toJson(e, TRACE_LIMITS)!)
     : (e: Parameters<typeof formatTraceEvent>[0]) => out(formatTraceEvent(e));
   const server = await startRelay({
     listen,

@@ -30,8 +30,12 @@ export class CliProcess {
   #ended = false;
   readonly #watchers = new Set<() => void>();
 
-  constructor(args: readonly string[]) {
-    this.child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  /**
+   * @param args - the command line after `purezmq`.
+   * @param cli - the command's script (another build of it, to measure a change).
+   */
+  constructor(args: readonly string[], cli = CLI) {
+    this.child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     this.collect(this.child.stdout!, this.stdout);
     this.collect(this.child.stderr!, this.stderr);
     this.exited = new Promise((resolve) => {
@@ -128,8 +132,8 @@ export function startCli(...args: string[]): CliProcess {
 }
 
 /** Runs a one-shot command to its end; it is killed (and the test fails) after `ms`. */
-export async function runCli(args: readonly string[], ms = 15_000): Promise<Finished> {
-  const proc = new CliProcess(args);
+export async function runCli(args: readonly string[], ms = 15_000, cli = CLI): Promise<Finished> {
+  const proc = new CliProcess(args, cli);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

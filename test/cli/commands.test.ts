@@ -219,7 +219,8 @@ describe("purezmq lua call", () => {
   });
 });
 
-describe("bad command lines exit 2 with the usage", () => {
+// Independent one-shot processes: run a few at once, so that the file stays well inside its time limit on a busy machine.
+describe("bad command lines exit 2 with the usage", { concurrency: 4 }, () => {
   const cases: Array<[string, string[], RegExp]> = [
     ["no command", [], /^usage:\n {2}purezmq demo/],
     ["an unknown command", ["bogus"], /unknown command "bogus"\nusage:/],
@@ -230,6 +231,7 @@ describe("bad command lines exit 2 with the usage", () => {
     ["a zero --timeout", ["call", "tcp://127.0.0.1:5555", "add", "--timeout=0"], /--timeout takes a positive number/],
     ["a missing option value", ["call", "tcp://127.0.0.1:5555", "add", "--timeout"], /--timeout needs a value/],
     ["a value for a switch", ["call", "tcp://127.0.0.1:5555", "add", "--json=yes"], /--json takes no value/],
+    ["a bad --max-reply", ["call", "tcp://127.0.0.1:5555", "add", "--max-reply", "1.5"], /--max-reply takes a positive whole number of bytes/],
     ["a bad --plain", ["call", "tcp://127.0.0.1:5555", "add", "--plain", "nocolon"], /--plain takes user:password/],
     ["serve without a module", ["serve"], /^purezmq serve: needs a module to serve\nusage: purezmq serve/],
     ["sub without an endpoint", ["sub"], /^purezmq sub: needs an endpoint/],

@@ -11,8 +11,8 @@ import type { TraceEvent } from "../../src/cli/trace/events.js";
 import { ProgressLine, REDRAW_MS } from "../../src/cli/progress.js";
 import { luaovermq } from "../../src/rpc/index.js";
 import {
-  FLAG_COMMAND, FLAG_MORE, decodeMetadata, decodeProperties, encodeCommand, encodeFrame, encodeGreeting, encodeMetadata,
-  encodeReady, encodeSubscribe,
+  FLAG_COMMAND, FLAG_MORE, decodeMetadata, decodeProperties, encodeCommand, encodeFrame, encodeGreeting, encodeLibzmqError,
+  encodeMetadata, encodeReady, encodeSubscribe,
 } from "../../src/zmtp/wire/index.js";
 
 /** One direction of a NULL session: greeting, READY with mixed-case names, a SUBSCRIBE, an RPC request behind an envelope. */
@@ -74,10 +74,39 @@ describe("ZmtpTap", () => {
     );
   });
 
-  test("reports one violation and then stops decoding", () => {
+  test("a broken frame header is reported once, and decoding of the direction stops", () => {
     const events = tap([encodeGreeting("NULL", false), Buffer.from([0x09, 0x00]), encodeFrame(Buffer.from("after"))]);
     assert.equal(events.length, 2);
-    assert.equal(events[1]!.type, "violation");
+    assert.deepEqual(events[1], { type: "violation", conn: 3, dir: "c>s", error: "invalid frame flags 0x09: reserved bits set", stopped: true });
+  });
+
+  test("a malformed command is a violation of its frame alone: the next frames are decoded", () => {
+    const events = tap([
+      encodeGreeting("NULL", false),
+      encodeFrame(Buffer.from([9, 0x41]), FLAG_COMMAND),
+      encodeFrame(encodeCommand("READY", Buffer.from([3, 0x61])), FLAG_COMMAND),
+      encodeFrame(luaovermq.encodeRequest("next", [])),
+    ]);
+    assert.deepEqual(events.slice(1).map((e) => e.type === "violation" ? e.error : e.type), [
+      "command name runs past the end of its frame",
+      "metadata property truncated",
+      "message",
+    ]);
+  });
+
+  test("libzmq's garbled PLAIN ERROR reads as ERROR, as the sockets read it", () => {
+    const events = tap([encodeGreeting("PLAIN", true), encodeFrame(encodeLibzmqError("400"), FLAG_COMMAND)]);
+    assert.deepEqual(events[1], { type: "command", conn: 3, dir: "c>s", name: "ERROR", detail: { reason: "400" } });
+  });
+
+  test("a message of many parts lists 64 and counts the rest; a huge command is named, not decoded", () => {
+    const parts = Array.from({ length: 100 }, (_, i) => encodeFrame(Buffer.alloc(i), i < 99 ? FLAG_MORE : 0));
+    const bigCommand = encodeFrame(encodeCommand("SUBSCRIBE", Buffer.alloc(100_000)), FLAG_COMMAND);
+    const events = tap([encodeGreeting("NULL", false), ...parts, bigCommand]);
+    const message = events[1] as Extract<TraceEvent, { type: "message" }>;
+    assert.equal(message.frames.length, 64);
+    assert.deepEqual(message.omitted, { parts: 36, octets: Array.from({ length: 36 }, (_, i) => 64 + i).reduce((a, b) => a + b) });
+    assert.deepEqual(events[2], { type: "command", conn: 3, dir: "c>s", name: "SUBSCRIBE", detail: { size: 100_000, decoded: false } });
   });
 
   test("PLAIN HELLO: user name shown, password neither shown nor measured", () => {

@@ -21,16 +21,32 @@ export type TraceEvent =
   | { type: "close"; conn: number; reason?: string }
   | { type: "greeting"; conn: number; dir: Direction; version: string; mechanism: string; asServer: boolean }
   | { type: "command"; conn: number; dir: Direction; name: string; detail: Record<string, unknown> }
-  | { type: "message"; conn: number; dir: Direction; frames: FrameSummary[]; decoded?: Record<string, unknown> }
+  | {
+    type: "message"; conn: number; dir: Direction;
+    /** The first frames (at most `SHOWN_PARTS`). */
+    frames: FrameSummary[];
+    /** Frames past those listed: how many, and their octets. */
+    omitted?: { parts: number; octets: number };
+    decoded?: Record<string, unknown>;
+  }
   | { type: "lua"; conn: number; dir: Direction; kind: "call" | "response"; seq: number; detail: Record<string, unknown> }
-  | { type: "violation"; conn: number; dir: Direction; error: string };
+  | {
+    type: "violation"; conn: number; dir: Direction; error: string;
+    /** Set when decoding of this direction ends here (its octets are still relayed). */
+    stopped?: true;
+  };
 
-const PREVIEW = 24;
+/** Octets of a frame shown in its summary. */
+export const PREVIEW = 24;
 
-/** Summarises a frame for display. */
-export function summarise(body: Buffer, flags: string[]): FrameSummary {
+/**
+ * Summarises a frame for display.
+ * @param body - the frame's body, or at least its first {@link PREVIEW} octets.
+ * @param size - the body's size on the wire.
+ */
+export function summarise(body: Buffer, flags: string[], size = body.length): FrameSummary {
   const head = body.subarray(0, PREVIEW);
   let text = "";
   for (const b of head) text += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".";
-  return { flags, size: body.length, hex: head.toString("hex"), text };
+  return { flags, size, hex: head.toString("hex"), text };
 }

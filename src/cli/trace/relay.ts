@@ -1,7 +1,9 @@
 /**
  * The tracer's relay: accepts connections on one endpoint, opens one to the
  * target for each, and copies octets both ways untouched, with back-pressure,
- * while a tap decodes each direction.
+ * while a tap decodes each direction. Octets are forwarded before the tap
+ * sees them, and a tap that fails is cut off alone: relaying never depends
+ * on decoding.
  */
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
@@ -54,8 +56,8 @@ export function startRelay(options: RelayOptions): Promise<net.Server> {
       client.destroy();
       upstream.destroy();
     };
-    forward(client, upstream, options.makeTap(conn, "c>s", options.report));
-    forward(upstream, client, options.makeTap(conn, "s>c", options.report));
+    forward(client, upstream, guarded(options.makeTap(conn, "c>s", options.report), conn, "c>s", options.report));
+    forward(upstream, client, guarded(options.makeTap(conn, "s>c", options.report), conn, "s>c", options.report));
     client.on("error", fail("client"));
     upstream.on("error", fail("server"));
     // end(), not destroy(): what one side sent just before closing still
@@ -76,6 +78,31 @@ export function startRelay(options: RelayOptions): Promise<net.Server> {
       resolve(server);
     });
   });
+}
+
+/**
+ * The tap, cut off after its first exception: a decoder's bug or an
+ * unforeseen input ends that direction's decoding with a report, never
+ * the relay (the exception would otherwise escape a socket's data event and
+ * end the process, with every relayed connection).
+ */
+function guarded(tap: Tap, conn: number, dir: Direction, report: (e: TraceEvent) => void): Tap {
+  let failed = false;
+  return {
+    push(chunk) {
+      if (failed) return;
+      try {
+        tap.push(chunk);
+      } catch (err) {
+        failed = true;
+        try {
+          report({ type: "violation", conn, dir, error: `the tracer could not decode this: ${(err as Error)?.message ?? String(err)}`, stopped: true });
+        } catch {
+          /* reporting is what failed: the relay goes on regardless */
+        }
+      }
+    },
+  };
 }
 
 function forward(from: net.Socket, to: net.Socket, tap: Tap): void {

@@ -1,25 +1,59 @@
 /**
- * Decodes one direction of a ZMTP connection for the tracer, with the same
- * sans-I/O wire layer the sockets use. It only reads: the relay forwards the
- * octets untouched. After a violation it stops decoding that direction.
+ * Decodes one direction of a ZMTP connection for the tracer, with the wire
+ * layer's readers of greetings and commands. It only reads: the relay has
+ * forwarded the octets before they get here. What it keeps is bounded (see
+ * `limits.ts`); a malformed command or message is a violation of that
+ * frame alone, and decoding goes on at the next frame. Only a broken
+ * greeting or frame header, past which frames cannot be found, ends the
+ * decoding of the direction.
  */
 import { Buffer } from "node:buffer";
 import { luaovermq } from "../../rpc/codec/index.js";
 import {
-  FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FrameDecoder, GreetingReader, ZmtpProtocolError, decodeCommand,
-  decodeError, decodePing, decodeProperties, type FrameSink,
+  FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAG_RESERVED, GreetingReader, ZmtpProtocolError, decodeCommand, decodeError,
+  decodePing, decodePlainCommand, decodeProperties, type Command,
 } from "../../zmtp/wire/index.js";
-import { summarise, type Direction, type FrameSummary, type TraceEvent } from "./events.js";
+import { PREVIEW, summarise, type Direction, type FrameSummary, type TraceEvent } from "./events.js";
+import { FrameScanner, type FrameFormat, type ScannedFrame } from "./frame-scanner.js";
+import { COMMAND_DECODE_OCTETS, MESSAGE_DECODE_OCTETS, SHOWN_PARTS } from "./limits.js";
+
+/** ZMTP framing (RFC 23 "Framing"); the header is the flags octet. */
+const zmtpFraming: FrameFormat<number> = {
+  headerSize: (flags) => ((flags & FLAG_LONG) !== 0 ? 9 : 2),
+  readHeader(h) {
+    const flags = h[0]!;
+    if ((flags & FLAG_RESERVED) !== 0) {
+      throw new ZmtpProtocolError(`invalid frame flags 0x${flags.toString(16).padStart(2, "0")}: reserved bits set`);
+    }
+    if ((flags & (FLAG_COMMAND | FLAG_MORE)) === (FLAG_COMMAND | FLAG_MORE)) {
+      throw new ZmtpProtocolError("invalid frame flags: a command frame cannot have MORE set");
+    }
+    if ((flags & FLAG_LONG) === 0) return { header: flags, size: h[1]! };
+    const hi = h.readUInt32BE(1);
+    // Past 2^53 the size is not even a safe number.
+    if (hi >= 0x200000) throw new ZmtpProtocolError(`frame of ${h.readBigUInt64BE(1)} octets is larger than any buffer`, "EMSGSIZE");
+    return { header: flags, size: hi * 0x100000000 + h.readUInt32BE(5) };
+  },
+};
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
 
 /** The ZMTP decoder of one direction of one relayed connection. */
-export class ZmtpTap implements FrameSink {
+export class ZmtpTap {
   private readonly greeting = new GreetingReader();
-  private readonly decoder = new FrameDecoder(this);
+  private readonly scanner = new FrameScanner(zmtpFraming, (flags, size) => this.keepOf(flags, size), (f) => this.onFrame(f));
   private greeted = false;
-  private failed = false;
+  private stopped = false;
   private mechanism = "NULL";
+  /** The current message: bodies kept for RPC recognition while it can still be decoded. */
   private parts: Buffer[] = [];
+  private partsOctets = 0;
+  private decodable = true;
   private frames: FrameSummary[] = [];
+  private omittedParts = 0;
+  private omittedOctets = 0;
 
   constructor(
     private readonly conn: number,
@@ -29,7 +63,7 @@ export class ZmtpTap implements FrameSink {
 
   /** Decodes the next octets of this direction. */
   push(chunk: Buffer): void {
-    if (this.failed) return;
+    if (this.stopped) return;
     try {
       if (!this.greeted) {
         const done = this.greeting.push(chunk);
@@ -40,29 +74,67 @@ export class ZmtpTap implements FrameSink {
         this.report({ type: "greeting", conn: this.conn, dir: this.dir, version: `${g.major}.${g.minor}`, mechanism: g.mechanism, asServer: g.asServer });
         chunk = done.rest;
       }
-      this.decoder.push(chunk);
+      this.scanner.push(chunk);
     } catch (err) {
-      this.failed = true;
-      const msg = err instanceof ZmtpProtocolError ? err.message : String(err);
-      this.report({ type: "violation", conn: this.conn, dir: this.dir, error: msg });
+      // Only the greeting and frame headers throw here: frames are no longer found.
+      this.stopped = true;
+      this.report({ type: "violation", conn: this.conn, dir: this.dir, error: errorText(err), stopped: true });
     }
   }
 
-  /** @internal Called by the frame decoder for each frame. */
-  onFrame(body: Buffer, flags: number): void {
-    const names = [flags & FLAG_MORE && "MORE", flags & FLAG_LONG && "LONG", flags & FLAG_COMMAND && "COMMAND"].filter(Boolean) as string[];
-    if (flags & FLAG_COMMAND) {
-      const cmd = decodeCommand(body);
-      this.report({ type: "command", conn: this.conn, dir: this.dir, name: cmd.name, detail: this.commandDetail(cmd.name, cmd.data) });
+  private keepOf(flags: number, size: number): number {
+    if ((flags & FLAG_COMMAND) !== 0) return COMMAND_DECODE_OCTETS;
+    if (this.frames.length >= SHOWN_PARTS) return 0;
+    if (this.decodable && this.partsOctets + size <= MESSAGE_DECODE_OCTETS) return size;
+    return PREVIEW;
+  }
+
+  private onFrame({ header: flags, size, kept }: ScannedFrame<number>): void {
+    if ((flags & FLAG_COMMAND) !== 0) {
+      this.onCommand(kept, size);
       return;
     }
-    this.parts.push(body);
-    this.frames.push(summarise(body, names));
-    if (flags & FLAG_MORE) return;
-    const decoded = decodeRpc(this.parts);
-    this.report({ type: "message", conn: this.conn, dir: this.dir, frames: this.frames, ...(decoded ? { decoded } : {}) });
+    const names = [flags & FLAG_MORE && "MORE", flags & FLAG_LONG && "LONG"].filter(Boolean) as string[];
+    if (this.frames.length < SHOWN_PARTS) {
+      this.frames.push(summarise(kept, names, size));
+    } else {
+      this.omittedParts++;
+      this.omittedOctets += size;
+    }
+    if (this.decodable && kept.length === size && this.partsOctets + size <= MESSAGE_DECODE_OCTETS && this.omittedParts === 0) {
+      this.parts.push(kept);
+      this.partsOctets += size;
+    } else if (this.decodable) {
+      this.decodable = false;
+      this.parts = [];
+    }
+    if ((flags & FLAG_MORE) !== 0) return;
+    const decoded = this.decodable ? decodeRpc(this.parts) : undefined;
+    this.report({
+      type: "message", conn: this.conn, dir: this.dir, frames: this.frames,
+      ...(this.omittedParts > 0 ? { omitted: { parts: this.omittedParts, octets: this.omittedOctets } } : {}),
+      ...(decoded ? { decoded } : {}),
+    });
     this.parts = [];
+    this.partsOctets = 0;
+    this.decodable = true;
     this.frames = [];
+    this.omittedParts = 0;
+    this.omittedOctets = 0;
+  }
+
+  private onCommand(kept: Buffer, size: number): void {
+    let cmd: Command;
+    let detail: Record<string, unknown>;
+    try {
+      // libzmq's PLAIN ERROR has a garbled name: read it as the sockets do.
+      cmd = this.mechanism === "PLAIN" ? decodePlainCommand(kept) : decodeCommand(kept);
+      detail = kept.length < size ? { size: size - (kept.length - cmd.data.length), decoded: false } : this.commandDetail(cmd.name, cmd.data);
+    } catch (err) {
+      this.report({ type: "violation", conn: this.conn, dir: this.dir, error: errorText(err) });
+      return;
+    }
+    this.report({ type: "command", conn: this.conn, dir: this.dir, name: cmd.name, detail });
   }
 
   private commandDetail(name: string, data: Buffer): Record<string, unknown> {

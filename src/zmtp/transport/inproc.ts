@@ -78,7 +78,7 @@ export class InprocRegistry {
   }
 
   bind(name: string, socket: Socket): void {
-    if (this.bound.has(name)) throw new ZmqError("EADDRINUSE", `inproc://${name} is already bound`, `inproc://${name}`);
+    if (this.bound.has(name)) throw new ZmqError("EADDRINUSE", undefined, `inproc://${name}`);
     this.bound.set(name, socket);
     const waiting = this.waiting.get(name) ?? [];
     this.waiting.delete(name);

@@ -26,6 +26,16 @@ function reportEnd(socket: Socket, address: string, error: ZmtpProtocolError | u
   }
 }
 
+/**
+ * ZMQ_TCP_KEEPALIVE (1 on, 0 off, -1 the system's default) and
+ * ZMQ_TCP_KEEPALIVE_IDLE (seconds), as far as node:net can set them.
+ */
+function applyKeepAlive(socket: Socket, stream: net.Socket): void {
+  const keepalive = socket.tcpKeepalive;
+  if (keepalive === 1) stream.setKeepAlive(true, socket.tcpKeepaliveIdle > 0 ? socket.tcpKeepaliveIdle * 1000 : 0);
+  else if (keepalive === 0) stream.setKeepAlive(false);
+}
+
 /** Accepts peers on a bound endpoint. */
 export class NetListener implements EngineHost {
   address: string;
@@ -54,8 +64,9 @@ export class NetListener implements EngineHost {
         if (ep.transport === "ipc") this.ipcPath = ep.path;
         resolve();
       };
-      if (ep.transport === "tcp") this.server.listen({ host: ep.host, port: ep.port, exclusive: true }, done);
-      else this.server.listen(ep.path, done);
+      const backlog = this.socket.backlog;
+      if (ep.transport === "tcp") this.server.listen({ host: ep.host, port: ep.port, exclusive: true, backlog }, done);
+      else this.server.listen({ path: ep.path, backlog }, done);
     });
   }
 
@@ -102,6 +113,7 @@ export class NetListener implements EngineHost {
       return;
     }
     this.socket.emit({ type: "accept", address: this.address });
+    applyKeepAlive(this.socket, stream);
     const remote = stream.remoteAddress ? formatTcp(stream.remoteAddress, stream.remotePort ?? 0) : this.address;
     const engine = new Engine(stream, this.socket.engineOptions(remote), this);
     this.connections.set(engine, undefined);
@@ -187,6 +199,9 @@ export class NetDialer implements EngineHost {
     const ep = this.ep;
     const stream = ep.transport === "tcp" ? net.connect({ host: ep.host, port: ep.port }) : net.connect(ep.path);
     this.attempt = stream;
+    // ZMQ_CONNECT_TIMEOUT: a dial that has not connected in time is abandoned and retried.
+    const timeout = this.socket.connectTimeout;
+    if (timeout > 0) stream.setTimeout(timeout, () => onError());
     const onError = (): void => {
       stream.destroy();
       this.attempt = undefined;
@@ -195,12 +210,14 @@ export class NetDialer implements EngineHost {
     stream.once("error", onError);
     stream.once("connect", () => {
       stream.off("error", onError);
+      if (timeout > 0) stream.setTimeout(0);
       this.attempt = undefined;
       if (this.stopped) {
         stream.destroy();
         return;
       }
       this.socket.emit({ type: "connect", address: this.address });
+      applyKeepAlive(this.socket, stream);
       this.engine = new Engine(stream, this.socket.engineOptions(this.address), this);
     });
   }

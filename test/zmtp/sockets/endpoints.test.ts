@@ -29,8 +29,8 @@ test("bind to tcp://*:0 listens on every IPv4 interface and is reachable on loop
   assert.deepEqual(texts(await server.receive()), ["over *"]);
 });
 
-test("bind to tcp://[::1]:0 (IPv6 loopback) and connect to it", async (t) => {
-  const [server, client] = track(t, new Dealer(), new Dealer());
+test("with ipv6, bind to tcp://[::1]:0 (IPv6 loopback) and connect to it", async (t) => {
+  const [server, client] = track(t, new Dealer({ ipv6: true }), new Dealer({ ipv6: true }));
   await server.bind("tcp://[::1]:0");
   assert.match(server.lastEndpoint!, /^tcp:\/\/\[::1\]:[1-9]\d*$/);
   client.connect(server.lastEndpoint!);

@@ -41,8 +41,15 @@ export class Router extends Socket {
     super.connect(address, options);
   }
 
-  protected xattach(_pipe: Pipe): void {
-    // Routable only once the handshake names it.
+  protected xattach(pipe: Pipe): void {
+    // A peer named at connect() is routable at once, as in libzmq: messages
+    // to it wait in the pipe until the connection is made. Others are
+    // routable once the handshake names them.
+    const id = pipe.connectRoutingId;
+    if (id && !this.routes.has(id.toString("latin1"))) {
+      pipe.routingId = id;
+      this.routes.set(id.toString("latin1"), pipe);
+    }
   }
 
   protected override xhandshake(pipe: Pipe): string | undefined {

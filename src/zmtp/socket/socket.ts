@@ -420,6 +420,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     if (!list) throw new ZmqError("ENOENT", undefined, address);
     for (const ep of list) {
       ep.close(0);
+      this.reportListenerClosed(ep);
       for (const [k, v] of this.endpoints) if (v.includes(ep)) this.removeEndpoint(k, ep);
     }
   }
@@ -482,6 +483,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
         if (seen.has(ep)) continue;
         seen.add(ep);
         ep.close(this.linger);
+        this.reportListenerClosed(ep);
       }
     }
     this.endpoints.clear();
@@ -701,8 +703,9 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   }
 
   /** @internal A new pipe to a peer, joined to the pattern. */
-  openPipe(endpoint: string): Pipe {
+  openPipe(endpoint: string, connectRoutingId?: Buffer): Pipe {
     const pipe = new Pipe(this, endpoint, this.sendHwm, this.receiveHwm);
+    pipe.connectRoutingId = connectRoutingId;
     this.pipes.add(pipe);
     // libzmq queues the probe first thing, before any message of the application.
     if (this.probe) pipe.write([Buffer.alloc(0)]);
@@ -740,6 +743,11 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   /** @internal */
   get isOpen(): boolean {
     return !this.isClosed;
+  }
+
+  /** A tcp/ipc listener closed: ZMQ_EVENT_CLOSED (inproc has no listener to close). */
+  private reportListenerClosed(ep: Endpointish): void {
+    if (ep instanceof NetListener) this.emit({ type: "close", address: ep.address });
   }
 
   private addEndpoint(address: string, ep: Endpointish): void {

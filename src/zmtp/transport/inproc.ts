@@ -208,8 +208,7 @@ export class InprocLink {
   }
 
   private localPipe(): Pipe {
-    const pipe = this.socket.openPipe(this.address);
-    pipe.connectRoutingId = this.connectRoutingId;
+    const pipe = this.socket.openPipe(this.address, this.connectRoutingId);
     return pipe;
   }
 }

@@ -173,7 +173,8 @@ export class NetDialer implements EngineHost {
 
   engineClosed(_engine: Engine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
     this.engine = undefined;
-    reportEnd(this.socket, this.address, error, handshaken);
+    // libzmq reports nothing for a connection the application ended (disconnect, close).
+    if (!this.stopped) reportEnd(this.socket, this.address, error, handshaken);
     // libzmq ends a session after a protocol error instead of reconnecting;
     // timeouts and plain disconnects reconnect.
     const fatal = error !== undefined && error.code !== "ETIMEDOUT";
@@ -184,8 +185,7 @@ export class NetDialer implements EngineHost {
   }
 
   private newPipe(): Pipe {
-    const pipe = this.socket.openPipe(this.address);
-    pipe.connectRoutingId = this.connectRoutingId;
+    const pipe = this.socket.openPipe(this.address, this.connectRoutingId);
     return pipe;
   }
 
@@ -199,12 +199,16 @@ export class NetDialer implements EngineHost {
     const ep = this.ep;
     const stream = ep.transport === "tcp" ? net.connect({ host: ep.host, port: ep.port }) : net.connect(ep.path);
     this.attempt = stream;
+    // libzmq's tcp connect is asynchronous: ZMQ_EVENT_CONNECT_DELAYED.
+    if (ep.transport === "tcp") this.socket.emit({ type: "connect:delay", address: this.address });
     // ZMQ_CONNECT_TIMEOUT: a dial that has not connected in time is abandoned and retried.
     const timeout = this.socket.connectTimeout;
     if (timeout > 0) stream.setTimeout(timeout, () => onError());
     const onError = (): void => {
       stream.destroy();
       this.attempt = undefined;
+      // The failed attempt's socket is closed (ZMQ_EVENT_CLOSED), then retried.
+      this.socket.emit({ type: "close", address: this.address });
       this.scheduleReconnect();
     };
     stream.once("error", onError);

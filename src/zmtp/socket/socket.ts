@@ -184,8 +184,12 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    */
   maxConnections = 10_000;
 
-  /** The last endpoint bound, with the real port when port 0 or `*` was asked. */
-  lastEndpoint: string | null = null;
+  private boundLast: string | null = null;
+
+  /** ZMQ_LAST_ENDPOINT (read-only): the last endpoint bound, with the real port when port 0 or `*` was asked. */
+  get lastEndpoint(): string | null {
+    return this.boundLast;
+  }
 
   /** ZMQ_PLAIN_SERVER: act as PLAIN server; peers must authenticate (see {@link authenticator}). */
   declare plainServer: boolean;
@@ -405,7 +409,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     }
     this.addEndpoint(address, bound);
     if (bound.address !== address) this.addEndpoint(bound.address, bound);
-    this.lastEndpoint = bound.address;
+    this.boundLast = bound.address;
     this.emit({ type: "bind", address: bound.address });
   }
 

@@ -6,14 +6,31 @@ export type MessageLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer | st
 
 const EMPTY = Buffer.alloc(0);
 
-/** Converts one part without copying where the bytes are already binary. */
+/**
+ * Parts up to this size are copied at send, as zeromq.js does, so changing
+ * the caller's buffer afterwards cannot change the message. Larger parts go
+ * without a copy, as zeromq.js sends them (its zero-copy threshold): they
+ * must not be changed until delivered. One pooled allocation per small part.
+ */
+export const COPY_LIMIT = 128;
+
+function owned(bytes: Buffer): Buffer {
+  return bytes.length <= COPY_LIMIT ? Buffer.from(bytes) : bytes;
+}
+
+/**
+ * Converts one part as zeromq.js does: the bytes of a Buffer, typed array
+ * or ArrayBuffer; UTF-8 of a string; nothing for null; and the UTF-8 of
+ * `String(value)` for anything else (`true`, numbers, `undefined` in an
+ * array...).
+ */
 export function toBuffer(part: MessageLike): Buffer {
-  if (part instanceof Buffer) return part;
+  if (part instanceof Buffer) return owned(part);
   if (typeof part === "string") return Buffer.from(part, "utf8");
   if (part === null) return EMPTY;
-  if (typeof part === "number") return Buffer.from(String(part), "utf8");
-  if (ArrayBuffer.isView(part)) return Buffer.from(part.buffer, part.byteOffset, part.byteLength);
-  return Buffer.from(part);
+  if (ArrayBuffer.isView(part)) return owned(Buffer.from(part.buffer, part.byteOffset, part.byteLength));
+  if (part instanceof ArrayBuffer || part instanceof SharedArrayBuffer) return owned(Buffer.from(part));
+  return Buffer.from(String(part), "utf8");
 }
 
 /** Converts a message (one part or several) to parts. */

@@ -4,6 +4,8 @@
  */
 import { holdUntilSettled } from "./keep-alive.js";
 
+import { ZmqError } from "./errors.js";
+
 /** Event types, named as in zeromq.js. */
 export type EventType =
   | "accept" | "accept:error" | "bind" | "bind:error" | "connect" | "connect:delay" | "connect:retry"
@@ -35,14 +37,21 @@ export class Observer implements AsyncIterable<Event> {
   private readonly queue: Event[] = [];
   private waiter: ((event: Event | undefined) => void) | undefined;
   private ended = false;
+  /** Set by the first on(): events then go to listeners only, as in zeromq.js. */
+  private emitterMode = false;
 
   /** True once the socket is closed and every event was taken. */
   get closed(): boolean {
     return this.ended && this.queue.length === 0;
   }
 
-  /** Calls `listener` for every event of `type`. */
+  /**
+   * Calls `listener` for every event of `type`. As in zeromq.js, the
+   * observer is then in event emitter mode for good: receive() throws.
+   */
   on(type: EventType, listener: (event: Event) => void): this {
+    this.emitterMode = true;
+    this.queue.length = 0;
     let set = this.listeners.get(type);
     if (!set) this.listeners.set(type, (set = new Set()));
     set.add(listener);
@@ -55,15 +64,24 @@ export class Observer implements AsyncIterable<Event> {
     return this;
   }
 
-  /** The next event; resolves to undefined once the socket has closed. */
+  /**
+   * The next event. Throws, as zeromq.js does, after on() (event emitter
+   * mode) and once the socket has closed and every event was taken
+   * (ENOTSOCK).
+   */
   receive(): Promise<Event | undefined> {
+    if (this.emitterMode) {
+      throw new Error("Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive().");
+    }
     const next = this.queue.shift();
-    if (next || this.ended) return Promise.resolve(next);
+    if (next) return Promise.resolve(next);
+    if (this.ended) throw new ZmqError("ENOTSOCK");
     return holdUntilSettled(new Promise((resolve) => (this.waiter = resolve)), this);
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Event> {
     for (;;) {
+      if (this.closed) return;
       const event = await this.receive();
       if (!event) return;
       yield event;
@@ -90,6 +108,7 @@ export class Observer implements AsyncIterable<Event> {
       w(event);
       return;
     }
+    if (this.emitterMode) return;
     if (this.queue.length >= QUEUE_LIMIT) this.queue.shift();
     this.queue.push(event);
     if (event.type === "end") this.close();

@@ -85,9 +85,22 @@ export class Pipe {
   constructor(
     readonly owner: PipeOwner,
     readonly endpoint: string,
-    readonly sendHighWaterMark: number,
-    readonly receiveHighWaterMark: number,
+    public sendHighWaterMark: number,
+    public receiveHighWaterMark: number,
   ) {}
+
+  /**
+   * New high-water marks (the socket's option changed, as libzmq applies
+   * it to existing pipes): a receive queue now under its mark reads again.
+   */
+  setHighWaterMarks(send: number, receive: number): void {
+    this.sendHighWaterMark = send;
+    this.receiveHighWaterMark = receive;
+    if (this.readFull && this.hasReadRoom()) {
+      this.readFull = false;
+      this.driver?.resume();
+    }
+  }
 
   /** Messages waiting to go out. */
   get outLength(): number {

@@ -7,7 +7,7 @@
  * most one message per direction. An optional capture socket gets a copy
  * of every message moved, in both directions.
  */
-import { ZmqError } from "./errors.js";
+import { closedError, ZmqError } from "./errors.js";
 import type { Message } from "./pipe.js";
 import type { Socket } from "./socket/socket.js";
 
@@ -17,8 +17,6 @@ const RECEIVE_ONLY = new Set(["SUB", "PULL"]);
 
 /** Errors after which a direction just drops the message and goes on. */
 const DROPPED = new Set(["EHOSTUNREACH", "EAGAIN"]);
-/** Errors that mean a socket was closed: the direction ends. */
-const ENDED = new Set(["ETERM", "ENOTSOCK"]);
 
 /** Proxies messages between two sockets. */
 export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
@@ -26,6 +24,8 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   private resumeWaiters: (() => void)[] = [];
   private running: Promise<void> | undefined;
   private terminated = false;
+  /** Set once run() has settled. */
+  private ended = false;
 
   /**
    * @param frontEnd the front-end socket (bind or connect it before run())
@@ -43,10 +43,10 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
    * closed). The front-end and back-end sockets are closed when it ends.
    */
   run(): Promise<void> {
-    if (this.running) return Promise.reject(new ZmqError("EBUSY", "the proxy is already running"));
-    if (this.terminated || this.frontEnd.closed || this.backEnd.closed) {
-      return Promise.reject(new ZmqError("ETERM", "the proxy was terminated or a socket is closed"));
-    }
+    // Thrown at once, with zeromq.js's texts.
+    if (!this.frontEnd.hasEndpoints) throw new ZmqError("EINVAL", "Front-end socket must be bound or connected");
+    if (!this.backEnd.hasEndpoints) throw new ZmqError("EINVAL", "Back-end socket must be bound or connected");
+    if (this.running) return Promise.reject(new ZmqError("EBUSY"));
     const loops: Promise<void>[] = [];
     if (this.canMove(this.frontEnd, this.backEnd)) loops.push(this.pump(this.frontEnd, this.backEnd));
     if (this.canMove(this.backEnd, this.frontEnd)) loops.push(this.pump(this.backEnd, this.frontEnd));
@@ -54,34 +54,49 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
       return Promise.reject(new ZmqError("EINVAL", `a ${this.frontEnd.socketType} and a ${this.backEnd.socketType} socket cannot be proxied`));
     }
     this.running = Promise.all(loops).then(
-      () => this.closeSockets(),
+      () => this.finish(),
       (err: unknown) => {
-        this.closeSockets();
+        this.finish();
         throw err;
       },
     );
     return this.running;
   }
 
-  /** Suspends the traffic (messages wait in the sockets) until {@link resume}(). */
+  /** Suspends the traffic (messages wait in the sockets) until {@link resume}(). Throws EBADF unless running. */
   pause(): void {
+    this.assertRunning();
     this.paused = true;
   }
 
-  /** Resumes the traffic after {@link pause}(). */
+  /** Resumes the traffic after {@link pause}(). Throws EBADF unless running. */
   resume(): void {
+    this.assertRunning();
+    this.unpause();
+  }
+
+  private unpause(): void {
     this.paused = false;
     const waiters = this.resumeWaiters;
     this.resumeWaiters = [];
     for (const w of waiters) w();
   }
 
-  /** Stops the proxy and closes the front-end and back-end sockets; run() then resolves. */
+  /**
+   * Stops the proxy and closes the front-end and back-end sockets; run()
+   * then resolves. Throws EBADF before run() and once terminated, as
+   * zeromq.js does.
+   */
   terminate(): void {
-    if (this.terminated) return;
+    this.assertRunning();
     this.terminated = true;
     this.closeSockets();
-    this.resume();
+    this.unpause();
+  }
+
+  /** zeromq.js's proxy takes commands only while it runs. */
+  private assertRunning(): void {
+    if (!this.running || this.terminated || this.ended) throw closedError();
   }
 
   private canMove(from: Socket, to: Socket): boolean {
@@ -95,7 +110,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
       try {
         msg = await from.receive();
       } catch (err) {
-        if (this.ends(err)) return;
+        if (this.ends(err, from, to)) return;
         throw err;
       }
       while (this.paused && !this.terminated) await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
@@ -104,14 +119,21 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
         if (this.capture && !this.capture.closed) await this.capture.send(msg.slice());
         await to.send(msg);
       } catch (err) {
-        if (this.ends(err)) return;
+        if (this.ends(err, from, to)) return;
         if (!DROPPED.has((err as ZmqError).code)) throw err;
       }
     }
   }
 
-  private ends(err: unknown): boolean {
-    return this.terminated || ENDED.has((err as ZmqError)?.code);
+  /** A closed socket ends the direction: EBADF, or EAGAIN from the call close() cancelled. */
+  private ends(err: unknown, from: Socket, to: Socket): boolean {
+    const code = (err as ZmqError)?.code;
+    return this.terminated || code === "EBADF" || (code === "EAGAIN" && (from.closed || to.closed));
+  }
+
+  private finish(): void {
+    this.ended = true;
+    this.closeSockets();
   }
 
   private closeSockets(): void {

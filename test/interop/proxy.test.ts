@@ -20,7 +20,8 @@ for (const [clientImpl, workerImpl] of [["libzmq", "libzmq"], ["libzmq", "purezm
     const workers = [0, 1].map(() => makeSocket(workerImpl, "REP"));
     const clients = [0, 1, 2].map(() => makeSocket(clientImpl, "REQ"));
     t.after(() => {
-      proxy.terminate();
+      proxy.frontEnd.close();
+      proxy.backEnd.close();
       closeAll(...workers, ...clients);
     });
     workers.forEach((w, i) => {
@@ -45,7 +46,8 @@ for (const [clientImpl, workerImpl] of [["libzmq", "libzmq"], ["libzmq", "purezm
         assert.match(String(worker), /^w[01]$/);
       }));
     }
-    proxy.terminate();
+    proxy.frontEnd.close();
+    proxy.backEnd.close();
     await withDeadline(running, TIMEOUT, "run() to resolve");
   });
 }
@@ -55,7 +57,8 @@ test("XSUB-XPUB proxy between a libzmq PUB and two libzmq SUBs", async (t) => {
   const subs = [0, 1].map(() => makeSocket("libzmq", "SUB"));
   const proxy = new Proxy(new XSubscriber(), new XPublisher());
   t.after(() => {
-    proxy.terminate();
+    proxy.frontEnd.close();
+    proxy.backEnd.close();
     closeAll(pub, ...subs);
   });
   proxy.frontEnd.connect(await bindResolved(pub, "tcp://127.0.0.1:0"));
@@ -85,7 +88,8 @@ test("PULL-PUSH proxy between a libzmq PUSH and a libzmq PULL keeps order", asyn
   const consumer = makeSocket("libzmq", "PULL");
   const proxy = new Proxy(new Pull(), new Push());
   t.after(() => {
-    proxy.terminate();
+    proxy.frontEnd.close();
+    proxy.backEnd.close();
     closeAll(producer, consumer);
   });
   producer.connect(await bindResolved(proxy.frontEnd as unknown as PeerSocket, "tcp://127.0.0.1:0"));

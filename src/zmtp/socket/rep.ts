@@ -36,7 +36,7 @@ export class Reply extends Socket {
 
   protected xrecv(): Message | undefined {
     if (this.replying) {
-      throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: send the reply first");
+      throw new ZmqError("EFSM");
     }
     let msg: Message | undefined;
     while ((msg = this.fq.recv()) !== undefined) {
@@ -52,7 +52,7 @@ export class Reply extends Socket {
 
   protected xsend(msg: Message): boolean {
     if (!this.replying) {
-      throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: receive a request first");
+      throw new ZmqError("EFSM");
     }
     const pipe = this.replyTo;
     if (pipe && !pipe.detached && !pipe.writable) return false;

@@ -38,7 +38,7 @@ export class Request extends BalancedSocket {
 
   protected override xsend(msg: Message): boolean {
     if (this.waiting && !this.relaxed) {
-      throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: a request is awaiting its reply");
+      throw new ZmqError("EFSM");
     }
     const pipe = this.lb.pick();
     if (!pipe) return false;
@@ -57,7 +57,7 @@ export class Request extends BalancedSocket {
 
   protected override xrecv(): Message | undefined {
     if (!this.waiting) {
-      throw new ZmqError("EFSM", "Operation cannot be accomplished in current state: send a request first");
+      throw new ZmqError("EFSM");
     }
     let msg: Message | undefined;
     while ((msg = this.fq.recv()) !== undefined) {

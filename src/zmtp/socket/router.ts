@@ -41,8 +41,15 @@ export class Router extends Socket {
     super.connect(address, options);
   }
 
-  protected xattach(_pipe: Pipe): void {
-    // Routable only once the handshake names it.
+  protected xattach(pipe: Pipe): void {
+    // A peer named at connect() is routable at once, as in libzmq: messages
+    // to it wait in the pipe until the connection is made. Others are
+    // routable once the handshake names them.
+    const id = pipe.connectRoutingId;
+    if (id && !this.routes.has(id.toString("latin1"))) {
+      pipe.routingId = id;
+      this.routes.set(id.toString("latin1"), pipe);
+    }
   }
 
   protected override xhandshake(pipe: Pipe): string | undefined {
@@ -99,15 +106,30 @@ export class Router extends Socket {
   }
 
   protected xsend(msg: Message): boolean {
-    if (msg.length < 2) throw new ZmqError("EINVAL", "a ROUTER message needs a routing id frame and a body");
+    // A lone routing id frame goes nowhere, even when mandatory (as in libzmq).
+    if (msg.length < 2) return true;
     const pipe = this.routes.get(msg[0]!.toString("latin1"));
     if (!pipe) {
-      if (this.mandatory) throw new ZmqError("EHOSTUNREACH", `Host unreachable: no peer with routing id ${msg[0]!.toString("hex")}`);
-      return true;
+      if (!this.mandatory) return true;
+      // libzmq's mandatory ROUTER is not writable while no peer can take a
+      // message, so the send waits; with one that can, an unknown id fails.
+      if (!this.anyWritable()) return false;
+      throw new ZmqError("EHOSTUNREACH");
     }
     if (!pipe.writable) return !this.mandatory; // mandatory waits for room; otherwise drop
     pipe.write(msg.slice(1));
     return true;
+  }
+
+  /** libzmq tries once more at the timeout: an unknown peer then fails EHOSTUNREACH. */
+  protected override xsendError(msg: Message): ZmqError {
+    if (this.mandatory && msg.length >= 2 && !this.routes.has(msg[0]!.toString("latin1"))) return new ZmqError("EHOSTUNREACH");
+    return super.xsendError(msg);
+  }
+
+  private anyWritable(): boolean {
+    for (const pipe of this.routes.values()) if (pipe.writable) return true;
+    return false;
   }
 
   protected xreadable(): boolean {

@@ -7,12 +7,13 @@
 import { Buffer } from "node:buffer";
 import { Context, defaultContext } from "../context.js";
 import type { EngineOptions } from "../engine.js";
-import { ZmqError } from "../errors.js";
+import { closedError, ZmqError, type ZmqErrorCode } from "../errors.js";
 import { holdUntilSettled } from "../keep-alive.js";
 import { toParts, type MessageLike } from "../message.js";
 import { Observer, type Event } from "../observer.js";
+import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
-import { parseEndpoint } from "../transport/endpoint.js";
+import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { isBlocky } from "../transport/exit-drain.js";
 import { NetDialer, NetListener } from "../transport/net.js";
 import { checkPlainCredential, mechanismFactoryFor, securityMechanismName } from "../security/mechanism-select.js";
@@ -23,6 +24,27 @@ import { SOCKET_TYPE_NUMBER, type MechanismFactory, type SocketTypeName, type Zm
 export interface SocketOptions {
   /** The Context for inproc endpoints and the ZAP handler; the default one if absent. */
   context?: Context;
+  backlog?: number;
+  ipv6?: boolean;
+  tcpKeepalive?: number;
+  tcpKeepaliveIdle?: number;
+  tcpKeepaliveCount?: number;
+  tcpKeepaliveInterval?: number;
+  tcpAcceptFilter?: string | null;
+  connectTimeout?: number;
+  tcpMaxRetransmitTimeout?: number;
+  sendBufferSize?: number;
+  receiveBufferSize?: number;
+  typeOfService?: number;
+  interface?: string | null;
+  socksProxy?: string | null;
+  affinity?: number;
+  rate?: number;
+  recoveryInterval?: number;
+  multicastHops?: number;
+  multicastMaxTransportDataUnit?: number;
+  zapEnforceDomain?: boolean;
+  loopbackFastPath?: boolean;
   routingId?: string | Buffer | null;
   sendHighWaterMark?: number;
   receiveHighWaterMark?: number;
@@ -58,6 +80,27 @@ const RESOLVED = Promise.resolve();
 /** Properties that look like options but are the socket's identity or state. */
 const NOT_OPTIONS = new Set(["socketType", "lastEndpoint", "isClosed"]);
 
+
+/**
+ * A bind endpoint under ZMQ_IPV6: without it an IPv6 address fails ENODEV,
+ * as in libzmq; with it `*` binds every IPv6 and IPv4 interface.
+ */
+function bindEndpoint(address: string, ipv6: boolean): Endpoint {
+  const ep = parseEndpoint(address, true);
+  if (ep.transport !== "tcp") return ep;
+  if (!ipv6 && ep.host.includes(":")) throw new ZmqError("ENODEV", undefined, address);
+  if (ipv6 && ep.host === "0.0.0.0" && /^tcp:\/\/\*:/.test(address)) return { ...ep, host: "::" };
+  return ep;
+}
+
+/** The code zeromq.js reports for a failed listen: libzmq's, from the system's. */
+function listenErrorCode(code: string | undefined): ZmqErrorCode {
+  if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") return code;
+  // A host name that does not resolve: libzmq reports "No such device".
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "ENODEV";
+  return "EINVAL";
+}
+
 /** Anything that carries connections for a socket: a listener, a dialer, an inproc link. */
 export interface Endpointish {
   readonly address: string;
@@ -74,11 +117,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   readonly context: Context;
 
   /** ZMQ_ROUTING_ID: the Identity sent to peers (REQ, DEALER, ROUTER). */
-  routingId: string | Buffer | null = null;
-  /** ZMQ_SNDHWM: messages queued per peer before send blocks or drops; 0 = no limit. */
-  sendHighWaterMark = 1000;
-  /** ZMQ_RCVHWM: messages queued per peer before reading from it pauses; 0 = no limit. */
-  receiveHighWaterMark = 1000;
+  declare routingId: string | Buffer | null;
   /** ZMQ_SNDTIMEO: ms a blocked send waits before EAGAIN; -1 = forever, 0 = never. */
   sendTimeout = -1;
   /** ZMQ_RCVTIMEO: ms a receive waits before EAGAIN; -1 = forever, 0 = never. */
@@ -86,26 +125,66 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   /** ZMQ_LINGER: ms that close() keeps connected peers to deliver queued messages; -1 = until sent. */
   linger = -1;
   /** ZMQ_RECONNECT_IVL: ms before reconnecting; -1 = never reconnect. */
-  reconnectInterval = 100;
+  declare reconnectInterval: number;
   /** ZMQ_RECONNECT_IVL_MAX: ms the back-off doubles up to; 0 = no back-off. */
-  reconnectMaxInterval = 0;
+  declare reconnectMaxInterval: number;
   /**
    * ZMQ_MAXMSGSIZE: largest message accepted from a peer, the sum of its
    * frames (as ws's maxPayload; libzmq checks each frame); a larger one
    * ends that connection (EMSGSIZE) before the frame over the limit is
    * buffered. Commands are held to it too. -1 = no limit.
    */
-  maxMessageSize = -1;
+  declare maxMessageSize: number;
   /** ZMQ_IMMEDIATE: queue only to completed connections. */
-  immediate = false;
+  declare immediate: boolean;
   /** ZMQ_HANDSHAKE_IVL: ms allowed for a handshake; 0 = no limit. */
-  handshakeInterval = 30000;
+  declare handshakeInterval: number;
   /** ZMQ_HEARTBEAT_IVL: ms between PINGs; 0 = no heartbeats. */
-  heartbeatInterval = 0;
+  declare heartbeatInterval: number;
   /** ZMQ_HEARTBEAT_TIMEOUT: ms to wait for traffic after a PING; -1 or 0 = the interval. */
-  heartbeatTimeout = -1;
+  declare heartbeatTimeout: number;
   /** ZMQ_HEARTBEAT_TTL: ms the peer should wait for our traffic; 0 = none. */
-  heartbeatTimeToLive = 0;
+  declare heartbeatTimeToLive: number;
+  /** ZMQ_BACKLOG: pending connections a tcp/ipc listener queues (the `backlog` of listen). */
+  declare backlog: number;
+  /** ZMQ_IPV6: bind and connect over IPv6 too; `*` then binds every IPv6 and IPv4 interface. */
+  declare ipv6: boolean;
+  /** ZMQ_TCP_KEEPALIVE: 1 turns TCP keep-alive on (setKeepAlive), 0 off, -1 the system's default. */
+  declare tcpKeepalive: number;
+  /** ZMQ_TCP_KEEPALIVE_IDLE: seconds idle before the first keep-alive probe; -1 = the system's. */
+  declare tcpKeepaliveIdle: number;
+  /** ZMQ_TCP_KEEPALIVE_CNT: accepted; no effect in Node (node:net cannot set the probe count). */
+  declare tcpKeepaliveCount: number;
+  /** ZMQ_TCP_KEEPALIVE_INTVL: accepted; no effect in Node (node:net cannot set the probe interval). */
+  declare tcpKeepaliveInterval: number;
+  /** ZMQ_CONNECT_TIMEOUT: ms a tcp dial may take before it is abandoned and retried; 0 = the system's. */
+  declare connectTimeout: number;
+  /** ZMQ_TCP_MAXRT: accepted; no effect in Node (node:net has no TCP_USER_TIMEOUT). */
+  declare tcpMaxRetransmitTimeout: number;
+  /** ZMQ_SNDBUF: accepted; no effect in Node (node:net cannot size a TCP socket's kernel buffers). */
+  declare sendBufferSize: number;
+  /** ZMQ_RCVBUF: accepted; no effect in Node (node:net cannot size a TCP socket's kernel buffers). */
+  declare receiveBufferSize: number;
+  /** ZMQ_TOS: accepted; no effect in Node (node:net cannot set IP_TOS). */
+  declare typeOfService: number;
+  /** ZMQ_BINDTODEVICE: accepted; no effect in Node (node:net cannot bind to a device). */
+  declare interface: string | Buffer | null;
+  /** ZMQ_SOCKS_PROXY: accepted; no effect (purezmq does not speak SOCKS): connections go direct. */
+  declare socksProxy: string | Buffer | null;
+  /** ZMQ_AFFINITY: accepted; no effect (purezmq has no I/O threads). */
+  declare affinity: number;
+  /** ZMQ_RATE: accepted; no effect (for the PGM/NORM multicast transports, which purezmq lacks). */
+  declare rate: number;
+  /** ZMQ_RECOVERY_IVL: accepted; no effect (PGM/NORM only). */
+  declare recoveryInterval: number;
+  /** ZMQ_MULTICAST_HOPS: accepted; no effect (PGM/NORM only). */
+  declare multicastHops: number;
+  /** ZMQ_MULTICAST_MAXTPDU: accepted; no effect (PGM/NORM only). */
+  declare multicastMaxTransportDataUnit: number;
+  /** ZMQ_ZAP_ENFORCE_DOMAIN: accepted; no effect (purezmq asks ZAP for every PLAIN handshake). */
+  declare zapEnforceDomain: boolean;
+  /** ZMQ_LOOPBACK_FASTPATH: accepted; no effect (a Windows-only libzmq feature). */
+  declare loopbackFastPath: boolean;
   /**
    * Connections each bound tcp/ipc endpoint holds at most (purezmq's own
    * option; libzmq has no such bound): further peers are closed as soon as
@@ -129,13 +208,17 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    */
   idleTimeout = 0;
 
-  /** The last endpoint bound, with the real port when port 0 or `*` was asked. */
-  lastEndpoint: string | null = null;
+  private boundLast: string | null = null;
+
+  /** ZMQ_LAST_ENDPOINT (read-only): the last endpoint bound, with the real port when port 0 or `*` was asked. */
+  get lastEndpoint(): string | null {
+    return this.boundLast;
+  }
 
   /** ZMQ_PLAIN_SERVER: act as PLAIN server; peers must authenticate (see {@link authenticator}). */
-  plainServer = false;
+  declare plainServer: boolean;
   /** ZMQ_ZAP_DOMAIN: the domain sent in ZAP requests. */
-  zapDomain: string | null = null;
+  declare zapDomain: string | null;
   /**
    * How a PLAIN server decides on a client (purezmq's own option): a
    * function given the ZAP request (see `plainAuthenticator` for a user
@@ -150,16 +233,91 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   /** Set when a peer refused the handshake for good (credentials, mechanism, socket type); cleared by connect(). */
   private refusal: ZmqError | undefined;
 
+  /** @internal Values of the options defined by {@link defineDeferredOptions}. */
+  readonly optionValues = new Map<string, unknown>();
+  private sendHwm = 1000;
+  private receiveHwm = 1000;
+  /** ZMQ_PROBE_ROUTER: send an empty message to each new peer. */
+  private probe = false;
   private readonly endpoints = new Map<string, Endpointish[]>();
   private readonly pipes = new Set<Pipe>();
   private sendWaiter: (Waiter<void> & { msg: Message }) | undefined;
   private recvWaiter: Waiter<Message> | undefined;
   private isClosed = false;
+  /** Set while a bind or unbind runs. */
+  private blocked = false;
+  /** close() was called while blocked: it happens when the bind/unbind ends. */
+  private closeRequested = false;
 
   protected constructor(options: SocketOptions | undefined) {
     this.context = options?.context ?? defaultContext;
     // A context that is not blocky gives new sockets linger 0, as libzmq's ZMQ_BLOCKY.
     if (!isBlocky(this.context)) this.linger = 0;
+  }
+
+  /**
+   * ZMQ_SNDHWM: messages queued per peer before send blocks or drops;
+   * 0 = no limit. A change applies to the peers already connected too.
+   */
+  get sendHighWaterMark(): number {
+    return this.sendHwm;
+  }
+  set sendHighWaterMark(value: number) {
+    checkOptionType("number", value);
+    this.sendHwm = value;
+    this.updateHighWaterMarks();
+  }
+
+  /**
+   * ZMQ_RCVHWM: messages queued per peer before reading from it pauses;
+   * 0 = no limit. A change applies to the peers already connected too.
+   */
+  get receiveHighWaterMark(): number {
+    return this.receiveHwm;
+  }
+  set receiveHighWaterMark(value: number) {
+    checkOptionType("number", value);
+    this.receiveHwm = value;
+    this.updateHighWaterMarks();
+  }
+
+  /**
+   * ZMQ_PROBE_ROUTER (write-only, as in zeromq.js): when true, every new
+   * peer, connected or accepted, first gets an empty message, so a ROUTER
+   * learns the peer's routing id at once.
+   */
+  set probeRouter(value: boolean) {
+    checkOptionType("boolean", value);
+    this.probe = value;
+  }
+
+  /** ZMQ_THREAD_SAFE: false, as for every zeromq.js socket type purezmq has. */
+  get threadSafe(): boolean {
+    return false;
+  }
+
+  /**
+   * ZMQ_TCP_ACCEPT_FILTER: accepted; no effect (libzmq deprecates it for
+   * ZAP, which purezmq's `authenticator` covers). Reading it fails EINVAL,
+   * as libzmq cannot read it back either.
+   */
+  get tcpAcceptFilter(): string | null {
+    throw new ZmqError("EINVAL");
+  }
+  set tcpAcceptFilter(value: string | null) {
+    checkOptionType("string", value);
+    this.warnDeferredOption();
+  }
+
+  private updateHighWaterMarks(): void {
+    for (const pipe of this.pipes) pipe.setHighWaterMarks(this.sendHwm, this.receiveHwm);
+    // A higher mark may take a send that waited.
+    this.trySend();
+  }
+
+  /** @internal zeromq.js warns that the change waits for the next connect/bind. */
+  warnDeferredOption(): void {
+    if (this.blocked || this.endpoints.size > 0) process.emitWarning(DEFERRED_OPTION_WARNING);
   }
 
   /** Alias of {@link handshakeInterval}, in milliseconds. */
@@ -179,6 +337,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     return this.plainUser;
   }
   set plainUsername(value: string | null) {
+    checkOptionType("string", value);
+    this.warnDeferredOption();
     this.plainUser = checkPlainCredential(value, "plainUsername");
   }
 
@@ -187,6 +347,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     return this.#plainPass;
   }
   set plainPassword(value: string | null) {
+    checkOptionType("string", value);
+    this.warnDeferredOption();
     this.#plainPass = checkPlainCredential(value, "plainPassword");
   }
 
@@ -246,11 +408,17 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
 
   /**
    * Binds to an endpoint and starts accepting peers. Resolves once listening;
-   * {@link lastEndpoint} then tells the real address.
+   * {@link lastEndpoint} then tells the real address. Until then the socket
+   * is blocked, as in zeromq.js: other calls throw EBUSY and close() waits
+   * for the bind to end.
    */
-  async bind(address: string): Promise<void> {
+  bind(address: string): Promise<void> {
     this.assertOpen();
-    const ep = parseEndpoint(address, true);
+    return this.blockWhile(this.bindNow(address));
+  }
+
+  private async bindNow(address: string): Promise<void> {
+    const ep = bindEndpoint(address, this.ipv6);
     let bound: Endpointish & { address: string };
     if (ep.transport === "inproc") {
       this.context.inproc.bind(ep.name, this);
@@ -260,32 +428,46 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
       try {
         await holdUntilSettled(listener.listen(), this);
       } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        const code = e.code === "EADDRINUSE" ? "EADDRINUSE" : e.code === "EADDRNOTAVAIL" ? "EADDRNOTAVAIL" : "EINVAL";
-        const error = new ZmqError(code, `cannot bind to ${address}: ${e.message}`, address);
+        const error = new ZmqError(listenErrorCode((err as NodeJS.ErrnoException).code), undefined, address);
         this.emit({ type: "bind:error", address, error });
         throw error;
-      }
-      if (this.isClosed) {
-        listener.close(0);
-        throw new ZmqError("ENOTSOCK", "socket closed while binding", address);
       }
       bound = listener;
     }
     this.addEndpoint(address, bound);
     if (bound.address !== address) this.addEndpoint(bound.address, bound);
-    this.lastEndpoint = bound.address;
+    this.boundLast = bound.address;
     this.emit({ type: "bind", address: bound.address });
   }
 
   /** Stops listening on an endpoint given to bind() (or its resolved form). */
-  async unbind(address: string): Promise<void> {
+  unbind(address: string): Promise<void> {
     this.assertOpen();
+    return this.blockWhile(this.unbindNow(address));
+  }
+
+  private async unbindNow(address: string): Promise<void> {
     const list = this.endpoints.get(address);
-    if (!list) throw new ZmqError("ENOENT", `not bound to ${address}`, address);
+    if (!list) throw new ZmqError("ENOENT", undefined, address);
     for (const ep of list) {
       ep.close(0);
+      this.reportListenerClosed(ep);
       for (const [k, v] of this.endpoints) if (v.includes(ep)) this.removeEndpoint(k, ep);
+    }
+  }
+
+  /**
+   * Marks the socket blocked until `operation` settles; a close() asked for
+   * meanwhile happens then (zeromq.js runs bind/unbind on a worker thread
+   * and cannot touch the socket before it returns).
+   */
+  private async blockWhile(operation: Promise<void>): Promise<void> {
+    this.blocked = true;
+    try {
+      await operation;
+    } finally {
+      this.blocked = false;
+      if (this.closeRequested) this.close();
     }
   }
 
@@ -310,7 +492,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   disconnect(address: string): void {
     this.assertOpen();
     const list = this.endpoints.get(address);
-    if (!list) throw new ZmqError("ENOENT", `not connected to ${address}`, address);
+    if (!list) throw new ZmqError("ENOENT", undefined, address);
     for (const ep of list) ep.close(0);
     this.endpoints.delete(address);
   }
@@ -321,6 +503,10 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    */
   close(): void {
     if (this.isClosed) return;
+    if (this.blocked) {
+      this.closeRequested = true;
+      return;
+    }
     this.isClosed = true;
     const seen = new Set<Endpointish>();
     for (const list of this.endpoints.values()) {
@@ -328,11 +514,11 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
         if (seen.has(ep)) continue;
         seen.add(ep);
         ep.close(this.linger);
+        this.reportListenerClosed(ep);
       }
     }
     this.endpoints.clear();
-    const err = new ZmqError("ETERM", "socket closed");
-    this.rejectWaiters(err);
+    this.rejectWaiters();
     this.emit({ type: "end" });
     this.events.close();
   }
@@ -345,22 +531,24 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    * up to {@link sendTimeout}.
    */
   send(message: MessageLike | MessageLike[]): Promise<void> {
-    if (this.isClosed) return Promise.reject(new ZmqError("ENOTSOCK", "socket is closed"));
-    if (this.sendWaiter) return Promise.reject(new ZmqError("EBUSY", "a previous send is still blocked"));
+    // Thrown, not rejected, as zeromq.js does.
+    if (message === undefined) throw new TypeError("Message must be present");
+    this.assertOpen();
+    if (this.sendWaiter) throw new ZmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
     const msg = toParts(message);
     try {
       if (this.xsend(msg)) return RESOLVED;
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.sendTimeout === 0) return Promise.reject(new ZmqError("EAGAIN", "cannot queue the message now"));
+    if (this.sendTimeout === 0) return Promise.reject(this.xsendError(msg));
     if (this.refusal && this.pipes.size === 0) return Promise.reject(this.refusal);
     return holdUntilSettled(new Promise<void>((resolve, reject) => {
       const waiter = { msg, resolve, reject, timer: undefined as NodeJS.Timeout | undefined };
       if (this.sendTimeout > 0) {
         waiter.timer = setTimeout(() => {
           this.sendWaiter = undefined;
-          reject(new ZmqError("EAGAIN", `send timed out after ${this.sendTimeout} ms`));
+          reject(this.xsendError(msg));
         }, this.sendTimeout);
       }
       this.sendWaiter = waiter;
@@ -372,8 +560,9 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    * {@link receiveTimeout}.
    */
   receive(): Promise<Message> {
-    if (this.isClosed) return Promise.reject(new ZmqError("ENOTSOCK", "socket is closed"));
-    if (this.recvWaiter) return Promise.reject(new ZmqError("EBUSY", "a previous receive is still waiting"));
+    // Thrown, not rejected, as zeromq.js does.
+    this.assertOpen();
+    if (this.recvWaiter) throw new ZmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time");
     let msg: Message | undefined;
     try {
       msg = this.xrecv();
@@ -381,14 +570,14 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
       return Promise.reject(err);
     }
     if (msg) return Promise.resolve(msg);
-    if (this.receiveTimeout === 0) return Promise.reject(new ZmqError("EAGAIN", "no message to receive"));
+    if (this.receiveTimeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
     if (this.refusal && this.pipes.size === 0) return Promise.reject(this.refusal);
     return holdUntilSettled(new Promise<Message>((resolve, reject) => {
       const waiter: Waiter<Message> = { resolve, reject, timer: undefined };
       if (this.receiveTimeout > 0) {
         waiter.timer = setTimeout(() => {
           this.recvWaiter = undefined;
-          reject(new ZmqError("EAGAIN", `receive timed out after ${this.receiveTimeout} ms`));
+          reject(new ZmqError("EAGAIN"));
         }, this.receiveTimeout);
       }
       this.recvWaiter = waiter;
@@ -419,7 +608,11 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
           }
           if (msg) return Promise.resolve(toResult(msg));
         }
-        return this.receive().then(toResult, ended);
+        try {
+          return this.receive().then(toResult, ended);
+        } catch (err) {
+          return Promise.reject(err);
+        }
       },
       return: () => Promise.resolve(done),
     };
@@ -429,6 +622,10 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
 
   /** Routes an outgoing message; false when it must wait. Throws ZmqError for pattern violations. */
   protected abstract xsend(msg: Message): boolean;
+  /** Why a send that waited in vain (timeout, close) fails: EAGAIN unless the pattern knows better. */
+  protected xsendError(_msg: Message): ZmqError {
+    return new ZmqError("EAGAIN");
+  }
   /** The next incoming message for the application, if any. Throws for pattern violations. */
   protected abstract xrecv(): Message | undefined;
   /** A new pipe (maybe before its first handshake). */
@@ -539,9 +736,12 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   }
 
   /** @internal A new pipe to a peer, joined to the pattern. */
-  openPipe(endpoint: string): Pipe {
-    const pipe = new Pipe(this, endpoint, this.sendHighWaterMark, this.receiveHighWaterMark);
+  openPipe(endpoint: string, connectRoutingId?: Buffer): Pipe {
+    const pipe = new Pipe(this, endpoint, this.sendHwm, this.receiveHwm);
+    pipe.connectRoutingId = connectRoutingId;
     this.pipes.add(pipe);
+    // libzmq queues the probe first thing, before any message of the application.
+    if (this.probe) pipe.write([Buffer.alloc(0)]);
     this.xattach(pipe);
     this.trySend();
     return pipe;
@@ -568,9 +768,19 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     this.events.emit(event);
   }
 
+  /** @internal Whether bind() or connect() gave the socket an endpoint (a Proxy needs one on each side). */
+  get hasEndpoints(): boolean {
+    return this.endpoints.size > 0;
+  }
+
   /** @internal */
   get isOpen(): boolean {
     return !this.isClosed;
+  }
+
+  /** A tcp/ipc listener closed: ZMQ_EVENT_CLOSED (inproc has no listener to close). */
+  private reportListenerClosed(ep: Endpointish): void {
+    if (ep instanceof NetListener) this.emit({ type: "close", address: ep.address });
   }
 
   private addEndpoint(address: string, ep: Endpointish): void {
@@ -587,22 +797,64 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     else this.endpoints.delete(address);
   }
 
-  private rejectWaiters(err: ZmqError): void {
+  /**
+   * Rejects the pending send and receive with `err`, or, by default, as
+   * zeromq.js does when close() cancels them: with what one last attempt
+   * fails with (EAGAIN; EHOSTUNREACH for a mandatory ROUTER's send).
+   */
+  private rejectWaiters(err?: ZmqError): void {
     const s = this.sendWaiter;
     const r = this.recvWaiter;
     this.sendWaiter = undefined;
     this.recvWaiter = undefined;
     if (s) {
       clearTimeout(s.timer);
-      s.reject(err);
+      s.reject(err ?? this.xsendError(s.msg));
     }
     if (r) {
       clearTimeout(r.timer);
-      r.reject(err);
+      r.reject(err ?? new ZmqError("EAGAIN"));
     }
   }
 
+  /** zeromq.js's checks before any operation: EBUSY while a bind/unbind runs, EBADF once closed. */
   private assertOpen(): void {
-    if (this.isClosed) throw new ZmqError("ENOTSOCK", "socket is closed");
+    if (this.blocked) throw new ZmqError("EBUSY", "Socket is blocked by a bind or unbind operation");
+    if (this.isClosed) throw closedError();
   }
 }
+
+/** Options read when a connection or listener is made, with zeromq.js's defaults. */
+defineDeferredOptions(Socket.prototype, {
+  routingId: { kind: "string", initial: null },
+  reconnectInterval: { kind: "number", initial: 100 },
+  reconnectMaxInterval: { kind: "number", initial: 0 },
+  maxMessageSize: { kind: "number", initial: -1 },
+  immediate: { kind: "boolean", initial: false },
+  handshakeInterval: { kind: "number", initial: 30000 },
+  heartbeatInterval: { kind: "number", initial: 0 },
+  heartbeatTimeout: { kind: "number", initial: -1 },
+  heartbeatTimeToLive: { kind: "number", initial: 0 },
+  plainServer: { kind: "boolean", initial: false },
+  zapDomain: { kind: "string", initial: null },
+  backlog: { kind: "number", initial: 100 },
+  ipv6: { kind: "boolean", initial: false },
+  tcpKeepalive: { kind: "number", initial: -1 },
+  tcpKeepaliveIdle: { kind: "number", initial: -1 },
+  tcpKeepaliveCount: { kind: "number", initial: -1 },
+  tcpKeepaliveInterval: { kind: "number", initial: -1 },
+  connectTimeout: { kind: "number", initial: 0 },
+  tcpMaxRetransmitTimeout: { kind: "number", initial: 0 },
+  sendBufferSize: { kind: "number", initial: -1 },
+  receiveBufferSize: { kind: "number", initial: -1 },
+  typeOfService: { kind: "number", initial: 0 },
+  interface: { kind: "string", initial: null },
+  socksProxy: { kind: "string", initial: null },
+  affinity: { kind: "number", initial: 0 },
+  rate: { kind: "number", initial: 100 },
+  recoveryInterval: { kind: "number", initial: 10000 },
+  multicastHops: { kind: "number", initial: 1 },
+  multicastMaxTransportDataUnit: { kind: "number", initial: 1500 },
+  zapEnforceDomain: { kind: "boolean", initial: false },
+  loopbackFastPath: { kind: "boolean", initial: false },
+});

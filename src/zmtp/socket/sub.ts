@@ -49,13 +49,13 @@ export class Subscriber extends FanInSocket {
    * message (the empty topic). Subscriptions are counted.
    */
   subscribe(...prefixes: Array<Buffer | string>): void {
-    if (this.closed) throw new ZmqError("ENOTSOCK", "socket is closed");
+    if (this.closed) throw new ZmqError("ENOTSOCK");
     for (const p of prefixes.length ? prefixes : [EMPTY]) this.changeSubscription(true, Buffer.from(p));
   }
 
   /** Cancels one subscription to each prefix; with none, one to the empty topic. */
   unsubscribe(...prefixes: Array<Buffer | string>): void {
-    if (this.closed) throw new ZmqError("ENOTSOCK", "socket is closed");
+    if (this.closed) throw new ZmqError("ENOTSOCK");
     for (const p of prefixes.length ? prefixes : [EMPTY]) this.changeSubscription(false, Buffer.from(p));
   }
 

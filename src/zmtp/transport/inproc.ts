@@ -78,7 +78,7 @@ export class InprocRegistry {
   }
 
   bind(name: string, socket: InprocOwner): void {
-    if (this.bound.has(name)) throw new ZmqError("EADDRINUSE", `inproc://${name} is already bound`, `inproc://${name}`);
+    if (this.bound.has(name)) throw new ZmqError("EADDRINUSE", undefined, `inproc://${name}`);
     this.bound.set(name, socket);
     const waiting = this.waiting.get(name) ?? [];
     this.waiting.delete(name);
@@ -208,8 +208,7 @@ export class InprocLink {
   }
 
   private localPipe(): Pipe {
-    const pipe = this.socket.openPipe(this.address);
-    pipe.connectRoutingId = this.connectRoutingId;
+    const pipe = this.socket.openPipe(this.address, this.connectRoutingId);
     return pipe;
   }
 }

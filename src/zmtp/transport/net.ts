@@ -27,6 +27,16 @@ function reportEnd(socket: NetOwner, address: string, error: ZmtpProtocolError |
   }
 }
 
+/**
+ * ZMQ_TCP_KEEPALIVE (1 on, 0 off, -1 the system's default) and
+ * ZMQ_TCP_KEEPALIVE_IDLE (seconds), as far as node:net can set them.
+ */
+function applyKeepAlive(socket: NetOwner, stream: net.Socket): void {
+  const keepalive = socket.tcpKeepalive;
+  if (keepalive === 1) stream.setKeepAlive(true, socket.tcpKeepaliveIdle > 0 ? socket.tcpKeepaliveIdle * 1000 : 0);
+  else if (keepalive === 0) stream.setKeepAlive(false);
+}
+
 /** Accepts peers on a bound endpoint. */
 export class NetListener implements EngineHost {
   address: string;
@@ -56,8 +66,9 @@ export class NetListener implements EngineHost {
         if (ep.transport === "ipc") this.ipcPath = ep.path;
         resolve();
       };
-      if (ep.transport === "tcp") this.server.listen({ host: ep.host, port: ep.port, exclusive: true }, done);
-      else this.server.listen(ep.path, done);
+      const backlog = this.socket.backlog;
+      if (ep.transport === "tcp") this.server.listen({ host: ep.host, port: ep.port, exclusive: true, backlog }, done);
+      else this.server.listen({ path: ep.path, backlog }, done);
     });
   }
 
@@ -105,6 +116,7 @@ export class NetListener implements EngineHost {
     }
     stream.unref();
     this.socket.emit({ type: "accept", address: this.address });
+    applyKeepAlive(this.socket, stream);
     const remote = stream.remoteAddress ? formatTcp(stream.remoteAddress, stream.remotePort ?? 0) : this.address;
     const engine = new Engine(stream, this.socket.engineOptions(remote), this);
     this.connections.set(engine, undefined);
@@ -196,7 +208,8 @@ export class NetDialer implements EngineHost, ExitDrainable {
 
   engineClosed(_engine: Engine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
     this.engine = undefined;
-    reportEnd(this.socket, this.address, error, handshaken);
+    // libzmq reports nothing for a connection the application ended (disconnect, close).
+    if (!this.stopped) reportEnd(this.socket, this.address, error, handshaken);
     // libzmq ends a session after a protocol error instead of reconnecting;
     // timeouts, plain disconnects and our own failures (EINTERNAL) reconnect.
     const fatal = error !== undefined && error.code !== "ETIMEDOUT" && error.code !== "EINTERNAL";
@@ -207,8 +220,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
   }
 
   private newPipe(): Pipe {
-    const pipe = this.socket.openPipe(this.address);
-    pipe.connectRoutingId = this.connectRoutingId;
+    const pipe = this.socket.openPipe(this.address, this.connectRoutingId);
     return pipe;
   }
 
@@ -245,20 +257,29 @@ export class NetDialer implements EngineHost, ExitDrainable {
     const ep = this.ep;
     const stream = (ep.transport === "tcp" ? net.connect({ host: ep.host, port: ep.port }) : net.connect(ep.path)).unref();
     this.attempt = stream;
+    // libzmq's tcp connect is asynchronous: ZMQ_EVENT_CONNECT_DELAYED.
+    if (ep.transport === "tcp") this.socket.emit({ type: "connect:delay", address: this.address });
+    // ZMQ_CONNECT_TIMEOUT: a dial that has not connected in time is abandoned and retried.
+    const timeout = this.socket.connectTimeout;
+    if (timeout > 0) stream.setTimeout(timeout, () => onError());
     const onError = (): void => {
       stream.destroy();
       this.attempt = undefined;
+      // The failed attempt's socket is closed (ZMQ_EVENT_CLOSED), then retried.
+      this.socket.emit({ type: "close", address: this.address });
       this.scheduleReconnect();
     };
     stream.once("error", onError);
     stream.once("connect", () => {
       stream.off("error", onError);
+      if (timeout > 0) stream.setTimeout(0);
       this.attempt = undefined;
       if (!this.active) {
         stream.destroy();
         return;
       }
       this.socket.emit({ type: "connect", address: this.address });
+      applyKeepAlive(this.socket, stream);
       this.engine = new Engine(stream, this.socket.engineOptions(this.address), this);
     });
   }

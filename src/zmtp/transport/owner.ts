@@ -17,8 +17,11 @@ export interface InprocOwner extends PipeOwner {
   readonly immediate: boolean;
   readonly receiveHighWaterMark: number;
   readonly closed: boolean;
-  /** A new pipe to a peer, joined to the pattern. */
-  openPipe(endpoint: string): Pipe;
+  /**
+   * A new pipe to a peer, joined to the pattern; `connectRoutingId` is the
+   * routing id connect() named for that peer (a ROUTER routes to it at once).
+   */
+  openPipe(endpoint: string, connectRoutingId?: Buffer): Pipe;
   /** The pipe's peer is known; returns a reason to refuse it, or undefined. */
   pipeHandshake(pipe: Pipe, peer: PeerInfo): string | undefined;
   /** The pipe is gone for good. */
@@ -33,6 +36,14 @@ export interface NetOwner extends InprocOwner {
   readonly maxConnections: number;
   readonly reconnectInterval: number;
   readonly reconnectMaxInterval: number;
+  /** ZMQ_BACKLOG, for listen(). */
+  readonly backlog: number;
+  /** ZMQ_CONNECT_TIMEOUT in ms; 0 = the system's. */
+  readonly connectTimeout: number;
+  /** ZMQ_TCP_KEEPALIVE: 1 on, 0 off, -1 the system's default. */
+  readonly tcpKeepalive: number;
+  /** ZMQ_TCP_KEEPALIVE_IDLE in seconds; -1 = the system's. */
+  readonly tcpKeepaliveIdle: number;
   /** The socket's context (its `blocky`, as zeromq.js has it, is read at exit). */
   readonly context: object;
   /** Closes the socket (at exit, with messages still queued). */

@@ -23,7 +23,10 @@ test("ROUTER-DEALER proxy carries REQ requests to REP workers and the replies ba
   const workers = [new Reply(), new Reply()];
   const clients = [new Request(), new Request(), new Request()];
   closeAll(t, ...workers, ...clients);
-  t.after(() => proxy.terminate());
+  t.after(() => {
+    proxy.frontEnd.close();
+    proxy.backEnd.close();
+  });
   workers.forEach((w, i) => {
     w.connect(proxy.backEnd.lastEndpoint!);
     void (async () => {
@@ -54,7 +57,10 @@ test("XSUB-XPUB proxy forwards subscriptions upstream and messages downstream; c
   await capture.bind("inproc://proxy-capture");
   captureIn.connect("inproc://proxy-capture");
   const proxy = new Proxy(new XSubscriber(), new XPublisher(), captureIn);
-  t.after(() => proxy.terminate());
+  t.after(() => {
+    proxy.frontEnd.close();
+    proxy.backEnd.close();
+  });
   const pub = new Publisher();
   const sub = new Subscriber();
   closeAll(t, pub, sub);
@@ -80,7 +86,10 @@ test("PULL-PUSH proxy: pause holds messages back, resume lets them through, in o
   await proxy.frontEnd.bind("tcp://127.0.0.1:0");
   await proxy.backEnd.bind("tcp://127.0.0.1:0");
   const running = proxy.run();
-  t.after(() => proxy.terminate());
+  t.after(() => {
+    proxy.frontEnd.close();
+    proxy.backEnd.close();
+  });
   const producer = new Push();
   const consumer = new Pull({ receiveTimeout: 100 });
   closeAll(t, producer, consumer);
@@ -103,8 +112,13 @@ test("a proxy refuses sockets that cannot exchange anything, and a second run", 
   const a = new Push();
   const b = new Push();
   closeAll(t, a, b);
+  assert.throws(() => new Proxy(a, b).run(), { code: "EINVAL", message: "Front-end socket must be bound or connected" });
+  await a.bind("inproc://proxy-refuses-a");
+  await b.bind("inproc://proxy-refuses-b");
   await assert.rejects(new Proxy(a, b).run(), { code: "EINVAL" });
   const p = new Proxy(new Pull(), new Push());
+  await p.frontEnd.bind("inproc://proxy-refuses-front");
+  await p.backEnd.bind("inproc://proxy-refuses-back");
   const running = p.run();
   await assert.rejects(p.run(), { code: "EBUSY" });
   p.terminate();

@@ -1,5 +1,5 @@
 /**
- * The public socket API: error codes (EFSM, EAGAIN, EBUSY, ENOTSOCK), what
+ * The public socket API: error codes (EFSM, EAGAIN, EBUSY, EBADF), what
  * close() does to pending calls and iterators, the message types send()
  * takes, the readable/writable flags and options given to constructors.
  */
@@ -83,7 +83,7 @@ test("EAGAIN: sendTimeout > 0 fails after the timeout, and the socket can send a
 test("EBUSY: a second receive while one waits", async (t) => {
   const [a, b] = await connected(t, new Dealer(), new Dealer());
   const first = a.receive();
-  await rejectsWith(a.receive(), "EBUSY");
+  assert.throws(() => a.receive(), { code: "EBUSY" });
   await b.send("x");
   assert.deepEqual(texts(await first), ["x"]);
 });
@@ -91,22 +91,22 @@ test("EBUSY: a second receive while one waits", async (t) => {
 test("EBUSY: a second send while one is blocked", async (t) => {
   const [a] = track(t, new Dealer());
   const first = watch(a.send("blocked"));
-  await rejectsWith(a.send("second"), "EBUSY");
+  assert.throws(() => a.send("second"), { code: "EBUSY" });
   a.close();
-  await rejectsWith(first.promise, "ETERM");
+  await rejectsWith(first.promise, "EAGAIN");
 });
 
-test("ENOTSOCK after close, for every operation; close twice is harmless", async () => {
+test("EBADF thrown after close, for every operation; close twice is harmless", () => {
   const a = new Dealer();
   a.close();
   a.close();
   assert.equal(a.closed, true);
-  await rejectsWith(a.send("x"), "ENOTSOCK");
-  await rejectsWith(a.receive(), "ENOTSOCK");
-  await rejectsWith(a.bind("tcp://127.0.0.1:0"), "ENOTSOCK");
-  assert.throws(() => a.connect("tcp://127.0.0.1:5555"), { code: "ENOTSOCK" });
-  assert.throws(() => a.disconnect("tcp://127.0.0.1:5555"), { code: "ENOTSOCK" });
-  await rejectsWith(a.unbind("tcp://127.0.0.1:5555"), "ENOTSOCK");
+  assert.throws(() => a.send("x"), { code: "EBADF" });
+  assert.throws(() => a.receive(), { code: "EBADF" });
+  assert.throws(() => a.bind("tcp://127.0.0.1:0"), { code: "EBADF" });
+  assert.throws(() => a.connect("tcp://127.0.0.1:5555"), { code: "EBADF" });
+  assert.throws(() => a.disconnect("tcp://127.0.0.1:5555"), { code: "EBADF" });
+  assert.throws(() => a.unbind("tcp://127.0.0.1:5555"), { code: "EBADF" });
 });
 
 test("close() rejects a pending receive and a pending send", async () => {
@@ -116,8 +116,8 @@ test("close() rejects a pending receive and a pending send", async () => {
   const sending = b.send("no peer");
   a.close();
   b.close();
-  await rejectsWith(receiving, "ETERM");
-  await rejectsWith(sending, "ETERM");
+  await rejectsWith(receiving, "EAGAIN");
+  await rejectsWith(sending, "EAGAIN");
 });
 
 test("for await ends when the socket closes, after the messages already received", async (t) => {

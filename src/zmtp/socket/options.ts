@@ -1,0 +1,54 @@
+/**
+ * Socket options that libzmq reads only when it makes a connection or a
+ * listener. As in zeromq.js, each is an accessor on the socket's prototype
+ * that checks the value's type (TypeError with zeromq.js's text) and, on a
+ * socket that is already bound or connected, warns through
+ * `process.emitWarning` that the change waits for the next connect/bind.
+ */
+import { Buffer } from "node:buffer";
+
+/** zeromq.js's warning text, word for word. */
+export const DEFERRED_OPTION_WARNING = "Socket option will not take effect until next connect/bind.";
+
+/** The kind of value an option takes; it decides the TypeError. */
+export type OptionKind = "number" | "boolean" | "string";
+
+/** One option: its kind and its zeromq.js default. */
+export interface OptionSpec {
+  readonly kind: OptionKind;
+  readonly initial: number | boolean | string | null;
+}
+
+/** What the accessors need from a socket. */
+export interface DeferredOptionHost {
+  /** Values set so far, by option name. */
+  readonly optionValues: Map<string, unknown>;
+  /** Called before a value is stored: warns when the socket has endpoints. */
+  warnDeferredOption(): void;
+}
+
+/** Throws zeromq.js's TypeError unless `value` is of `kind` (string options take a Buffer or null too). */
+export function checkOptionType(kind: OptionKind, value: unknown): void {
+  if (kind === "number" && typeof value !== "number") throw new TypeError("Option value must be a number");
+  if (kind === "boolean" && typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
+  if (kind === "string" && value !== null && typeof value !== "string" && !Buffer.isBuffer(value)) {
+    throw new TypeError("Option value must be a string or buffer");
+  }
+}
+
+/** Defines each option of `specs` as an accessor on `proto`. */
+export function defineDeferredOptions(proto: object, specs: Readonly<Record<string, OptionSpec>>): void {
+  for (const [name, spec] of Object.entries(specs)) {
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      get(this: DeferredOptionHost) {
+        return this.optionValues.has(name) ? this.optionValues.get(name) : spec.initial;
+      },
+      set(this: DeferredOptionHost, value: unknown) {
+        checkOptionType(spec.kind, value);
+        this.warnDeferredOption();
+        this.optionValues.set(name, value);
+      },
+    });
+  }
+}

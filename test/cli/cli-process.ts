@@ -4,6 +4,7 @@
  * with their output lines awaited as they come, always under a deadline so
  * that a hung command fails its test instead of hanging the suite.
  */
+import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -151,4 +152,16 @@ export async function runCli(args: readonly string[], ms = 15_000, cli = CLI): P
 /** The endpoints a command printed (tcp://host:port), in order. */
 export function endpointsIn(lines: readonly string[]): string[] {
   return lines.flatMap((l) => [...l.matchAll(/tcp:\/\/[\w.[\]:]+:\d+/g)].map((m) => m[0]));
+}
+
+/** Success: status 0, exactly `stdout`, nothing on stderr. */
+export function assertPrints(result: Finished, stdout: string): void {
+  assert.deepEqual(result, { status: 0, signal: null, stdout, stderr: "" });
+}
+
+/** A failure is one line on stderr (after any status lines) and nothing on stdout. */
+export function assertFailure(result: Finished, status: number, pattern: RegExp): void {
+  assert.equal(result.status, status, `exit status; stderr: ${result.stderr}`);
+  assert.equal(result.stdout, "");
+  assert.match(result.stderr, pattern);
 }

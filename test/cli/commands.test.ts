@@ -1,7 +1,7 @@
 /**
  * The `purezmq` command run as a child process: demo, call (against our
  * server, a libzmq REP server, Manley JSON, PLAIN), serve, pub and sub, lua
- * call, and the exit statuses of failures and bad command lines.
+ * call, and the exit statuses of failures (bad command lines: command-lines.test.ts).
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -10,19 +10,7 @@ import { decode, encode } from "@msgpack/msgpack";
 import * as zmq from "zeromq";
 import { RpcServer } from "../../src/rpc/index.js";
 import { newMultiServer, multi, type LuaRpcServer } from "../../src/lua-rpc/index.js";
-import { FIXTURES, runCli, startCli, type CliProcess, type Finished } from "./cli-process.js";
-
-/** Success: status 0, exactly `stdout`, nothing on stderr. */
-function assertPrints(result: Finished, stdout: string): void {
-  assert.deepEqual(result, { status: 0, signal: null, stdout, stderr: "" });
-}
-
-/** A failure is one line on stderr (after any status lines) and nothing on stdout. */
-function assertFailure(result: Finished, status: number, pattern: RegExp): void {
-  assert.equal(result.status, status, `exit status; stderr: ${result.stderr}`);
-  assert.equal(result.stdout, "");
-  assert.match(result.stderr, pattern);
-}
+import { FIXTURES, assertFailure, assertPrints, runCli, startCli, type CliProcess } from "./cli-process.js";
 
 describe("purezmq demo", () => {
   test("answers calls and publishes ticks that sub prints", async () => {
@@ -216,39 +204,5 @@ describe("purezmq lua call", () => {
 
   test("a Lua error exits 1", async () => {
     assertFailure(await runCli(["lua", "call", `127.0.0.1:${lua.port}`, "fail"]), 1, /^purezmq lua: .*lua side failed/);
-  });
-});
-
-// Independent one-shot processes: run a few at once, so that the file stays well inside its time limit on a busy machine.
-describe("bad command lines exit 2 with the usage", { concurrency: 4 }, () => {
-  const cases: Array<[string, string[], RegExp]> = [
-    ["no command", [], /^usage:\n {2}purezmq demo/],
-    ["an unknown command", ["bogus"], /unknown command "bogus"\nusage:/],
-    ["a command named like an Object property", ["toString"], /unknown command "toString"/],
-    ["call without a method", ["call", "tcp://127.0.0.1:5555"], /^purezmq call: needs an endpoint and a method\nusage: purezmq call </],
-    ["an unknown option", ["call", "tcp://127.0.0.1:5555", "add", "--bogus"], /^purezmq call: unknown option --bogus\nusage: purezmq call/],
-    ["a bad --timeout", ["call", "tcp://127.0.0.1:5555", "add", "--timeout", "soon"], /--timeout takes a positive number of milliseconds\nusage:/],
-    ["a zero --timeout", ["call", "tcp://127.0.0.1:5555", "add", "--timeout=0"], /--timeout takes a positive number/],
-    ["a missing option value", ["call", "tcp://127.0.0.1:5555", "add", "--timeout"], /--timeout needs a value/],
-    ["a value for a switch", ["call", "tcp://127.0.0.1:5555", "add", "--json=yes"], /--json takes no value/],
-    ["a bad --max-reply", ["call", "tcp://127.0.0.1:5555", "add", "--max-reply", "1.5"], /--max-reply takes a positive whole number of bytes/],
-    ["a bad --plain", ["call", "tcp://127.0.0.1:5555", "add", "--plain", "nocolon"], /--plain takes user:password/],
-    ["serve without a module", ["serve"], /^purezmq serve: needs a module to serve\nusage: purezmq serve/],
-    ["sub without an endpoint", ["sub"], /^purezmq sub: needs an endpoint/],
-    ["pub without a value", ["pub", "tcp://127.0.0.1:5555", "topic"], /^purezmq pub: needs an endpoint, a topic and a value/],
-    ["pub with a bad --count", ["pub", "tcp://127.0.0.1:5555", "t", "1", "--count", "1.5"], /--count takes a positive whole number/],
-    ["lua without call", ["lua", "eval", "x"], /^purezmq lua: the only Lua command is call\nusage: purezmq lua call/],
-    ["lua with a bad port", ["lua", "call", "localhost:99999", "f"], /bad host:port "localhost:99999"/],
-    ["trace without --to", ["trace", "--listen", "tcp://127.0.0.1:0"], /^purezmq trace: needs --listen and --to\nusage: purezmq trace/],
-    ["demo with an argument", ["demo", "now"], /^purezmq demo: unexpected argument "now"/],
-  ];
-  for (const [what, argv, pattern] of cases) {
-    test(what, async () => assertFailure(await runCli(argv), 2, pattern));
-  }
-
-  test("help prints the usage on stdout and exits 0", async () => {
-    const r = await runCli(["help"]);
-    assert.equal(r.status, 0);
-    assert.match(r.stdout, /^usage:\n(?: {2}purezmq \w+.*\n?){7}$/);
   });
 });

@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { ZmtpTap, decodeRpc } from "../../src/cli/trace/zmtp-tap.js";
+import { LuaTap } from "../../src/cli/trace/lua-tap.js";
+import { encodeCallFrame } from "../../src/lua-rpc/index.js";
 import type { TraceEvent } from "../../src/cli/trace/events.js";
 import { ProgressLine, REDRAW_MS } from "../../src/cli/progress.js";
 import { luaovermq } from "../../src/rpc/index.js";
@@ -114,6 +116,32 @@ describe("ZmtpTap", () => {
     const events = tap([encodeGreeting("PLAIN", false), encodeFrame(encodeCommand("HELLO", hello), FLAG_COMMAND)]);
     assert.deepEqual(events[1], { type: "command", conn: 3, dir: "c>s", name: "HELLO", detail: { username: "alice", password: "***" } });
     assert.doesNotMatch(JSON.stringify(events), /very-secret|12/);
+  });
+});
+
+describe("LuaTap", () => {
+  /** Feeds `chunks` to a fresh Lua tap; returns what it reported. */
+  function luaTap(chunks: Buffer[]): TraceEvent[] {
+    const seen: TraceEvent[] = [];
+    const t = new LuaTap(5, "s>c", (e) => seen.push(e));
+    for (const c of chunks) t.push(c);
+    return seen;
+  }
+  const stream = Buffer.concat([
+    encodeCallFrame(1, "math.max", [1, 2.5, { k: "v" }]),
+    Buffer.from([1, 1, 0, 0, 0, 0]), // a response without its status octet: that frame's violation
+    encodeCallFrame(2, "x".repeat(300), []),
+  ]);
+
+  test("any chunking gives the same events; a bad frame does not stop the next", () => {
+    const expected = luaTap([stream]);
+    assert.deepEqual(expected.map((e) => (e.type === "lua" ? (e.detail as { name: string }).name.slice(0, 8) : e.type)), ["math.max", "violation", "xxxxxxxx"]);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 12 }), (offsets) => {
+        assert.deepEqual(luaTap(cut(stream, offsets)), expected);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -17,6 +17,7 @@
  * @module
  */
 import { createRequire } from "node:module";
+import { resolve } from "node:path";
 
 /**
  * Node modules whose classes applications commonly extend. Their exported
@@ -52,10 +53,12 @@ function builtinPrototypes(): WeakSet<object> {
       /* a getter that refuses: not a class anyone extends */
     }
   }
-  const require = createRequire(import.meta.url);
+  // Built-in modules resolve from any base path; a fixed one (not
+  // import.meta.url) keeps this file valid for the CommonJS build too.
+  const load = process.getBuiltinModule ?? createRequire(resolve("index.js"));
   for (const name of NODE_MODULES) {
     try {
-      addClasses(set, require(`node:${name}`));
+      addClasses(set, load(`node:${name}`));
     } catch {
       /* a module this runtime lacks */
     }

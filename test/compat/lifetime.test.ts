@@ -17,6 +17,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Pull, Push, Router } from "../../src/index.js";
 import { pendingHolds } from "../../src/zmtp/keep-alive.js";
+import { newClient } from "../../src/lua-rpc/index.js";
 import { RpcClient, RpcServer } from "../../src/rpc/index.js";
 import { differs, same, type LibName } from "./differential.js";
 
@@ -198,6 +199,18 @@ test("RpcClient: a pending call keeps the process alive; an idle client, left op
   } finally {
     server.close();
   }
+});
+
+test("Lua RPC: a listening server keeps the process alive until it is closed, as a node:net server does", async () => {
+  const child = new Child("purezmq", "lua-rpc-server");
+  const port = await child.line("stdout", (l) => /^\d+$/.test(l));
+  const peer = await newClient("127.0.0.1", Number(port));
+  try {
+    assert.deepEqual(await peer.call("stop"), ["stopping"]);
+  } finally {
+    await peer.close();
+  }
+  assert.deepEqual(await child.ended, { code: 0, stdout: [port], stderr: [] }, "closed, the server and its peers let the process end");
 });
 
 test("a pending receive, send or events.receive() holds the loop until it settles; one that completes at once holds nothing", async (t) => {

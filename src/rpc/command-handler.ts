@@ -49,6 +49,12 @@ export class CommandHandler implements RequestHandler {
   readonly #decodeOptions: pz.DecodeCommandOptions;
   /** Commands inflated at once: each may hold up to `maxCommandBytes` until it is refused or parsed. */
   readonly #inflating = new ConcurrencyGate(INFLATING_AT_ONCE);
+  /**
+   * Settles once every command received so far is decoded. Inflating runs
+   * several commands at once and they finish in any order; commands still
+   * start in the order they arrived, as with pyzmqrpc3's serial server.
+   */
+  #decodedSoFar: Promise<unknown> = Promise.resolve();
 
   /** @param options - decoding bounds. */
   constructor(options: CommandHandlerOptions = {}) {
@@ -93,7 +99,10 @@ export class CommandHandler implements RequestHandler {
   async execute(frame: Buffer): Promise<Buffer> {
     let message: pz.CommandMessage;
     try {
-      message = await this.#inflating.run(() => pz.decodeCommandAsync(frame, this.#decodeOptions));
+      const decoding = this.#inflating.run(() => pz.decodeCommandAsync(frame, this.#decodeOptions));
+      const inTurn = this.#decodedSoFar.then(() => decoding);
+      this.#decodedSoFar = inTurn.catch(() => undefined);
+      message = await inTurn;
     } catch (err) {
       return pz.badSerializationResponse(err);
     }

@@ -62,7 +62,10 @@ export const DEFAULT_MAX_COMMAND_BYTES = 4 * 1024 * 1024;
 
 const inflateAsync = promisify(inflate) as (buf: Buffer, options: ZlibOptions) => Promise<Buffer>;
 const HEARTBEAT_FRAME = Buffer.from(HEARTBEAT_MESSAGE, 'ascii');
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// One character-class loop and a length check: a pattern of repeated
+// four-character groups backtracks once per group and overflowed the
+// regular expression stack on commands of a few MiB.
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 const WHITESPACE_RE = /[\t\n\r ]/g;
 
 /** True when the frame is the heartbeat text `zmq_sub_heartbeat`. */
@@ -113,7 +116,7 @@ export interface DecodeCommandOptions {
 /** The compressed octets of a request frame (its base64 layer removed). */
 function compressedOf(frame: Uint8Array): Buffer {
   const text = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('latin1').replace(WHITESPACE_RE, '');
-  if (!BASE64_RE.test(text)) {
+  if (text.length % 4 !== 0 || !BASE64_RE.test(text)) {
     throw new RpcProtocolError(UNZIP_FAILED_MESSAGE, 'MALFORMED', { cause: new Error('invalid base64 text') });
   }
   return Buffer.from(text, 'base64');

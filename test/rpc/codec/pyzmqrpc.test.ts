@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import * as pz from '../../../src/rpc/codec/pyzmqrpc.js';
@@ -36,6 +37,14 @@ function assertProtocolError(fn: () => unknown, reason: string, message?: string
 const SimpleCommand = defineCommand('SimpleCommand', { param1: '', param2: '' });
 
 describe('pyzmqrpc3 command frames', () => {
+  it('decodes a command whose base64 text is several MiB (the base64 check does not overflow)', () => {
+    const pad = randomBytes(3 * 1024 * 1024).toString('latin1');
+    const frame = pz.encodeCommand('Big', { pad });
+    assert.ok(frame.length > 3 * 1024 * 1024, 'incompressible: the base64 text is as large');
+    assert.equal((pz.decodeCommand(frame, { maxBytes: 64 * 1024 * 1024 }).state as { pad: string }).pad, pad);
+    assert.throws(() => pz.decodeCommand(frame.subarray(1), { maxBytes: 64 * 1024 * 1024 }), RpcProtocolError, 'length not a multiple of 4');
+  });
+
   it('writes the command JSON exactly as Python json.dumps', () => {
     assert.equal(pz.commandJson('SimpleCommand', { param1: 'value1', param2: 'value2' }), SIMPLE_JSON);
     assert.equal(pz.commandJson('Cmd', RICH_STATE), RICH_JSON);

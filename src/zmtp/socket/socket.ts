@@ -5,11 +5,13 @@
  * how messages are routed: `xsend`, `xrecv` and the pipe hooks.
  */
 import { Buffer } from "node:buffer";
+import { notExtensible, optionKeys } from "../assign-options.js";
 import { Context, defaultContext } from "../context.js";
 import type { EngineOptions } from "../engine.js";
 import { ZmqError } from "../errors.js";
 import { toParts, type MessageLike } from "../message.js";
-import { Observer, type Event } from "../observer.js";
+import type { ReportedEvent } from "../events.js";
+import { makeObservable, Observer, reportEvent } from "../observer.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { parseEndpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
@@ -51,8 +53,56 @@ type Waiter<T> = {
 
 const RESOLVED = Promise.resolve();
 
-/** Properties that look like options but are the socket's identity or state. */
-const NOT_OPTIONS = new Set(["socketType", "lastEndpoint", "isClosed"]);
+/**
+ * Properties that look like options (assignable, primitive) but are the
+ * socket's identity or its patterns' state: a constructor option of one of
+ * these names is refused as unknown.
+ */
+const NOT_OPTIONS = new Set([
+  "socketType", "isClosed", "boundLast", "plainUser", "plainPass", "conflateMode", "invertMode", "verbosityLevel",
+  "manualMode", "welcome", "epoch", "replying", "waiting",
+]);
+
+/** The concrete socket classes by libzmq type number, for `new Socket(type)`. */
+const classesByType = new Map<number, new (options?: object) => Socket>();
+
+/**
+ * @internal Lets `new Socket(type, options)` build sockets of `type` with
+ * `ctor` (socket/by-type.ts registers every pattern).
+ */
+export function registerSocketType(type: number, ctor: new (options?: object) => Socket): void {
+  classesByType.set(type, ctor);
+}
+
+/** zeromq.js's check of a constructor's options argument. */
+function checkOptionsArgument(options: unknown): void {
+  if (options !== undefined && (options === null || (typeof options !== "object" && typeof options !== "function"))) {
+    throw new TypeError("Options must be an object");
+  }
+}
+
+/**
+ * `new Socket(type, options)` as zeromq.js allows it from JavaScript: the
+ * same checks in the same order, then a socket of the class of that type.
+ */
+function socketOfType(args: IArguments): Socket {
+  const [type, options] = args as unknown as [unknown, object | undefined];
+  if (typeof type !== "number") throw new TypeError("Socket type must be a number");
+  checkOptionsArgument(options);
+  if (args.length > 2) throw new TypeError(`Expected 2 arguments but received ${args.length}`);
+  checkContextOption(options);
+  // libzmq reads the type as a C int: ToInt32, as in zeromq.js.
+  const ctor = classesByType.get(type | 0);
+  if (!ctor) throw new ZmqError("EINVAL", `socket type ${type | 0} is not one purezmq builds (0 to 10)`);
+  return new ctor(options);
+}
+
+/** zeromq.js refuses a `context` option (even undefined) that is not a Context, with this bare Error. */
+function checkContextOption(options: object | undefined): void {
+  if (options !== undefined && "context" in options && !((options as { context?: unknown }).context instanceof Context)) {
+    throw new Error("Invalid argument");
+  }
+}
 
 /** Anything that carries connections for a socket: a listener, a dialer, an inproc link. */
 export interface Endpointish {
@@ -64,10 +114,9 @@ export interface Endpointish {
 export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   /** The ZMTP socket type name. */
   abstract readonly socketType: SocketTypeName;
-  /** Socket events (zeromq.js `socket.events`). */
-  readonly events = new Observer();
-  /** The context the socket belongs to. */
-  readonly context: Context;
+  // Assigned in the constructor, which returns another object for `new Socket(type)`.
+  private readonly observer!: Observer;
+  private readonly ctx!: Context;
 
   /** ZMQ_ROUTING_ID: the Identity sent to peers (REQ, DEALER, ROUTER). */
   routingId: string | Buffer | null = null;
@@ -105,8 +154,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    */
   maxConnections = 10_000;
 
-  /** The last endpoint bound, with the real port when port 0 or `*` was asked. */
-  lastEndpoint: string | null = null;
+  private boundLast: string | null = null;
 
   /** ZMQ_PLAIN_SERVER: act as PLAIN server; peers must authenticate (see {@link authenticator}). */
   plainServer = false;
@@ -131,8 +179,43 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   private recvWaiter: Waiter<Message> | undefined;
   private isClosed = false;
 
+  /**
+   * Checks the options argument as zeromq.js does (each concrete class then
+   * applies the options with {@link setOptions}). From JavaScript,
+   * `new Socket(type, options)` builds a socket of the libzmq type number
+   * `type`, as zeromq.js allows: a `new Socket(5)` is a Dealer.
+   * @throws TypeError for options that are not an object; Error "Invalid
+   *   argument" for a `context` option that is not a Context.
+   */
   protected constructor(options: SocketOptions | undefined) {
-    this.context = options?.context ?? defaultContext;
+    if (new.target === Socket) return socketOfType(arguments);
+    checkOptionsArgument(options);
+    checkContextOption(options);
+    this.ctx = options?.context ?? defaultContext;
+    // libzmq gives the sockets of a non-blocky context a linger of 0.
+    if (!this.ctx.blocky) this.linger = 0;
+    makeObservable(this);
+    this.observer = new Observer(this);
+  }
+
+  /** Socket events (zeromq.js `socket.events`): every event since the socket was made. */
+  get events(): Observer {
+    return this.observer;
+  }
+
+  /** The context the socket belongs to. */
+  get context(): Context {
+    return this.ctx;
+  }
+
+  /** The last endpoint bound, with the real port when port 0 or `*` was asked. */
+  get lastEndpoint(): string | null {
+    return this.boundLast;
+  }
+
+  /** ZMQ_THREAD_SAFE: false, as for every socket type zeromq.js builds outside DRAFT. */
+  get threadSafe(): boolean {
+    return false;
   }
 
   /** Alias of {@link handshakeInterval}, in milliseconds. */
@@ -188,14 +271,32 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     return !this.isClosed && this.xwritable();
   }
 
-  /** Applies constructor options (called by each concrete class after its own fields exist). */
+  /**
+   * Seals the socket, as zeromq.js's are, then applies the constructor
+   * options through the properties (each concrete class calls it last,
+   * once its own fields exist). A key that is no option of this socket
+   * type throws zeromq.js's TypeError; an option given as undefined is
+   * left at its default.
+   */
   protected setOptions(options: object | undefined): void {
+    Object.seal(this);
     if (!options) return;
-    for (const [key, value] of Object.entries(options)) {
-      if (key === "context" || value === undefined) continue;
-      if (!this.isOption(key)) throw new ZmqError("EINVAL", `unknown option "${key}" for a ${this.socketType} socket`);
-      (this as Record<string, unknown>)[key] = value;
+    for (const key of optionKeys(options)) {
+      if (key === "context") continue;
+      const value = (options as Record<PropertyKey, unknown>)[key];
+      // A read-only property or method throws its own TypeError when assigned.
+      if (typeof key === "string" && this.isOption(key) === false && !this.isReadOnly(key)) throw notExtensible(key);
+      if (value !== undefined) (this as Record<PropertyKey, unknown>)[key] = value;
     }
+  }
+
+  /** Whether `key` is a getter without setter or a read-only method, which assignment refuses by itself. */
+  private isReadOnly(key: string): boolean {
+    for (let o: object | null = this; o !== null; o = Object.getPrototypeOf(o)) {
+      const desc = Object.getOwnPropertyDescriptor(o, key);
+      if (desc) return "value" in desc ? desc.writable === false : desc.set === undefined;
+    }
+    return false;
   }
 
   /**
@@ -206,7 +307,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   private isOption(key: string): boolean {
     if (!(key in this) || NOT_OPTIONS.has(key)) return false;
     const value = (this as Record<string, unknown>)[key];
-    if (typeof value === "function") return false;
+    if (typeof value === "function" || value === undefined) return false;
     if (value !== null && typeof value === "object" && !Buffer.isBuffer(value)) return false;
     for (let o: object | null = this; o !== null; o = Object.getPrototypeOf(o)) {
       const desc = Object.getOwnPropertyDescriptor(o, key);
@@ -247,7 +348,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     }
     this.addEndpoint(address, bound);
     if (bound.address !== address) this.addEndpoint(bound.address, bound);
-    this.lastEndpoint = bound.address;
+    this.boundLast = bound.address;
     this.emit({ type: "bind", address: bound.address });
   }
 
@@ -534,9 +635,9 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     this.xdetach(pipe);
   }
 
-  /** @internal Reports an event. */
-  emit(event: Event): void {
-    this.events.emit(event);
+  /** @internal Reports an event to the socket's observers. */
+  emit(event: ReportedEvent): void {
+    reportEvent(this, event);
   }
 
   /** @internal */
@@ -576,4 +677,9 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   private assertOpen(): void {
     if (this.isClosed) throw new ZmqError("ENOTSOCK", "socket is closed");
   }
+}
+
+// zeromq.js's socket methods are read-only: assigning one throws a TypeError.
+for (const name of ["bind", "unbind", "connect", "disconnect", "close", "send", "receive"] as const) {
+  Object.defineProperty(Socket.prototype, name, { writable: false });
 }

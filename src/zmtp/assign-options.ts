@@ -6,6 +6,13 @@
  * TypeError of its getter, with the same texts as zeromq.js.
  */
 
+/** zeromq.js's check of a constructor's options argument (objects and functions pass). */
+export function checkOptionsArgument(options: unknown): void {
+  if (options !== undefined && (options === null || (typeof options !== "object" && typeof options !== "function"))) {
+    throw new TypeError("Options must be an object");
+  }
+}
+
 /** The keys zeromq.js applies from an options object, in order. */
 export function optionKeys(options: object): PropertyKey[] {
   return Reflect.ownKeys(options).filter((key) => Object.prototype.propertyIsEnumerable.call(options, key));

@@ -4,7 +4,7 @@
  * the default context unless given one, as in zeromq.js.
  */
 import type { Options } from "./api-types.js";
-import { assignOptions } from "./assign-options.js";
+import { assignOptions, checkOptionsArgument } from "./assign-options.js";
 import { ZmqError } from "./errors.js";
 import { InprocRegistry } from "./transport/inproc.js";
 
@@ -48,9 +48,7 @@ export class Context {
    */
   constructor(options?: Options<Context>) {
     // zeromq.js's checks and texts, for callers without TypeScript.
-    if (options !== undefined && (options === null || (typeof options !== "object" && typeof options !== "function"))) {
-      throw new TypeError("Options must be an object");
-    }
+    checkOptionsArgument(options);
     if (arguments.length > 1) throw new TypeError(`Expected 1 argument but received ${arguments.length}`);
     Object.seal(this);
     if (options !== undefined) assignOptions(this, options);

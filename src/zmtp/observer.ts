@@ -56,13 +56,15 @@ export class Observer implements EventSubscriber, AsyncIterable<Event> {
 
   /**
    * Observes `socket` (zeromq.js checks its argument the same way).
-   * @throws TypeError when `socket` is not a socket, or more arguments are given.
+   * @throws TypeError when `socket` is not an object or more arguments are
+   *   given; Error "Invalid argument" for an object that is not a socket.
    */
   constructor(socket: Socket) {
-    // The checks and texts of zeromq.js, which has no TypeScript to stop a wrong call.
+    // The checks, order and texts of zeromq.js, which has no TypeScript to stop a wrong call.
+    if (socket === null || typeof socket !== "object") throw new TypeError("Socket must be a socket object");
     if (arguments.length > 1) throw new TypeError(`Expected 1 argument but received ${arguments.length}`);
     const set = observersOf.get(socket);
-    if (!set) throw new TypeError("Socket must be a socket object");
+    if (!set) throw new Error("Invalid argument");
     set.add(this);
   }
 

@@ -5,7 +5,7 @@
  * how messages are routed: `xsend`, `xrecv` and the pipe hooks.
  */
 import { Buffer } from "node:buffer";
-import { notExtensible, optionKeys } from "../assign-options.js";
+import { checkOptionsArgument, notExtensible, optionKeys } from "../assign-options.js";
 import { Context, defaultContext } from "../context.js";
 import type { EngineOptions } from "../engine.js";
 import { ZmqError } from "../errors.js";
@@ -74,10 +74,10 @@ export function registerSocketType(type: number, ctor: new (options?: object) =>
   classesByType.set(type, ctor);
 }
 
-/** zeromq.js's check of a constructor's options argument. */
-function checkOptionsArgument(options: unknown): void {
-  if (options !== undefined && (options === null || (typeof options !== "object" && typeof options !== "function"))) {
-    throw new TypeError("Options must be an object");
+/** zeromq.js refuses a `context` option (even undefined) that is not a Context, with this bare Error. */
+function checkContextOption(options: object | undefined): void {
+  if (options !== undefined && "context" in options && !((options as { context?: unknown }).context instanceof Context)) {
+    throw new Error("Invalid argument");
   }
 }
 
@@ -92,16 +92,12 @@ function socketOfType(args: IArguments): Socket {
   if (args.length > 2) throw new TypeError(`Expected 2 arguments but received ${args.length}`);
   checkContextOption(options);
   // libzmq reads the type as a C int: ToInt32, as in zeromq.js.
-  const ctor = classesByType.get(type | 0);
-  if (!ctor) throw new ZmqError("EINVAL", `socket type ${type | 0} is not one purezmq builds (0 to 10)`);
-  return new ctor(options);
-}
-
-/** zeromq.js refuses a `context` option (even undefined) that is not a Context, with this bare Error. */
-function checkContextOption(options: object | undefined): void {
-  if (options !== undefined && "context" in options && !((options as { context?: unknown }).context instanceof Context)) {
-    throw new Error("Invalid argument");
-  }
+  const n = type | 0;
+  const ctor = classesByType.get(n);
+  if (ctor) return new ctor(options);
+  // STREAM (11) and the DRAFT types (12 to 18) exist in libzmq but are not built here.
+  if (n >= 11 && n <= 18) throw new ZmqError("EINVAL", `socket type ${n} (STREAM or DRAFT) is not built in purezmq`);
+  throw new ZmqError("EINVAL", "Invalid argument");
 }
 
 /** Anything that carries connections for a socket: a listener, a dialer, an inproc link. */
@@ -285,7 +281,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
       if (key === "context") continue;
       const value = (options as Record<PropertyKey, unknown>)[key];
       // A read-only property or method throws its own TypeError when assigned.
-      if (typeof key === "string" && this.isOption(key) === false && !this.isReadOnly(key)) throw notExtensible(key);
+      if (typeof key === "string" && !this.isOption(key) && !this.isReadOnly(key)) throw notExtensible(key);
       if (value !== undefined) (this as Record<PropertyKey, unknown>)[key] = value;
     }
   }

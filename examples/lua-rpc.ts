@@ -5,7 +5,7 @@
  * back into the client. A real Lua peer (Mihini's `rpc` module) could stand
  * on either side: the octets are the same.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/lua-rpc.js
+ * Run: npm run build:all && node build/examples/lua-rpc.js
  */
 import { multi, newClient, newMultiServer } from "../src/lua-rpc/index.js";
 

@@ -5,7 +5,7 @@
  * here without any network. This one file is both the main program and,
  * run as a worker_thread, the worker.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/pipeline.js
+ * Run: npm run build:all && node build/examples/pipeline.js
  */
 import { once } from "node:events";
 import { Worker, isMainThread, workerData } from "node:worker_threads";

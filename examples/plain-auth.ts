@@ -6,7 +6,7 @@
  * PLAIN sends the password in clear: use it on loopback, a private
  * network, or inside a tunnel.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/plain-auth.js
+ * Run: npm run build:all && node build/examples/plain-auth.js
  */
 import { Reply, Request, plainAuthenticator } from "../src/index.js";
 

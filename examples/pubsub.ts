@@ -6,7 +6,7 @@
  * A subscriber only gets what is published after its subscription reached
  * the publisher, so the publisher here is a steady feed, as real ones are.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/pubsub.js
+ * Run: npm run build:all && node build/examples/pubsub.js
  */
 import { Publisher, Subscriber } from "../src/index.js";
 

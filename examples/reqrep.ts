@@ -3,7 +3,7 @@
  * strict turn (send, receive, send, receive). The same code runs against
  * libzmq peers: purezmq speaks ZMTP 3.1 with the zeromq.js v6 API.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/reqrep.js
+ * Run: npm run build:all && node build/examples/reqrep.js
  */
 import { Reply, Request } from "../src/index.js";
 

@@ -4,7 +4,7 @@
  * a reply back by that id. DEALER clients send without waiting for replies
  * (unlike REQ), so several requests can be in flight at once.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/router-dealer.js
+ * Run: npm run build:all && node build/examples/router-dealer.js
  */
 import { Dealer, Router } from "../src/index.js";
 

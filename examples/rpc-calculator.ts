@@ -4,7 +4,7 @@
  * proxy and in one batch. Applications import from "purezmq/rpc"; this
  * example imports the source so that it runs from the repository build.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/rpc-calculator.js
+ * Run: npm run build:all && node build/examples/rpc-calculator.js
  */
 import { RpcClient, RpcServer, type RpcError } from "../src/rpc/index.js";
 

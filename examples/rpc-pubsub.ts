@@ -6,7 +6,7 @@
  * "purezmq/rpc"; this example imports the source so that it runs from the
  * repository build.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/rpc-pubsub.js
+ * Run: npm run build:all && node build/examples/rpc-pubsub.js
  */
 import { RpcPublisher, RpcSubscriber } from "../src/rpc/index.js";
 

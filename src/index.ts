@@ -1,15 +1,33 @@
 /**
  * purezmq: ZeroMQ (ZMTP 3.1) in pure TypeScript over node:net, with the
- * socket API of the zeromq npm package v6.
+ * socket API of the zeromq npm package v6: the same exports, classes,
+ * options and types, so that code written for zeromq.js switches by
+ * changing its import.
  *
  * @module purezmq
  */
+import "./zmtp/socket/by-type.js";
+
+export { capability, version } from "./zmtp/capability.js";
 export { Context, defaultContext as context } from "./zmtp/context.js";
+export type { Message, Options, Readable, RouterConnectOptions, SocketOptions, Writable } from "./zmtp/api-types.js";
 export { ZmqError, type ZmqErrorCode } from "./zmtp/errors.js";
+export type {
+  AuthError,
+  ErrnoError,
+  Event,
+  EventAddress,
+  EventError,
+  EventFor,
+  EventInterval,
+  EventOfType,
+  EventSubscriber,
+  EventType,
+  ProtoError,
+} from "./zmtp/events.js";
 export type { MessageLike } from "./zmtp/message.js";
-export { Observer, type Event, type EventError, type EventType } from "./zmtp/observer.js";
-export type { Message } from "./zmtp/pipe.js";
-export { Socket, type SocketOptions } from "./zmtp/socket/socket.js";
+export { Observer } from "./zmtp/observer.js";
+export { Socket } from "./zmtp/socket/socket.js";
 export { Dealer, type BalancedSocketOptions } from "./zmtp/socket/dealer.js";
 export { Request, type RequestOptions } from "./zmtp/socket/req.js";
 export { Reply } from "./zmtp/socket/rep.js";

@@ -36,7 +36,7 @@ function countEvents(socket: Socket): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const type of ["accept:error", "disconnect", "handshake:error:protocol", "handshake:error:other", "handshake"] as const) {
     socket.events.on(type, (e) => {
-      const key = e.error ? `${type} ${e.error.code}` : type;
+      const key = "error" in e && e.error ? `${type} ${e.error.code}` : type;
       counts[key] = (counts[key] ?? 0) + 1;
     });
   }

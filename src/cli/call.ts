@@ -1,7 +1,7 @@
 /** `purezmq call` and `purezmq serve`: the RPC layer from the command line. */
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
-import type { Event } from "../index.js";
+import type { EventOfType } from "../index.js";
 import { RpcClient, RpcServer } from "../rpc/index.js";
 import { bytesFlag, jsonArg, msFlag, parseArgs, UsageError, type ParsedArgs } from "./args.js";
 import { toJson } from "./json-print.js";
@@ -23,7 +23,7 @@ function plainFlag(args: ParsedArgs): { username: string; password: string } | u
 }
 
 /** A connection that ended with a protocol error: the reply will not come. */
-function connectionFailure(event: Event, maxReply: number): Error & { code: string } {
+function connectionFailure(event: EventOfType<"disconnect">, maxReply: number): Error & { code: string } {
   const cause = event.error!;
   const message = cause.code === "EMSGSIZE"
     ? `the reply is larger than --max-reply ${maxReply} bytes`
@@ -54,7 +54,7 @@ export async function callCommand(argv: string[], out: (line: string) => void): 
   // garbled reply left the call waiting on nothing and the process ended
   // mid-await (status 13, no message).
   const keepAlive = setInterval(() => undefined, 0x7fffffff);
-  let onDisconnect: ((event: Event) => void) | undefined;
+  let onDisconnect: ((event: EventOfType<"disconnect">) => void) | undefined;
   const failed = new Promise<never>((_, reject) => {
     onDisconnect = (event) => {
       if (event.error && event.error.code !== "ETIMEDOUT") reject(connectionFailure(event, maxReply));

@@ -2,7 +2,7 @@
 import { Buffer } from "node:buffer";
 import { Subscriber, XPublisher } from "../index.js";
 import { luaovermq } from "../rpc/index.js";
-import type { Event } from "../index.js";
+import type { EventOfType } from "../index.js";
 import { bytesFlag, jsonArg, msFlag, parseArgs, UsageError } from "./args.js";
 import { toJson } from "./json-print.js";
 import { ProgressLine } from "./progress.js";
@@ -26,7 +26,7 @@ function frameValue(frame: Buffer): unknown {
 }
 
 /** Says on stderr why a publisher's connection ended, when it broke the protocol or `--max-message`. */
-function reportDisconnect(event: Event, maxMessage: number): void {
+function reportDisconnect(event: EventOfType<"disconnect">, maxMessage: number): void {
   const e = event.error;
   if (!e || e.code === "ETIMEDOUT") return;
   const why = e.code === "EMSGSIZE" ? `a message larger than --max-message ${maxMessage} bytes` : e.message;

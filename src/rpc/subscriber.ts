@@ -12,7 +12,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import type { Message } from "../index.js";
+import type { Message } from "../zmtp/pipe.js";
 import { decodePublish } from "./codec/luaovermq.js";
 import { RpcProtocolError } from "./codec/errors.js";
 import { RpcClosedError } from "./errors.js";

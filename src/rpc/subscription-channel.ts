@@ -19,7 +19,8 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { Subscriber, ZmqError, type Message, type SubscriberOptions } from "../index.js";
+import { Subscriber, ZmqError, type SubscriberOptions } from "../index.js";
+import type { Message } from "../zmtp/pipe.js";
 import { RpcClosedError } from "./errors.js";
 import { plainSocketOptions, type PlainOptions } from "./security.js";
 

@@ -1,116 +1,156 @@
 /**
  * Socket events, as zeromq.js v6 reports them through `socket.events`:
- * listeners by type with `on`/`off`, or an async iterator of every event.
+ * listeners by type with `on`/`off`, or `receive()` and an async iterator
+ * of every event.
  */
-import { holdUntilSettled } from "./keep-alive.js";
-
+import { constants } from "node:os";
 import { ZmqError } from "./errors.js";
-
-/** Event types, named as in zeromq.js. */
-export type EventType =
-  | "accept" | "accept:error" | "bind" | "bind:error" | "connect" | "connect:delay" | "connect:retry"
-  | "close" | "close:error" | "disconnect" | "end" | "handshake" | "handshake:error:protocol"
-  | "handshake:error:auth" | "handshake:error:other" | "unknown";
-
-/** An error attached to an event, with a stable code. */
-export interface EventError extends Error {
-  code: string;
-}
-
-/** One socket event. */
-export interface Event {
-  type: EventType;
-  /** The endpoint concerned, as given to bind/connect or as bound. */
-  address?: string;
-  /** For `connect:retry`: milliseconds until the next attempt. */
-  interval?: number;
-  /** For `*:error*` events: what went wrong. */
-  error?: EventError;
-}
+import type { Event, EventOfType, EventSubscriber, EventType, ReportedEvent } from "./events.js";
+import { holdUntilSettled } from "./keep-alive.js";
 
 /** Events kept for a reader that is not reading; the oldest go first. */
 const QUEUE_LIMIT = 1000;
 
-/** The observer of one socket's events. */
-export class Observer implements AsyncIterable<Event> {
+/** The observers of each socket; a socket is in here once it is built. */
+const observersOf = new WeakMap<object, Set<Observer>>();
+
+/** @internal Lets observers attach to `socket` (the Socket constructor calls it). */
+export function makeObservable(socket: object): void {
+  observersOf.set(socket, new Set());
+}
+
+/** @internal Reports an event to every observer of `socket`. */
+export function reportEvent(socket: object, event: ReportedEvent): void {
+  const set = observersOf.get(socket);
+  if (set) for (const observer of set) observer.emit(event);
+}
+
+/** @internal Ends every observer of `socket` (it closed). */
+export function endObservers(socket: object): void {
+  const set = observersOf.get(socket);
+  if (set) for (const observer of set) observer.close();
+}
+
+/**
+ * The error number zeromq.js gives with an error code: libzmq's errno is
+ * the operating system's for every code an event carries.
+ */
+function completeError(event: ReportedEvent): void {
+  const error = event.error;
+  if (error && typeof error.errno !== "number" && error.code !== undefined) {
+    const errno = (constants.errno as Record<string, number | undefined>)[error.code];
+    if (errno !== undefined) error.errno = errno;
+  }
+}
+
+/**
+ * The observer of one socket's events. `socket.events` is one, created
+ * with the socket so that no event is missed; `new Observer(socket)` makes
+ * another that sees the events from then on.
+ */
+export class Observer implements EventSubscriber, AsyncIterable<Event> {
   private readonly listeners = new Map<EventType, Set<(event: Event) => void>>();
   private readonly queue: Event[] = [];
-  private waiter: ((event: Event | undefined) => void) | undefined;
+  private waiter: { resolve: (event: Event) => void; reject: (err: Error) => void } | undefined;
   private ended = false;
   /** Set by the first on(): events then go to listeners only, as in zeromq.js. */
   private emitterMode = false;
 
-  /** True once the socket is closed and every event was taken. */
+  /**
+   * Observes `socket` (zeromq.js checks its argument the same way).
+   * @throws TypeError when `socket` is not an object or more arguments are
+   *   given; Error "Invalid argument" for an object that is not a socket.
+   */
+  constructor(socket: object) {
+    // Typed `object`, not Socket: the socket module imports this one and
+    // imports go one way; what is a socket is checked at run time.
+    // The checks, order and texts of zeromq.js, which has no TypeScript to stop a wrong call.
+    if (socket === null || typeof socket !== "object") throw new TypeError("Socket must be a socket object");
+    if (arguments.length > 1) throw new TypeError(`Expected 1 argument but received ${arguments.length}`);
+    const set = observersOf.get(socket);
+    if (!set) throw new Error("Invalid argument");
+    set.add(this);
+  }
+
+  /** True once the socket (or this observer) is closed and every event was taken. */
   get closed(): boolean {
     return this.ended && this.queue.length === 0;
   }
 
   /**
-   * Calls `listener` for every event of `type`. As in zeromq.js, the
-   * observer is then in event emitter mode for good: receive() throws.
+   * Calls `listener` with every event of `type`, narrowed to that type's
+   * details. As in zeromq.js, the observer is then in event emitter mode
+   * for good: receive() throws.
    */
-  on(type: EventType, listener: (event: Event) => void): this {
+  on<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber {
     this.emitterMode = true;
     this.queue.length = 0;
     let set = this.listeners.get(type);
     if (!set) this.listeners.set(type, (set = new Set()));
-    set.add(listener);
+    set.add(listener as (event: Event) => void);
     return this;
   }
 
   /** Removes a listener added with {@link on}. */
-  off(type: EventType, listener: (event: Event) => void): this {
-    this.listeners.get(type)?.delete(listener);
+  off<E extends EventType>(type: E, listener: (data: EventOfType<E>) => void): EventSubscriber {
+    this.listeners.get(type)?.delete(listener as (event: Event) => void);
     return this;
   }
 
   /**
    * The next event. Throws, as zeromq.js does, after on() (event emitter
-   * mode) and once the socket has closed and every event was taken
-   * (ENOTSOCK).
+   * mode) and once the observer has closed and every event was taken
+   * (ENOTSOCK; an `end` event comes last when the socket closes).
    */
-  receive(): Promise<Event | undefined> {
+  receive(): Promise<Event> {
     if (this.emitterMode) {
       throw new Error("Observer is in event emitter mode. After a call to events.on() it is not possible to read events with events.receive().");
     }
     const next = this.queue.shift();
     if (next) return Promise.resolve(next);
     if (this.ended) throw new ZmqError("ENOTSOCK");
-    return holdUntilSettled(new Promise((resolve) => (this.waiter = resolve)), this);
+    return holdUntilSettled(new Promise((resolve, reject) => (this.waiter = { resolve, reject })), this);
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<Event> {
-    for (;;) {
-      if (this.closed) return;
-      const event = await this.receive();
-      if (!event) return;
+  /** Every event until the observer closes. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Event, undefined> {
+    while (!this.closed) {
+      let event: Event;
+      try {
+        event = await this.receive();
+      } catch (err) {
+        if (this.ended) return undefined;
+        throw err;
+      }
       yield event;
     }
+    return undefined;
   }
 
-  /** Stops observing; pending readers get the end. */
+  /** Stops observing; a pending receive() rejects. */
   close(): void {
     if (this.ended) return;
     this.ended = true;
     const w = this.waiter;
     this.waiter = undefined;
-    w?.(undefined);
+    w?.reject(new ZmqError("ENOTSOCK", "socket is closed"));
   }
 
   /** @internal Reports an event. */
-  emit(event: Event): void {
+  emit(reported: ReportedEvent): void {
     if (this.ended) return;
+    completeError(reported);
+    const event = reported as Event;
     const set = this.listeners.get(event.type);
     if (set) for (const l of set) l(event);
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
-      w(event);
-      return;
+      w.resolve(event);
+    } else if (!this.emitterMode) {
+      if (this.queue.length >= QUEUE_LIMIT) this.queue.shift();
+      this.queue.push(event);
     }
-    if (this.emitterMode) return;
-    if (this.queue.length >= QUEUE_LIMIT) this.queue.shift();
-    this.queue.push(event);
     if (event.type === "end") this.close();
   }
 }

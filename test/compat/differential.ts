@@ -128,3 +128,22 @@ export function syncOutcome(fn: () => unknown): Record<string, unknown> {
     return { threw: errorShape(err) };
   }
 }
+
+/**
+ * Runs `fn` synchronously and returns what code can test of what it threw:
+ * whether it is a TypeError or another Error, its message and code; or
+ * `{ returned }`. For argument and option checks, where the error's class
+ * name is not what callers look at.
+ */
+export function thrown(fn: () => unknown): Record<string, unknown> {
+  try {
+    const value = fn();
+    return { returned: value === undefined ? "undefined" : value };
+  } catch (err) {
+    if (!(err instanceof Error)) return { value: err };
+    const shape: Record<string, unknown> = { kind: err instanceof TypeError ? "TypeError" : "Error", message: err.message };
+    const code = (err as { code?: unknown }).code;
+    if (code !== undefined) shape.code = code;
+    return shape;
+  }
+}

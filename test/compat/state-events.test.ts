@@ -42,7 +42,7 @@ same("Proxy: run() throws EINVAL while a side has no endpoint; commands throw EB
 /** Records the events of `socket` with listeners, as "type address". */
 function record(socket: { events: { on(type: string, l: (e: Event) => void): unknown } }, types: string[]): string[] {
   const seen: string[] = [];
-  for (const type of types) socket.events.on(type, (e: Event) => seen.push(`${e.type} ${e.address ?? "-"}`));
+  for (const type of types) socket.events.on(type, (e: Event) => seen.push(`${e.type} ${"address" in e ? e.address : "-"}`));
   return seen;
 }
 

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Dealer, Pull, Router, type Event } from "../../src/index.js";
+import { Dealer, Pull, Router } from "../../src/index.js";
+import type { AnyEvent } from "../support/sockets.js";
 import { RawPeer, frame, greetingBytes, message } from "../zmtp/raw/raw-peer.js";
 import { nextEvent, track } from "../zmtp/sockets/helpers.js";
 
@@ -28,7 +29,7 @@ test("maxConnections: peers beyond the bound are closed with an accept:error eve
     await p.handshake("PUSH");
     served.push(p);
   }
-  const refusals: Event[] = [];
+  const refusals: AnyEvent[] = [];
   pull.events.on("accept:error", (e) => refusals.push(e));
   for (let i = 0; i < 5; i++) {
     const extra = await RawPeer.connect(pull.lastEndpoint!);

@@ -1,15 +1,23 @@
 /** Test helpers shared by the purezmq socket tests. */
 import type { Event, EventType, Socket } from "../../src/index.js";
+import type { ReportedEvent } from "../../src/zmtp/events.js";
 import { withDeadline } from "./deadline.js";
+
+/**
+ * An event with every detail any event type may carry, optional: the tests
+ * read `error` on events whose public type has none (purezmq adds the
+ * reason to `disconnect`).
+ */
+export type AnyEvent = Event & ReportedEvent;
 
 /**
  * The next event of `type` (optionally matching `filter`), failing after
  * `ms`; `ms` 0 sets no deadline (the caller puts its own on the promise).
  * Call before the action that causes the event.
  */
-export function nextEvent(socket: Socket, type: EventType, ms = 5000, filter?: (e: Event) => boolean): Promise<Event> {
-  const event = new Promise<Event>((resolve) => {
-    const listener = (e: Event): void => {
+export function nextEvent(socket: Socket, type: EventType, ms = 5000, filter?: (e: AnyEvent) => boolean): Promise<AnyEvent> {
+  const event = new Promise<AnyEvent>((resolve) => {
+    const listener = (e: AnyEvent): void => {
       if (filter && !filter(e)) return;
       socket.events.off(type, listener);
       resolve(e);

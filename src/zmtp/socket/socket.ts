@@ -5,16 +5,17 @@
  * how messages are routed: `xsend`, `xrecv` and the pipe hooks.
  */
 import { Buffer } from "node:buffer";
+import { checkOptionsArgument, notExtensible, optionKeys } from "../assign-options.js";
 import { Context, defaultContext } from "../context.js";
 import type { EngineOptions } from "../engine.js";
 import { closedError, ZmqError, type ZmqErrorCode } from "../errors.js";
 import { holdUntilSettled } from "../keep-alive.js";
 import { toParts, type MessageLike } from "../message.js";
-import { Observer, type Event } from "../observer.js";
+import type { ReportedEvent } from "../events.js";
+import { makeObservable, Observer, reportEvent } from "../observer.js";
 import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
-import { isBlocky } from "../transport/exit-drain.js";
 import { NetDialer, NetListener } from "../transport/net.js";
 import { checkPlainCredential, mechanismFactoryFor, securityMechanismName } from "../security/mechanism-select.js";
 import type { Authenticator } from "../security/zap.js";
@@ -77,8 +78,52 @@ type Waiter<T> = {
 
 const RESOLVED = Promise.resolve();
 
-/** Properties that look like options but are the socket's identity or state. */
-const NOT_OPTIONS = new Set(["socketType", "lastEndpoint", "isClosed"]);
+/**
+ * Properties that look like options (assignable, primitive) but are the
+ * socket's identity or its patterns' state: a constructor option of one of
+ * these names is refused as unknown.
+ */
+const NOT_OPTIONS = new Set([
+  "socketType", "isClosed", "boundLast", "plainUser", "plainPass", "conflateMode", "invertMode", "verbosityLevel",
+  "manualMode", "welcome", "epoch", "replying", "waiting",
+]);
+
+/** The concrete socket classes by libzmq type number, for `new Socket(type)`. */
+const classesByType = new Map<number, new (options?: object) => Socket>();
+
+/**
+ * @internal Lets `new Socket(type, options)` build sockets of `type` with
+ * `ctor` (socket/by-type.ts registers every pattern).
+ */
+export function registerSocketType(type: number, ctor: new (options?: object) => Socket): void {
+  classesByType.set(type, ctor);
+}
+
+/** zeromq.js refuses a `context` option (even undefined) that is not a Context, with this bare Error. */
+function checkContextOption(options: object | undefined): void {
+  if (options !== undefined && "context" in options && !((options as { context?: unknown }).context instanceof Context)) {
+    throw new Error("Invalid argument");
+  }
+}
+
+/**
+ * `new Socket(type, options)` as zeromq.js allows it from JavaScript: the
+ * same checks in the same order, then a socket of the class of that type.
+ */
+function socketOfType(args: IArguments): Socket {
+  const [type, options] = args as unknown as [unknown, object | undefined];
+  if (typeof type !== "number") throw new TypeError("Socket type must be a number");
+  checkOptionsArgument(options);
+  if (args.length > 2) throw new TypeError(`Expected 2 arguments but received ${args.length}`);
+  checkContextOption(options);
+  // libzmq reads the type as a C int: ToInt32, as in zeromq.js.
+  const n = type | 0;
+  const ctor = classesByType.get(n);
+  if (ctor) return new ctor(options);
+  // STREAM (11) and the DRAFT types (12 to 18) exist in libzmq but are not built here.
+  if (n >= 11 && n <= 18) throw new ZmqError("EINVAL", `socket type ${n} (STREAM or DRAFT) is not built in purezmq`);
+  throw new ZmqError("EINVAL", "Invalid argument");
+}
 
 
 /**
@@ -111,10 +156,9 @@ export interface Endpointish {
 export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   /** The ZMTP socket type name. */
   abstract readonly socketType: SocketTypeName;
-  /** Socket events (zeromq.js `socket.events`). */
-  readonly events = new Observer();
-  /** The context the socket belongs to. */
-  readonly context: Context;
+  // Assigned in the constructor, which returns another object for `new Socket(type)`.
+  private readonly observer!: Observer;
+  private readonly ctx!: Context;
 
   /** ZMQ_ROUTING_ID: the Identity sent to peers (REQ, DEALER, ROUTER). */
   declare routingId: string | Buffer | null;
@@ -249,10 +293,33 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   /** close() was called while blocked: it happens when the bind/unbind ends. */
   private closeRequested = false;
 
+  /**
+   * Checks the options argument as zeromq.js does (each concrete class then
+   * applies the options with {@link setOptions}). From JavaScript,
+   * `new Socket(type, options)` builds a socket of the libzmq type number
+   * `type`, as zeromq.js allows: a `new Socket(5)` is a Dealer.
+   * @throws TypeError for options that are not an object; Error "Invalid
+   *   argument" for a `context` option that is not a Context.
+   */
   protected constructor(options: SocketOptions | undefined) {
-    this.context = options?.context ?? defaultContext;
-    // A context that is not blocky gives new sockets linger 0, as libzmq's ZMQ_BLOCKY.
-    if (!isBlocky(this.context)) this.linger = 0;
+    if (new.target === Socket) return socketOfType(arguments);
+    checkOptionsArgument(options);
+    checkContextOption(options);
+    this.ctx = options?.context ?? defaultContext;
+    // libzmq gives the sockets of a non-blocky context a linger of 0.
+    if (!this.ctx.blocky) this.linger = 0;
+    makeObservable(this);
+    this.observer = new Observer(this);
+  }
+
+  /** Socket events (zeromq.js `socket.events`): every event since the socket was made. */
+  get events(): Observer {
+    return this.observer;
+  }
+
+  /** The context the socket belongs to. */
+  get context(): Context {
+    return this.ctx;
   }
 
   /**
@@ -377,14 +444,32 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     return !this.isClosed && this.xwritable();
   }
 
-  /** Applies constructor options (called by each concrete class after its own fields exist). */
+  /**
+   * Seals the socket, as zeromq.js's are, then applies the constructor
+   * options through the properties (each concrete class calls it last,
+   * once its own fields exist). A key that is no option of this socket
+   * type throws zeromq.js's TypeError; an option given as undefined is
+   * left at its default.
+   */
   protected setOptions(options: object | undefined): void {
+    Object.seal(this);
     if (!options) return;
-    for (const [key, value] of Object.entries(options)) {
-      if (key === "context" || value === undefined) continue;
-      if (!this.isOption(key)) throw new ZmqError("EINVAL", `unknown option "${key}" for a ${this.socketType} socket`);
-      (this as Record<string, unknown>)[key] = value;
+    for (const key of optionKeys(options)) {
+      if (key === "context") continue;
+      const value = (options as Record<PropertyKey, unknown>)[key];
+      // A read-only property or method throws its own TypeError when assigned.
+      if (typeof key === "string" && !this.isOption(key) && !this.isReadOnly(key)) throw notExtensible(key);
+      if (value !== undefined) (this as Record<PropertyKey, unknown>)[key] = value;
     }
+  }
+
+  /** Whether `key` is a getter without setter or a read-only method, which assignment refuses by itself. */
+  private isReadOnly(key: string): boolean {
+    for (let o: object | null = this; o !== null; o = Object.getPrototypeOf(o)) {
+      const desc = Object.getOwnPropertyDescriptor(o, key);
+      if (desc) return "value" in desc ? desc.writable === false : desc.set === undefined;
+    }
+    return false;
   }
 
   /**
@@ -395,7 +480,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   private isOption(key: string): boolean {
     if (!(key in this) || NOT_OPTIONS.has(key)) return false;
     const value = (this as Record<string, unknown>)[key];
-    if (typeof value === "function") return false;
+    if (typeof value === "function" || value === undefined) return false;
     if (value !== null && typeof value === "object" && !Buffer.isBuffer(value)) return false;
     for (let o: object | null = this; o !== null; o = Object.getPrototypeOf(o)) {
       const desc = Object.getOwnPropertyDescriptor(o, key);
@@ -763,9 +848,9 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     this.xdetach(pipe);
   }
 
-  /** @internal Reports an event. */
-  emit(event: Event): void {
-    this.events.emit(event);
+  /** @internal Reports an event to the socket's observers. */
+  emit(event: ReportedEvent): void {
+    reportEvent(this, event);
   }
 
   /** @internal Whether bind() or connect() gave the socket an endpoint (a Proxy needs one on each side). */
@@ -858,3 +943,8 @@ defineDeferredOptions(Socket.prototype, {
   zapEnforceDomain: { kind: "boolean", initial: false },
   loopbackFastPath: { kind: "boolean", initial: false },
 });
+
+// zeromq.js's socket methods are read-only: assigning one throws a TypeError.
+for (const name of ["bind", "unbind", "connect", "disconnect", "close", "send", "receive"] as const) {
+  Object.defineProperty(Socket.prototype, name, { writable: false });
+}

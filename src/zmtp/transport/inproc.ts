@@ -97,7 +97,7 @@ export class InprocRegistry {
   }
 
   connect(name: string, socket: InprocOwner, address: string, connectRoutingId: Buffer | undefined): InprocLink {
-    const link = new InprocLink(socket, address, connectRoutingId, () => this.forget(name, link));
+    const link: InprocLink = new InprocLink(socket, address, connectRoutingId, () => this.forget(name, link));
     const binder = this.bound.get(name);
     if (binder) this.join(link, binder, name);
     else {

@@ -6,7 +6,7 @@
  */
 import type { Buffer } from "node:buffer";
 import type { EngineOptions } from "../engine.js";
-import type { Event } from "../observer.js";
+import type { ReportedEvent } from "../events.js";
 import type { PeerInfo, Pipe, PipeOwner } from "../pipe.js";
 import type { SocketTypeName, ZmtpProtocolError } from "../wire/index.js";
 
@@ -27,7 +27,7 @@ export interface InprocOwner extends PipeOwner {
   /** The pipe is gone for good. */
   closePipe(pipe: Pipe): void;
   /** Reports a socket event. */
-  emit(event: Event): void;
+  emit(event: ReportedEvent): void;
 }
 
 /** The owner of tcp and ipc listeners and dialers. */

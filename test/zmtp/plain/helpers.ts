@@ -3,15 +3,16 @@
  * and frames byte by byte, and event waiting with a deadline.
  */
 import * as net from "node:net";
-import type { Event, EventType, Socket } from "../../../src/index.js";
+import type { EventType, Socket } from "../../../src/index.js";
+import type { AnyEvent } from "../../support/sockets.js";
 import { withDeadline } from "../../support/deadline.js";
 
 export { withDeadline } from "../../support/deadline.js";
 export { nextEvent } from "../../support/sockets.js";
 
 /** Collects every event of a socket, to check what was and was not reported. */
-export function recordEvents(socket: Socket): Event[] {
-  const seen: Event[] = [];
+export function recordEvents(socket: Socket): AnyEvent[] {
+  const seen: AnyEvent[] = [];
   const types: EventType[] = [
     "accept", "connect", "connect:retry", "disconnect", "handshake", "handshake:error:protocol", "handshake:error:auth",
     "handshake:error:other",

@@ -5,7 +5,8 @@
  */
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { Reply, Request, plainAuthenticator, type Event, type EventType } from "../../../src/index.js";
+import { Reply, Request, plainAuthenticator, type EventType } from "../../../src/index.js";
+import type { AnyEvent } from "../../support/sockets.js";
 import { RawPeer, command, commandFrame, greeting, nextEvent } from "./helpers.js";
 
 const PASSWORD = "raw-test-password-91";
@@ -122,7 +123,7 @@ for (const c of CASES) {
     const peer = await RawPeer.connect(endpoint);
     try {
       peer.write(Buffer.concat([c.greeting, c.then]));
-      const e: Event = await event;
+      const e: AnyEvent = await event;
       assert.match(e.error!.message, c.reason);
       assert.ok(!e.error!.message.includes(PASSWORD), "the event must not quote the password");
       await peer.waitClosed();

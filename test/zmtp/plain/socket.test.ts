@@ -8,9 +8,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Context, Dealer, Reply, Request, Router, ZAP_ENDPOINT, ZmqError, plainAuthenticator, type Authenticator, type Event,
+  Context, Dealer, Reply, Request, Router, ZAP_ENDPOINT, ZmqError, plainAuthenticator, type Authenticator,
   type Socket, type ZapRequest,
 } from "../../../src/index.js";
+import type { AnyEvent } from "../../support/sockets.js";
 import { nextEvent, recordEvents, withDeadline } from "./helpers.js";
 
 const PASSWORD = "correct horse battery staple";
@@ -37,7 +38,7 @@ async function echoOnce(server: Reply): Promise<void> {
   await server.send(`echo:${msg!.toString()}`);
 }
 
-function noSecrets(events: Event[], ...secrets: string[]): void {
+function noSecrets(events: AnyEvent[], ...secrets: string[]): void {
   for (const e of events) {
     const text = `${e.type} ${e.address ?? ""} ${e.error?.message ?? ""} ${JSON.stringify(e.error ?? {})}`;
     for (const s of secrets) assert.ok(!text.includes(s), `event ${e.type} quotes a credential`);

@@ -3,7 +3,7 @@
  * asynchronously and tells nobody (PUB), so `untilSubscribed` publishes
  * numbered probes until one arrives; receivers then skip any late probe.
  */
-import type { Message } from "../../../src/index.js";
+import type { Message } from "../../../src/zmtp/pipe.js";
 
 /** The publishing side as both libraries expose it. */
 export interface Pub {

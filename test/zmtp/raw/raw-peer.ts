@@ -5,9 +5,9 @@
  */
 import * as net from "node:net";
 import { once } from "node:events";
-import type { Event, EventType, Socket } from "../../../src/index.js";
+import type { EventType, Socket } from "../../../src/index.js";
 import { withDeadline } from "../../support/deadline.js";
-import { nextEvent as sharedNextEvent } from "../../support/sockets.js";
+import { nextEvent as sharedNextEvent, type AnyEvent } from "../../support/sockets.js";
 
 /** A frame as read off the wire. */
 export interface RawFrame {
@@ -89,7 +89,7 @@ export function pingData(ttl: number, context: Buffer = Buffer.alloc(0)): Buffer
 export { withDeadline as within } from "../../support/deadline.js";
 
 /** The next event of `type` on a socket; callers put their own deadline on it. */
-export function nextEvent(socket: Socket, type: EventType): Promise<Event> {
+export function nextEvent(socket: Socket, type: EventType): Promise<AnyEvent> {
   return sharedNextEvent(socket, type, 0);
 }
 

@@ -231,9 +231,9 @@ test("options given to the constructor are set and used", async (t) => {
 test("unknown options, methods and read-only properties are refused by the constructor", () => {
   const bad: Record<string, unknown>[] = [{ noSuchOption: 1 }, { send: 1 }, { readable: true }, { mandatory: true }];
   for (const options of bad) {
-    assert.throws(() => new Dealer(options as never), { code: "EINVAL" }, JSON.stringify(options));
+    assert.throws(() => new Dealer(options as never), TypeError, JSON.stringify(options));
   }
-  assert.throws(() => new Request({ handover: true } as never), { code: "EINVAL" }, "a ROUTER option on a REQ");
+  assert.throws(() => new Request({ handover: true } as never), TypeError, "a ROUTER option on a REQ");
 });
 
 test("routingId is sent as the Identity a ROUTER sees, as string or Buffer", async (t) => {

@@ -7,7 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { Dealer, Router, type Event } from "../../../src/index.js";
+import { Dealer, Router } from "../../../src/index.js";
+import type { AnyEvent } from "../../support/sockets.js";
 import { bindAddress, bindResolved, events, freePort, nextEvent, texts, track, watch } from "./helpers.js";
 
 test("lastEndpoint tells the real port for tcp port 0 and *", async (t) => {
@@ -170,8 +171,8 @@ test("disconnect drops one connection; messages then go to the other peers only"
 
 test("events: bind, accept, connect, handshake, disconnect (at the peer only, as in libzmq), end", async (t) => {
   const [server, client] = track(t, new Router(), new Dealer({ reconnectInterval: -1 }));
-  const seen: Event[] = [];
-  const serverSeen: Event[] = [];
+  const seen: AnyEvent[] = [];
+  const serverSeen: AnyEvent[] = [];
   for (const type of ["bind", "accept", "handshake", "disconnect", "end"] as const) server.events.on(type, (e) => serverSeen.push(e));
   for (const type of ["connect", "handshake", "disconnect", "end"] as const) client.events.on(type, (e) => seen.push(e));
   const address = await bindResolved(server, "tcp://127.0.0.1:0");

@@ -7,7 +7,8 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
-import type { Event, EventType, Socket } from "../../../src/index.js";
+import type { EventType, Socket } from "../../../src/index.js";
+import type { AnyEvent } from "../../support/sockets.js";
 import { withDeadline } from "../../support/deadline.js";
 export { withDeadline } from "../../support/deadline.js";
 export { nextEvent } from "../../support/sockets.js";
@@ -45,11 +46,11 @@ export function track<T extends Socket[]>(t: TestContext, ...sockets: T): T {
 }
 
 /** Resolves once `count` events of `type` were seen. */
-export function events(socket: Socket, type: EventType, count: number, ms = 5000): Promise<Event[]> {
-  const seen: Event[] = [];
+export function events(socket: Socket, type: EventType, count: number, ms = 5000): Promise<AnyEvent[]> {
+  const seen: AnyEvent[] = [];
   return withDeadline(
-    new Promise<Event[]>((resolve) => {
-      const listener = (event: Event): void => {
+    new Promise<AnyEvent[]>((resolve) => {
+      const listener = (event: AnyEvent): void => {
         seen.push(event);
         if (seen.length < count) return;
         socket.events.off(type, listener);

@@ -1,0 +1,127 @@
+/**
+ * The module surface of both libraries: the same exports of the same kinds,
+ * `version` and `capability`, `new Socket(type, options)` and
+ * `new Observer(socket)` with zeromq.js's argument checks, and events of
+ * the same shape.
+ */
+import { differs, same, thrown, type Zmq } from "./differential.js";
+
+/** zeromq.js v6's runtime exports that purezmq has too. */
+const SHARED = [
+  "Context", "Dealer", "Observer", "Pair", "Proxy", "Publisher", "Pull", "Push", "Reply", "Request", "Router", "Socket",
+  "Subscriber", "XPublisher", "XSubscriber", "capability", "context", "version",
+] as const;
+
+same("the exports zeromq.js has are there, of the same kinds", (zmq) =>
+  Object.fromEntries(SHARED.map((name) => [name, typeof (zmq as Record<string, unknown>)[name]])));
+
+differs("curveKeyPair and Stream are not exported", (zmq) =>
+  ["curveKeyPair", "Stream"].filter((name) => name in zmq), {
+  zeromq: ["curveKeyPair", "Stream"],
+  purezmq: [],
+}, "CURVE and STREAM are not built");
+
+same("version is libzmq's, as (major).(minor).(patch)", (zmq) => zmq.version, "4.3.5");
+
+same("capability has zeromq.js's keys as booleans, ipc among the present ones", (zmq) => ({
+  keys: Object.keys(zmq.capability).sort(),
+  booleans: Object.values(zmq.capability).every((v) => typeof v === "boolean"),
+  ipc: zmq.capability.ipc,
+  pgm: zmq.capability.pgm,
+  norm: zmq.capability.norm,
+  gssapi: zmq.capability.gssapi,
+}), { keys: ["curve", "draft", "gssapi", "ipc", "norm", "pgm", "tipc"], booleans: true, ipc: true, pgm: false, norm: false, gssapi: false });
+
+differs("capability says false for CURVE, tipc and DRAFT", (zmq) => ({
+  curve: zmq.capability.curve,
+  tipc: zmq.capability.tipc,
+  draft: zmq.capability.draft,
+}), {
+  zeromq: { curve: true, tipc: true, draft: true },
+  purezmq: { curve: false, tipc: false, draft: false },
+}, "CURVE, tipc and the DRAFT sockets are not built");
+
+/** `new Socket(...args)`, as JavaScript may call it. */
+function newSocket(zmq: Zmq, ...args: unknown[]): InstanceType<Zmq["Dealer"]> {
+  return new (zmq.Socket as unknown as new (...a: unknown[]) => InstanceType<Zmq["Dealer"]>)(...args);
+}
+
+same("new Socket(type, options) checks its arguments in zeromq.js's order", (zmq) =>
+  [
+    [], ["x"], [99], [-1], [5, 1], [5, null], [5, {}, 1], ["x", 1], [99, 1], [99, { context: 1 }], [5, { context: 1 }, 2],
+    ["x", {}, 2], [5, 1, 2], [99, {}, 2], [new Number(5)], [5n],
+  ].map((args) => thrown(() => newSocket(zmq, ...args))));
+
+same("new Socket(type) makes a socket of that type, the type read as a C int", (zmq, { closing }) =>
+  [[5], [6, { linger: 1 }], [1.5], [NaN], [2 ** 32 + 5], [Infinity], [0], [10]].map((args) => {
+    const s = closing(newSocket(zmq, ...args));
+    return { type: s.type, isSocket: s instanceof zmq.Socket };
+  }));
+
+same("sockets made by new Socket(type) talk: a DEALER to a ROUTER", async (zmq, { closing }) => {
+  const router = closing(newSocket(zmq, 6, { linger: 0 })) as unknown as InstanceType<Zmq["Router"]>;
+  // Options of one socket type only (routingId...) are not on zeromq.js's base class: not given here.
+  const dealer = closing(newSocket(zmq, 5, { linger: 0 }));
+  await router.bind("tcp://127.0.0.1:*");
+  dealer.connect(router.lastEndpoint!);
+  await dealer.send("hello");
+  const [id, body] = await router.receive();
+  await router.send([id!, "back"]);
+  const [reply] = await dealer.receive();
+  return [String(body), String(reply)];
+}, ["hello", "back"]);
+
+differs("new Socket(type) gives an instance of the type's class; STREAM and DRAFT types are refused", (zmq, { closing }) => ({
+  constructor: closing(newSocket(zmq, 5)).constructor.name,
+  stream: thrown(() => closing(newSocket(zmq, 11)).type),
+}), {
+  zeromq: { constructor: "Socket", stream: { returned: 11 } },
+  purezmq: {
+    constructor: "Dealer",
+    stream: { kind: "Error", message: "socket type 11 (STREAM or DRAFT) is not built in purezmq", code: "EINVAL" },
+  },
+}, "a socket is always of its pattern's class; STREAM and DRAFT are not built");
+
+same("new Observer(socket) checks its arguments and observes the socket", async (zmq, { closing }) => {
+  const dealer = closing(new zmq.Dealer());
+  const Observer = zmq.Observer as unknown as new (...a: unknown[]) => InstanceType<Zmq["Observer"]>;
+  const checks = [[], [1], [{}], [1, 2], [dealer, 1]].map((args) => thrown(() => new Observer(...args)));
+  const observer = new Observer(dealer);
+  const before = observer.closed;
+  await dealer.bind("tcp://127.0.0.1:*");
+  const event = await observer.receive();
+  return {
+    checks,
+    before,
+    event: { type: event.type, sameAddress: "address" in event && event.address === dealer.lastEndpoint },
+    isObserver: observer instanceof zmq.Observer && dealer.events instanceof zmq.Observer,
+    stable: dealer.events === dealer.events,
+    closedIsReadOnly: thrown(() => {
+      (observer as unknown as Record<string, unknown>).closed = true;
+    }),
+  };
+});
+
+same("events.on and events.off return something to chain on", (zmq, { closing }) => {
+  const events = closing(new zmq.Dealer()).events;
+  const listener = (): void => undefined;
+  const on = events.on("bind", listener);
+  const off = on.off("bind", listener);
+  return { on: typeof on.on, off: typeof off.off };
+}, { on: "function", off: "function" });
+
+same("a bind:error event carries the address and an error with code and errno", async (zmq, { closing }) => {
+  const first = closing(new zmq.Dealer({ linger: 0 }));
+  await first.bind("tcp://127.0.0.1:*");
+  const second = closing(new zmq.Dealer({ linger: 0 }));
+  const event = new Promise<Record<string, unknown>>((resolve) => {
+    second.events.on("bind:error", (e) => resolve({
+      keys: Object.keys(e).sort(),
+      code: e.error.code,
+      errno: e.error.errno,
+      isError: e.error instanceof Error,
+    }));
+  });
+  await second.bind(first.lastEndpoint!).catch(() => undefined);
+  return event;
+}, { keys: ["address", "error", "type"], code: "EADDRINUSE", errno: 98, isError: true });

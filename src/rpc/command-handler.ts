@@ -100,6 +100,9 @@ export class CommandHandler implements RequestHandler {
     let message: pz.CommandMessage;
     try {
       const decoding = this.#inflating.run(() => pz.decodeCommandAsync(frame, this.#decodeOptions));
+      // Its failure is handled when its turn comes; mark it handled now,
+      // as an earlier command may still be inflating when it fails.
+      decoding.catch(() => undefined);
       const inTurn = this.#decodedSoFar.then(() => decoding);
       this.#decodedSoFar = inTurn.catch(() => undefined);
       message = await inTurn;

@@ -6,21 +6,13 @@
 import type { Buffer } from "node:buffer";
 import type { Context } from "./context.js";
 import type { MessageLike } from "./message.js";
+import type { Options } from "./option-types.js";
 import type { Socket } from "./socket/socket.js";
 
 /** One message part as `receive()` gives it (a message is an array of them). */
 export type Message = Buffer;
 
-/** `A` when `X` and `Y` are the same type (readonly included), else `B`. */
-type IfEquals<X, Y, A, B = never> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? A : B;
-
-/** The keys of `T` that can be assigned: not methods, not readonly. */
-export type WritableKeys<T> = {
-  [P in keyof T]-?: T[P] extends Function ? never : IfEquals<{ [Q in P]: T[P] }, { -readonly [Q in P]: T[P] }, P>;
-}[keyof T];
-
-/** The options of a `T`: each of its assignable properties, optional, plus the extras `E`. */
-export type Options<T, E = {}> = { [K in keyof (E & Pick<T, WritableKeys<T>>)]?: (E & Pick<T, WritableKeys<T>>)[K] };
+export type { Options, WritableKeys } from "./option-types.js";
 
 /**
  * What the constructor of socket type `S` accepts, e.g.

@@ -3,7 +3,7 @@
  * (and, with PLAIN, the ZAP handler at `inproc://zeromq.zap.01`). Sockets use
  * the default context unless given one, as in zeromq.js.
  */
-import type { Options } from "./api-types.js";
+import type { Options } from "./option-types.js";
 import { assignOptions, checkOptionsArgument } from "./assign-options.js";
 import { ZmqError } from "./errors.js";
 import { InprocRegistry } from "./transport/inproc.js";

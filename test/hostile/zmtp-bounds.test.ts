@@ -200,11 +200,17 @@ test("an exception of ours while handling the peer's input is EINTERNAL: not a r
   const [sub] = track(t, new Subscriber({ reconnectInterval: 20 }));
   sub.subscribe("x");
   let failures = 1;
-  const resubscribe = (sub as unknown as { resubscribe(p: unknown): void }).resubscribe.bind(sub);
-  (sub as unknown as { resubscribe(p: unknown): void }).resubscribe = (pipe) => {
-    if (failures-- > 0) throw new RangeError("a bug of ours");
-    resubscribe(pipe);
+  // Sockets are sealed, so the bug is planted on the prototype that has
+  // the method, for this socket only, and removed when the test ends.
+  type Resubscriber = { resubscribe(this: object, p: unknown): void };
+  let owner = Object.getPrototypeOf(sub) as Resubscriber;
+  while (!Object.prototype.hasOwnProperty.call(owner, "resubscribe")) owner = Object.getPrototypeOf(owner) as Resubscriber;
+  const resubscribe = owner.resubscribe;
+  owner.resubscribe = function (this: object, pipe: unknown) {
+    if (this === sub && failures-- > 0) throw new RangeError("a bug of ours");
+    resubscribe.call(this, pipe);
   };
+  t.after(() => (owner.resubscribe = resubscribe));
   const failed = nextEvent(sub, "handshake:error:other");
   sub.connect(listener.endpoint);
   const first = await listener.accept();

@@ -212,9 +212,9 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   /** ZMQ_TOS: accepted; no effect in Node (node:net cannot set IP_TOS). */
   declare typeOfService: number;
   /** ZMQ_BINDTODEVICE: accepted; no effect in Node (node:net cannot bind to a device). */
-  declare interface: string | Buffer | null;
+  declare interface: string | null;
   /** ZMQ_SOCKS_PROXY: accepted; no effect (purezmq does not speak SOCKS): connections go direct. */
-  declare socksProxy: string | Buffer | null;
+  declare socksProxy: string | null;
   /** ZMQ_AFFINITY: accepted; no effect (purezmq has no I/O threads). */
   declare affinity: number;
   /** ZMQ_RATE: accepted; no effect (for the PGM/NORM multicast transports, which purezmq lacks). */

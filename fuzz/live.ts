@@ -10,8 +10,6 @@
  * `npm run fuzz -- --only live`.
  */
 import * as net from "node:net";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import fc from "fast-check";
 import { bytesArb, cutsArb, chunk, mutate, mutationsArb } from "./lib/bytes.js";
 import type { FuzzBudget, FuzzTarget } from "./lib/target.js";
@@ -21,6 +19,7 @@ import * as luaovermq from "../src/rpc/codec/luaovermq.js";
 import { encodeCallFrame, newClient, newMultiServer, type LuaRpcServer } from "../src/lua-rpc/index.js";
 import { FrameEncoder, encodeCommand, encodeGreeting, encodeReady } from "../src/zmtp/wire/index.js";
 import { handleExcess, openHandles, pollUntil } from "../test/faults/resources.js";
+import { collector } from "./lib/gc.js";
 
 /** Connections opened at once within a batch. */
 const CONCURRENCY = 64;
@@ -100,17 +99,6 @@ function play(port: number, a: Attack): Promise<void> {
       }
     });
   });
-}
-
-/** A garbage collection, when the flag can be set at run time. */
-function collector(): () => void {
-  try {
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as () => void;
-    return () => gc();
-  } catch {
-    return () => undefined;
-  }
 }
 
 /** The servers under attack and their well-behaved clients. */

@@ -7,9 +7,8 @@
  * seen; an uncaught exception or unhandled rejection is reported and ends
  * the process, as it would end a server.
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { RIGS, type Rig } from "./zmtp-rigs.js";
+import { collector } from "../lib/gc.js";
 
 /** A request from the parent. */
 export type ChildRequest =
@@ -37,16 +36,6 @@ export type ChildReply =
   | { kind: "failed"; why: string };
 
 const MB = 1024 * 1024;
-
-function collector(): () => void {
-  try {
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as () => void;
-    return () => gc();
-  } catch {
-    return () => undefined;
-  }
-}
 
 const gc = collector();
 const peak = { rss: 0, heap: 0, held: 0 };

@@ -19,6 +19,7 @@
 import { Buffer } from "node:buffer";
 import { Pipe, type Message } from "../pipe.js";
 import type { InprocOwner } from "../transport/owner.js";
+import { ZmtpProtocolError, type ZapReplyErrorCode } from "../wire/errors.js";
 import type { PlainVerdict, ZapStatus } from "../wire/plain-mechanism.js";
 
 /** The inproc name of the ZAP handler (RFC 27). */
@@ -87,17 +88,24 @@ export function encodeZapRequest(requestId: string, request: ZapRequest): Buffer
   ];
 }
 
+/** The number of frames of a ZAP reply, with its empty delimiter (RFC 27). */
+const ZAP_REPLY_FRAMES = 7;
+
 /**
- * Reads a ZAP reply (with its empty delimiter). A malformed reply or one for
- * another request becomes status 500, as libzmq refuses the peer then too.
+ * Reads a ZAP reply (with its empty delimiter). A malformed reply, or one
+ * for another request, is not an answer about the peer: as in libzmq, it
+ * is a ZAP protocol error, which ends the connection without a status.
  */
-export function decodeZapReply(msg: Message, requestId: string): PlainVerdict {
-  if (msg.length < 7 || msg[0]!.length !== 0) return { status: 500, statusText: "malformed ZAP reply" };
-  if (msg[1]!.toString("latin1") !== ZAP_VERSION) return { status: 500, statusText: "ZAP reply with a wrong version" };
-  if (msg[2]!.toString("latin1") !== requestId) return { status: 500, statusText: "ZAP reply for another request" };
+export function decodeZapReply(msg: Message, requestId: string): PlainVerdict | ZmtpProtocolError {
+  const refuse = (code: ZapReplyErrorCode, why: string) => new ZmtpProtocolError(`ZAP protocol error: ${why}`, code);
+  if (msg.length !== ZAP_REPLY_FRAMES) return refuse("ERR_ZAP_MALFORMED_REPLY", `a reply must be ${ZAP_REPLY_FRAMES} frames`);
+  // libzmq names no particular fault for a missing delimiter.
+  if (msg[0]!.length !== 0) return refuse("ERR_ZAP_UNSPECIFIED", "the reply's first frame is not empty");
+  if (msg[1]!.toString("latin1") !== ZAP_VERSION) return refuse("ERR_ZAP_BAD_VERSION", `the reply's version is not ${ZAP_VERSION}`);
+  if (msg[2]!.toString("latin1") !== requestId) return refuse("ERR_ZAP_BAD_REQUEST_ID", "the reply is for another request");
   const code = msg[3]!.toString("latin1");
   const status = code === "200" ? 200 : code === "300" ? 300 : code === "400" ? 400 : code === "500" ? 500 : undefined;
-  if (status === undefined) return { status: 500, statusText: "ZAP reply with an invalid status code" };
+  if (status === undefined) return refuse("ERR_ZAP_INVALID_STATUS_CODE", "the reply's status code is not 200, 300, 400 or 500");
   const statusText = msg[4]!.toString("utf8");
   const userId = msg[5]!.toString("utf8");
   return { status, statusText: statusText || undefined, userId: userId || undefined };
@@ -164,11 +172,12 @@ class ZapRequester implements InprocOwner {
 
 /**
  * Asks the ZAP handler bound in `context`. Returns undefined when none is
- * bound; otherwise calls `done` with its verdict and returns a function that
+ * bound; otherwise calls `done` with its verdict (or the error in a
+ * malformed reply) and returns a function that
  * abandons the request. Each request gets its own link, so a handler that
  * is replaced between requests is always the one asked.
  */
-export function askZapHandler(context: ZapPort, request: ZapRequest, done: (verdict: PlainVerdict) => void): (() => void) | undefined {
+export function askZapHandler(context: ZapPort, request: ZapRequest, done: (verdict: PlainVerdict | ZmtpProtocolError) => void): (() => void) | undefined {
   const handler = context.inproc.lookup(ZAP_ENDPOINT_NAME);
   if (!handler || handler.closed) return undefined;
   const requestId = String(nextRequestId++);

@@ -25,7 +25,17 @@ export type ZmtpProtocolErrorCode =
    * Not the peer's fault: handling its input failed on our side (a bug).
    * The connection ends, and reconnection goes on.
    */
-  | "EINTERNAL";
+  | "EINTERNAL"
+  /**
+   * The ZAP handler's reply was malformed (RFC 27): named as libzmq names
+   * these, since zeromq.js reports them as the error code of a server's
+   * `handshake:error:protocol` event.
+   */
+  | ZapReplyErrorCode;
+
+/** Why a ZAP reply was refused: wrong frame count, delimiter, version, request id or status code. */
+export type ZapReplyErrorCode =
+  | "ERR_ZAP_MALFORMED_REPLY" | "ERR_ZAP_UNSPECIFIED" | "ERR_ZAP_BAD_VERSION" | "ERR_ZAP_BAD_REQUEST_ID" | "ERR_ZAP_INVALID_STATUS_CODE";
 
 /** A violation of ZMTP by the peer (or a limit we enforce on it). */
 export class ZmtpProtocolError extends Error {

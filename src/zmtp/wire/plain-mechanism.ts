@@ -200,13 +200,14 @@ export interface PlainVerdict {
 
 /**
  * Asks whether credentials from the peer at `address` are accepted. Calls
- * `done` once, now or later; may return a function that abandons the
- * question (the connection ended first).
+ * `done` once, now or later, with a verdict, or with the protocol error
+ * that kept the authenticator from giving one (a malformed ZAP reply); may
+ * return a function that abandons the question (the connection ended first).
  */
 export type PlainAuthenticate = (
   credentials: PlainCredentials,
   address: string,
-  done: (verdict: PlainVerdict) => void,
+  done: (verdict: PlainVerdict | ZmtpProtocolError) => void,
 ) => (() => void) | void;
 
 /** Settings of a PLAIN server. */
@@ -258,10 +259,16 @@ export class PlainServerMechanism implements Mechanism {
     this.state = "done";
   }
 
-  private onVerdict(verdict: PlainVerdict): void {
+  private onVerdict(verdict: PlainVerdict | ZmtpProtocolError): void {
     if (this.state !== "wait-zap") return; // a late answer for a connection that has ended
     this.cancel = undefined;
     const peer = this.peer!;
+    if (verdict instanceof ZmtpProtocolError) {
+      // No status to tell the client: libzmq closes without ERROR, and the client reconnects.
+      this.state = "done";
+      peer.fail(verdict);
+      return;
+    }
     if (verdict.status === 200) {
       this.state = "wait-initiate";
       this.userId = verdict.userId;

@@ -1,0 +1,81 @@
+/**
+ * Differential: a PLAIN server whose ZAP handler answers with a malformed
+ * reply. zeromq.js reports a ZAP protocol error on the server (not an
+ * authentication failure), with libzmq's code for what was wrong, and the
+ * client, refused no status, reconnects.
+ */
+import type { Buffer } from "node:buffer";
+import { same, type Zmq } from "./differential.js";
+import type { Event } from "../../src/index.js";
+
+/** What a ZAP handler answers to a request's frames (routing id first, as a Router receives them). */
+type Answer = (request: Buffer[]) => Array<Buffer | string>;
+
+/** A well-formed accepting reply to `request`, with `change` applied to its frames after the routing id. */
+function reply(change: (frames: Array<Buffer | string>) => Array<Buffer | string>): Answer {
+  return ([routingId, delimiter, version, requestId]) => [routingId!, ...change([delimiter!, version!, requestId!, "200", "OK", "user", ""])];
+}
+
+/**
+ * Resolves with the next event of `type` a socket reports. Read with
+ * `events.receive()`, which keeps the process alive while it waits (the
+ * client's reconnect timer alone would not).
+ */
+async function first(socket: { events: { receive(): Promise<Event> } }, type: string): Promise<Event> {
+  for (;;) {
+    const event = await socket.events.receive();
+    if (event.type === type) return event;
+  }
+}
+
+/**
+ * Runs one PLAIN handshake whose ZAP request `answer` answers: returns the
+ * server's protocol error event (type and code) and whether the client,
+ * left without a status, retries its connection.
+ */
+async function handshakeWith(zmq: Zmq, answer: Answer): Promise<Record<string, unknown>> {
+  // A context of its own: the handler's inproc name is free again for the next test at once.
+  const context = new zmq.Context();
+  const zap = new zmq.Router({ context });
+  const server = new zmq.Dealer({ context, plainServer: true });
+  const client = new zmq.Dealer({ plainUsername: "user", plainPassword: "secret" });
+  try {
+    await zap.bind("inproc://zeromq.zap.01");
+    await server.bind("tcp://127.0.0.1:*");
+    const serverError = first(server, "handshake:error:protocol");
+    const retried = first(client, "connect:retry");
+    client.connect(server.lastEndpoint!);
+    await zap.send(answer(await zap.receive()));
+    const event = await serverError;
+    await retried;
+    return { server: event.type, code: "error" in event ? (event.error as { code?: unknown }).code : undefined, clientRetried: true };
+  } finally {
+    client.close();
+    server.close();
+    zap.close();
+  }
+}
+
+same("ZAP reply of 4 frames: ERR_ZAP_MALFORMED_REPLY on the server", (zmq) =>
+  handshakeWith(zmq, reply((f) => f.slice(0, 4))),
+{ server: "handshake:error:protocol", code: "ERR_ZAP_MALFORMED_REPLY", clientRetried: true });
+
+same("ZAP reply of 8 frames: ERR_ZAP_MALFORMED_REPLY on the server", (zmq) =>
+  handshakeWith(zmq, reply((f) => [...f, "extra"])),
+{ server: "handshake:error:protocol", code: "ERR_ZAP_MALFORMED_REPLY", clientRetried: true });
+
+same("ZAP reply whose first frame is not empty: ERR_ZAP_UNSPECIFIED on the server", (zmq) =>
+  handshakeWith(zmq, reply((f) => ["x", ...f.slice(1)])),
+{ server: "handshake:error:protocol", code: "ERR_ZAP_UNSPECIFIED", clientRetried: true });
+
+same("ZAP reply of version 2.0: ERR_ZAP_BAD_VERSION on the server", (zmq) =>
+  handshakeWith(zmq, reply(([d, , ...rest]) => [d!, "2.0", ...rest])),
+{ server: "handshake:error:protocol", code: "ERR_ZAP_BAD_VERSION", clientRetried: true });
+
+same("ZAP reply for another request id: ERR_ZAP_BAD_REQUEST_ID on the server", (zmq) =>
+  handshakeWith(zmq, reply(([d, v, , ...rest]) => [d!, v!, "not-the-id", ...rest])),
+{ server: "handshake:error:protocol", code: "ERR_ZAP_BAD_REQUEST_ID", clientRetried: true });
+
+same("ZAP reply with status 201: ERR_ZAP_INVALID_STATUS_CODE on the server", (zmq) =>
+  handshakeWith(zmq, reply(([d, v, id, , ...rest]) => [d!, v!, id!, "201", ...rest])),
+{ server: "handshake:error:protocol", code: "ERR_ZAP_INVALID_STATUS_CODE", clientRetried: true });

@@ -85,7 +85,7 @@ const RESOLVED = Promise.resolve();
  */
 const NOT_OPTIONS = new Set([
   "socketType", "isClosed", "boundLast", "plainUser", "plainPass", "conflateMode", "invertMode", "verbosityLevel",
-  "manualMode", "welcome", "epoch", "replying", "waiting",
+  "manualMode", "welcome", "epoch", "replying", "waiting", "filters", "nextId", "notifies", "requestId", "requestIdFrame",
 ]);
 
 /** The concrete socket classes by libzmq type number, for `new Socket(type)`. */
@@ -279,19 +279,19 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
 
   /** @internal Values of the options defined by {@link defineDeferredOptions}. */
   readonly optionValues = new Map<string, unknown>();
-  private sendHwm = 1000;
-  private receiveHwm = 1000;
+  #sendHwm = 1000;
+  #receiveHwm = 1000;
   /** ZMQ_PROBE_ROUTER: send an empty message to each new peer. */
-  private probe = false;
+  #probe = false;
   private readonly endpoints = new Map<string, Endpointish[]>();
   private readonly pipes = new Set<Pipe>();
   private sendWaiter: (Waiter<void> & { msg: Message }) | undefined;
   private recvWaiter: Waiter<Message> | undefined;
   private isClosed = false;
   /** Set while a bind or unbind runs. */
-  private blocked = false;
+  #blocked = false;
   /** close() was called while blocked: it happens when the bind/unbind ends. */
-  private closeRequested = false;
+  #closeRequested = false;
 
   /**
    * Checks the options argument as zeromq.js does (each concrete class then
@@ -327,11 +327,11 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    * 0 = no limit. A change applies to the peers already connected too.
    */
   get sendHighWaterMark(): number {
-    return this.sendHwm;
+    return this.#sendHwm;
   }
   set sendHighWaterMark(value: number) {
     checkOptionType("number", value);
-    this.sendHwm = value;
+    this.#sendHwm = value;
     this.updateHighWaterMarks();
   }
 
@@ -340,11 +340,11 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    * 0 = no limit. A change applies to the peers already connected too.
    */
   get receiveHighWaterMark(): number {
-    return this.receiveHwm;
+    return this.#receiveHwm;
   }
   set receiveHighWaterMark(value: number) {
     checkOptionType("number", value);
-    this.receiveHwm = value;
+    this.#receiveHwm = value;
     this.updateHighWaterMarks();
   }
 
@@ -355,7 +355,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    */
   set probeRouter(value: boolean) {
     checkOptionType("boolean", value);
-    this.probe = value;
+    this.#probe = value;
   }
 
   /** ZMQ_THREAD_SAFE: false, as for every zeromq.js socket type purezmq has. */
@@ -377,14 +377,14 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   }
 
   private updateHighWaterMarks(): void {
-    for (const pipe of this.pipes) pipe.setHighWaterMarks(this.sendHwm, this.receiveHwm);
+    for (const pipe of this.pipes) pipe.setHighWaterMarks(this.#sendHwm, this.#receiveHwm);
     // A higher mark may take a send that waited.
     this.trySend();
   }
 
   /** @internal zeromq.js warns that the change waits for the next connect/bind. */
   warnDeferredOption(): void {
-    if (this.blocked || this.endpoints.size > 0) process.emitWarning(DEFERRED_OPTION_WARNING);
+    if (this.#blocked || this.endpoints.size > 0) process.emitWarning(DEFERRED_OPTION_WARNING);
   }
 
   /** Alias of {@link handshakeInterval}, in milliseconds. */
@@ -547,12 +547,12 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    * and cannot touch the socket before it returns).
    */
   private async blockWhile(operation: Promise<void>): Promise<void> {
-    this.blocked = true;
+    this.#blocked = true;
     try {
       await operation;
     } finally {
-      this.blocked = false;
-      if (this.closeRequested) this.close();
+      this.#blocked = false;
+      if (this.#closeRequested) this.close();
     }
   }
 
@@ -588,8 +588,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    */
   close(): void {
     if (this.isClosed) return;
-    if (this.blocked) {
-      this.closeRequested = true;
+    if (this.#blocked) {
+      this.#closeRequested = true;
       return;
     }
     this.isClosed = true;
@@ -822,11 +822,11 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
 
   /** @internal A new pipe to a peer, joined to the pattern. */
   openPipe(endpoint: string, connectRoutingId?: Buffer): Pipe {
-    const pipe = new Pipe(this, endpoint, this.sendHwm, this.receiveHwm);
+    const pipe = new Pipe(this, endpoint, this.#sendHwm, this.#receiveHwm);
     pipe.connectRoutingId = connectRoutingId;
     this.pipes.add(pipe);
     // libzmq queues the probe first thing, before any message of the application.
-    if (this.probe) pipe.write([Buffer.alloc(0)]);
+    if (this.#probe) pipe.write([Buffer.alloc(0)]);
     this.xattach(pipe);
     this.trySend();
     return pipe;
@@ -904,7 +904,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
 
   /** zeromq.js's checks before any operation: EBUSY while a bind/unbind runs, EBADF once closed. */
   private assertOpen(): void {
-    if (this.blocked) throw new ZmqError("EBUSY", "Socket is blocked by a bind or unbind operation");
+    if (this.#blocked) throw new ZmqError("EBUSY", "Socket is blocked by a bind or unbind operation");
     if (this.isClosed) throw closedError();
   }
 }

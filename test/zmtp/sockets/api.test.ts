@@ -267,3 +267,27 @@ test("PAIR takes one peer only: a second one is refused and the first keeps work
   assert.deepEqual(texts(await first.receive()), ["to the first"]);
   await assert.rejects(second.receive(), { code: "EAGAIN" });
 });
+
+test("a socket's internal state cannot be set as a constructor option: only the documented options are accepted", async () => {
+  const zmq = await import("../../../src/index.js");
+  const types = ["Dealer", "Router", "Request", "Reply", "Pair", "Publisher", "Subscriber", "XPublisher", "XSubscriber", "Push", "Pull"] as const;
+  const accepted = new Set<string>();
+  for (const name of types) {
+    const probe = new zmq[name]();
+    for (const key of Object.keys(probe)) {
+      try {
+        new zmq[name]({ [key]: (probe as unknown as Record<string, unknown>)[key] } as object).close();
+        accepted.add(key);
+      } catch {
+        // refused: not an option
+      }
+    }
+    probe.close();
+  }
+  // Own data properties that are options (the rest are accessors on the prototype).
+  assert.deepEqual([...accepted].sort(), [
+    "authenticator", "conflate", "correlate", "handover", "idleTimeout", "invertMatching", "linger", "mandatory",
+    "maxConnections", "maxMessageParts", "maxSubscriptionBytes", "maxSubscriptionBytesPerPeer", "noDrop",
+    "receiveTimeout", "relaxed", "sendTimeout",
+  ]);
+});

@@ -82,12 +82,22 @@ async function awaitEvent(t: Tracer, pick: (e: Record<string, unknown>) => boole
   }
 }
 
-async function traceParts(cli: string, parts: number): Promise<Measure> {
+/** Runs `attack` against a tracer relaying to a counting sink, and stops both after. */
+async function onTracer(cli: string, args: string[], attack: (t: Tracer, sink: CountingSink) => Promise<Measure>): Promise<Measure> {
   const sink = new CountingSink();
-  const t = await startTracer(await sink.listen(), [], cli);
-  const started = performance.now();
-  const memory = sampler(t.proc.child.pid!);
+  const t = await startTracer(await sink.listen(), args, cli);
   try {
+    return await attack(t, sink);
+  } finally {
+    await t.proc.stop("SIGKILL");
+    sink.close();
+  }
+}
+
+function traceParts(cli: string, parts: number): Promise<Measure> {
+  return onTracer(cli, [], async (t, sink) => {
+    const started = performance.now();
+    const memory = sampler(t.proc.child.pid!);
     const flood = Buffer.concat([zmtpOpening(), emptyParts(parts)]);
     const sent = sendThrough(t.port, flood).catch(() => undefined);
     // A second client, while the flood is under way.
@@ -108,18 +118,13 @@ async function traceParts(cli: string, parts: number): Promise<Measure> {
       seconds: (performance.now() - started) / 1000,
       detail: `second client decoded: ${decoded !== undefined}; flood relayed intact: ${received?.sha256 === sha256(flood)}; reported parts: ${flooded ? partsOf(flooded) : "none"}${alive ? "" : `; tracer ended: ${t.proc.stderr.slice(-3).join(" | ").slice(0, 300)}`}`,
     };
-  } finally {
-    await t.proc.stop("SIGKILL");
-    sink.close();
-  }
+  });
 }
 
-async function traceNested(cli: string, depth: number): Promise<Measure> {
-  const sink = new CountingSink();
-  const t = await startTracer(await sink.listen(), [], cli);
-  const started = performance.now();
-  const memory = sampler(t.proc.child.pid!);
-  try {
+function traceNested(cli: string, depth: number): Promise<Measure> {
+  return onTracer(cli, [], async (t) => {
+    const started = performance.now();
+    const memory = sampler(t.proc.child.pid!);
     const data = Buffer.concat([zmtpOpening(), encodeFrame(nestedRequest("deep", depth)), encodeFrame(luaovermq.encodeRequest("after", [1]))]);
     await sendThrough(t.port, data);
     const after = await awaitEvent(t, (e) => (e.decoded as { method?: string } | undefined)?.method === "after", "the request after", 120_000);
@@ -132,17 +137,12 @@ async function traceNested(cli: string, depth: number): Promise<Measure> {
       seconds: (performance.now() - started) / 1000,
       detail: `next request decoded: ${after !== undefined}; violations: ${traceEvents(t).filter((e) => e.type === "violation").map((e) => e.error).join("; ") || "none"}`,
     };
-  } finally {
-    await t.proc.stop("SIGKILL");
-    sink.close();
-  }
+  });
 }
 
-async function traceLuaCycle(cli: string): Promise<Measure> {
-  const sink = new CountingSink();
-  const t = await startTracer(await sink.listen(), ["--lua"], cli);
-  const started = performance.now();
-  try {
+function traceLuaCycle(cli: string): Promise<Measure> {
+  return onTracer(cli, ["--lua"], async (t) => {
+    const started = performance.now();
     const table: Record<string, unknown> = { name: "loop" };
     table.self = table;
     const data = Buffer.concat([encodeCallFrame(1, "f", [table]), encodeCallFrame(2, "after", [1])]);
@@ -156,10 +156,7 @@ async function traceLuaCycle(cli: string): Promise<Measure> {
       seconds: (performance.now() - started) / 1000,
       detail: `cyclic call shown: ${JSON.stringify(cycle?.detail ?? null).slice(0, 120)}; next call decoded: ${after !== undefined}`,
     };
-  } finally {
-    await t.proc.stop("SIGKILL");
-    sink.close();
-  }
+  });
 }
 
 /** Runs `call` to its end while sampling its peak memory. */

@@ -84,7 +84,7 @@ const RESOLVED = Promise.resolve();
  * these names is refused as unknown.
  */
 const NOT_OPTIONS = new Set([
-  "socketType", "isClosed", "boundLast", "plainUser", "plainPass", "conflateMode", "invertMode", "verbosityLevel",
+  "socketType", "isClosed", "boundLast", "plainUser", "conflateMode", "invertMode", "verbosityLevel",
   "manualMode", "welcome", "epoch", "replying", "waiting", "filters", "nextId", "notifies", "requestId", "requestIdFrame",
 ]);
 

@@ -21,11 +21,6 @@ export interface ExitDrainable {
   readonly blocky: boolean;
 }
 
-/** zeromq.js `context.blocky` (true unless set to false). */
-export function isBlocky(context: object): boolean {
-  return (context as { blocky?: unknown }).blocky !== false;
-}
-
 /** Open endpoints, checked when the loop empties. */
 const watched = new Set<ExitDrainable>();
 /** Closed endpoints still delivering within their linger. */

@@ -10,7 +10,7 @@ import { Engine, type EngineHost } from "../engine.js";
 import type { Pipe } from "../pipe.js";
 import type { ZmtpProtocolError } from "../wire/index.js";
 import { formatTcp, type Endpoint } from "./endpoint.js";
-import { forget, isBlocky, lingerDone, lingerStart, watch, type ExitDrainable } from "./exit-drain.js";
+import { forget, lingerDone, lingerStart, watch, type ExitDrainable } from "./exit-drain.js";
 import type { NetOwner } from "./owner.js";
 
 type NetEndpoint = Exclude<Endpoint, { transport: "inproc" }>;
@@ -164,7 +164,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
   }
 
   get blocky(): boolean {
-    return isBlocky(this.socket.context);
+    return this.socket.context.blocky;
   }
 
   hasQueuedOutput(): boolean {

@@ -45,7 +45,7 @@ export interface NetOwner extends InprocOwner {
   /** ZMQ_TCP_KEEPALIVE_IDLE in seconds; -1 = the system's. */
   readonly tcpKeepaliveIdle: number;
   /** The socket's context (its `blocky`, as zeromq.js has it, is read at exit). */
-  readonly context: object;
+  readonly context: { readonly blocky: boolean };
   /** Closes the socket (at exit, with messages still queued). */
   close(): void;
   /** Settings for a new ZMTP connection with `address`. */

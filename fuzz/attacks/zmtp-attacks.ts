@@ -28,7 +28,7 @@ export interface Attack<P = Record<string, number>> {
   /** Socket options of the attacked server, at each size. */
   options(p: P): Record<string, unknown>;
   sizes: { small: P; full: P };
-  /** Growth (MB) of heap + buffers the server may show at `p`, above its baseline. */
+  /** Growth (MB) of live heap + buffers (measured after a collection) the server may show at `p`, above its baseline. */
   ceilingMb(p: P): number;
   /** An event the server must report (`type code`), when the bound is what stops the attack. */
   expectEvent?: string;
@@ -52,7 +52,10 @@ export interface AttackResult {
   served: boolean;
   why?: string;
   baselineHeldMb: number;
+  /** Peak of heap + buffers in raw samples (garbage included), for the report. */
   peakHeldMb: number;
+  /** Peak of heap + buffers right after a full collection: what the ceiling applies to. */
+  peakLiveMb: number;
   peakRssMb: number;
   heldAfterGcMb: number;
   ms: number;
@@ -497,6 +500,7 @@ export async function runAttack(attack: Attack, size: "small" | "full"): Promise
     ...(check?.why || check?.errors.length || target.death ? { why: [check?.why, ...(check?.errors ?? []), target.death].filter(Boolean).join("; ").slice(0, 600) } : {}),
     baselineHeldMb: target.baseline.held,
     peakHeldMb: m?.peakHeld ?? NaN,
+    peakLiveMb: m?.peakLive ?? NaN,
     peakRssMb: target.peakRssMb ?? m?.peakRss ?? NaN,
     heldAfterGcMb: m?.held ?? NaN,
     ms,

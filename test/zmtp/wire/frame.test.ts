@@ -196,8 +196,11 @@ test("the encoder batches a burst of messages into few buffers and sets MORE on 
   for (let i = 0; i < 100; i++) enc.message([Buffer.from("a"), Buffer.from(String(i))]);
   assert.equal(enc.pendingBytes, 100 * 3 + 10 * 3 + 90 * 4);
   const bufs = enc.take();
-  assert.equal(bufs.length, 1);
+  // A new encoder's chunks start small and grow: the first burst takes two.
+  assert.equal(bufs.length, 2);
   assert.equal(enc.pendingBytes, 0);
+  for (let i = 0; i < 100; i++) enc.message([Buffer.from("a"), Buffer.from(String(i))]);
+  assert.equal(enc.take().length, 1, "once the chunks have grown, a burst is one buffer");
   const frames = decodeAll(bufs);
   assert.equal(frames.length, 200);
   for (let i = 0; i < 100; i++) {
@@ -205,6 +208,18 @@ test("the encoder batches a burst of messages into few buffers and sets MORE on 
     assert.equal(frames[2 * i + 1]!.flags, 0);
     assert.equal(frames[2 * i + 1]!.body.toString(), String(i));
   }
+});
+
+test("an encoder that only carries a handshake reserves no full-size chunk of its own", () => {
+  // A peer that connects and leaves over and over must not cost the server
+  // 64 KiB of off-heap memory per connection: small batches come from
+  // Node's shared pool.
+  const enc = new FrameEncoder();
+  enc.raw(Buffer.alloc(64, 1));
+  enc.command(Buffer.concat([Buffer.from("\x05READY"), Buffer.alloc(300, 2)]));
+  const bufs = enc.take();
+  assert.equal(decodeAll([Buffer.concat(bufs).subarray(64)]).length, 1);
+  for (const b of bufs) assert.ok(b.buffer.byteLength <= Buffer.poolSize, `a ${b.buffer.byteLength}-octet chunk for a handshake`);
 });
 
 test("the encoder references large bodies instead of copying them", () => {

@@ -5,7 +5,7 @@ import { bytesOption, JSON_OPTION, jsonArg, msOption, UsageError, valueLimits, t
 import { CliError, EXIT } from "./errors.js";
 import { toJson } from "./json-print.js";
 import { PLAIN_OPTION, PROTOCOL_OPTION, otherProtocols, plainOption, protocolOption } from "./rpc-options.js";
-import { probeEndpoint } from "./reach.js";
+import { dialTarget, probe } from "./reach.js";
 import { untilAborted } from "./stop.js";
 
 /** Default of `--max-reply`: the largest reply frame accepted, in octets. */
@@ -22,12 +22,18 @@ function connectionFailure(event: EventOfType<"disconnect">, maxReply: number): 
   return Object.assign(new Error(message, { cause }), { code: cause.code });
 }
 
+/** Reasons of a reply that another protocol would explain (not a value too deep or too large). */
+const MISMATCH_REASONS = new Set(["MALFORMED", "BAD_SHAPE", "BAD_FRAMES", "BAD_STATUS"]);
+
 /** A failed call as the line to print: timeouts and replies of another protocol say what to try. */
-function explain(err: unknown, endpoint: string, timeout: number, protocol: RpcProtocol): unknown {
+function explain(err: unknown, endpoint: string, timeout: number, protocol: RpcProtocol, connected: boolean): unknown {
+  if (err instanceof RpcTimeoutError && !connected) {
+    return new CliError(`no connection to ${endpoint} within ${timeout} ms: is the address right? raise --timeout for a slow network`, "ETIMEDOUT");
+  }
   if (err instanceof RpcTimeoutError) {
     return new CliError(`no answer from ${endpoint} within ${timeout} ms: the server is busy, or speaks another protocol (${otherProtocols(protocol)}); raise --timeout to wait longer`, "ETIMEDOUT");
   }
-  if (err instanceof Error && err.name === "RpcProtocolError") {
+  if (err instanceof Error && err.name === "RpcProtocolError" && MISMATCH_REASONS.has(String((err as { reason?: unknown }).reason))) {
     return new CliError(`${err.message}: the server may speak another protocol, try ${otherProtocols(protocol)}`, "EPROTO", EXIT.peer, { cause: err });
   }
   return err;
@@ -63,10 +69,9 @@ export const callSpec: CommandSpec = {
     const protocol = protocolOption(ctx);
     const plain = plainOption(ctx);
     const maxReply = bytesOption(ctx, "max-reply", DEFAULT_MAX_REPLY);
-    const started = performance.now();
-    await untilAborted(probeEndpoint(endpoint, timeout), ctx.signal);
+    const target = dialTarget(endpoint);
     const client = new RpcClient(endpoint, {
-      timeout: Math.max(1, timeout - (performance.now() - started)),
+      timeout,
       protocol,
       socket: { maxMessageSize: maxReply },
       ...(plain ? { plain } : {}),
@@ -77,20 +82,38 @@ export const callSpec: CommandSpec = {
     // mid-await (status 13, no message).
     const keepAlive = setInterval(() => undefined, 0x7fffffff);
     let onDisconnect: ((event: EventOfType<"disconnect">) => void) | undefined;
+    // A dial that failed before any connection: the socket would redial
+    // until the timeout; a plain connection tells at once why (refused,
+    // unknown host...), and the call fails with that.
+    let connected = false;
+    const onConnect = (): void => {
+      connected = true;
+    };
+    let onDialFailed: (() => void) | undefined;
     const failed = new Promise<never>((_, reject) => {
       onDisconnect = (event) => {
         if (event.error && event.error.code !== "ETIMEDOUT") reject(connectionFailure(event, maxReply));
       };
+      let probing = false;
+      onDialFailed = () => {
+        if (connected || probing) return;
+        probing = true;
+        probe(target, endpoint, timeout).then(() => (probing = false), reject);
+      };
       client.socket.events.on("disconnect", onDisconnect);
+      client.socket.events.on("connect", onConnect);
+      client.socket.events.on("close", onDialFailed);
     });
     try {
       const result = await untilAborted(Promise.race([client.call(method, ...rest.map(jsonArg)), failed]), ctx.signal);
       ctx.out(toJson(result, valueLimits(ctx)) ?? "null");
     } catch (err) {
-      throw explain(err, endpoint, timeout, protocol);
+      throw explain(err, endpoint, timeout, protocol, connected);
     } finally {
       clearInterval(keepAlive);
       client.socket.events.off("disconnect", onDisconnect!);
+      client.socket.events.off("connect", onConnect);
+      client.socket.events.off("close", onDialFailed!);
       client.close();
     }
   },

@@ -132,6 +132,11 @@ export function startCli(...args: string[]): CliProcess {
   return new CliProcess(args);
 }
 
+/** Starts the demo on free ports (its RPC, PUB and Lua RPC defaults are fixed ports). */
+export function startDemo(...args: string[]): CliProcess {
+  return startCli("demo", "--rpc", "tcp://127.0.0.1:0", "--pub", "tcp://127.0.0.1:0", "--lua", "127.0.0.1:0", ...args);
+}
+
 /** Runs a one-shot command to its end; it is killed (and the test fails) after `ms`. */
 export async function runCli(args: readonly string[], ms = 15_000, cli = CLI): Promise<Finished> {
   const proc = new CliProcess(args, cli);

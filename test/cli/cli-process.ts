@@ -33,10 +33,11 @@ export class CliProcess {
 
   /**
    * @param args - the command line after `purezmq`.
-   * @param cli - the command's script (another build of it, to measure a change).
+   * @param cli - the command's script (another build of it, to measure a change, or an installed one).
+   * @param cwd - where it runs (default: here).
    */
-  constructor(args: readonly string[], cli = CLI) {
-    this.child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  constructor(args: readonly string[], cli = CLI, cwd?: string) {
+    this.child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd });
     this.collect(this.child.stdout!, this.stdout);
     this.collect(this.child.stderr!, this.stderr);
     this.exited = new Promise((resolve) => {

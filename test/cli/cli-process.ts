@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import { fileURLToPath } from "node:url";
 
 /** The compiled command (`src/cli/main.ts` in the test build). */
@@ -170,4 +171,13 @@ export function assertFailure(result: Finished, status: number, pattern: RegExp)
   assert.equal(result.status, status, `exit status; stderr: ${result.stderr}`);
   assert.equal(result.stdout, "");
   assert.match(result.stderr, pattern);
+}
+
+/** A port on loopback that nothing listens on (bound, then closed): free to bind, refused to dial. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

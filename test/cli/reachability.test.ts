@@ -8,16 +8,7 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
-import { assertFailure, runCli, startCli } from "./cli-process.js";
-
-/** A port on loopback that nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { assertFailure, freePort, runCli, startCli } from "./cli-process.js";
 
 /** A listener that accepts connections and never sends a byte. */
 let silent: net.Server;
@@ -73,7 +64,7 @@ after(() => {
 
 describe("nothing listening, no answer", { concurrency: 4 }, () => {
   test("call: a refused port says nothing listens, at once", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const started = performance.now();
     assertFailure(await runCli(["call", `tcp://127.0.0.1:${port}`, "add", "1", "2", "--timeout", "20000"]), 1,
       new RegExp(`^purezmq call: nothing listens at tcp://127\\.0\\.0\\.1:${port} \\(connection refused\\): start the server first, or check the address and port \\(ECONNREFUSED\\)$`));
@@ -81,7 +72,7 @@ describe("nothing listening, no answer", { concurrency: 4 }, () => {
   });
 
   test("lua call: a refused port says the same", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     assertFailure(await runCli(["lua", "call", `127.0.0.1:${port}`, "f"]), 1, /^purezmq lua: nothing listens at 127\.0\.0\.1:\d+ \(connection refused\).*\(ECONNREFUSED\)$/);
   });
 
@@ -128,7 +119,7 @@ describe("nothing listening, no answer", { concurrency: 4 }, () => {
   });
 
   test("sub: a publisher not there yet is said on stderr, and sub goes on waiting", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const sub = startCli("sub", `tcp://127.0.0.1:${port}`, "t");
     try {
       await sub.waitForMatch(/^purezmq sub: nothing listens at tcp:\/\/127\.0\.0\.1:\d+ \(connection refused\).*; waiting for it \(Ctrl-C to stop\)$/, "stderr");

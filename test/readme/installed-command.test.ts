@@ -10,11 +10,10 @@
  */
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { installPacked, NPM, ROOT, run } from "../compat/packed-package.js";
-import { CliProcess, runCli } from "../cli/cli-process.js";
+import { CliProcess, freePort, runCli } from "../cli/cli-process.js";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 
@@ -30,15 +29,6 @@ function blockAfter(heading: string, lang: string): string {
 /** Splits a command line as a shell would, for the quoting the README uses ('...' and "..."). */
 function words(line: string): string[] {
   return [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
-}
-
-/** A free port on loopback. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
 }
 
 let project = "";

@@ -81,3 +81,23 @@ export function explainBindError(err: unknown, option: string, address?: string)
   const where = address ?? (typeof given === "string" ? given : "the endpoint");
   return new CliError(`${where} is already in use (by the demo, or another program): choose another port with ${option}`, "EADDRINUSE", EXIT.failed, { cause: err });
 }
+
+/** The advice the library gives its callers after a failed handshake, which at the command line means nothing. */
+const LIBRARY_ADVICE = /[:;] (?:set the right plainUsername\/plainPassword and |fix the configuration and )call connect\(\) again$/;
+
+/**
+ * A refused or mismatched handshake (wrong credentials, a PLAIN server
+ * dialled without them, a socket type that cannot talk to the peer's),
+ * said with what to do at the command line; undefined for other errors.
+ */
+export function explainHandshakeError(err: unknown, hasPlain: boolean): CliError | undefined {
+  const e = err as { message?: unknown; code?: unknown };
+  if (typeof e?.message !== "string" || !LIBRARY_ADVICE.test(e.message)) return undefined;
+  const what = e.message.replace(LIBRARY_ADVICE, "");
+  const code = typeof e.code === "string" ? e.code : undefined;
+  const plain = code === "EACCES" || /PLAIN/.test(what);
+  const todo = !plain
+    ? "check that the endpoint is the kind of peer this command talks to"
+    : hasPlain ? "check the --plain user:pass the server expects" : "the server wants PLAIN credentials, which this command does not send";
+  return new CliError(`${what}: ${todo}`, code, EXIT.failed, { cause: err });
+}

@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import { helpText, parseCommandLine, usageLine, UsageError, type CommandSpec } from "./args.js";
 import { callSpec } from "./call.js";
 import { demoSpec } from "./demo.js";
-import { brokeProtocol, CliError, EXIT } from "./errors.js";
+import { brokeProtocol, CliError, EXIT, explainHandshakeError } from "./errors.js";
 import { luaSpec } from "./lua.js";
 import { pubSpec, subSpec } from "./pubsub.js";
 import { serveSpec } from "./serve.js";
@@ -130,6 +130,8 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`usage: ${usageLine(command)}`);
       return EXIT.usage;
     }
+    const explained = explainHandshakeError(err, Object.hasOwn(command.options, "plain"));
+    if (explained) err = explained;
     const e = err as Error & { code?: unknown };
     const code = typeof e?.code === "string" ? e.code : undefined;
     fail(` ${name}: ${e?.message ?? String(err)}${code ? ` (${code})` : ""}`);

@@ -119,10 +119,18 @@ describe("purezmq call", () => {
     assertPrints(await runCli(["call", plain.endpoint!, "whoami", "--plain", "alice:s3cret:x"]), '"alice\'s server"');
   });
 
+  test("no --plain against a PLAIN server exits 1 and says to give it", async () => {
+    assertFailure(await runCli(["call", plain.endpoint!, "whoami"]), 1,
+      /^purezmq call: tcp:\/\/\S+ uses the PLAIN mechanism, this socket uses NULL: check the --plain user:pass the server expects \(EPROTO\)$/);
+    // sub has no --plain: it says that it cannot log in.
+    assertFailure(await runCli(["sub", plain.endpoint!]), 1, /^purezmq sub: .*PLAIN.*: the server wants PLAIN credentials, which this command does not send \(EPROTO\)$/);
+  });
+
   test("--plain with a wrong password exits 1 at once with a clear line", async () => {
     const started = performance.now();
     const r = await runCli(["call", plain.endpoint!, "whoami", "--plain", "alice:wrong", "--timeout", "20000"]);
-    assertFailure(r, 1, /^purezmq call: authentication refused .*\(EACCES\)$/);
+    assertFailure(r, 1, /^purezmq call: authentication refused by tcp:\/\/\S+ \(ZAP status 400\): check the --plain user:pass the server expects \(EACCES\)$/);
+    assert.doesNotMatch(r.stderr, /connect\(\)/, "no library advice");
     assert.equal(r.stderr.split("\n").length, 1);
     assert.doesNotMatch(r.stderr, /wrong/, "the password is not echoed");
     // Well before the 20 s call timeout: the refusal is reported, not waited out.

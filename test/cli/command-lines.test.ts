@@ -84,6 +84,13 @@ describe("help and version", { concurrency: 4 }, () => {
     assert.match(r.stdout, /--connect +connect to a subscriber that binds/);
   });
 
+  test("the demo's defaults are the ports the README uses: RPC 8004, PUB 8005, Lua RPC 1999", async () => {
+    const r = await runCli(["demo", "--help"]);
+    assert.match(r.stdout, /--rpc <endpoint> +RPC endpoint to bind \(default tcp:\/\/127\.0\.0\.1:8004\)/);
+    assert.match(r.stdout, /--pub <endpoint> +PUB endpoint to bind \(default tcp:\/\/127\.0\.0\.1:8005\)/);
+    assert.match(r.stdout, /--lua <host:port> +Lua RPC address to listen on \(default 127\.0\.0\.1:1999\)/);
+  });
+
   test("--version prints the package's version", async () => {
     const { version } = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
     for (const flag of ["--version", "-v"]) {

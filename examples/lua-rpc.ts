@@ -5,9 +5,10 @@
  * back into the client. A real Lua peer (Mihini's `rpc` module) could stand
  * on either side: the octets are the same.
  *
- * Run: npm run build:all && node build/examples/lua-rpc.js
+ * Run: copy it into a project that has purezmq installed, or, in the
+ * repository: npm run build:all && node build/examples/lua-rpc.js
  */
-import { multi, newClient, newMultiServer } from "../src/lua-rpc/index.js";
+import { multi, newClient, newMultiServer } from "purezmq/lua-rpc";
 
 const api = {
   math: { max: Math.max },

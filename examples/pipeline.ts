@@ -5,11 +5,12 @@
  * here without any network. This one file is both the main program and,
  * run as a worker_thread, the worker.
  *
- * Run: npm run build:all && node build/examples/pipeline.js
+ * Run: copy it into a project that has purezmq installed, or, in the
+ * repository: npm run build:all && node build/examples/pipeline.js
  */
 import { once } from "node:events";
 import { Worker, isMainThread, workerData } from "node:worker_threads";
-import { Pull, Push } from "../src/index.js";
+import { Pull, Push } from "purezmq";
 
 const TASKS = "inproc://pipeline-tasks";
 const RESULTS = "inproc://pipeline-results";

@@ -6,9 +6,10 @@
  * PLAIN sends the password in clear: use it on loopback, a private
  * network, or inside a tunnel.
  *
- * Run: npm run build:all && node build/examples/plain-auth.js
+ * Run: copy it into a project that has purezmq installed, or, in the
+ * repository: npm run build:all && node build/examples/plain-auth.js
  */
-import { Reply, Request, plainAuthenticator } from "../src/index.js";
+import { Reply, Request, plainAuthenticator } from "purezmq";
 
 const server = new Reply({
   plainServer: true,

@@ -6,9 +6,10 @@
  * A subscriber only gets what is published after its subscription reached
  * the publisher, so the publisher here is a steady feed, as real ones are.
  *
- * Run: npm run build:all && node build/examples/pubsub.js
+ * Run: copy it into a project that has purezmq installed, or, in the
+ * repository: npm run build:all && node build/examples/pubsub.js
  */
-import { Publisher, Subscriber } from "../src/index.js";
+import { Publisher, Subscriber } from "purezmq";
 
 const pub = new Publisher();
 await pub.bind("tcp://127.0.0.1:0");

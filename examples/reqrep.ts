@@ -3,9 +3,10 @@
  * strict turn (send, receive, send, receive). The same code runs against
  * libzmq peers: purezmq speaks ZMTP 3.1 with the zeromq.js v6 API.
  *
- * Run: npm run build:all && node build/examples/reqrep.js
+ * Run: copy it into a project that has purezmq installed, or, in the
+ * repository: npm run build:all && node build/examples/reqrep.js
  */
-import { Reply, Request } from "../src/index.js";
+import { Reply, Request } from "purezmq";
 
 const rep = new Reply();
 await rep.bind("tcp://127.0.0.1:0"); // port 0: the OS picks a free port

@@ -4,9 +4,10 @@
  * a reply back by that id. DEALER clients send without waiting for replies
  * (unlike REQ), so several requests can be in flight at once.
  *
- * Run: npm run build:all && node build/examples/router-dealer.js
+ * Run: copy it into a project that has purezmq installed, or, in the
+ * repository: npm run build:all && node build/examples/router-dealer.js
  */
-import { Dealer, Router } from "../src/index.js";
+import { Dealer, Router } from "purezmq";
 
 const router = new Router();
 await router.bind("tcp://127.0.0.1:0");

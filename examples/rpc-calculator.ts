@@ -1,12 +1,12 @@
 /**
  * The RPC example of the README: a server with functions, a dotted name and
  * an object's methods; a client calling them directly, through a typed
- * proxy and in one batch. Applications import from "purezmq/rpc"; this
- * example imports the source so that it runs from the repository build.
+ * proxy and in one batch.
  *
- * Run: npm run build:all && node build/examples/rpc-calculator.js
+ * Run: copy it into a project that has purezmq installed, or, in the
+ * repository: npm run build:all && node build/examples/rpc-calculator.js
  */
-import { RpcClient, RpcServer, type RpcError } from "../src/rpc/index.js";
+import { RpcClient, RpcServer, type RpcError } from "purezmq/rpc";
 
 class Calculator {
   add(a: number, b: number): number {

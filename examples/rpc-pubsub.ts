@@ -2,13 +2,12 @@
  * LuaOverMQ publish-subscribe: an RpcPublisher sends msgpack values under
  * topics, an RpcSubscriber receives them decoded, filtered by topic prefix.
  * The wire form ([topic, msgpack value]) is LuaOverMQ's, so Lua and Python
- * LuaOverMQ peers publish and subscribe alongside. Applications import from
- * "purezmq/rpc"; this example imports the source so that it runs from the
- * repository build.
+ * LuaOverMQ peers publish and subscribe alongside.
  *
- * Run: npm run build:all && node build/examples/rpc-pubsub.js
+ * Run: copy it into a project that has purezmq installed, or, in the
+ * repository: npm run build:all && node build/examples/rpc-pubsub.js
  */
-import { RpcPublisher, RpcSubscriber } from "../src/rpc/index.js";
+import { RpcPublisher, RpcSubscriber } from "purezmq/rpc";
 
 interface Reading {
   sensor: string;

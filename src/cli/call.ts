@@ -1,26 +1,17 @@
-/** `purezmq call` and `purezmq serve`: the RPC layer from the command line. */
-import { pathToFileURL } from "node:url";
-import { resolve } from "node:path";
+/** `purezmq call`: one RPC call from the command line. */
 import type { EventOfType } from "../index.js";
-import { RpcClient, RpcServer } from "../rpc/index.js";
-import { bytesFlag, jsonArg, msFlag, parseArgs, UsageError, type ParsedArgs } from "./args.js";
+import { RpcClient, RpcTimeoutError, type RpcProtocol } from "../rpc/index.js";
+import { bytesOption, JSON_OPTION, jsonArg, msOption, UsageError, valueLimits, type CommandSpec } from "./args.js";
+import { CliError, EXIT } from "./errors.js";
 import { toJson } from "./json-print.js";
+import { PLAIN_OPTION, PROTOCOL_OPTION, otherProtocols, plainOption, protocolOption } from "./rpc-options.js";
+import { dialTarget, probe } from "./reach.js";
+import { untilAborted } from "./stop.js";
 
-/** Usage line of `purezmq call`. */
-export const CALL_USAGE = "purezmq call <endpoint> <method> [json-args...] [--timeout ms] [--max-reply bytes] [--plain user:pass] [--json]";
 /** Default of `--max-reply`: the largest reply frame accepted, in octets. */
 export const DEFAULT_MAX_REPLY = 16 * 1024 * 1024;
-/** Usage line of `purezmq serve`. */
-export const SERVE_USAGE = "purezmq serve <module> [--bind endpoint] [--plain user:pass] [--json]";
-
-/** Splits `user:pass` (the password may contain colons). */
-function plainFlag(args: ParsedArgs): { username: string; password: string } | undefined {
-  const v = args.flags.get("plain");
-  if (v === undefined) return undefined;
-  const colon = typeof v === "string" ? v.indexOf(":") : -1;
-  if (typeof v !== "string" || colon <= 0) throw new UsageError("--plain takes user:password");
-  return { username: v.slice(0, colon), password: v.slice(colon + 1) };
-}
+/** Default of `--timeout`, in milliseconds. */
+export const DEFAULT_TIMEOUT = 5000;
 
 /** A connection that ended with a protocol error: the reply will not come. */
 function connectionFailure(event: EventOfType<"disconnect">, maxReply: number): Error & { code: string } {
@@ -31,71 +22,99 @@ function connectionFailure(event: EventOfType<"disconnect">, maxReply: number): 
   return Object.assign(new Error(message, { cause }), { code: cause.code });
 }
 
-/**
- * Calls one method and prints its result as JSON. A reply frame over
- * `--max-reply` octets ends the connection before it is buffered; that, a
- * reply that does not decode, or any protocol error on the connection
- * fails the call at once (exit status 3, see main.ts).
- */
-export async function callCommand(argv: string[], out: (line: string) => void): Promise<void> {
-  const args = parseArgs(argv, ["timeout", "plain", "max-reply"], ["json"]);
-  const [endpoint, method, ...rest] = args.positionals;
-  if (!endpoint || !method) throw new UsageError("needs an endpoint and a method");
-  const plain = plainFlag(args);
-  const maxReply = bytesFlag(args, "max-reply", DEFAULT_MAX_REPLY);
-  const client = new RpcClient(endpoint, {
-    timeout: msFlag(args, "timeout", 5000),
-    protocol: args.flags.has("json") ? "manley" : "luaovermq",
-    socket: { maxMessageSize: maxReply },
-    ...(plain ? { plain } : {}),
-  });
-  // The library's deadlines do not keep a process alive, and a connection
-  // ended by a protocol error is not redialled: without these two, a
-  // garbled reply left the call waiting on nothing and the process ended
-  // mid-await (status 13, no message).
-  const keepAlive = setInterval(() => undefined, 0x7fffffff);
-  let onDisconnect: ((event: EventOfType<"disconnect">) => void) | undefined;
-  const failed = new Promise<never>((_, reject) => {
-    onDisconnect = (event) => {
-      if (event.error && event.error.code !== "ETIMEDOUT") reject(connectionFailure(event, maxReply));
-    };
-    client.socket.events.on("disconnect", onDisconnect);
-  });
-  try {
-    out(toJson(await Promise.race([client.call(method, ...rest.map(jsonArg)), failed])) ?? "null");
-  } finally {
-    clearInterval(keepAlive);
-    client.socket.events.off("disconnect", onDisconnect!);
-    client.close();
+/** Reasons of a reply that another protocol would explain (not a value too deep or too large). */
+const MISMATCH_REASONS = new Set(["MALFORMED", "BAD_SHAPE", "BAD_FRAMES", "BAD_STATUS"]);
+
+/** A failed call as the line to print: timeouts and replies of another protocol say what to try. */
+function explain(err: unknown, endpoint: string, timeout: number, protocol: RpcProtocol, connected: boolean): unknown {
+  if (err instanceof RpcTimeoutError && !connected) {
+    return new CliError(`no connection to ${endpoint} within ${timeout} ms: is the address right? raise --timeout for a slow network`, "ETIMEDOUT");
   }
+  if (err instanceof RpcTimeoutError) {
+    return new CliError(`no answer from ${endpoint} within ${timeout} ms: the server is busy, or speaks another protocol (${otherProtocols(protocol)}); raise --timeout to wait longer`, "ETIMEDOUT");
+  }
+  if (err instanceof Error && err.name === "RpcProtocolError" && MISMATCH_REASONS.has(String((err as { reason?: unknown }).reason))) {
+    return new CliError(`${err.message}: the server may speak another protocol, try ${otherProtocols(protocol)}`, "EPROTO", EXIT.peer, { cause: err });
+  }
+  return err;
 }
 
 /**
- * Serves a module's exports: each exported function by its name, each
- * exported object's methods as `name.method`.
+ * Calls one method and prints its result as JSON. Nothing listening fails
+ * at once; no answer within `--timeout` fails after it. A reply frame over
+ * `--max-reply` octets ends the connection before it is buffered; that, a
+ * reply that does not decode, or any protocol error on the connection
+ * fails the call at once (exit status 3).
  */
-export async function serveCommand(argv: string[], out: (line: string) => void): Promise<RpcServer> {
-  const args = parseArgs(argv, ["bind", "plain"], ["json"]);
-  const [modulePath, ...extra] = args.positionals;
-  if (!modulePath || extra.length > 0) throw new UsageError(modulePath ? `unexpected argument "${extra[0]}"` : "needs a module to serve");
-  const mod = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
-  const plain = plainFlag(args);
-  const server = new RpcServer({
-    protocol: args.flags.has("json") ? "manley" : "luaovermq",
-    ...(plain ? { plain: { users: { [plain.username]: plain.password } } } : {}),
-  });
-  let count = 0;
-  for (const [name, value] of Object.entries(mod)) {
-    if (name === "default" || (typeof value !== "function" && (typeof value !== "object" || value === null))) continue;
-    server.register(name, value as object);
-    count++;
-  }
-  if (count === 0) {
-    server.close();
-    throw new Error(`${modulePath} exports no functions or objects to serve`);
-  }
-  const bindTo = args.flags.get("bind");
-  await server.bind(typeof bindTo === "string" ? bindTo : "tcp://127.0.0.1:8004");
-  out(`serving ${server.methods().map((m) => m.name).join(", ")} on ${server.endpoint}`);
-  return server;
-}
+export const callSpec: CommandSpec = {
+  name: "call",
+  args: "<endpoint> <method> [json-args...]",
+  summary: "call one RPC method and print its result as JSON",
+  about: [
+    "Connects to an RPC server (purezmq serve, the demo, a LuaOverMQ REP server),",
+    "calls <method> with the arguments (each read as JSON, else taken as a string)",
+    "and prints the result as JSON. Fails at once when nothing listens there.",
+  ],
+  options: {
+    timeout: { type: "string", value: "ms", help: `give up after this long, connecting included (default ${DEFAULT_TIMEOUT})` },
+    protocol: PROTOCOL_OPTION,
+    plain: PLAIN_OPTION,
+    "max-reply": { type: "string", value: "bytes", help: "refuse a larger reply (default 16 MiB)" },
+    json: JSON_OPTION,
+  },
+  async run(ctx) {
+    const [endpoint, method, ...rest] = ctx.positionals;
+    if (!endpoint || !method) throw new UsageError("needs an endpoint and a method");
+    const timeout = msOption(ctx, "timeout", DEFAULT_TIMEOUT);
+    const protocol = protocolOption(ctx);
+    const plain = plainOption(ctx);
+    const maxReply = bytesOption(ctx, "max-reply", DEFAULT_MAX_REPLY);
+    const target = dialTarget(endpoint);
+    const client = new RpcClient(endpoint, {
+      timeout,
+      protocol,
+      socket: { maxMessageSize: maxReply },
+      ...(plain ? { plain } : {}),
+    });
+    // The library's deadlines do not keep a process alive, and a connection
+    // ended by a protocol error is not redialled: without these two, a
+    // garbled reply left the call waiting on nothing and the process ended
+    // mid-await (status 13, no message).
+    const keepAlive = setInterval(() => undefined, 0x7fffffff);
+    let onDisconnect: ((event: EventOfType<"disconnect">) => void) | undefined;
+    // A dial that failed before any connection: the socket would redial
+    // until the timeout; a plain connection tells at once why (refused,
+    // unknown host...), and the call fails with that.
+    let connected = false;
+    const onConnect = (): void => {
+      connected = true;
+    };
+    let onDialFailed: (() => void) | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      onDisconnect = (event) => {
+        if (event.error && event.error.code !== "ETIMEDOUT") reject(connectionFailure(event, maxReply));
+      };
+      let probing = false;
+      onDialFailed = () => {
+        if (connected || probing) return;
+        probing = true;
+        probe(target, endpoint, timeout).then(() => (probing = false), reject);
+      };
+      client.socket.events.on("disconnect", onDisconnect);
+      client.socket.events.on("connect", onConnect);
+      client.socket.events.on("close", onDialFailed);
+    });
+    try {
+      const result = await untilAborted(Promise.race([client.call(method, ...rest.map(jsonArg)), failed]), ctx.signal);
+      ctx.out(toJson(result, valueLimits(ctx)) ?? "null");
+    } catch (err) {
+      throw explain(err, endpoint, timeout, protocol, connected);
+    } finally {
+      clearInterval(keepAlive);
+      client.socket.events.off("disconnect", onDisconnect!);
+      client.socket.events.off("connect", onConnect);
+      client.socket.events.off("close", onDialFailed!);
+      client.close();
+    }
+  },
+};

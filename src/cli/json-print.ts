@@ -24,13 +24,24 @@ export interface PrintLimits {
   readonly chars: number;
   /** Strings (and binary, in hex characters) longer than this are cut, with a count of the rest. */
   readonly string: number;
+  /**
+   * `"text"` writes NaN and ±Infinity as JavaScript does (`NaN`, `-Infinity`),
+   * for people; by default they are `null`, as in JSON, for programs (`--json`).
+   */
+  readonly nonFinite?: "null" | "text";
 }
 
 /** For `call`, `lua call`, `sub`: the whole result, up to sizes no terminal or pipe reader wants more of. */
 export const RESULT_LIMITS: PrintLimits = { depth: 1000, chars: 64 * 1024 * 1024, string: 64 * 1024 * 1024 };
 
+/** {@link RESULT_LIMITS} for a person: NaN and ±Infinity as JavaScript writes them. */
+export const RESULT_TEXT: PrintLimits = { ...RESULT_LIMITS, nonFinite: "text" };
+
 /** For the tracer: one line per event that a person can read. */
 export const TRACE_LIMITS: PrintLimits = { depth: 32, chars: 16 * 1024, string: 1024 };
+
+/** {@link TRACE_LIMITS} for a person: NaN and ±Infinity as JavaScript writes them. */
+export const TRACE_TEXT: PrintLimits = { ...TRACE_LIMITS, nonFinite: "text" };
 
 /** A container being printed: what closes it and the entries still to print. */
 interface Open {
@@ -75,7 +86,7 @@ function leaf(v: unknown, limits: PrintLimits): string | undefined {
     case "string":
       return quote(v, limits.string);
     case "number":
-      return Number.isFinite(v) ? String(v) : "null";
+      return Number.isFinite(v) || limits.nonFinite === "text" ? String(v) : "null";
     case "bigint":
       return `"${v.toString()}"`;
     case "boolean":

@@ -3,82 +3,143 @@
  * The `purezmq` command: a demo, RPC calls and serving, publish and
  * subscribe, Lua RPC calls, and the wire tracer.
  *
- * Errors are one line on stderr and a non-zero exit status: 2 for a bad
- * command line (with the usage), 3 when the peer broke the protocol
- * (garbage, or a reply over a limit: `EPROTO`, `EMSGSIZE`, a malformed Lua
- * RPC frame), 1 for any other failure. Every line printed passes through `terminalSafe`: what a
- * peer sends cannot drive the terminal.
+ * Exit status: 0 done; 1 a failure (a remote error, nothing listening, no
+ * answer in time); 2 a bad command line (with the usage); 3 the peer broke
+ * the protocol (garbage, or a reply over a limit: `EPROTO`, `EMSGSIZE`, a
+ * malformed Lua RPC frame); 130 stopped by Ctrl-C (143 by SIGTERM).
+ * Errors are one line on stderr. Every line printed passes through
+ * `terminalSafe`: what a peer sends cannot drive the terminal.
  */
-import { CALL_USAGE, SERVE_USAGE, callCommand, serveCommand } from "./call.js";
-import { UsageError } from "./args.js";
-import { DEMO_USAGE, demoCommand } from "./demo.js";
-import { LUA_USAGE, luaCommand } from "./lua.js";
-import { LuaRpcProtocolError } from "../lua-rpc/index.js";
-import { PUB_USAGE, SUB_USAGE, pubCommand, subCommand } from "./pubsub.js";
-import { TRACE_USAGE, traceCommand } from "./trace.js";
+import { createRequire } from "node:module";
+import { helpText, parseCommandLine, usageLine, UsageError, type CommandSpec } from "./args.js";
+import { callSpec } from "./call.js";
+import { demoSpec } from "./demo.js";
+import { brokeProtocol, CliError, EXIT, explainHandshakeError } from "./errors.js";
+import { luaSpec } from "./lua.js";
+import { pubSpec, subSpec } from "./pubsub.js";
+import { serveSpec } from "./serve.js";
+import { StoppedError } from "./stop.js";
+import { colourOn, paint } from "./style.js";
 import { terminalSafe } from "./terminal-safe.js";
+import { traceSpec } from "./trace.js";
 
-const USAGE = [
-  "usage:",
-  `  ${DEMO_USAGE}`,
-  `  ${CALL_USAGE}`,
-  `  ${SERVE_USAGE}`,
-  `  ${SUB_USAGE}`,
-  `  ${PUB_USAGE}`,
-  `  ${LUA_USAGE}`,
-  `  ${TRACE_USAGE}`,
-].join("\n");
+/** Every command, in the order `purezmq --help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [demoSpec, callSpec, serveSpec, subSpec, pubSpec, luaSpec, traceSpec];
 
-/** Exit status when the peer broke the protocol or a limit. */
-export const EXIT_PEER_ERROR = 3;
-const PEER_ERROR_CODES = new Set(["EPROTO", "EMSGSIZE"]);
-
-/** True when `err`, or what caused it (a Lua RPC connection closed by a malformed frame), is the peer's violation. */
-function brokeProtocol(err: unknown): boolean {
-  for (let e = err, hops = 0; e instanceof Error && hops < 4; e = e.cause, hops++) {
-    const code = (e as { code?: unknown }).code;
-    if (e instanceof LuaRpcProtocolError || (typeof code === "string" && PEER_ERROR_CODES.has(code))) return true;
+/** The package's version, from its package.json (two levels up in dist/ and in the test build). */
+function version(): string {
+  const require = createRequire(import.meta.url);
+  for (const path of ["../../package.json", "../../../package.json"]) {
+    try {
+      const pkg = require(path) as { name?: string; version?: string };
+      if (pkg.name === "purezmq" && pkg.version) return pkg.version;
+    } catch {
+      // Not this level.
+    }
   }
-  return false;
+  return "unknown";
 }
 
-type Command = (argv: string[], out: (line: string) => void) => Promise<unknown>;
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "usage: purezmq <command> [arguments] [options]",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "purezmq <command> --help (or purezmq help <command>) tells more of each.",
+    "purezmq --version prints the version.",
+  ].join("\n");
+}
 
-/** Each command with its usage line, printed again after a bad command line. */
-const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  demo: { run: demoCommand, usage: DEMO_USAGE },
-  call: { run: callCommand, usage: CALL_USAGE },
-  serve: { run: serveCommand, usage: SERVE_USAGE },
-  sub: { run: subCommand, usage: SUB_USAGE },
-  pub: { run: pubCommand, usage: PUB_USAGE },
-  lua: { run: luaCommand, usage: LUA_USAGE },
-  trace: { run: traceCommand, usage: TRACE_USAGE },
-};
+function find(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
 
-/** Runs the command line; resolves to the exit status for one-shot commands. */
+/** Signals that stop a command, and the exit status each gives. */
+const STOPPING: Partial<Record<NodeJS.Signals, number>> = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated };
+
+/** How long a stopped command may take to close before the process ends anyway. */
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * Runs the command line and resolves to the exit status. Ctrl-C (or
+ * SIGTERM) aborts the command's signal; it closes its sockets and the
+ * status is 130 (143); a second Ctrl-C ends the process at once.
+ */
 export async function main(argv: string[]): Promise<number> {
+  const errColour = colourOn(process.stderr);
+  const fail = (line: string): void => console.error(paint(errColour, "purezmq", "red") + terminalSafe(line));
   const [name, ...rest] = argv;
-  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    (name === undefined ? console.error : console.log)(USAGE);
-    return name === undefined ? 2 : 0;
+  if (name === undefined) {
+    console.error(overview());
+    return EXIT.usage;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
-    console.error(`purezmq: unknown command "${name}"\n${USAGE}`);
-    return 2;
+  if (name === "--help" || name === "-h") {
+    console.log(overview());
+    return EXIT.ok;
   }
-  try {
-    await command.run(rest, (line) => console.log(terminalSafe(line)));
-    return 0;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(terminalSafe(`purezmq ${name}: ${err.message}`) + `\nusage: ${command.usage}`);
-      return 2;
+  if (name === "--version" || name === "-v") {
+    console.log(version());
+    return EXIT.ok;
+  }
+  if (name === "help") {
+    const about = rest[0] === undefined ? undefined : find(rest[0]);
+    if (rest[0] !== undefined && !about) {
+      fail(`: unknown command "${rest[0]}": purezmq --help lists them`);
+      return EXIT.usage;
     }
+    console.log(about ? helpText(about) : overview());
+    return EXIT.ok;
+  }
+  const command = find(name);
+  if (!command) {
+    fail(`: unknown command "${name}": purezmq --help lists them`);
+    return EXIT.usage;
+  }
+
+  const controller = new AbortController();
+  let stopStatus: number | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopStatus !== undefined) process.exit(stopStatus);
+    stopStatus = STOPPING[signal]!;
+    controller.abort();
+    setTimeout(() => process.exit(stopStatus), CLOSE_GRACE_MS).unref();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const line = parseCommandLine(command, rest);
+    if (line.help) {
+      console.log(helpText(command));
+      return EXIT.ok;
+    }
+    await command.run({
+      positionals: line.positionals,
+      options: line.options,
+      out: (text) => console.log(terminalSafe(text)),
+      log: (text) => console.error(terminalSafe(text)),
+      signal: controller.signal,
+    });
+    return stopStatus ?? EXIT.ok;
+  } catch (err) {
+    if (stopStatus !== undefined || err instanceof StoppedError) return stopStatus ?? EXIT.interrupted;
+    if (err instanceof UsageError) {
+      fail(` ${name}: ${err.message}`);
+      console.error(`usage: ${usageLine(command)}`);
+      return EXIT.usage;
+    }
+    const explained = explainHandshakeError(err, Object.hasOwn(command.options, "plain"));
+    if (explained) err = explained;
     const e = err as Error & { code?: unknown };
     const code = typeof e?.code === "string" ? e.code : undefined;
-    console.error(terminalSafe(`purezmq ${name}: ${e?.message ?? String(err)}${code ? ` (${code})` : ""}`));
-    return brokeProtocol(err) ? EXIT_PEER_ERROR : 1;
+    fail(` ${name}: ${e?.message ?? String(err)}${code ? ` (${code})` : ""}`);
+    if (err instanceof CliError) return err.status;
+    return brokeProtocol(err) ? EXIT.peer : EXIT.failed;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
 }
 
@@ -89,7 +150,4 @@ process.stdout.on("error", (err: Error & { code?: string }) => {
   throw err;
 });
 
-const status = await main(process.argv.slice(2));
-// Long-running commands (demo, serve, sub, trace) keep the process alive
-// through their sockets; one-shot commands end here.
-if (status !== 0) process.exit(status);
+process.exit(await main(process.argv.slice(2)));

@@ -5,10 +5,10 @@
  * printed (`terminalSafe`).
  */
 import type { TraceEvent } from "./trace/events.js";
-import { TRACE_LIMITS, toJson } from "./json-print.js";
+import { TRACE_LIMITS, TRACE_TEXT, toJson } from "./json-print.js";
 
 function show(value: unknown): string {
-  return toJson(value, TRACE_LIMITS) ?? "undefined";
+  return toJson(value, TRACE_TEXT) ?? "undefined";
 }
 
 /** Text from the network shown bare (method names, topics), cut like a printed string. */

@@ -1,39 +1,56 @@
 /** `purezmq trace`: relay a connection and print what crosses it. */
 import { formatTcp } from "../zmtp/transport/endpoint.js";
-import { parseArgs, UsageError } from "./args.js";
+import { JSON_OPTION, noMoreArgs, UsageError, type CommandSpec } from "./args.js";
 import { TRACE_LIMITS, toJson } from "./json-print.js";
 import { formatTraceEvent } from "./output.js";
 import { LuaTap } from "./trace/lua-tap.js";
 import { startRelay } from "./trace/relay.js";
 import { ZmtpTap } from "./trace/zmtp-tap.js";
+import { aborted } from "./stop.js";
 
-/** Usage line of `purezmq trace`. */
-export const TRACE_USAGE = "purezmq trace --listen <endpoint> --to <endpoint> [--lua] [--json]";
-
-/** Runs the tracer until the process is stopped. */
-export async function traceCommand(argv: string[], out: (line: string) => void): Promise<void> {
-  const args = parseArgs(argv, ["listen", "to"], ["lua", "json"]);
-  const listen = args.flags.get("listen");
-  const to = args.flags.get("to");
-  if (typeof listen !== "string" || typeof to !== "string" || args.positionals.length > 0) {
-    throw new UsageError(args.positionals.length > 0 ? `unexpected argument "${args.positionals[0]}"` : "needs --listen and --to");
-  }
-  const json = args.flags.has("json");
-  const lua = args.flags.has("lua");
-  const report = json
-    ? (e: Parameters<typeof formatTraceEvent>[0]) => out(toJson(e, TRACE_LIMITS)!)
-    : (e: Parameters<typeof formatTraceEvent>[0]) => out(formatTraceEvent(e));
-  const server = await startRelay({
-    listen,
-    to,
-    report,
-    makeTap: (conn, dir, rep) => (lua ? new LuaTap(conn, dir, rep) : new ZmtpTap(conn, dir, rep)),
-  });
-  const addr = server.address();
-  const where = typeof addr === "object" && addr ? formatTcp(addr.address, addr.port) : `ipc://${String(addr)}`;
-  // With --json, stdout carries only events; the banner (with the real port
-  // when port 0 was asked for) goes to stderr.
-  const banner = `tracing ${lua ? "Lua RPC" : "ZMTP"}: listening on ${where}, relaying to ${to}`;
-  if (json) console.error(banner);
-  else out(banner);
-}
+/** Runs the tracer until Ctrl-C. */
+export const traceSpec: CommandSpec = {
+  name: "trace",
+  args: "",
+  summary: "relay connections and print every greeting, command and frame",
+  about: [
+    "Listens on --listen and relays each connection to --to, unchanged, printing",
+    "what crosses it: ZMTP greetings, commands and frames with RPC requests and",
+    "replies decoded, or Lua RPC messages with --lua. Point the client at --listen.",
+    "Runs until Ctrl-C.",
+  ],
+  options: {
+    listen: { type: "string", value: "endpoint", help: "endpoint to listen on (required; port 0 picks a free port)" },
+    to: { type: "string", value: "endpoint", help: "endpoint of the server to relay to (required)" },
+    lua: { type: "boolean", help: "decode Lua RPC instead of ZMTP" },
+    json: { ...JSON_OPTION, help: "one JSON object per event (NaN and ±Infinity become null)" },
+  },
+  async run(ctx) {
+    noMoreArgs(ctx, 0);
+    const { listen, to } = ctx.options;
+    if (typeof listen !== "string" || typeof to !== "string") throw new UsageError("needs --listen and --to");
+    const json = ctx.options.json === true;
+    const lua = ctx.options.lua === true;
+    const report = json
+      ? (e: Parameters<typeof formatTraceEvent>[0]) => ctx.out(toJson(e, TRACE_LIMITS)!)
+      : (e: Parameters<typeof formatTraceEvent>[0]) => ctx.out(formatTraceEvent(e));
+    const server = await startRelay({
+      listen,
+      to,
+      report,
+      makeTap: (conn, dir, rep) => (lua ? new LuaTap(conn, dir, rep) : new ZmtpTap(conn, dir, rep)),
+    });
+    try {
+      const addr = server.address();
+      const where = typeof addr === "object" && addr ? formatTcp(addr.address, addr.port) : `ipc://${String(addr)}`;
+      // With --json, stdout carries only events; the banner (with the real port
+      // when port 0 was asked for) goes to stderr.
+      const banner = `tracing ${lua ? "Lua RPC" : "ZMTP"}: listening on ${where}, relaying to ${to}`;
+      if (json) ctx.log(banner);
+      else ctx.out(banner);
+      await aborted(ctx.signal);
+    } finally {
+      server.close();
+    }
+  },
+};

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import { fileURLToPath } from "node:url";
 
 /** The compiled command (`src/cli/main.ts` in the test build). */
@@ -33,10 +34,11 @@ export class CliProcess {
 
   /**
    * @param args - the command line after `purezmq`.
-   * @param cli - the command's script (another build of it, to measure a change).
+   * @param cli - the command's script (another build of it, to measure a change, or an installed one).
+   * @param cwd - where it runs (default: here).
    */
-  constructor(args: readonly string[], cli = CLI) {
-    this.child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  constructor(args: readonly string[], cli = CLI, cwd?: string) {
+    this.child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"], cwd });
     this.collect(this.child.stdout!, this.stdout);
     this.collect(this.child.stderr!, this.stderr);
     this.exited = new Promise((resolve) => {
@@ -132,6 +134,11 @@ export function startCli(...args: string[]): CliProcess {
   return new CliProcess(args);
 }
 
+/** Starts the demo on free ports (its RPC, PUB and Lua RPC defaults are fixed ports). */
+export function startDemo(...args: string[]): CliProcess {
+  return startCli("demo", "--rpc", "tcp://127.0.0.1:0", "--pub", "tcp://127.0.0.1:0", "--lua", "127.0.0.1:0", ...args);
+}
+
 /** Runs a one-shot command to its end; it is killed (and the test fails) after `ms`. */
 export async function runCli(args: readonly string[], ms = 15_000, cli = CLI): Promise<Finished> {
   const proc = new CliProcess(args, cli);
@@ -164,4 +171,13 @@ export function assertFailure(result: Finished, status: number, pattern: RegExp)
   assert.equal(result.status, status, `exit status; stderr: ${result.stderr}`);
   assert.equal(result.stdout, "");
   assert.match(result.stderr, pattern);
+}
+
+/** A port on loopback that nothing listens on (bound, then closed): free to bind, refused to dial. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

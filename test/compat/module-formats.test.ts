@@ -7,17 +7,11 @@
  * formats are checked by compiling a consumer of each.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { installPacked, ROOT, run } from "./packed-package.js";
 
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
 /** What each consumer prints: the exports it found and the round trip's result. */
@@ -100,36 +94,8 @@ const CONSUMERS: Record<string, string> = {
 
 let project = "";
 
-/** The newest modification time under `dir` (recursively). */
-function newest(dir: string): number {
-  return Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => {
-    const path = join(dir, e.name);
-    return e.isDirectory() ? newest(path) : statSync(path).mtimeMs;
-  }));
-}
-
-/**
- * Builds dist/ unless it is newer than every source: after `npm ci` (whose
- * `prepare` builds it) the package is packed as built, and the test does not
- * spend two compilations of CPU beside the rest of the suite.
- */
-async function ensureBuilt(): Promise<void> {
-  const stamp = join(ROOT, "dist", "cjs", "package.json"); // written last by `npm run build`
-  const sources = Math.max(newest(join(ROOT, "src")), ...["package.json", "tsconfig.json", "tsconfig.cjs.json"].map((f) => statSync(join(ROOT, f)).mtimeMs));
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
-  await run(NPM, ["run", "build", "--silent"], { cwd: ROOT });
-}
-
 before(async () => {
-  project = mkdtempSync(join(tmpdir(), "purezmq-formats-"));
-  await ensureBuilt();
-  await run(NPM, ["pack", "--silent", "--ignore-scripts", "--pack-destination", project], { cwd: ROOT });
-  const tarball = readdirSync(project).find((f) => f.endsWith(".tgz"));
-  assert.ok(tarball, "npm pack made no tarball");
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "formats-check", private: true }));
-  for (const [name, text] of Object.entries(CONSUMERS)) writeFileSync(join(project, name), text);
-  // The one runtime dependency is in the npm cache after `npm ci`.
-  await run(NPM, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", join(project, tarball)], { cwd: project });
+  project = (await installPacked("purezmq-formats-", CONSUMERS)).dir;
 });
 
 after(() => {

@@ -1,15 +1,21 @@
 /**
  * Runs every example of examples/ (compiled to build/examples/) as a child
  * process: each must end by itself with status 0 and print what its
- * comments promise, so that the examples cannot rot.
+ * comments promise, so that the examples cannot rot. They import the
+ * package by its name, as a user's copy of them would (the package name
+ * resolves to its own dist/ through its exports map).
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 
 const DIR = fileURLToPath(new URL("../../examples/", import.meta.url));
+const SOURCES = fileURLToPath(new URL("../../../examples/", import.meta.url));
+
+/** What an example may import: the package's entry points and Node's own modules. */
+const IMPORTABLE = /^(purezmq|purezmq\/rpc|purezmq\/lua-rpc|node:[\w/]+)$/;
 
 /** Each example and lines its output must contain. */
 const EXPECTED: Record<string, RegExp[]> = {
@@ -35,6 +41,16 @@ describe("examples", { concurrency: 3 }, () => {
   test("every example has expected output listed here", () => {
     const built = readdirSync(DIR).filter((f) => f.endsWith(".js"));
     assert.deepEqual(built.sort(), Object.keys(EXPECTED).sort());
+  });
+
+  test("every example imports the package by its name, so that it can be copied as it is", () => {
+    const sources = readdirSync(SOURCES).filter((f) => f.endsWith(".ts"));
+    assert.equal(sources.length, Object.keys(EXPECTED).length);
+    for (const file of sources) {
+      const specifiers = [...readFileSync(SOURCES + file, "utf8").matchAll(/^import [^;]*? from "([^"]+)";$/gms)].map((m) => m[1]!);
+      assert.ok(specifiers.some((s) => s.startsWith("purezmq")), `${file} imports purezmq`);
+      for (const s of specifiers) assert.match(s, IMPORTABLE, `${file} imports ${s}`);
+    }
   });
 
   for (const [file, lines] of Object.entries(EXPECTED)) {

@@ -46,6 +46,9 @@ export interface RequestServiceOptions {
   readonly socket?: RouterOptions & Record<string, unknown>;
 }
 
+/** Error text of a request refused because the server is at its work bound. */
+export const BUSY_MESSAGE = "server busy: too many requests in progress, retry later";
+
 /** Default of {@link RequestServiceOptions.maxConcurrency}. */
 export const DEFAULT_MAX_CONCURRENCY = 64;
 /** Default of {@link RequestServiceOptions.maxQueue}. */

@@ -15,21 +15,20 @@
  *
  * Reserved methods: `rpc.ping` (answers `"pong"`), `rpc.methods` (list of
  * `{name, arity, doc}`), and in the LuaOverMQ protocol `rpc.multicall`
- * (a batch; see `luaovermq-handler.ts`).
+ * (a batch; see `luaovermq/server.ts`).
  *
  * @module
  */
 import { batchLimits, type BatchLimitOptions } from "./batch-limits.js";
-import type { JsonStyle } from "./codec/manley.js";
+import type { JsonStyle } from "./codec/pyjson.js";
 import { describeAll } from "./invoke.js";
-import { LuaOverMqHandler, MULTICALL_DESCRIPTION } from "./luaovermq-handler.js";
-import { ManleyHandler } from "./manley-handler.js";
+import type { WireProtocol } from "./protocol.js";
+import { wireProtocol, type RpcProtocol } from "./protocols.js";
 import { MethodRegistry, type MethodDescription, type RegisterOptions, type RpcHandler } from "./registry.js";
-import { RequestService, type RequestHandler, type RequestServiceOptions } from "./request-service.js";
+import { RequestService, type RequestServiceOptions } from "./request-service.js";
 import { plainSocketOptions, type PlainOptions } from "./security.js";
 
-/** Wire protocols an {@link RpcServer} / {@link RpcClient} can speak. */
-export type RpcProtocol = "luaovermq" | "manley";
+export type { RpcProtocol };
 
 /** Options of {@link RpcServer}. */
 export interface RpcServerOptions extends RequestServiceOptions, BatchLimitOptions {
@@ -53,17 +52,15 @@ export interface RpcServerOptions extends RequestServiceOptions, BatchLimitOptio
 export class RpcServer {
   /** The protocol this server speaks. */
   readonly protocol: RpcProtocol;
+  readonly #wire: WireProtocol;
   readonly #registry = new MethodRegistry();
   readonly #service: RequestService;
 
   /** @param options - protocol, work bounds, security and socket options. */
   constructor(options: RpcServerOptions = {}) {
     this.protocol = options.protocol ?? "luaovermq";
-    let handler: RequestHandler;
-    const limits = batchLimits(options);
-    if (this.protocol === "luaovermq") handler = new LuaOverMqHandler(this.#registry, limits);
-    else if (this.protocol === "manley") handler = new ManleyHandler(this.#registry, { style: options.jsonStyle, tracebacks: options.tracebacks, limits });
-    else throw new TypeError(`unknown RPC protocol "${String(this.protocol)}"`);
+    this.#wire = wireProtocol(this.protocol);
+    const handler = this.#wire.serve(this.#registry, { ...options, limits: batchLimits(options) });
     const idle = options.idleTimeout === undefined ? {} : { idleTimeout: options.idleTimeout };
     const socket = { ...plainSocketOptions(options.plain, "server"), ...idle, ...options.socket };
     this.#service = new RequestService(handler, { ...options, socket });
@@ -88,7 +85,7 @@ export class RpcServer {
 
   /** What `rpc.methods` answers: every callable method with its arity and doc. */
   methods(): MethodDescription[] {
-    return describeAll(this.#registry, this.protocol === "luaovermq" ? [MULTICALL_DESCRIPTION] : []);
+    return describeAll(this.#registry, this.#wire.reserved);
   }
 
   /** Starts listening (tcp, ipc, inproc). `tcp://127.0.0.1:0` picks a free port; see {@link endpoint}. */

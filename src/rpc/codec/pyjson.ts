@@ -35,6 +35,9 @@ import { checkJsonNesting } from './nesting.js';
 const MAX_DUMP_DEPTH = 1000;
 
 /** Options of {@link pythonJsonDumps}, named after Python's `json.dumps` parameters. */
+/** JSON byte layout of encoded frames: `'compact'` (ujson-like, default) or `'python'` (json.dumps defaults). */
+export type JsonStyle = 'compact' | 'python';
+
 export interface PythonJsonOptions {
   /** `[itemSeparator, keySeparator]`; default `[', ', ': ']` (Python's default without indent). */
   readonly separators?: readonly [string, string];

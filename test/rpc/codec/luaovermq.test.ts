@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import * as lua from '../../../src/rpc/codec/luaovermq.js';
+import * as lua from '../../../src/rpc/luaovermq/codec.js';
 import { RpcProtocolError } from '../../../src/rpc/codec/errors.js';
 import { msgpackValue } from './arbitraries.js';
 

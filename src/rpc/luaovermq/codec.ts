@@ -35,8 +35,8 @@
  */
 import { Buffer } from "node:buffer";
 import { Decoder, Encoder } from '@msgpack/msgpack';
-import { RpcProtocolError, asBuffer, errorMessageOf, isRecord } from './errors.js';
-import { checkMsgpackNesting } from './nesting.js';
+import { RpcProtocolError, asBuffer, errorMessageOf, isRecord } from '../codec/errors.js';
+import { checkMsgpackNesting } from '../codec/nesting.js';
 
 /** Status frame text of a successful reply. */
 export const STATUS_OK = 'OK';

@@ -12,13 +12,13 @@
  *
  * @module
  */
-import { RemoteCallError } from "./codec/errors.js";
-import { decodeResponse, responseResult, type Command, type CommandClass } from "./codec/pyzmqrpc.js";
-import { CommandHandler, type Service } from "./command-handler.js";
-import { CommandSubscription, type CommandSubscriptionOptions } from "./command-subscription.js";
-import { RpcClosedError } from "./errors.js";
-import { RequestService, type RequestServiceOptions } from "./request-service.js";
-import { plainSocketOptions, type PlainOptions } from "./security.js";
+import { RemoteCallError } from "../codec/errors.js";
+import { decodeResponse, responseResult, type Command, type CommandClass } from "./codec.js";
+import { CommandHandler, type Service } from "./handler.js";
+import { CommandSubscription, type CommandSubscriptionOptions } from "./subscription.js";
+import { RpcClosedError } from "../errors.js";
+import { RequestService, type RequestServiceOptions } from "../request-service.js";
+import { plainSocketOptions, type PlainOptions } from "../security.js";
 
 /** Options of {@link CommandServer}. */
 export interface CommandServerOptions extends RequestServiceOptions {

@@ -8,12 +8,12 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { RemoteCallError } from "./codec/errors.js";
-import * as pz from "./codec/pyzmqrpc.js";
-import type { CallOptions } from "./client.js";
-import { RpcError } from "./errors.js";
-import { RequestChannel, type EnvelopeMode } from "./request-channel.js";
-import { plainSocketOptions, type PlainOptions } from "./security.js";
+import { RemoteCallError } from "../codec/errors.js";
+import * as pz from "./codec.js";
+import type { CallOptions } from "../call-transport.js";
+import { RpcError } from "../errors.js";
+import { RequestChannel, type EnvelopeMode } from "../request-channel.js";
+import { plainSocketOptions, type PlainOptions } from "../security.js";
 
 /** Options of {@link CommandClient}. */
 export interface CommandClientOptions {

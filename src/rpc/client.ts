@@ -40,6 +40,14 @@ export interface RpcClientOptions {
   readonly maxPending?: number;
   /** JSON layout of Manley requests: `"compact"` (default) or `"python"`. */
   readonly jsonStyle?: JsonStyle;
+  /**
+   * zerorpc: milliseconds between heartbeats on each open call (default
+   * 5000); a server silent for two of them fails the call with
+   * `RpcLostRemoteError`. 0 disables both.
+   */
+  readonly heartbeat?: number;
+  /** zerorpc: stream items buffered at most per stream (default 100); the server sends no more until they are read. */
+  readonly streamBuffer?: number;
   /** ZMTP PLAIN credentials. */
   readonly plain?: PlainOptions;
   /** Options of the underlying DEALER socket (zeromq.js names). */
@@ -72,6 +80,8 @@ export class RpcClient {
       recreateAfterTimeouts: options.recreateAfterTimeouts,
       maxPending: options.maxPending,
       jsonStyle: options.jsonStyle,
+      heartbeat: options.heartbeat,
+      streamBuffer: options.streamBuffer,
       socket: { ...plainSocketOptions(options.plain, "client"), ...options.socket },
     });
   }
@@ -90,6 +100,27 @@ export class RpcClient {
   async invoke<T = unknown>(method: string, args: readonly unknown[] = [], options: CallOptions = {}): Promise<T> {
     if (typeof method !== "string") throw new TypeError("method must be a string");
     return (await this.#transport.call(method, args, this.settings(options))) as T;
+  }
+
+  /**
+   * Calls a method whose reply is a stream (zerorpc: a generator on the
+   * server) and gives its items as they arrive; the server sends more only
+   * as they are read (at most `streamBuffer` wait). Breaking out of the
+   * loop ends the call.
+   *
+   * @throws TypeError when the protocol has no streams; while iterating,
+   *   the errors of {@link call} and `RpcLostRemoteError`.
+   */
+  stream<T = unknown>(method: string, ...args: unknown[]): AsyncIterable<T> {
+    return this.streamWith<T>(method, args);
+  }
+
+  /** {@link stream} with per-call options; `timeout` bounds the wait for each item. */
+  streamWith<T = unknown>(method: string, args: readonly unknown[] = [], options: CallOptions = {}): AsyncIterable<T> {
+    if (typeof method !== "string") throw new TypeError("method must be a string");
+    const transport = this.#transport;
+    if (transport.stream === undefined) throw new TypeError(`the ${this.protocol} protocol has no streams`);
+    return transport.stream(method, args, { ...this.settings(options), retries: 0 }) as AsyncIterable<T>;
   }
 
   /** A typed proxy: `client.proxy<Api>().my.namespace.mult(5, 7)`. */

@@ -2,7 +2,8 @@
  * purezmq/rpc: RPC over ZeroMQ in pure TypeScript.
  *
  * - {@link RpcServer} / {@link RpcClient}: functions by (dotted) name, in the
- *   LuaOverMQ protocol (msgpack; default) or Manley's zerorpc JSON protocol;
+ *   LuaOverMQ protocol (msgpack; default), Manley's zerorpc JSON protocol or
+ *   dotcloud zerorpc (protocol v3: streams, heartbeats);
  *   concurrent serving, timeouts, retries, fail-over, batches, typed proxies.
  * - {@link RpcPublisher} / {@link RpcSubscriber}: LuaOverMQ's publish-subscribe
  *   (`[topic, msgpack(value)]`), prefix filtering, a silence watchdog.
@@ -20,7 +21,7 @@ export { RpcClient, type RpcClientOptions } from "./client.js";
 export type { CallOptions } from "./call-transport.js";
 export { RpcBatch } from "./batch.js";
 export type { BatchCall, BatchResult } from "./client-codec.js";
-export { RpcError, RpcTimeoutError, RpcClosedError } from "./errors.js";
+export { RpcError, RpcTimeoutError, RpcClosedError, RpcLostRemoteError } from "./errors.js";
 export type { MethodDescription, RegisterOptions, RpcHandler } from "./registry.js";
 export type { RemoteApi, RemoteFunction } from "./remote-proxy.js";
 export type { PlainOptions } from "./security.js";
@@ -70,3 +71,6 @@ export {
 export { RequestService, type RequestHandler, type RequestServiceOptions } from "./request-service.js";
 export { RequestChannel, type RequestChannelOptions, type EnvelopeMode } from "./request-channel.js";
 export * from "./codec/index.js";
+export { DEFAULT_HEARTBEAT, ZeroRpcHandler, type ZeroRpcHandlerOptions } from "./zerorpc/server.js";
+export { ZeroRpcTransport, DEFAULT_STREAM_BUFFER, type ZeroRpcTransportOptions } from "./zerorpc/client.js";
+export { DEFAULT_MAX_EVENT_BYTES } from "./zerorpc/protocol.js";

@@ -27,8 +27,6 @@ export interface ServerSettings {
   readonly name?: string;
   /** Milliseconds between heartbeats on an open call, where the protocol has them; 0 disables. */
   readonly heartbeat?: number;
-  /** Stream items one call may have sent but not yet credited (protocols with streams). */
-  readonly maxStreamBuffer?: number;
 }
 
 /** What a client side is told when it is made. */
@@ -37,6 +35,8 @@ export interface ClientSettings extends CallTransportOptions {
   readonly jsonStyle?: JsonStyle;
   /** Milliseconds between heartbeats on an open call, where the protocol has them; 0 disables. */
   readonly heartbeat?: number;
+  /** Stream items buffered at most (protocols with streams). */
+  readonly streamBuffer?: number;
 }
 
 /** A wire protocol, both sides. */
@@ -45,6 +45,8 @@ export interface WireProtocol {
   readonly name: string;
   /** Methods the protocol reserves besides `rpc.ping` and `rpc.methods`, as introspection lists them. */
   readonly reserved: readonly MethodDescription[];
+  /** Socket options the protocol's sockets get unless the application sets them (bounds). */
+  readonly socketDefaults?: Readonly<Record<string, unknown>>;
   /** The server side: answers each request from the registry. */
   serve(registry: MethodRegistry, settings: ServerSettings): RequestHandler;
   /** The client side: puts calls on the wire and gives their results back. */

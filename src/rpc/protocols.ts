@@ -8,10 +8,12 @@
 import { luaOverMqProtocol } from "./luaovermq/protocol.js";
 import { manleyProtocol } from "./manley/protocol.js";
 import type { WireProtocol } from "./protocol.js";
+import { zeroRpcProtocol } from "./zerorpc/protocol.js";
 
 const PROTOCOLS = {
   luaovermq: luaOverMqProtocol,
   manley: manleyProtocol,
+  zerorpc: zeroRpcProtocol,
 } as const satisfies Record<string, WireProtocol>;
 
 /** Wire protocols an {@link RpcServer} / {@link RpcClient} can speak. */

@@ -1,6 +1,7 @@
 /**
  * RpcServer: functions and objects served by name over ZeroMQ, in the
- * LuaOverMQ protocol (default) or Manley's zerorpc JSON protocol.
+ * LuaOverMQ protocol (default), Manley's zerorpc JSON protocol or dotcloud
+ * zerorpc (protocol v3, with streams and heartbeats).
  *
  * It listens with a ROUTER, so requests from many clients are handled
  * concurrently (a slow async handler delays only its own caller) while REQ
@@ -44,8 +45,16 @@ export interface RpcServerOptions extends RequestServiceOptions, BatchLimitOptio
    * rarely should set heartbeats to stay connected.
    */
   readonly idleTimeout?: number;
-  /** Manley protocol: send a failing handler's stack as `traceback` (default false: it reveals file paths). */
+  /** Manley and zerorpc: send a failing handler's stack as the traceback (default false: it reveals file paths). */
   readonly tracebacks?: boolean;
+  /** zerorpc: the server's name, as `_zerorpc_name` and `_zerorpc_ping` tell it (default `"purezmq"`). */
+  readonly name?: string;
+  /**
+   * zerorpc: milliseconds between heartbeats on each open call (default
+   * 5000); a client silent for two of them is lost and its call dropped.
+   * 0 disables both.
+   */
+  readonly heartbeat?: number;
 }
 
 /** Serves registered functions over ZeroMQ. */
@@ -62,7 +71,7 @@ export class RpcServer {
     this.#wire = wireProtocol(this.protocol);
     const handler = this.#wire.serve(this.#registry, { ...options, limits: batchLimits(options) });
     const idle = options.idleTimeout === undefined ? {} : { idleTimeout: options.idleTimeout };
-    const socket = { ...plainSocketOptions(options.plain, "server"), ...idle, ...options.socket };
+    const socket = { ...this.#wire.socketDefaults, ...plainSocketOptions(options.plain, "server"), ...idle, ...options.socket };
     this.#service = new RequestService(handler, { ...options, socket });
   }
 

@@ -16,6 +16,10 @@ export * as luaovermq from '../luaovermq/codec.js';
 export * as manley from '../manley/codec.js';
 /** pyzmqrpc3 codec: base64(zlib(JSON)) commands, JSON status responses, typed commands. */
 export * as pyzmqrpc from '../pyzmqrpc3/codec.js';
+/** dotcloud zerorpc events: `[header, name, args]` in msgpack. */
+export * as zerorpc from '../zerorpc/events.js';
+/** msgpack values that survive the trip (non-string map keys as `Map`, 64-bit integers as `bigint`). */
+export { decodeMsgpack, encodeMsgpack } from './msgpack.js';
 /** Shared errors (`RpcProtocolError`, `RemoteCallError`) and helpers. */
 export * from './errors.js';
 /** Python `json.dumps`-compatible serialiser and `json.loads`-compatible parser. */

@@ -82,6 +82,8 @@ test("zerorpc client: a server streaming beyond its credit fails the stream, not
   })().catch((e: unknown) => e), 5000, "the stream failing");
   assert.ok(err instanceof RpcProtocolError, String(err));
   assert.equal(err.reason, "TOO_LARGE");
-  assert.deepEqual(got, [1, 2, 3, 4], "the credited items are read, then the failure");
+  // The credited items are read (credit grows as they are), then the failure: far from the 50 sent.
+  assert.ok(got.length >= 4 && got.length < 10, `read ${got.length} items`);
+  assert.deepEqual(got, Array.from({ length: got.length }, (_, i) => i + 1));
   assert.equal(client.pending, 0);
 });

@@ -317,6 +317,9 @@ test("object references and __rpcinvoke", async () => {
   assert.deepEqual(await p.client.invoke(ref, "deposit", 5), [15]);
   assert.equal(server.registerObject(account).id, ref.id, "same object, same id");
   assert.deepEqual(await p.client.call("__rpcinvoke", "svc", "ping"), ["pong"]);
+  // A reference inside a table is refused here, before sending; the connection stays up.
+  await assert.rejects(async () => p.client.call("svc.ping", { account: ref }), /only be sent as a whole argument or result/);
+  assert.deepEqual(await p.client.call("svc.ping"), ["pong"]);
   await assert.rejects(p.client.invoke(ref, "nosuch"), /attempt to call method 'nosuch' \(a nil value\)/);
   await assert.rejects(p.client.invoke(ref, "balance"), /a number value/);
   await assert.rejects(p.client.call("__rpcinvoke", ref, 3), /method name must be a string/);

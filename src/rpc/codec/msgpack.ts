@@ -14,7 +14,8 @@
  * - JavaScript has one number type: an integral `number` (`1.0` too) is sent
  *   as an integer, any other as float 64; a received float with an integral
  *   value (`1.0`) is the number `1`. float 32 is read, never written.
- * - str is `string`; bin is a `Buffer` (a `Uint8Array` is sent as bin);
+ * - str is `string`; bin is a `Buffer` viewing the received frame (no
+ *   copy; a `Uint8Array` is sent as bin);
  *   nil and `undefined` are sent as nil, nil is read as `null`; ext is an
  *   `ExtData`, sent back as it came.
  *
@@ -207,8 +208,11 @@ interface Open {
   readonly map: boolean;
 }
 
-function malformed(message: string): RpcProtocolError {
-  return new RpcProtocolError(`malformed msgpack: ${message}`, "MALFORMED");
+/** Start of the message of every `MALFORMED` error of {@link decodeMsgpack}; the rest is the detail. */
+export const MALFORMED_MSGPACK = "malformed msgpack: ";
+
+function malformed(detail: string): RpcProtocolError {
+  return new RpcProtocolError(MALFORMED_MSGPACK + detail, "MALFORMED");
 }
 
 /** A map's decoded keys and values, alternating, as an object or a `Map`. */
@@ -275,7 +279,7 @@ function readItem(r: Reader): { value: unknown } | Open {
     case 0xc0: return { value: null };
     case 0xc2: return { value: false };
     case 0xc3: return { value: true };
-    case 0xc4: case 0xc5: case 0xc6: return { value: Buffer.from(r.blob(r.uint(1 << (t - 0xc4)))) };
+    case 0xc4: case 0xc5: case 0xc6: return { value: r.blob(r.uint(1 << (t - 0xc4))) };
     case 0xc7: case 0xc8: case 0xc9: {
       const n = r.uint(1 << (t - 0xc7));
       const type = r.buf.readInt8(r.take(1));
@@ -335,6 +339,6 @@ export function decodeMsgpack(frame: Uint8Array): unknown {
     }
     if (done) break;
   }
-  if (r.pos !== r.buf.length) throw malformed(`${r.buf.length - r.pos} octets after the value`);
+  if (r.pos !== r.buf.length) throw malformed(`${r.buf.length - r.pos} octet(s) after the value`);
   return result;
 }

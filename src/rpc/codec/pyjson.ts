@@ -237,6 +237,9 @@ export function compactJsonDumps(value: unknown): string {
 }
 
 const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const INTEGER_RE = /^-?\d+$/;
+/** A run of digits long enough to be an integer beyond 2^53 (16 digits or more). */
+const LONG_DIGITS_RE = /\d{16}/;
 const PLAIN_CHARS_RE = /[^"\\\x00-\x1f]*/y;
 const HEX4_RE = /^[0-9a-fA-F]{4}$/;
 
@@ -292,12 +295,14 @@ class PythonJsonParser {
     }
   }
 
-  private number(): number {
+  private number(): number | bigint {
     NUMBER_RE.lastIndex = this.pos;
     const m = NUMBER_RE.exec(this.text);
     if (m === null) return this.fail('Expecting value');
     this.pos += m[0].length;
-    return Number(m[0]);
+    const n = Number(m[0]);
+    // An integer beyond 2^53 keeps every digit, as Python's int does.
+    return Number.isSafeInteger(n) || !INTEGER_RE.test(m[0]) ? n : BigInt(m[0]);
   }
 
   private string(): string {
@@ -391,15 +396,18 @@ class PythonJsonParser {
 
 /**
  * Parses JSON text as Python's `json.loads` does: standard JSON plus the
- * `NaN`, `Infinity` and `-Infinity` tokens that Python writes by default.
- * Uses `JSON.parse` first and a small parser only when that fails. Text
- * nested deeper than `MAX_NESTING_DEPTH` (100) levels is refused before
- * parsing.
+ * `NaN`, `Infinity` and `-Infinity` tokens that Python writes by default,
+ * and integers beyond 2^53 kept exact as `bigint` (a float such as `1.0`
+ * is the number 1). Uses `JSON.parse` when the text has no 16-digit run
+ * and parses, and a small parser otherwise. Text nested deeper than
+ * `MAX_NESTING_DEPTH` (100) levels is refused before parsing, so that
+ * parser's recursion is at most that deep.
  *
  * @throws SyntaxError on invalid text; RpcProtocolError (`TOO_LARGE`) when nested too deep.
  */
 export function parsePythonJson(text: string): unknown {
   checkJsonNesting(text);
+  if (LONG_DIGITS_RE.test(text)) return new PythonJsonParser(text).parse();
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -84,7 +84,7 @@ test("golden, server role: a libzmq DEALER sending the recorded requests gets th
 });
 
 test("golden, server role: heartbeats on a slow call, both ways", async (t) => {
-  const server = await goldenServer({ heartbeat: 60 });
+  const server = await goldenServer({ heartbeat: 100 });
   t.after(() => server.close());
   const peer = new zmq.Dealer({ linger: 0 });
   t.after(() => peer.close());
@@ -107,7 +107,7 @@ test("golden, client role: a libzmq ROUTER playing the recorded server", async (
   const router = new zmq.Router({ linger: 0 });
   t.after(() => router.close());
   await router.bind("tcp://127.0.0.1:0");
-  const client = new RpcClient(router.lastEndpoint!, { protocol: "zerorpc", heartbeat: 60, timeout: 5000 });
+  const client = new RpcClient(router.lastEndpoint!, { protocol: "zerorpc", heartbeat: 150, timeout: 5000 });
   t.after(() => client.close());
   const next = async (): Promise<[Buffer, Buffer]> => {
     const [routing, delimiter, body, ...rest] = await within(router.receive(), 5000, "a client event");

@@ -28,10 +28,14 @@
  * of timing out, as the seed systems do) and the next call dials afresh.
  *
  * Bounds: at most `maxPending` calls wait or are in flight; beyond it a call
- * fails at once with `EAGAIN`. A call whose send is blocked (no peer) waits in
- * the outbox until its timeout; only the head of the outbox can have been
- * handed to the socket, so at most one timed-out request may still reach a
- * server later.
+ * fails at once with `EAGAIN`.
+ *
+ * At most once: a request is handed to the socket only while its call still
+ * waits. A call that times out before its request was written (no server
+ * connected yet) is withdrawn: if its send is blocked inside the socket, the
+ * socket is recreated, which drops that send, so the request never reaches
+ * a server that comes up later. A call that timed out after its request was
+ * written may still have run; only idempotent calls are sent again.
  *
  * Process lifetime: a call keeps the process alive until it settles; an idle
  * channel does not (its socket's pending receive for replies runs in the
@@ -94,6 +98,8 @@ export class RequestChannel {
   #nextId = (Math.random() * 0x100000000) >>> 0;
   #silentTimeouts = 0;
   #pumping = false;
+  /** The call whose send is in progress (blocked while no peer is connected). */
+  #sending: Call | undefined;
   #closed = false;
 
   /**
@@ -241,15 +247,18 @@ export class RequestChannel {
         }
         const socket = this.socket;
         const generation = this.#generation;
+        this.#sending = call;
         try {
           await socket.send(call.frames);
         } catch (err) {
+          this.#sending = undefined;
           if (this.#closed) return;
           if (socket !== this.#socket) continue; // recreated under us: retry the same call on the new one
           if (isAuthError(err)) this.authRefused(socket, err as Error);
           else this.settle(call)?.reject(err as Error);
           continue;
         }
+        this.#sending = undefined;
         this.#outbox.shift();
         if (!call.settled) call.generation = generation;
       }
@@ -301,6 +310,11 @@ export class RequestChannel {
     const c = this.settle(call);
     if (c === undefined) return;
     c.reject(new RpcTimeoutError(c.label, c.timeout));
+    // Withdrawn before it was written: only a new socket takes the blocked send back.
+    if (c === this.#sending && !this.#closed) {
+      this.recreate();
+      return;
+    }
     // Only silence on the current socket counts: calls sent on an older one were already written off.
     if (c.generation === this.#generation && !this.#closed) {
       this.#silentTimeouts++;

@@ -92,3 +92,17 @@ test("a float with an integral value is the integer it equals (JavaScript has on
   assert.deepStrictEqual(encodeMsgpack(1.5), Buffer.from("cb3ff8000000000000", "hex"));
   t.diagnostic("integral floats become integers; other floats stay float 64");
 });
+
+test("manley: integers beyond 2^53 come back exact through a real server; a Map comes back with Python's text keys", async (t) => {
+  const server = new RpcServer({ protocol: "manley" });
+  server.register("echo", (v: unknown) => v);
+  await server.bind("tcp://127.0.0.1:0");
+  const client = new RpcClient(server.endpoint!, { protocol: "manley", timeout: 5000 });
+  t.after(() => {
+    client.close();
+    server.close();
+  });
+  const big = [2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 2n ** 53n + 1n, 2 ** 53 - 1];
+  assert.deepStrictEqual(await client.call("echo", big), big);
+  assert.deepStrictEqual(await client.call("echo", new Map<unknown, unknown>([[1, "a"], [true, 2]])), { 1: "a", true: 2 });
+});

@@ -184,11 +184,10 @@ function dump(value: unknown, key: string, st: DumpState): string | undefined {
       }
       return out + ']';
     }
-    const rec = obj as Record<string, unknown>;
+    const entries: Iterable<[string, unknown]> = obj instanceof Map ? mapEntries(obj, st) : Object.entries(obj);
     let out = '{';
     let first = true;
-    for (const k of Object.keys(rec)) {
-      const item = rec[k];
+    for (const [k, item] of entries) {
       if (isOmitted(item)) continue;
       const text = dump(item, k, st);
       if (text === undefined) continue;
@@ -200,6 +199,22 @@ function dump(value: unknown, key: string, st: DumpState): string | undefined {
   } finally {
     st.stack.delete(obj);
   }
+}
+
+/** A Map's entries with its keys as Python's `json.dumps` writes dict keys (int 1 -> "1", True -> "true", None -> "null"). */
+function* mapEntries(map: Map<unknown, unknown>, st: DumpState): Generator<[string, unknown]> {
+  for (const [k, v] of map) {
+    if (typeof k === 'string') yield [k, v];
+    else if (typeof k === 'number') yield [Number.isInteger(k) ? String(k) : pythonJsonNumber(k, st.allowNan), v];
+    else if (typeof k === 'boolean' || typeof k === 'bigint' || k === null) yield [String(k), v];
+    else throw new TypeError(`keys must be str, int, float, bool or None, not ${typeof k}`);
+  }
+}
+
+/** Refuses a Map in `JSON.stringify`, which would write it as `{}`. */
+function noMaps(_key: string, v: unknown): unknown {
+  if (v instanceof Map) throw new TypeError('Map: written by pythonJsonDumps');
+  return v;
 }
 
 /**
@@ -225,13 +240,14 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
 /**
  * Serialises with `JSON.stringify` (compact, non-ASCII raw), falling back to
  * {@link pythonJsonDumps} with compact separators for what `JSON.stringify`
- * cannot write (`bigint`). Non-finite numbers become `null` as with `JSON.stringify`.
+ * cannot write (`bigint`, a `Map`, whose keys become text as Python's dict
+ * keys do). Non-finite numbers become `null` as with `JSON.stringify`.
  */
 export function compactJsonDumps(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? 'null';
+    return JSON.stringify(value, noMaps) ?? 'null';
   } catch (err) {
-    if (!(err instanceof TypeError) || !/BigInt/i.test(err.message)) throw err;
+    if (!(err instanceof TypeError) || !/BigInt|Map: written/i.test(err.message)) throw err;
     return pythonJsonDumps(value, { separators: COMPACT_JSON_SEPARATORS, ensureAscii: false, allowNan: false });
   }
 }

@@ -22,6 +22,11 @@ export interface CallOptions {
   readonly idempotent?: boolean;
   /** Resends after a timeout (idempotent calls only); default the client's `retries`. */
   readonly retries?: number;
+  /**
+   * Aborts the call: it rejects with the signal's reason. A call whose
+   * request was not written yet is withdrawn and never sent.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A call's options with the client's defaults applied. */
@@ -30,6 +35,8 @@ export interface CallSettings {
   readonly timeout: number;
   /** Resends after a timeout (0 unless the call is idempotent). */
   readonly retries: number;
+  /** Aborts the call. */
+  readonly signal?: AbortSignal;
 }
 
 /** Connection options every transport takes. */
@@ -66,6 +73,18 @@ export interface CallTransport {
   close(): void;
 }
 
+/** Runs each call of a batch on its own, at once; each result or error in order. */
+export function callEach(calls: readonly BatchCall[], call: (c: BatchCall) => Promise<unknown>): Promise<BatchResult[]> {
+  return Promise.all(
+    calls.map((c) =>
+      call(c).then(
+        (value): BatchResult => ({ ok: true, value }),
+        (error: Error): BatchResult => ({ ok: false, error }),
+      ),
+    ),
+  );
+}
+
 /** A request-reply protocol's client side: its codec over a {@link RequestChannel}. */
 export class CodecTransport implements CallTransport {
   readonly #channel: RequestChannel;
@@ -82,25 +101,18 @@ export class CodecTransport implements CallTransport {
   }
 
   async call(method: string, args: readonly unknown[], settings: CallSettings): Promise<unknown> {
-    const reply = await this.#channel.requestWithRetries(this.#codec.encodeCall(method, args), settings.timeout, settings.retries, method);
+    const reply = await this.#channel.requestWithRetries(this.#codec.encodeCall(method, args), settings.timeout, settings.retries, method, settings.signal);
     return this.#codec.decodeCall(method, reply);
   }
 
   async batch(calls: readonly BatchCall[], settings: CallSettings): Promise<BatchResult[]> {
     const codec = this.#codec;
-    const reply = await this.#channel.requestWithRetries(codec.encodeBatch(calls), settings.timeout, settings.retries, codec.batchLabel);
+    const reply = await this.#channel.requestWithRetries(codec.encodeBatch(calls), settings.timeout, settings.retries, codec.batchLabel, settings.signal);
     try {
       return codec.decodeBatch(calls, reply);
     } catch (err) {
       if (codec.batchRefused?.(err) !== true) throw err;
-      return Promise.all(
-        calls.map((c) =>
-          this.call(c.method, c.args, settings).then(
-            (value): BatchResult => ({ ok: true, value }),
-            (error: Error): BatchResult => ({ ok: false, error }),
-          ),
-        ),
-      );
+      return callEach(calls, (c) => this.call(c.method, c.args, settings));
     }
   }
 

@@ -181,6 +181,6 @@ export class RpcClient {
   }
 
   private settings(options: CallOptions): CallSettings {
-    return { timeout: options.timeout ?? this.timeout, retries: options.idempotent ? (options.retries ?? this.retries) : 0 };
+    return { timeout: options.timeout ?? this.timeout, retries: options.idempotent ? (options.retries ?? this.retries) : 0, signal: options.signal };
   }
 }

@@ -78,6 +78,8 @@ interface Call {
   /** Socket generation the request was handed to; -1 while unsent. */
   generation: number;
   settled: boolean;
+  /** Stops listening to the caller's AbortSignal. */
+  detach: (() => void) | undefined;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -149,10 +151,13 @@ export class RequestChannel {
    * @param body - request frames.
    * @param timeout - milliseconds to wait for the reply; `<= 0` or Infinity waits forever.
    * @param label - the method name, for error messages.
-   * @throws RpcTimeoutError, RpcClosedError, ZmqError (`EAGAIN` at the pending bound).
+   * @param signal - aborts the call: it rejects with the signal's reason and,
+   *   if its request was not written yet, is withdrawn as on a timeout.
+   * @throws RpcTimeoutError, RpcClosedError, ZmqError (`EAGAIN` at the pending bound), the signal's reason.
    */
-  request(body: Buffer[], timeout: number, label: string): Promise<Buffer[]> {
+  request(body: Buffer[], timeout: number, label: string, signal?: AbortSignal): Promise<Buffer[]> {
     if (this.#closed) return Promise.reject(new RpcClosedError());
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
     if (this.#calls.size >= this.#maxPending) {
       return Promise.reject(new ZmqError("EAGAIN", `too many calls in progress (${this.#maxPending})`));
     }
@@ -160,7 +165,12 @@ export class RequestChannel {
       const id = this.#nextId;
       this.#nextId = (this.#nextId + 1) >>> 0;
       const deadline = timeout > 0 && Number.isFinite(timeout) ? performance.now() + timeout : Infinity;
-      const call: Call = { id, frames: this.wrap(id, body), label, resolve, reject, deadline, timeout, generation: -1, settled: false };
+      const call: Call = { id, frames: this.wrap(id, body), label, resolve, reject, deadline, timeout, generation: -1, settled: false, detach: undefined };
+      if (signal !== undefined) {
+        const aborted = (): void => void this.abandon(call, signal.reason);
+        signal.addEventListener("abort", aborted, { once: true });
+        call.detach = () => signal.removeEventListener("abort", aborted);
+      }
       this.#deadlines.watch(deadline);
       this.#calls.set(id, call);
       this.#outbox.push(call);
@@ -174,15 +184,15 @@ export class RequestChannel {
    * (for idempotent calls; each attempt gets a new id, so a late reply to an
    * earlier attempt is dropped).
    */
-  requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string): Promise<Buffer[]> {
+  requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string, signal?: AbortSignal): Promise<Buffer[]> {
     // The usual call has no retries: no extra async frame around it.
-    return retries > 0 ? this.retrying(body, timeout, retries, label) : this.request(body, timeout, label);
+    return retries > 0 ? this.retrying(body, timeout, retries, label, signal) : this.request(body, timeout, label, signal);
   }
 
-  private async retrying(body: Buffer[], timeout: number, retries: number, label: string): Promise<Buffer[]> {
+  private async retrying(body: Buffer[], timeout: number, retries: number, label: string, signal: AbortSignal | undefined): Promise<Buffer[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.request(body, timeout, label);
+        return await this.request(body, timeout, label, signal);
       } catch (err) {
         if (!(err instanceof RpcTimeoutError) || attempt >= retries) throw err;
       }
@@ -307,26 +317,34 @@ export class RequestChannel {
   }
 
   private timedOut(call: Call): void {
-    const c = this.settle(call);
-    if (c === undefined) return;
-    c.reject(new RpcTimeoutError(c.label, c.timeout));
-    // Withdrawn before it was written: only a new socket takes the blocked send back.
-    if (c === this.#sending && !this.#closed) {
-      this.recreate();
-      return;
-    }
+    if (!this.abandon(call, new RpcTimeoutError(call.label, call.timeout))) return;
     // Only silence on the current socket counts: calls sent on an older one were already written off.
-    if (c.generation === this.#generation && !this.#closed) {
+    if (call.generation === this.#generation && !this.#closed) {
       this.#silentTimeouts++;
       if (this.#silentTimeouts >= this.#recreateAfter) this.recreate();
     }
     if (this.#mode === "req") void this.pump();
   }
 
+  /**
+   * Fails a call that gave up (timeout, abort). A call whose send is still
+   * blocked inside the socket is withdrawn: only a new socket takes that
+   * send back. False when nothing more is to be done for it.
+   */
+  private abandon(call: Call, err: unknown): boolean {
+    const c = this.settle(call);
+    if (c === undefined) return false;
+    c.reject(err as Error);
+    if (c !== this.#sending || this.#closed) return true;
+    this.recreate();
+    return false;
+  }
+
   /** Marks a call finished and forgets it; undefined if it already was. */
   private settle(call: Call): Call | undefined {
     if (call.settled) return undefined;
     call.settled = true;
+    call.detach?.();
     this.#calls.delete(call.id);
     if (this.#mode === "req") queueMicrotask(() => void this.pump());
     return call;

@@ -23,8 +23,9 @@
  * arrays (and at the top level), object keys keep their own-enumerable order.
  *
  * {@link parsePythonJson} reads any JSON text plus Python's `NaN`,
- * `Infinity` and `-Infinity` tokens. Integers beyond 2^53 lose precision when
- * read (they become JS numbers), as with `JSON.parse`.
+ * `Infinity` and `-Infinity` tokens. Integers beyond 2^53 are read exact, as
+ * `bigint`; a float is a number (`1.0` is `1`). So a `bigint` and a number
+ * beyond 2^53 (written as a float) both come back as they were sent.
  *
  * @module
  */
@@ -211,11 +212,16 @@ function* mapEntries(map: Map<unknown, unknown>, st: DumpState): Generator<[stri
   }
 }
 
-/** Refuses a Map in `JSON.stringify`, which would write it as `{}`. */
-function noMaps(_key: string, v: unknown): unknown {
-  if (v instanceof Map) throw new TypeError('Map: written by pythonJsonDumps');
+/**
+ * Stops `JSON.stringify` where it would write what Python would not: a Map
+ * (as `{}`) or an integral number beyond 2^53 (as an int, where Python's
+ * float has a `.0`); {@link pythonJsonDumps} writes those.
+ */
+function plainJsonOnly(_key: string, v: unknown): unknown {
+  if (v instanceof Map || (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v))) throw new TypeError(NOT_PLAIN_JSON);
   return v;
 }
+const NOT_PLAIN_JSON = 'not plain JSON: written by pythonJsonDumps';
 
 /**
  * Serialises a value exactly as CPython's `json.dumps(value)` would with the
@@ -240,14 +246,15 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
 /**
  * Serialises with `JSON.stringify` (compact, non-ASCII raw), falling back to
  * {@link pythonJsonDumps} with compact separators for what `JSON.stringify`
- * cannot write (`bigint`, a `Map`, whose keys become text as Python's dict
- * keys do). Non-finite numbers become `null` as with `JSON.stringify`.
+ * cannot write as Python would (`bigint`; a `Map`, whose keys become text as
+ * Python's dict keys do; integral numbers beyond 2^53, written as floats).
+ * Non-finite numbers become `null` as with `JSON.stringify`.
  */
 export function compactJsonDumps(value: unknown): string {
   try {
-    return JSON.stringify(value, noMaps) ?? 'null';
+    return JSON.stringify(value, plainJsonOnly) ?? 'null';
   } catch (err) {
-    if (!(err instanceof TypeError) || !/BigInt|Map: written/i.test(err.message)) throw err;
+    if (!(err instanceof TypeError) || !(/BigInt/i.test(err.message) || err.message === NOT_PLAIN_JSON)) throw err;
     return pythonJsonDumps(value, { separators: COMPACT_JSON_SEPARATORS, ensureAscii: false, allowNan: false });
   }
 }

@@ -80,7 +80,7 @@ export class CommandClient {
   /** @internal Sends an already encoded request frame and resolves with the reply frames (proxies use it). */
   sendRaw(frame: Buffer, label: string, options: CallOptions = {}): Promise<Buffer[]> {
     const retries = options.idempotent ? (options.retries ?? this.retries) : 0;
-    return this.#channel.requestWithRetries([frame], options.timeout ?? this.timeout, retries, label);
+    return this.#channel.requestWithRetries([frame], options.timeout ?? this.timeout, retries, label, options.signal);
   }
 
   /** Commands waiting or in flight. */

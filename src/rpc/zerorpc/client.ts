@@ -24,7 +24,7 @@ import { Buffer } from "node:buffer";
 import { Dealer, ZmqError } from "../../index.js";
 import { holdUntilSettled, inBackground } from "../../zmtp/keep-alive.js";
 import type { Message } from "../../zmtp/pipe.js";
-import type { CallSettings, CallTransport, CallTransportOptions } from "../call-transport.js";
+import { callEach, type CallSettings, type CallTransport, type CallTransportOptions } from "../call-transport.js";
 import type { BatchCall, BatchResult } from "../client-codec.js";
 import { RpcProtocolError } from "../codec/errors.js";
 import { DeadlineSweep } from "../deadlines.js";
@@ -55,6 +55,8 @@ interface Channel {
   /** The request was handed to the socket. */
   sent: boolean;
   settled: boolean;
+  /** Stops listening to the caller's AbortSignal. */
+  detach: (() => void) | undefined;
   /** An event for this channel (OK, ERR, STREAM...; heartbeats are taken before). */
   readonly event: (event: ZeroRpcEvent) => void;
   /** The call failed (timeout, lost remote, closed). */
@@ -124,14 +126,7 @@ export class ZeroRpcTransport implements CallTransport {
 
   /** zerorpc has no batches: the calls go at once, each on its own channel. */
   batch(calls: readonly BatchCall[], settings: CallSettings): Promise<BatchResult[]> {
-    return Promise.all(
-      calls.map((c) =>
-        this.call(c.method, c.args, settings).then(
-          (value): BatchResult => ({ ok: true, value }),
-          (error: Error): BatchResult => ({ ok: false, error }),
-        ),
-      ),
-    );
+    return callEach(calls, (c) => this.call(c.method, c.args, settings));
   }
 
   /** Calls a streaming method; its items come as the iterator is read. */
@@ -142,7 +137,7 @@ export class ZeroRpcTransport implements CallTransport {
     let wake: (() => void) | undefined;
     /** Items the server may send: one at first (zerorpc's rule), then what `_zpc_more` gave. */
     let credit = 1;
-    const channel = this.openChannel(method, args, settings.timeout, (event) => {
+    const channel = this.openChannel(method, args, settings, (event) => {
       if (event.name === STREAM) {
         if (--credit < 0) failure = new RpcProtocolError(`the server sent more stream items than its credit (${this.#streamBuffer})`, "TOO_LARGE");
         else items.push(event.args);
@@ -192,7 +187,7 @@ export class ZeroRpcTransport implements CallTransport {
   private callOnce(method: string, args: readonly unknown[], settings: CallSettings): Promise<unknown> {
     return holdUntilSettled(
       new Promise<unknown>((resolve, reject) => {
-        const channel = this.openChannel(method, args, settings.timeout, (event) => {
+        const channel = this.openChannel(method, args, settings, (event) => {
           this.finish(channel);
           if (event.name === OK) resolve(Array.isArray(event.args) ? event.args[0] : undefined);
           else if (event.name === ERR) reject(remoteError(method, event));
@@ -204,13 +199,19 @@ export class ZeroRpcTransport implements CallTransport {
   }
 
   /** Opens a channel by queueing its request; failures (closed, too many calls) come through `fail`. */
-  private openChannel(method: string, args: readonly unknown[], timeout: number, event: Channel["event"], fail: Channel["fail"]): Channel {
+  private openChannel(method: string, args: readonly unknown[], settings: CallSettings, event: Channel["event"], fail: Channel["fail"]): Channel {
+    const { timeout, signal } = settings;
     const id = newMessageId();
-    const channel: Channel = { id, method, timeout, deadline: deadlineOf(timeout), lastHeard: 0, sent: false, settled: false, event, fail };
-    if (this.#closed) {
+    const channel: Channel = { id, method, timeout, deadline: deadlineOf(timeout), lastHeard: 0, sent: false, settled: false, detach: undefined, event, fail };
+    if (this.#closed || signal?.aborted === true) {
       channel.settled = true;
-      queueMicrotask(() => fail(new RpcClosedError()));
+      queueMicrotask(() => fail(this.#closed ? new RpcClosedError() : (signal!.reason as Error)));
       return channel;
+    }
+    if (signal !== undefined) {
+      const aborted = (): void => this.abandon(channel, signal.reason as Error);
+      signal.addEventListener("abort", aborted, { once: true });
+      channel.detach = () => signal.removeEventListener("abort", aborted);
     }
     if (this.#channels.size >= this.#maxPending) {
       channel.settled = true;
@@ -324,10 +325,15 @@ export class ZeroRpcTransport implements CallTransport {
       this.#deadlines.watch(channel.deadline); // pushed back by an event since
       return;
     }
+    this.abandon(channel, new RpcTimeoutError(channel.method, channel.timeout));
+  }
+
+  /** Fails a call that gave up (timeout, abort); a request still waiting inside the socket is withdrawn. */
+  private abandon(channel: Channel, err: Error): void {
     const blocked = this.#sending?.opens === channel;
-    this.fail(channel, new RpcTimeoutError(channel.method, channel.timeout));
+    this.fail(channel, err);
     // Its request waits for a connection inside the socket: only a new socket takes it back.
-    if (blocked) this.recreate();
+    if (blocked && !this.#closed) this.recreate();
   }
 
   private recreate(): void {
@@ -341,6 +347,7 @@ export class ZeroRpcTransport implements CallTransport {
   private finish(channel: Channel): boolean {
     if (channel.settled) return false;
     channel.settled = true;
+    channel.detach?.();
     this.#channels.delete(idKey(channel.id));
     return true;
   }

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Dealer, Router } from "../../../src/index.js";
-import { RpcError, RpcLostRemoteError, RpcServer, RpcTimeoutError } from "../../../src/rpc/index.js";
+import { RpcClient, RpcClosedError, RpcError, RpcLostRemoteError, RpcServer, RpcTimeoutError } from "../../../src/rpc/index.js";
 import { zerorpc } from "../../../src/rpc/codec/index.js";
 import { within } from "../helpers.js";
 import { clientOf, goldenServer } from "./helpers.js";
@@ -167,4 +167,38 @@ test("zerorpc: message ids sent as str are answered as str", async (t) => {
   assert.equal(typeof reply.id, "string");
   assert.match(reply.id as string, /^[0-9a-f]{32}$/);
   assert.deepEqual([reply.name, reply.args], ["OK", [42]]);
+});
+
+test("zerorpc: a batch sends its calls at once, each result or error in order", async (t) => {
+  const server = await goldenServer();
+  t.after(() => server.close());
+  const client = clientOf(t, server);
+  const batch = client.batch();
+  batch.add("add", 1, 2);
+  batch.add("fail");
+  batch.add("add", 3, 4);
+  const results = await batch.send();
+  assert.deepEqual(results.map((r) => r.ok), [true, false, true]);
+  assert.deepEqual([results[0]!.ok && results[0]!.value, results[2]!.ok && results[2]!.value], [3, 7]);
+  // A plain method read as a stream gives its one result.
+  const items: unknown[] = [];
+  for await (const item of client.stream("add", 1, 1)) items.push(item);
+  assert.deepEqual(items, [2]);
+  // A streaming method called for one result is refused clearly.
+  await assert.rejects(client.call("count", 2), /use stream\(\) for streaming methods/);
+});
+
+test("zerorpc client: closing fails the calls in progress; the pending bound refuses more", async (t) => {
+  const server = await goldenServer();
+  t.after(() => server.close());
+  const client = clientOf(t, server, { maxPending: 1 });
+  const slow = client.call("slow", 2000);
+  await assert.rejects(client.call("add", 1, 1), (e: Error & { code?: string }) => e.code === "EAGAIN");
+  client.close();
+  await assert.rejects(slow, RpcClosedError);
+  await assert.rejects(client.call("add", 1, 1), RpcClosedError);
+  assert.equal(client.closed, true);
+  const lua = new RpcClient(server.endpoint!);
+  t.after(() => lua.close());
+  assert.throws(() => lua.stream("x"), /the luaovermq protocol has no streams/);
 });

@@ -8,6 +8,7 @@
 
 import { isPlainObject, remoteMethod, remoteMethodNames } from "../exposure.js";
 import { parameterNames } from "./parameters.js";
+import { notify, trace } from "./trace.js";
 
 /** A function the server may call; sync or async. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,6 +45,18 @@ const NAME_RE = /^[^.\s]+(?:\.[^.\s]+)*$/;
 /** Methods by name. */
 export class MethodRegistry {
   readonly #methods = new Map<string, Entry>();
+  readonly #onHandlerError: ((method: string, error: unknown) => void) | undefined;
+
+  /** @param onHandlerError - told of each error a handler throws (for logs and metrics). */
+  constructor(onHandlerError?: (method: string, error: unknown) => void) {
+    this.#onHandlerError = onHandlerError;
+  }
+
+  /** Tells the application (and the trace) that the handler of `method` failed. */
+  reportError(method: string, error: unknown): void {
+    trace("rpc server: the handler of %s failed: %s", method, error);
+    notify(this.#onHandlerError, method, error);
+  }
 
   /**
    * Registers a function under `name`, or every method of an object under

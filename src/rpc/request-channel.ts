@@ -49,6 +49,7 @@ import { holdUntilSettled, inBackground } from "../zmtp/keep-alive.js";
 import type { Message } from "../zmtp/pipe.js";
 import { DeadlineSweep } from "./deadlines.js";
 import { RpcClosedError, RpcTimeoutError } from "./errors.js";
+import { trace } from "./trace.js";
 
 /** How requests are wrapped on the wire; see the module comment. */
 export type EnvelopeMode = "correlated" | "req";
@@ -225,6 +226,7 @@ export class RequestChannel {
   }
 
   private recreate(): void {
+    trace("rpc client: recreating the socket to %s", this.#endpoints.join(", "));
     this.#generation++;
     this.#silentTimeouts = 0;
     const old = this.#socket;
@@ -335,7 +337,9 @@ export class RequestChannel {
     const c = this.settle(call);
     if (c === undefined) return false;
     c.reject(err as Error);
-    if (c !== this.#sending || this.#closed) return true;
+    const withdrawn = c === this.#sending && !this.#closed;
+    trace("rpc client: %s gave up (%s), request %s", c.label, (err as Error)?.message, withdrawn ? "withdrawn unsent" : c.generation >= 0 ? "was sent" : "never sent");
+    if (!withdrawn) return true;
     this.recreate();
     return false;
   }

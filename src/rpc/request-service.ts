@@ -10,6 +10,7 @@
 import { Buffer } from "node:buffer";
 import { Router, type RouterOptions } from "../index.js";
 import type { Message } from "../zmtp/pipe.js";
+import { notify, trace } from "./trace.js";
 import { WorkLimit } from "./work-limit.js";
 
 /** The client a request came from, for protocols that say more than one reply. */
@@ -57,6 +58,12 @@ export interface RequestServiceOptions {
   readonly maxQueuedBytesPerClient?: number;
   /** Options of the underlying ROUTER socket (zeromq.js names), e.g. security or HWM options. */
   readonly socket?: RouterOptions & Record<string, unknown>;
+  /**
+   * Told of each request refused at once because the server is at a work
+   * bound (the caller gets the protocol's "busy" reply), with the client's
+   * routing id (latin1 text); for logs and metrics.
+   */
+  readonly onRefused?: (client: string) => void;
 }
 
 /** Error text of a request refused because the server is at its work bound. */
@@ -79,6 +86,7 @@ export class RequestService {
   readonly socket: Router;
   readonly #handler: RequestHandler;
   readonly #limit: WorkLimit;
+  readonly #onRefused: ((client: string) => void) | undefined;
   #loop: Promise<void> | undefined;
 
   /**
@@ -87,6 +95,7 @@ export class RequestService {
    */
   constructor(handler: RequestHandler, options: RequestServiceOptions = {}) {
     this.#handler = handler;
+    this.#onRefused = options.onRefused;
     this.socket = new Router({ linger: 0, ...options.socket });
     const bounds = {
       maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
@@ -178,6 +187,8 @@ export class RequestService {
     if (this.#handler.control?.(body, peer) === true) return;
     const accepted = this.#limit.tryRun(client, bytes, () => this.answer(peer, body));
     if (accepted) return;
+    trace("rpc server: busy, refused a request of %d octets", bytes);
+    notify(this.#onRefused, client);
     const refusal = this.#handler.busy(body);
     if (refusal !== undefined) void peer.send(refusal);
   }

@@ -55,6 +55,12 @@ export interface RpcServerOptions extends RequestServiceOptions, BatchLimitOptio
    * 0 disables both.
    */
   readonly heartbeat?: number;
+  /**
+   * Told of each error a handler throws or rejects with (for logs and
+   * metrics); the caller gets its error reply as usual. An observer that
+   * throws is ignored.
+   */
+  readonly onHandlerError?: (method: string, error: unknown) => void;
 }
 
 /** Serves registered functions over ZeroMQ. */
@@ -62,13 +68,14 @@ export class RpcServer {
   /** The protocol this server speaks. */
   readonly protocol: RpcProtocol;
   readonly #wire: WireProtocol;
-  readonly #registry = new MethodRegistry();
+  readonly #registry: MethodRegistry;
   readonly #service: RequestService;
 
   /** @param options - protocol, work bounds, security and socket options. */
   constructor(options: RpcServerOptions = {}) {
     this.protocol = options.protocol ?? "luaovermq";
     this.#wire = wireProtocol(this.protocol);
+    this.#registry = new MethodRegistry(options.onHandlerError);
     const handler = this.#wire.serve(this.#registry, { ...options, limits: batchLimits(options) });
     const idle = options.idleTimeout === undefined ? {} : { idleTimeout: options.idleTimeout };
     const socket = { ...this.#wire.socketDefaults, ...plainSocketOptions(options.plain, "server"), ...idle, ...options.socket };

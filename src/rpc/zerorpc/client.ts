@@ -28,6 +28,7 @@ import { callEach, type CallSettings, type CallTransport, type CallTransportOpti
 import type { BatchCall, BatchResult } from "../client-codec.js";
 import { RpcProtocolError } from "../codec/errors.js";
 import { DeadlineSweep } from "../deadlines.js";
+import { trace } from "../trace.js";
 import { RpcClosedError, RpcError, RpcLostRemoteError, RpcTimeoutError } from "../errors.js";
 import { ERR, HEARTBEAT, MORE, OK, STREAM, STREAM_DONE, decodeEvent, encodeEvent, idKey, newMessageId, type MessageId, type ZeroRpcEvent } from "./events.js";
 import { DEFAULT_HEARTBEAT } from "./server.js";
@@ -308,6 +309,7 @@ export class ZeroRpcTransport implements CallTransport {
     for (const channel of [...this.#channels.values()]) {
       if (!channel.sent) continue;
       if (now - channel.lastHeard > 2 * this.#heartbeat) {
+        trace("zerorpc client: lost the server during %s", channel.method);
         this.fail(channel, new RpcLostRemoteError(channel.method, this.#heartbeat));
         continue;
       }
@@ -332,6 +334,7 @@ export class ZeroRpcTransport implements CallTransport {
   private abandon(channel: Channel, err: Error): void {
     const blocked = this.#sending?.opens === channel;
     this.fail(channel, err);
+    trace("zerorpc client: %s gave up (%s)%s", channel.method, err.message, blocked ? ", its unsent request withdrawn" : "");
     // Its request waits for a connection inside the socket: only a new socket takes it back.
     if (blocked && !this.#closed) this.recreate();
   }

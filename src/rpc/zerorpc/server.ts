@@ -23,6 +23,7 @@ import { errorMessageOf, errorNameOf } from "../codec/errors.js";
 import { invokeMethod, type CallOutcome } from "../invoke.js";
 import type { MethodDescription, MethodRegistry } from "../registry.js";
 import { BUSY_MESSAGE, type RequestHandler, type RequestPeer } from "../request-service.js";
+import { trace } from "../trace.js";
 import { ERR, HEARTBEAT, MORE, OK, STREAM, STREAM_DONE, decodeEvent, encodeEvent, idKey, idLike, type ZeroRpcEvent } from "./events.js";
 
 /** Default of the heartbeat period, as zerorpc's: 5 s. */
@@ -118,7 +119,7 @@ export class ZeroRpcHandler implements RequestHandler {
       const outcome = await this.invoke(event.name, event.args);
       if (channel.lost) return undefined;
       if (!outcome.ok) return reply(ERR, this.errorArgs(event.name, outcome));
-      if (isStream(outcome.value)) return await this.stream(outcome.value, channel, reply, peer);
+      if (isStream(outcome.value)) return await this.stream(event.name, outcome.value, channel, reply, peer);
       return encodeOr(() => reply(OK, [outcome.value]), (err) => reply(ERR, unencodable(event.name, err)));
     } finally {
       clearInterval(beat);
@@ -143,6 +144,7 @@ export class ZeroRpcHandler implements RequestHandler {
     if (!(this.#heartbeat > 0)) return undefined;
     const timer = setInterval(() => {
       if (performance.now() - channel.lastHeard > 2 * this.#heartbeat) {
+        trace("zerorpc server: lost the client of an open call (nothing heard for %d ms)", 2 * this.#heartbeat);
         channel.lost = true;
         channel.wake?.();
         clearInterval(timer);
@@ -185,6 +187,7 @@ export class ZeroRpcHandler implements RequestHandler {
 
   /** Sends a stream item by item, each under credit; resolves with the closing event. */
   private async stream(
+    method: string,
     source: AsyncIterable<unknown> | Iterator<unknown>,
     channel: Channel,
     reply: (name: string, args: unknown) => Buffer[],
@@ -199,12 +202,13 @@ export class ZeroRpcHandler implements RequestHandler {
         const next = await it.next();
         if (next.done === true) return reply(STREAM_DONE, null);
         if (channel.lost) return undefined;
-        const item = encodeOr(() => reply(STREAM, next.value), () => undefined);
-        if (item === undefined) return reply(ERR, unencodable("stream item", new TypeError("not encodable as msgpack")));
+        const item = encodeOr<Buffer[] | Error>(() => reply(STREAM, next.value), (err) => err as Error);
+        if (!Array.isArray(item)) return reply(ERR, unencodable(method, item));
         channel.credit--;
         await peer.send(item);
       }
     } catch (err) {
+      this.registry.reportError(method, err);
       return reply(ERR, [errorNameOf(err), errorMessageOf(err), this.#tracebacks && err instanceof Error ? (err.stack ?? "") : ""]);
     } finally {
       // A stream cut short (lost client, failure) lets the generator run its own clean-up.

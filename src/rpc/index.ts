@@ -39,7 +39,7 @@ export { RpcPublisher, type RpcPublisherOptions } from "./luaovermq/publisher.js
 export { RpcSubscriber, type RpcSubscriberOptions, type RpcMessage } from "./luaovermq/subscriber.js";
 export { PublisherEndpoint, PUBLISHER_LINGER, type PublisherEndpointOptions } from "./publisher-endpoint.js";
 export { SubscriptionChannel, type SubscriptionChannelOptions } from "./subscription-channel.js";
-export { CommandServer, type CommandServerOptions, type CommandSubscribeOptions } from "./pyzmqrpc3/server.js";
+export { CommandServer, ShutdownServer, type CommandServerOptions, type CommandSubscribeOptions } from "./pyzmqrpc3/server.js";
 export { CommandClient, type CommandClientOptions } from "./pyzmqrpc3/client.js";
 export { CommandPublisher, COMMAND_PUBLISHER_HWM, type CommandPublisherOptions } from "./pyzmqrpc3/publisher.js";
 export { CommandSubscription, type CommandSubscriptionOptions, type CommandConsumer } from "./pyzmqrpc3/subscription.js";

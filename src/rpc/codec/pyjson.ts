@@ -266,16 +266,72 @@ const LONG_DIGITS_RE = /\d{16}/;
 const PLAIN_CHARS_RE = /[^"\\\x00-\x1f]*/y;
 const HEX4_RE = /^[0-9a-fA-F]{4}$/;
 
+/** A container being filled while parsing. */
+type OpenContainer = { readonly items: unknown[] } | { readonly out: Record<string, unknown>; key: string };
+
+/** JSON with Python's extra tokens, read iteratively: an explicit stack, no recursion. */
 class PythonJsonParser {
   private pos = 0;
 
   constructor(private readonly text: string) {}
 
   parse(): unknown {
-    const value = this.value();
+    const stack: OpenContainer[] = [];
+    for (;;) {
+      let value = this.open(stack);
+      if (value === OPENED) continue;
+      // Hand the value to its container; close every container it completes.
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) {
+          this.skipWs();
+          if (this.pos < this.text.length) this.fail('Extra data');
+          return value;
+        }
+        if ('items' in top) top.items.push(value);
+        // defineProperty keeps a "__proto__" key an own data property, as JSON.parse does.
+        else Object.defineProperty(top.out, top.key, { value, writable: true, enumerable: true, configurable: true });
+        this.skipWs();
+        const c = this.text[this.pos++];
+        if (c === ',') {
+          if (!('items' in top)) top.key = this.key();
+          break;
+        }
+        if (c !== ('items' in top ? ']' : '}')) {
+          this.pos--;
+          this.fail("Expecting ',' delimiter");
+        }
+        stack.pop();
+        value = 'items' in top ? top.items : top.out;
+      }
+    }
+  }
+
+  /** Reads a scalar or an empty container, or opens a container on the stack ({@link OPENED}). */
+  private open(stack: OpenContainer[]): unknown {
     this.skipWs();
-    if (this.pos < this.text.length) this.fail('Extra data');
-    return value;
+    const c = this.text[this.pos];
+    if (c === '[') {
+      this.pos++;
+      this.skipWs();
+      if (this.text[this.pos] === ']') {
+        this.pos++;
+        return [];
+      }
+      stack.push({ items: [] });
+      return OPENED;
+    }
+    if (c === '{') {
+      this.pos++;
+      this.skipWs();
+      if (this.text[this.pos] === '}') {
+        this.pos++;
+        return {};
+      }
+      stack.push({ out: {}, key: this.key() });
+      return OPENED;
+    }
+    return this.scalar(c);
   }
 
   private fail(what: string): never {
@@ -297,12 +353,8 @@ class PythonJsonParser {
     return value;
   }
 
-  private value(): unknown {
-    this.skipWs();
-    const c = this.text[this.pos];
+  private scalar(c: string | undefined): unknown {
     switch (c) {
-      case '{': return this.object();
-      case '[': return this.array();
       case '"': return this.string();
       case 't': return this.literal('true', true);
       case 'f': return this.literal('false', false);
@@ -316,6 +368,17 @@ class PythonJsonParser {
         if (c !== undefined && c >= '0' && c <= '9') return this.number();
         return this.fail('Expecting value');
     }
+  }
+
+  /** An object key and its colon. */
+  private key(): string {
+    this.skipWs();
+    if (this.text[this.pos] !== '"') this.fail('Expecting property name enclosed in double quotes');
+    const key = this.string();
+    this.skipWs();
+    if (this.text[this.pos] !== ':') this.fail("Expecting ':' delimiter");
+    this.pos++;
+    return key;
   }
 
   private number(): number | bigint {
@@ -367,55 +430,10 @@ class PythonJsonParser {
       }
     }
   }
-
-  private array(): unknown[] {
-    this.pos++;
-    const out: unknown[] = [];
-    this.skipWs();
-    if (this.text[this.pos] === ']') {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      out.push(this.value());
-      this.skipWs();
-      const c = this.text[this.pos++];
-      if (c === ']') return out;
-      if (c !== ',') {
-        this.pos--;
-        this.fail("Expecting ',' delimiter");
-      }
-    }
-  }
-
-  private object(): Record<string, unknown> {
-    this.pos++;
-    const out: Record<string, unknown> = {};
-    this.skipWs();
-    if (this.text[this.pos] === '}') {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      this.skipWs();
-      if (this.text[this.pos] !== '"') this.fail('Expecting property name enclosed in double quotes');
-      const key = this.string();
-      this.skipWs();
-      if (this.text[this.pos] !== ':') this.fail("Expecting ':' delimiter");
-      this.pos++;
-      const value = this.value();
-      // defineProperty keeps a "__proto__" key an own data property, as JSON.parse does.
-      Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
-      this.skipWs();
-      const c = this.text[this.pos++];
-      if (c === '}') return out;
-      if (c !== ',') {
-        this.pos--;
-        this.fail("Expecting ',' delimiter");
-      }
-    }
-  }
 }
+
+/** Marks that a container was opened rather than a value read. */
+const OPENED = Symbol('opened');
 
 /**
  * Parses JSON text as Python's `json.loads` does: standard JSON plus the
@@ -423,8 +441,8 @@ class PythonJsonParser {
  * and integers beyond 2^53 kept exact as `bigint` (a float such as `1.0`
  * is the number 1). Uses `JSON.parse` when the text has no 16-digit run
  * and parses, and a small parser otherwise. Text nested deeper than
- * `MAX_NESTING_DEPTH` (100) levels is refused before parsing, so that
- * parser's recursion is at most that deep.
+ * `MAX_NESTING_DEPTH` (100) levels is refused before parsing; the small
+ * parser is iterative anyway.
  *
  * @throws SyntaxError on invalid text; RpcProtocolError (`TOO_LARGE`) when nested too deep.
  */

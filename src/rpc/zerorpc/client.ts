@@ -156,6 +156,8 @@ export class ZeroRpcTransport implements CallTransport {
     try {
       for (;;) {
         if (items.length > 0) {
+          // The timeout bounds the server's silence, not the reader's pauses.
+          channel.deadline = Infinity;
           const item = items.shift();
           const room = this.#streamBuffer - items.length - credit;
           if (!done && failure === undefined && room >= Math.ceil(this.#streamBuffer / 2)) {
@@ -167,6 +169,10 @@ export class ZeroRpcTransport implements CallTransport {
         }
         if (failure !== undefined) throw failure;
         if (done) return;
+        if (channel.deadline === Infinity && Number.isFinite(deadlineOf(channel.timeout))) {
+          channel.deadline = deadlineOf(channel.timeout);
+          this.#deadlines.watch(channel.deadline);
+        }
         await holdUntilSettled(new Promise<void>((resolve) => (wake = resolve)), this);
         wake = undefined;
       }

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import { Dealer, Router } from "../../../src/index.js";
 import { RpcClient, RpcClosedError, RpcError, RpcLostRemoteError, RpcServer, RpcTimeoutError } from "../../../src/rpc/index.js";
 import { zerorpc } from "../../../src/rpc/codec/index.js";
-import { within } from "../helpers.js";
+import { delay, within } from "../helpers.js";
 import { clientOf, goldenServer } from "./helpers.js";
 
 test("zerorpc: a call returns its result, a failure its name and message", async (t) => {
@@ -201,4 +201,27 @@ test("zerorpc client: closing fails the calls in progress; the pending bound ref
   const lua = new RpcClient(server.endpoint!);
   t.after(() => lua.close());
   assert.throws(() => lua.stream("x"), /the luaovermq protocol has no streams/);
+});
+
+test("zerorpc: a stream's timeout bounds the server's silence, not the reader's pauses", async (t) => {
+  const server = await goldenServer();
+  t.after(() => server.close());
+  const client = clientOf(t, server, { timeout: 150, streamBuffer: 2 });
+  const items: unknown[] = [];
+  for await (const item of client.stream("count", 6)) {
+    items.push(item);
+    if (item === 1) await delay(400); // a reader busy for longer than the timeout
+  }
+  assert.deepEqual(items, [0, 1, 2, 3, 4, 5]);
+  // A server that goes silent mid-stream still times the reader out.
+  server.register("stall", async function* () {
+    yield "first";
+    await delay(2000);
+  });
+  const got: unknown[] = [];
+  const err = await (async () => {
+    for await (const item of client.stream("stall")) got.push(item);
+  })().catch((e: unknown) => e);
+  assert.deepEqual(got, ["first"]);
+  assert.ok(err instanceof RpcTimeoutError, String(err));
 });

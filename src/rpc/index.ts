@@ -74,3 +74,11 @@ export * from "./codec/index.js";
 export { DEFAULT_HEARTBEAT, ZeroRpcHandler, type ZeroRpcHandlerOptions } from "./zerorpc/server.js";
 export { ZeroRpcTransport, DEFAULT_STREAM_BUFFER, type ZeroRpcTransportOptions } from "./zerorpc/client.js";
 export { DEFAULT_MAX_EVENT_BYTES } from "./zerorpc/protocol.js";
+export {
+  ZeroRpcPusher,
+  ZeroRpcPuller,
+  ZeroRpcPublisher,
+  ZeroRpcSubscriber,
+  type ZeroRpcSenderOptions,
+  type ZeroRpcReceiverOptions,
+} from "./zerorpc/one-way.js";

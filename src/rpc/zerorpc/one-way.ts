@@ -18,6 +18,7 @@ import { Buffer } from "node:buffer";
 import { Publisher, Pull, Push, Subscriber } from "../../index.js";
 import { RpcProtocolError, errorMessageOf } from "../codec/errors.js";
 import { invokeMethod } from "../invoke.js";
+import { SocketEndpoint } from "../publisher-endpoint.js";
 import { MethodRegistry, type RegisterOptions, type RpcHandler } from "../registry.js";
 import { notify } from "../trace.js";
 import { decodeEvent, encodeEvent, newMessageId } from "./events.js";
@@ -38,39 +39,17 @@ export interface ZeroRpcReceiverOptions extends ZeroRpcSenderOptions {
 type SendingSocket = Push | Publisher;
 type ReceivingSocket = Pull | Subscriber;
 
-/** What both senders share: emit an event, bind or connect, close. */
-class EventSender<S extends SendingSocket> {
-  /** The socket, for `events` and options. */
-  readonly socket: S;
-
+/** What both senders share: emit an event (bind, connect and close come from {@link SocketEndpoint}). */
+class EventSender<S extends SendingSocket> extends SocketEndpoint<S> {
+  /** @param socket - the socket, made by the subclass. */
   constructor(socket: S) {
-    this.socket = socket;
+    super(socket);
   }
 
   /** Sends `method(...args)` as one event; resolves when the socket took it. */
   emit(method: string, ...args: unknown[]): Promise<void> {
     if (typeof method !== "string") return Promise.reject(new TypeError("method must be a string"));
     return this.socket.send(encodeEvent(method, args, newMessageId()));
-  }
-
-  /** Listens (tcp, ipc, inproc). */
-  async bind(address: string): Promise<void> {
-    await this.socket.bind(address);
-  }
-
-  /** Connects to a receiver. */
-  connect(address: string): void {
-    this.socket.connect(address);
-  }
-
-  /** The last endpoint bound, with the real port. */
-  get endpoint(): string | null {
-    return this.socket.lastEndpoint;
-  }
-
-  /** Closes the socket. */
-  close(): void {
-    this.socket.close();
   }
 }
 

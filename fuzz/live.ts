@@ -15,7 +15,7 @@ import { bytesArb, cutsArb, chunk, mutate, mutationsArb } from "./lib/bytes.js";
 import type { FuzzBudget, FuzzTarget } from "./lib/target.js";
 import { Publisher, Subscriber } from "../src/index.js";
 import { RpcClient, RpcServer } from "../src/rpc/index.js";
-import * as luaovermq from "../src/rpc/codec/luaovermq.js";
+import * as luaovermq from "../src/rpc/luaovermq/codec.js";
 import { encodeCallFrame, newClient, newMultiServer, type LuaRpcServer } from "../src/lua-rpc/index.js";
 import { FrameEncoder, encodeCommand, encodeGreeting, encodeReady } from "../src/zmtp/wire/index.js";
 import { handleExcess, openHandles, pollUntil } from "../test/faults/resources.js";

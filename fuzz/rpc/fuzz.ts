@@ -15,9 +15,9 @@ import fc from "fast-check";
 import { bytesArb, mutate, mutationsArb } from "../lib/bytes.js";
 import type { FuzzTarget } from "../lib/target.js";
 import { jsonValue, key, msgpackValue } from "../../test/rpc/codec/arbitraries.js";
-import * as lua from "../../src/rpc/codec/luaovermq.js";
-import * as manley from "../../src/rpc/codec/manley.js";
-import * as pz from "../../src/rpc/codec/pyzmqrpc.js";
+import * as lua from "../../src/rpc/luaovermq/codec.js";
+import * as manley from "../../src/rpc/manley/codec.js";
+import * as pz from "../../src/rpc/pyzmqrpc3/codec.js";
 import { RpcProtocolError } from "../../src/rpc/codec/errors.js";
 import { parsePythonJson, pythonJsonDumps } from "../../src/rpc/codec/pyjson.js";
 

@@ -221,8 +221,11 @@ export class LuaWriter {
   private object(v: object, depth: number): void {
     if (v instanceof LuaBytes) return this.bytes(v.bytes);
     if (v instanceof Uint8Array) return this.bytes(v);
-    if (v instanceof RemoteObjectRef) return this.ref(Tag.YOUR_OBJECT, v.id);
-    if (v instanceof LocalObjectRef) return this.ref(Tag.MY_OBJECT, v.id);
+    if (v instanceof RemoteObjectRef || v instanceof LocalObjectRef) {
+      // The Lua peer reads a reference only as a whole argument or result; inside a table it drops the connection.
+      if (depth > 0) throw new LuaEncodeError("an object reference can only be sent as a whole argument or result, not inside a table");
+      return this.ref(v instanceof RemoteObjectRef ? Tag.YOUR_OBJECT : Tag.MY_OBJECT, v.id);
+    }
     const hit = this.objects.get(v);
     if (hit !== undefined) {
       this.backref(hit);

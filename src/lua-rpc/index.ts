@@ -28,6 +28,7 @@ export {
   DEFAULT_MAX_SERVING,
   DEFAULT_MAX_SERVING_BYTES,
   type LuaRpcPeerOptions,
+  type LuaRpcClientOptions,
   type LuaRpcServerOptions,
   type CallOptions,
   type LuaEvaluator,

@@ -94,6 +94,18 @@ export interface LuaRpcPeerOptions {
 export interface CallOptions {
   /** Timeout in ms for this call (overrides the peer's `timeout`; 0 = none). */
   timeout?: number;
+  /**
+   * Aborts the call: it rejects with the signal's reason. A call still
+   * queued for a sequence number is never sent; one in flight gets its
+   * late response ignored, as after a timeout.
+   */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link newClient}: the peer's, and a signal that aborts connecting. */
+export interface LuaRpcClientOptions extends LuaRpcPeerOptions {
+  /** Aborts connecting: the promise rejects with the signal's reason and the socket is destroyed. */
+  signal?: AbortSignal;
 }
 
 /** A remote function built by {@link LuaRpcPeer.newexec}. */
@@ -111,6 +123,8 @@ interface PendingCall {
   /** -1 while queued, then the seq in use. */
   seq: number;
   settled: boolean;
+  /** Stops listening to the caller's AbortSignal. */
+  detach: (() => void) | undefined;
 }
 
 /**
@@ -280,6 +294,8 @@ export class LuaRpcPeer extends EventEmitter {
    */
   callWithOptions(name: string, args: readonly unknown[], options: CallOptions = {}): Promise<LuaValue[]> {
     if (this.isClosed) return Promise.reject(new LuaRpcClosedError("Lua RPC connection is closed", this.reason));
+    const { signal } = options;
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
     let frame: Buffer;
     try {
       writeCallFrame(this.writer, 0, name, args);
@@ -290,7 +306,7 @@ export class LuaRpcPeer extends EventEmitter {
       this.writer.reset();
     }
     return new Promise<LuaValue[]>((resolve, reject) => {
-      const pc: PendingCall = { name, frame, resolve, reject, timer: undefined, seq: -1, settled: false };
+      const pc: PendingCall = { name, frame, resolve, reject, timer: undefined, seq: -1, settled: false, detach: undefined };
       const timeout = options.timeout ?? this.defaultTimeout;
       if (this.queuedLive === 0 && this.inflight < 256) {
         this.send(pc);
@@ -301,7 +317,12 @@ export class LuaRpcPeer extends EventEmitter {
         this.queue.push(pc);
         this.queuedLive++;
       }
-      if (timeout > 0) pc.timer = setTimeout(() => this.onTimeout(pc, timeout), timeout);
+      if (timeout > 0) pc.timer = setTimeout(() => this.giveUp(pc, new LuaRpcTimeoutError(pc.name, timeout)), timeout);
+      if (signal !== undefined) {
+        const aborted = (): void => this.giveUp(pc, signal.reason);
+        signal.addEventListener("abort", aborted, { once: true });
+        pc.detach = () => signal.removeEventListener("abort", aborted);
+      }
     });
   }
 
@@ -398,15 +419,15 @@ export class LuaRpcPeer extends EventEmitter {
     }
   }
 
-  private onTimeout(pc: PendingCall, timeout: number): void {
-    if (pc.settled) return;
-    pc.settled = true;
+  /** A call that stopped waiting (timeout, abort): a queued one is never sent, an in-flight one's seq is abandoned. */
+  private giveUp(pc: PendingCall, err: unknown): void {
+    if (!this.settle(pc)) return;
     if (pc.seq < 0) this.queuedLive--;
     else {
       this.slots[pc.seq] = ABANDONED;
       this.abandoned++;
     }
-    pc.reject(new LuaRpcTimeoutError(pc.name, timeout));
+    pc.reject(err);
     // Every seq waits for a response the peer never sent: no call can ever go out again.
     if (this.abandoned === 256) this.fail(new LuaRpcStalledError());
   }
@@ -415,6 +436,7 @@ export class LuaRpcPeer extends EventEmitter {
     if (pc.settled) return false;
     pc.settled = true;
     if (pc.timer) clearTimeout(pc.timer);
+    pc.detach?.();
     return true;
   }
 
@@ -713,14 +735,26 @@ function listen(server: net.Server, host: string, port: number): Promise<void> {
  * @returns the connected peer.
  * @throws (rejects with) {@link LuaRpcConnectError}.
  */
-export function newClient(host: string = DEFAULT_HOST, port: number = DEFAULT_PORT, options: LuaRpcPeerOptions = {}): Promise<LuaRpcPeer> {
+export function newClient(host: string = DEFAULT_HOST, port: number = DEFAULT_PORT, options: LuaRpcClientOptions = {}): Promise<LuaRpcPeer> {
+  const { signal, ...peerOptions } = options;
+  if (signal?.aborted === true) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
-    const onError = (e: Error) => reject(new LuaRpcConnectError(`cannot connect to ${host}:${port}: ${e.message}`, e));
+    // The signal aborts connecting only: once connected, the peer's life is its own.
+    const aborted = (): void => {
+      socket.destroy();
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", aborted, { once: true });
+    const onError = (e: Error) => {
+      signal?.removeEventListener("abort", aborted);
+      reject(new LuaRpcConnectError(`cannot connect to ${host}:${port}: ${e.message}`, e));
+    };
     socket.once("error", onError);
     socket.once("connect", () => {
+      signal?.removeEventListener("abort", aborted);
       socket.off("error", onError);
-      resolve(new LuaRpcPeer(socket, options));
+      resolve(new LuaRpcPeer(socket, peerOptions));
     });
   });
 }

@@ -8,7 +8,7 @@ import type { BatchCall, BatchResult } from "./client-codec.js";
 import { remoteProxy, type RemoteApi } from "./remote-proxy.js";
 
 /** Sends a batch; supplied by the client. */
-export type BatchSender = (calls: readonly BatchCall[], options: { timeout?: number }) => Promise<BatchResult[]>;
+export type BatchSender = (calls: readonly BatchCall[], options: { timeout?: number; signal?: AbortSignal }) => Promise<BatchResult[]>;
 
 /** Calls collected with {@link add} (or through {@link proxy}) and sent with {@link send}. */
 export class RpcBatch {
@@ -50,7 +50,7 @@ export class RpcBatch {
    * order: `{ok: true, value}` or `{ok: false, error}`. Rejects only when the
    * batch as a whole failed (timeout, closed client, bad reply).
    */
-  async send(options: { timeout?: number } = {}): Promise<BatchResult[]> {
+  async send(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<BatchResult[]> {
     if (this.#sent) throw new Error("this batch was already sent");
     this.#sent = true;
     if (this.#calls.length === 0) return [];
@@ -62,7 +62,7 @@ export class RpcBatch {
    * the first failed call (what a MultiCall loop in the reference client does
    * when it reaches that entry).
    */
-  async values(options: { timeout?: number } = {}): Promise<unknown[]> {
+  async values(options: { timeout?: number; signal?: AbortSignal } = {}): Promise<unknown[]> {
     const results = await this.send(options);
     return results.map((r) => {
       if (r.ok) return r.value;

@@ -6,30 +6,18 @@
  *
  * @module
  */
-import { Buffer } from "node:buffer";
-import type { JsonStyle } from "./codec/manley.js";
-import { luaOverMqClientCodec, manleyClientCodec, type BatchCall, type BatchResult, type ClientCodec } from "./client-codec.js";
-import { RpcError } from "./errors.js";
-import { METHODS_METHOD, MULTICALL_METHOD, PING_METHOD } from "./invoke.js";
+import type { CallOptions, CallSettings, CallTransport } from "./call-transport.js";
+import type { BatchCall, BatchResult } from "./client-codec.js";
+import type { JsonStyle } from "./codec/pyjson.js";
+import { METHODS_METHOD, PING_METHOD } from "./invoke.js";
+import { wireProtocol, type RpcProtocol } from "./protocols.js";
 import type { MethodDescription } from "./registry.js";
 import { remoteProxy, type RemoteApi } from "./remote-proxy.js";
-import { RequestChannel, type EnvelopeMode } from "./request-channel.js";
+import type { EnvelopeMode } from "./request-channel.js";
 import { plainSocketOptions, type PlainOptions } from "./security.js";
-import type { RpcProtocol } from "./server.js";
 import { RpcBatch } from "./batch.js";
 
-/** Per-call options of {@link RpcClient.invoke}. */
-export interface CallOptions {
-  /** Milliseconds to wait for the reply; default the client's `timeout`. */
-  readonly timeout?: number;
-  /**
-   * The call may safely run twice: after a timeout it is sent again, up to
-   * `retries` times. Calls not marked idempotent are never resent.
-   */
-  readonly idempotent?: boolean;
-  /** Resends after a timeout (idempotent calls only); default the client's `retries`. */
-  readonly retries?: number;
-}
+export type { CallOptions };
 
 /** Options of {@link RpcClient}. */
 export interface RpcClientOptions {
@@ -52,6 +40,14 @@ export interface RpcClientOptions {
   readonly maxPending?: number;
   /** JSON layout of Manley requests: `"compact"` (default) or `"python"`. */
   readonly jsonStyle?: JsonStyle;
+  /**
+   * zerorpc: milliseconds between heartbeats on each open call (default
+   * 5000); a server silent for two of them fails the call with
+   * `RpcLostRemoteError`. 0 disables both.
+   */
+  readonly heartbeat?: number;
+  /** zerorpc: stream items buffered at most per stream (default 100); the server sends no more until they are read. */
+  readonly streamBuffer?: number;
   /** ZMTP PLAIN credentials. */
   readonly plain?: PlainOptions;
   /** Options of the underlying DEALER socket (zeromq.js names). */
@@ -66,8 +62,7 @@ export class RpcClient {
   retries: number;
   /** The protocol spoken. */
   readonly protocol: RpcProtocol;
-  readonly #channel: RequestChannel;
-  readonly #codec: ClientCodec;
+  readonly #transport: CallTransport;
 
   /**
    * @param endpoints - one endpoint, or several: calls go round-robin over
@@ -78,13 +73,15 @@ export class RpcClient {
     this.timeout = options.timeout ?? 5000;
     this.retries = options.retries ?? 0;
     this.protocol = options.protocol ?? "luaovermq";
-    if (this.protocol === "luaovermq") this.#codec = luaOverMqClientCodec;
-    else if (this.protocol === "manley") this.#codec = manleyClientCodec(options.jsonStyle);
-    else throw new TypeError(`unknown RPC protocol "${String(this.protocol)}"`);
-    this.#channel = new RequestChannel(endpoints, {
-      envelope: options.envelope ?? (this.protocol === "manley" ? "req" : "correlated"),
+    const list = typeof endpoints === "string" ? [endpoints] : [...endpoints];
+    if (list.length === 0) throw new TypeError("at least one endpoint is needed");
+    this.#transport = wireProtocol(this.protocol).connect(list, {
+      envelope: options.envelope,
       recreateAfterTimeouts: options.recreateAfterTimeouts,
       maxPending: options.maxPending,
+      jsonStyle: options.jsonStyle,
+      heartbeat: options.heartbeat,
+      streamBuffer: options.streamBuffer,
       socket: { ...plainSocketOptions(options.plain, "client"), ...options.socket },
     });
   }
@@ -102,9 +99,28 @@ export class RpcClient {
   /** Calls `method` with per-call options (timeout, idempotent retries). */
   async invoke<T = unknown>(method: string, args: readonly unknown[] = [], options: CallOptions = {}): Promise<T> {
     if (typeof method !== "string") throw new TypeError("method must be a string");
-    const frames = this.#codec.encodeCall(method, args);
-    const reply = await this.request(frames, method, options);
-    return this.#codec.decodeCall(method, reply) as T;
+    return (await this.#transport.call(method, args, this.settings(options))) as T;
+  }
+
+  /**
+   * Calls a method whose reply is a stream (zerorpc: a generator on the
+   * server) and gives its items as they arrive; the server sends more only
+   * as they are read (at most `streamBuffer` wait). Breaking out of the
+   * loop ends the call.
+   *
+   * @throws TypeError when the protocol has no streams; while iterating,
+   *   the errors of {@link call} and `RpcLostRemoteError`.
+   */
+  stream<T = unknown>(method: string, ...args: unknown[]): AsyncIterable<T> {
+    return this.streamWith<T>(method, args);
+  }
+
+  /** {@link stream} with per-call options; `timeout` bounds the wait for each item. */
+  streamWith<T = unknown>(method: string, args: readonly unknown[] = [], options: CallOptions = {}): AsyncIterable<T> {
+    if (typeof method !== "string") throw new TypeError("method must be a string");
+    const transport = this.#transport;
+    if (transport.stream === undefined) throw new TypeError(`the ${this.protocol} protocol has no streams`);
+    return transport.stream(method, args, { ...this.settings(options), retries: 0 }) as AsyncIterable<T>;
   }
 
   /** A typed proxy: `client.proxy<Api>().my.namespace.mult(5, 7)`. */
@@ -130,58 +146,41 @@ export class RpcClient {
   }
 
   /** @internal Sends a batch in one request. */
-  async sendBatch(calls: readonly BatchCall[], options: CallOptions): Promise<BatchResult[]> {
-    const reply = await this.request(this.#codec.encodeBatch(calls), this.#codec.batchLabel, options);
-    try {
-      return this.#codec.decodeBatch(calls, reply);
-    } catch (err) {
-      // A LuaOverMQ server that is not ours has no rpc.multicall: fall back to one call each.
-      if (err instanceof RpcError && err.remoteMessage === `function '${MULTICALL_METHOD}' not found`) {
-        return Promise.all(
-          calls.map((c) =>
-            this.invoke(c.method, c.args, options).then(
-              (value): BatchResult => ({ ok: true, value }),
-              (error: Error): BatchResult => ({ ok: false, error }),
-            ),
-          ),
-        );
-      }
-      throw err;
-    }
+  sendBatch(calls: readonly BatchCall[], options: CallOptions): Promise<BatchResult[]> {
+    return this.#transport.batch(calls, this.settings(options));
   }
 
   /** Endpoints this client connects to. */
   get endpoints(): readonly string[] {
-    return this.#channel.endpoints;
+    return this.#transport.endpoints;
   }
 
   /** How many times the socket was recreated after timeouts. */
   get recreations(): number {
-    return this.#channel.recreations;
+    return this.#transport.recreations;
   }
 
   /** Calls waiting or in flight. */
   get pending(): number {
-    return this.#channel.pending;
+    return this.#transport.pending;
   }
 
   /** The current DEALER socket (for `events`); replaced when recreated. */
-  get socket(): RequestChannel["socket"] {
-    return this.#channel.socket;
+  get socket(): CallTransport["socket"] {
+    return this.#transport.socket;
   }
 
   /** Fails outstanding calls with RpcClosedError and closes the connection. */
   close(): void {
-    this.#channel.close();
+    this.#transport.close();
   }
 
   /** True once closed. */
   get closed(): boolean {
-    return this.#channel.closed;
+    return this.#transport.closed;
   }
 
-  private request(frames: Buffer[], label: string, options: CallOptions): Promise<Buffer[]> {
-    const retries = options.idempotent ? (options.retries ?? this.retries) : 0;
-    return this.#channel.requestWithRetries(frames, options.timeout ?? this.timeout, retries, label);
+  private settings(options: CallOptions): CallSettings {
+    return { timeout: options.timeout ?? this.timeout, retries: options.idempotent ? (options.retries ?? this.retries) : 0, signal: options.signal };
   }
 }

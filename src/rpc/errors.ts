@@ -60,3 +60,24 @@ export class RpcClosedError extends Error {
     this.name = "RpcClosedError";
   }
 }
+
+/**
+ * The remote stopped answering on an open call: nothing was heard for two
+ * heartbeat periods (zerorpc's `LostRemote`). `code` is `EHOSTUNREACH`.
+ */
+export class RpcLostRemoteError extends Error {
+  /** Always `'EHOSTUNREACH'`. */
+  readonly code = "EHOSTUNREACH" as const;
+  /** The method whose call was cut. */
+  readonly method: string;
+
+  /**
+   * @param method - the method that was called.
+   * @param heartbeat - the heartbeat period, in milliseconds.
+   */
+  constructor(method: string, heartbeat: number) {
+    super(`lost remote during '${method}': nothing heard for ${2 * heartbeat} ms (two heartbeats)`);
+    this.name = "RpcLostRemoteError";
+    this.method = method;
+  }
+}

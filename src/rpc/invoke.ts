@@ -48,6 +48,7 @@ export async function invokeMethod(
   try {
     return { ok: true, value: await fn(...args) };
   } catch (error) {
+    registry.reportError(name, error);
     return { ok: false, notFound: false, error };
   }
 }

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { Publisher, type PublisherOptions } from "../index.js";
+import { Publisher, type PublisherOptions, type Socket } from "../index.js";
 import { plainSocketOptions, type PlainOptions } from "./security.js";
 
 /** Options shared by the publishers of the RPC layer. */
@@ -27,22 +27,14 @@ export interface PublisherEndpointOptions {
 /** Default `linger` of the RPC publishers, in milliseconds. */
 export const PUBLISHER_LINGER = 1000;
 
-/** Base of the RPC publishers: a PUB socket with PLAIN server options. */
-export abstract class PublisherEndpoint {
-  /** The PUB socket (for `events` and options). */
-  readonly socket: Publisher;
+/** A sending socket with bind/connect and close: the base of every sender of the RPC layer. */
+export abstract class SocketEndpoint<S extends Socket> {
+  /** The socket (for `events` and options). */
+  readonly socket: S;
 
-  /**
-   * @param options - security and socket options.
-   * @param defaults - socket options of the subclass, overridden by `options.socket`.
-   */
-  protected constructor(options: PublisherEndpointOptions, defaults: PublisherOptions = {}) {
-    this.socket = new Publisher({
-      linger: PUBLISHER_LINGER,
-      ...defaults,
-      ...plainSocketOptions(options.plain, "server"),
-      ...options.socket,
-    });
+  /** @param socket - the socket, made by the subclass. */
+  protected constructor(socket: S) {
+    this.socket = socket;
   }
 
   /** Listens for subscribers (tcp, ipc, inproc); `tcp://127.0.0.1:0` picks a free port, see {@link endpoint}. */
@@ -73,5 +65,23 @@ export abstract class PublisherEndpoint {
   /** True once closed. */
   get closed(): boolean {
     return this.socket.closed;
+  }
+}
+
+/** Base of the RPC publishers: a PUB socket with PLAIN server options. */
+export abstract class PublisherEndpoint extends SocketEndpoint<Publisher> {
+  /**
+   * @param options - security and socket options.
+   * @param defaults - socket options of the subclass, overridden by `options.socket`.
+   */
+  protected constructor(options: PublisherEndpointOptions, defaults: PublisherOptions = {}) {
+    super(
+      new Publisher({
+        linger: PUBLISHER_LINGER,
+        ...defaults,
+        ...plainSocketOptions(options.plain, "server"),
+        ...options.socket,
+      }),
+    );
   }
 }

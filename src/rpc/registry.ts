@@ -7,6 +7,8 @@
  */
 
 import { isPlainObject, remoteMethod, remoteMethodNames } from "../exposure.js";
+import { parameterNames } from "./parameters.js";
+import { notify, trace } from "./trace.js";
 
 /** A function the server may call; sync or async. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,6 +35,8 @@ export const RESERVED_PREFIX = "rpc.";
 
 interface Entry {
   readonly fn: RpcHandler;
+  /** The function as the application wrote it (its parameter names). */
+  readonly source: RpcHandler;
   readonly description: MethodDescription;
 }
 
@@ -41,6 +45,18 @@ const NAME_RE = /^[^.\s]+(?:\.[^.\s]+)*$/;
 /** Methods by name. */
 export class MethodRegistry {
   readonly #methods = new Map<string, Entry>();
+  readonly #onHandlerError: ((method: string, error: unknown) => void) | undefined;
+
+  /** @param onHandlerError - told of each error a handler throws (for logs and metrics). */
+  constructor(onHandlerError?: (method: string, error: unknown) => void) {
+    this.#onHandlerError = onHandlerError;
+  }
+
+  /** Tells the application (and the trace) that the handler of `method` failed. */
+  reportError(method: string, error: unknown): void {
+    trace("rpc server: the handler of %s failed: %s", method, error);
+    notify(this.#onHandlerError, method, error);
+  }
 
   /**
    * Registers a function under `name`, or every method of an object under
@@ -92,6 +108,12 @@ export class MethodRegistry {
     return this.#methods.get(name)?.fn;
   }
 
+  /** The parameter names of a method, read from its source (`argN` where unreadable). */
+  parameters(name: string): string[] {
+    const entry = this.#methods.get(name);
+    return entry === undefined ? [] : parameterNames(entry.source);
+  }
+
   /** Every registered method, sorted by name. */
   describe(): MethodDescription[] {
     return [...this.#methods.values()].map((e) => e.description).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -102,8 +124,8 @@ export class MethodRegistry {
     return this.#methods.size;
   }
 
-  private add(name: string, fn: RpcHandler, doc: string): void {
-    this.#methods.set(name, { fn, description: { name, arity: fn.length, doc } });
+  private add(name: string, fn: RpcHandler, doc: string, source: RpcHandler = fn): void {
+    this.#methods.set(name, { fn, source, description: { name, arity: fn.length, doc } });
   }
 
   private addObject(prefix: string, obj: object, doc: string, seen: Set<object>): number {
@@ -115,7 +137,7 @@ export class MethodRegistry {
       const fn = remoteMethod(obj, key)!;
       const bound: RpcHandler = (...args) => fn.apply(obj, args);
       Object.defineProperty(bound, "length", { value: fn.length });
-      this.add(`${prefix}.${key}`, bound, doc);
+      this.add(`${prefix}.${key}`, bound, doc, fn as RpcHandler);
       n++;
     }
     // Nested plain objects of a plain object are namespaces; a class instance's fields are its state.

@@ -28,10 +28,14 @@
  * of timing out, as the seed systems do) and the next call dials afresh.
  *
  * Bounds: at most `maxPending` calls wait or are in flight; beyond it a call
- * fails at once with `EAGAIN`. A call whose send is blocked (no peer) waits in
- * the outbox until its timeout; only the head of the outbox can have been
- * handed to the socket, so at most one timed-out request may still reach a
- * server later.
+ * fails at once with `EAGAIN`.
+ *
+ * At most once: a request is handed to the socket only while its call still
+ * waits. A call that times out before its request was written (no server
+ * connected yet) is withdrawn: if its send is blocked inside the socket, the
+ * socket is recreated, which drops that send, so the request never reaches
+ * a server that comes up later. A call that timed out after its request was
+ * written may still have run; only idempotent calls are sent again.
  *
  * Process lifetime: a call keeps the process alive until it settles; an idle
  * channel does not (its socket's pending receive for replies runs in the
@@ -45,6 +49,7 @@ import { holdUntilSettled, inBackground } from "../zmtp/keep-alive.js";
 import type { Message } from "../zmtp/pipe.js";
 import { DeadlineSweep } from "./deadlines.js";
 import { RpcClosedError, RpcTimeoutError } from "./errors.js";
+import { trace } from "./trace.js";
 
 /** How requests are wrapped on the wire; see the module comment. */
 export type EnvelopeMode = "correlated" | "req";
@@ -74,6 +79,8 @@ interface Call {
   /** Socket generation the request was handed to; -1 while unsent. */
   generation: number;
   settled: boolean;
+  /** Stops listening to the caller's AbortSignal. */
+  detach: (() => void) | undefined;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -94,6 +101,8 @@ export class RequestChannel {
   #nextId = (Math.random() * 0x100000000) >>> 0;
   #silentTimeouts = 0;
   #pumping = false;
+  /** The call whose send is in progress (blocked while no peer is connected). */
+  #sending: Call | undefined;
   #closed = false;
 
   /**
@@ -143,10 +152,13 @@ export class RequestChannel {
    * @param body - request frames.
    * @param timeout - milliseconds to wait for the reply; `<= 0` or Infinity waits forever.
    * @param label - the method name, for error messages.
-   * @throws RpcTimeoutError, RpcClosedError, ZmqError (`EAGAIN` at the pending bound).
+   * @param signal - aborts the call: it rejects with the signal's reason and,
+   *   if its request was not written yet, is withdrawn as on a timeout.
+   * @throws RpcTimeoutError, RpcClosedError, ZmqError (`EAGAIN` at the pending bound), the signal's reason.
    */
-  request(body: Buffer[], timeout: number, label: string): Promise<Buffer[]> {
+  request(body: Buffer[], timeout: number, label: string, signal?: AbortSignal): Promise<Buffer[]> {
     if (this.#closed) return Promise.reject(new RpcClosedError());
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
     if (this.#calls.size >= this.#maxPending) {
       return Promise.reject(new ZmqError("EAGAIN", `too many calls in progress (${this.#maxPending})`));
     }
@@ -154,7 +166,12 @@ export class RequestChannel {
       const id = this.#nextId;
       this.#nextId = (this.#nextId + 1) >>> 0;
       const deadline = timeout > 0 && Number.isFinite(timeout) ? performance.now() + timeout : Infinity;
-      const call: Call = { id, frames: this.wrap(id, body), label, resolve, reject, deadline, timeout, generation: -1, settled: false };
+      const call: Call = { id, frames: this.wrap(id, body), label, resolve, reject, deadline, timeout, generation: -1, settled: false, detach: undefined };
+      if (signal !== undefined) {
+        const aborted = (): void => void this.abandon(call, signal.reason);
+        signal.addEventListener("abort", aborted, { once: true });
+        call.detach = () => signal.removeEventListener("abort", aborted);
+      }
       this.#deadlines.watch(deadline);
       this.#calls.set(id, call);
       this.#outbox.push(call);
@@ -168,15 +185,15 @@ export class RequestChannel {
    * (for idempotent calls; each attempt gets a new id, so a late reply to an
    * earlier attempt is dropped).
    */
-  requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string): Promise<Buffer[]> {
+  requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string, signal?: AbortSignal): Promise<Buffer[]> {
     // The usual call has no retries: no extra async frame around it.
-    return retries > 0 ? this.retrying(body, timeout, retries, label) : this.request(body, timeout, label);
+    return retries > 0 ? this.retrying(body, timeout, retries, label, signal) : this.request(body, timeout, label, signal);
   }
 
-  private async retrying(body: Buffer[], timeout: number, retries: number, label: string): Promise<Buffer[]> {
+  private async retrying(body: Buffer[], timeout: number, retries: number, label: string, signal: AbortSignal | undefined): Promise<Buffer[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.request(body, timeout, label);
+        return await this.request(body, timeout, label, signal);
       } catch (err) {
         if (!(err instanceof RpcTimeoutError) || attempt >= retries) throw err;
       }
@@ -209,6 +226,7 @@ export class RequestChannel {
   }
 
   private recreate(): void {
+    trace("rpc client: recreating the socket to %s", this.#endpoints.join(", "));
     this.#generation++;
     this.#silentTimeouts = 0;
     const old = this.#socket;
@@ -241,15 +259,18 @@ export class RequestChannel {
         }
         const socket = this.socket;
         const generation = this.#generation;
+        this.#sending = call;
         try {
           await socket.send(call.frames);
         } catch (err) {
+          this.#sending = undefined;
           if (this.#closed) return;
           if (socket !== this.#socket) continue; // recreated under us: retry the same call on the new one
           if (isAuthError(err)) this.authRefused(socket, err as Error);
           else this.settle(call)?.reject(err as Error);
           continue;
         }
+        this.#sending = undefined;
         this.#outbox.shift();
         if (!call.settled) call.generation = generation;
       }
@@ -298,21 +319,36 @@ export class RequestChannel {
   }
 
   private timedOut(call: Call): void {
-    const c = this.settle(call);
-    if (c === undefined) return;
-    c.reject(new RpcTimeoutError(c.label, c.timeout));
+    if (!this.abandon(call, new RpcTimeoutError(call.label, call.timeout))) return;
     // Only silence on the current socket counts: calls sent on an older one were already written off.
-    if (c.generation === this.#generation && !this.#closed) {
+    if (call.generation === this.#generation && !this.#closed) {
       this.#silentTimeouts++;
       if (this.#silentTimeouts >= this.#recreateAfter) this.recreate();
     }
     if (this.#mode === "req") void this.pump();
   }
 
+  /**
+   * Fails a call that gave up (timeout, abort). A call whose send is still
+   * blocked inside the socket is withdrawn: only a new socket takes that
+   * send back. False when nothing more is to be done for it.
+   */
+  private abandon(call: Call, err: unknown): boolean {
+    const c = this.settle(call);
+    if (c === undefined) return false;
+    c.reject(err as Error);
+    const withdrawn = c === this.#sending && !this.#closed;
+    trace("rpc client: %s gave up (%s), request %s", c.label, (err as Error)?.message, withdrawn ? "withdrawn unsent" : c.generation >= 0 ? "was sent" : "never sent");
+    if (!withdrawn) return true;
+    this.recreate();
+    return false;
+  }
+
   /** Marks a call finished and forgets it; undefined if it already was. */
   private settle(call: Call): Call | undefined {
     if (call.settled) return undefined;
     call.settled = true;
+    call.detach?.();
     this.#calls.delete(call.id);
     if (this.#mode === "req") queueMicrotask(() => void this.pump());
     return call;

@@ -10,7 +10,16 @@
 import { Buffer } from "node:buffer";
 import { Router, type RouterOptions } from "../index.js";
 import type { Message } from "../zmtp/pipe.js";
+import { notify, trace } from "./trace.js";
 import { WorkLimit } from "./work-limit.js";
+
+/** The client a request came from, for protocols that say more than one reply. */
+export interface RequestPeer {
+  /** The connection's routing id, as latin1 text. */
+  readonly id: string;
+  /** Sends frames to this client, in the request's envelope; never rejects. */
+  send(frames: Buffer[]): Promise<void>;
+}
 
 /** Turns one request body (the frames after the envelope) into reply frames. */
 export interface RequestHandler {
@@ -18,9 +27,14 @@ export interface RequestHandler {
    * Answers a request. Must not throw for bad input: bad input gets an error
    * reply. `undefined` means "no reply" (e.g. a heartbeat).
    */
-  handle(body: Buffer[]): Promise<Buffer[] | undefined>;
-  /** The reply to a request refused because the server is at its work bound. */
-  busy(body: Buffer[]): Buffer[];
+  handle(body: Buffer[], peer: RequestPeer): Promise<Buffer[] | undefined>;
+  /** The reply to a request refused because the server is at its work bound; `undefined`: none. */
+  busy(body: Buffer[]): Buffer[] | undefined;
+  /**
+   * A message that must not wait for a work slot (a heartbeat, stream
+   * credit) is taken here at once; true when it was one. Optional.
+   */
+  control?(body: Buffer[], peer: RequestPeer): boolean;
 }
 
 /**
@@ -44,7 +58,16 @@ export interface RequestServiceOptions {
   readonly maxQueuedBytesPerClient?: number;
   /** Options of the underlying ROUTER socket (zeromq.js names), e.g. security or HWM options. */
   readonly socket?: RouterOptions & Record<string, unknown>;
+  /**
+   * Told of each request refused at once because the server is at a work
+   * bound (the caller gets the protocol's "busy" reply), with the client's
+   * routing id (latin1 text); for logs and metrics.
+   */
+  readonly onRefused?: (client: string) => void;
 }
+
+/** Error text of a request refused because the server is at its work bound. */
+export const BUSY_MESSAGE = "server busy: too many requests in progress, retry later";
 
 /** Default of {@link RequestServiceOptions.maxConcurrency}. */
 export const DEFAULT_MAX_CONCURRENCY = 64;
@@ -63,6 +86,7 @@ export class RequestService {
   readonly socket: Router;
   readonly #handler: RequestHandler;
   readonly #limit: WorkLimit;
+  readonly #onRefused: ((client: string) => void) | undefined;
   #loop: Promise<void> | undefined;
 
   /**
@@ -71,6 +95,7 @@ export class RequestService {
    */
   constructor(handler: RequestHandler, options: RequestServiceOptions = {}) {
     this.#handler = handler;
+    this.#onRefused = options.onRefused;
     this.socket = new Router({ linger: 0, ...options.socket });
     const bounds = {
       maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
@@ -158,13 +183,19 @@ export class RequestService {
     for (const frame of msg) bytes += frame.length;
     // The routing id names the connection; the rest of the envelope is the peer's to choose.
     const client = msg[0]!.toString("latin1");
-    const accepted = this.#limit.tryRun(client, bytes, () => this.answer(envelope, body));
-    if (!accepted) void this.reply(envelope, this.#handler.busy(body));
+    const peer: RequestPeer = { id: client, send: (frames) => this.reply(envelope, frames) };
+    if (this.#handler.control?.(body, peer) === true) return;
+    const accepted = this.#limit.tryRun(client, bytes, () => this.answer(peer, body));
+    if (accepted) return;
+    trace("rpc server: busy, refused a request of %d octets", bytes);
+    notify(this.#onRefused, client);
+    const refusal = this.#handler.busy(body);
+    if (refusal !== undefined) void peer.send(refusal);
   }
 
-  private async answer(envelope: Buffer[], body: Buffer[]): Promise<void> {
-    const reply = await this.#handler.handle(body);
-    if (reply !== undefined) return this.reply(envelope, reply);
+  private async answer(peer: RequestPeer, body: Buffer[]): Promise<void> {
+    const reply = await this.#handler.handle(body, peer);
+    if (reply !== undefined) return peer.send(reply);
   }
 
   private reply(envelope: Buffer[], reply: Buffer[]): Promise<void> {

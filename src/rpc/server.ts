@@ -1,6 +1,7 @@
 /**
  * RpcServer: functions and objects served by name over ZeroMQ, in the
- * LuaOverMQ protocol (default) or Manley's zerorpc JSON protocol.
+ * LuaOverMQ protocol (default), Manley's zerorpc JSON protocol or dotcloud
+ * zerorpc (protocol v3, with streams and heartbeats).
  *
  * It listens with a ROUTER, so requests from many clients are handled
  * concurrently (a slow async handler delays only its own caller) while REQ
@@ -15,21 +16,20 @@
  *
  * Reserved methods: `rpc.ping` (answers `"pong"`), `rpc.methods` (list of
  * `{name, arity, doc}`), and in the LuaOverMQ protocol `rpc.multicall`
- * (a batch; see `luaovermq-handler.ts`).
+ * (a batch; see `luaovermq/server.ts`).
  *
  * @module
  */
 import { batchLimits, type BatchLimitOptions } from "./batch-limits.js";
-import type { JsonStyle } from "./codec/manley.js";
+import type { JsonStyle } from "./codec/pyjson.js";
 import { describeAll } from "./invoke.js";
-import { LuaOverMqHandler, MULTICALL_DESCRIPTION } from "./luaovermq-handler.js";
-import { ManleyHandler } from "./manley-handler.js";
+import type { WireProtocol } from "./protocol.js";
+import { wireProtocol, type RpcProtocol } from "./protocols.js";
 import { MethodRegistry, type MethodDescription, type RegisterOptions, type RpcHandler } from "./registry.js";
-import { RequestService, type RequestHandler, type RequestServiceOptions } from "./request-service.js";
+import { RequestService, type RequestServiceOptions } from "./request-service.js";
 import { plainSocketOptions, type PlainOptions } from "./security.js";
 
-/** Wire protocols an {@link RpcServer} / {@link RpcClient} can speak. */
-export type RpcProtocol = "luaovermq" | "manley";
+export type { RpcProtocol };
 
 /** Options of {@link RpcServer}. */
 export interface RpcServerOptions extends RequestServiceOptions, BatchLimitOptions {
@@ -45,27 +45,40 @@ export interface RpcServerOptions extends RequestServiceOptions, BatchLimitOptio
    * rarely should set heartbeats to stay connected.
    */
   readonly idleTimeout?: number;
-  /** Manley protocol: send a failing handler's stack as `traceback` (default false: it reveals file paths). */
+  /** Manley and zerorpc: send a failing handler's stack as the traceback (default false: it reveals file paths). */
   readonly tracebacks?: boolean;
+  /** zerorpc: the server's name, as `_zerorpc_name` and `_zerorpc_ping` tell it (default `"purezmq"`). */
+  readonly name?: string;
+  /**
+   * zerorpc: milliseconds between heartbeats on each open call (default
+   * 5000); a client silent for two of them is lost and its call dropped.
+   * 0 disables both.
+   */
+  readonly heartbeat?: number;
+  /**
+   * Told of each error a handler throws or rejects with (for logs and
+   * metrics); the caller gets its error reply as usual. An observer that
+   * throws is ignored.
+   */
+  readonly onHandlerError?: (method: string, error: unknown) => void;
 }
 
 /** Serves registered functions over ZeroMQ. */
 export class RpcServer {
   /** The protocol this server speaks. */
   readonly protocol: RpcProtocol;
-  readonly #registry = new MethodRegistry();
+  readonly #wire: WireProtocol;
+  readonly #registry: MethodRegistry;
   readonly #service: RequestService;
 
   /** @param options - protocol, work bounds, security and socket options. */
   constructor(options: RpcServerOptions = {}) {
     this.protocol = options.protocol ?? "luaovermq";
-    let handler: RequestHandler;
-    const limits = batchLimits(options);
-    if (this.protocol === "luaovermq") handler = new LuaOverMqHandler(this.#registry, limits);
-    else if (this.protocol === "manley") handler = new ManleyHandler(this.#registry, { style: options.jsonStyle, tracebacks: options.tracebacks, limits });
-    else throw new TypeError(`unknown RPC protocol "${String(this.protocol)}"`);
+    this.#wire = wireProtocol(this.protocol);
+    this.#registry = new MethodRegistry(options.onHandlerError);
+    const handler = this.#wire.serve(this.#registry, { ...options, limits: batchLimits(options) });
     const idle = options.idleTimeout === undefined ? {} : { idleTimeout: options.idleTimeout };
-    const socket = { ...plainSocketOptions(options.plain, "server"), ...idle, ...options.socket };
+    const socket = { ...this.#wire.socketDefaults, ...plainSocketOptions(options.plain, "server"), ...idle, ...options.socket };
     this.#service = new RequestService(handler, { ...options, socket });
   }
 
@@ -88,7 +101,7 @@ export class RpcServer {
 
   /** What `rpc.methods` answers: every callable method with its arity and doc. */
   methods(): MethodDescription[] {
-    return describeAll(this.#registry, this.protocol === "luaovermq" ? [MULTICALL_DESCRIPTION] : []);
+    return describeAll(this.#registry, this.#wire.reserved);
   }
 
   /** Starts listening (tcp, ipc, inproc). `tcp://127.0.0.1:0` picks a free port; see {@link endpoint}. */

@@ -5,35 +5,14 @@
  * do, only later.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { importsOf, sourceFiles } from "./imports.js";
 
 /** The repository's `src/` (this file runs from `build/test/layout/`). */
 const SRC = fileURLToPath(new URL("../../../src/", import.meta.url));
-
-/** `import ... from "x"`, `export ... from "x"`, `import "x"` and `import("x")`. */
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g;
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(path);
-    return e.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
-/** The `src/` files a file imports (relative specifiers; `.js` names the `.ts` source). */
-export function importsOf(file: string, text: string): string[] {
-  const found: string[] = [];
-  for (const m of text.matchAll(SPECIFIER)) {
-    const spec = m[1]!;
-    if (!spec.startsWith(".")) continue;
-    found.push(resolve(dirname(file), spec.replace(/\.js$/, ".ts")));
-  }
-  return found;
-}
 
 /** Groups of files that import each other, directly or not (Tarjan's strongly connected components). */
 export function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {

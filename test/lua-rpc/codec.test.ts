@@ -190,6 +190,11 @@ test("object references: perspective of the owner", () => {
   const l = decode(spec("3f 00000009"));
   assert.ok(l instanceof LocalObjectRef && l.id === 9);
   assert.throws(() => encode(new LocalObjectRef(1.5)), LuaEncodeError);
+  // The Lua peer reads references only as a whole argument or result: refused anywhere else, before anything is sent.
+  for (const nested of [[new LocalObjectRef(1)], { account: new RemoteObjectRef(2) }, new Map([[1, [new LocalObjectRef(3)]]])]) {
+    assert.throws(() => encode(nested), (e: unknown) => e instanceof LuaEncodeError && /only be sent as a whole argument or result/.test(e.message));
+  }
+  assert.equal(encodeMany([new LocalObjectRef(1), new RemoteObjectRef(2)]).toString("hex"), "21000000013f00000002");
 });
 
 test("unsupported values are refused with LuaEncodeError", () => {

@@ -317,6 +317,9 @@ test("object references and __rpcinvoke", async () => {
   assert.deepEqual(await p.client.invoke(ref, "deposit", 5), [15]);
   assert.equal(server.registerObject(account).id, ref.id, "same object, same id");
   assert.deepEqual(await p.client.call("__rpcinvoke", "svc", "ping"), ["pong"]);
+  // A reference inside a table is refused here, before sending; the connection stays up.
+  await assert.rejects(async () => p.client.call("svc.ping", { account: ref }), /only be sent as a whole argument or result/);
+  assert.deepEqual(await p.client.call("svc.ping"), ["pong"]);
   await assert.rejects(p.client.invoke(ref, "nosuch"), /attempt to call method 'nosuch' \(a nil value\)/);
   await assert.rejects(p.client.invoke(ref, "balance"), /a number value/);
   await assert.rejects(p.client.call("__rpcinvoke", ref, 3), /method name must be a string/);
@@ -556,4 +559,32 @@ test("a peer over an already destroyed socket reports close", async () => {
   const peer = new LuaRpcPeer(s, { noDelay: false });
   await closeOf(peer);
   assert.equal(peer.closed, true);
+});
+
+test("an AbortSignal aborts a call (queued or in flight) and connecting", async () => {
+  const release = deferred<void>();
+  const p = await pair({ expose: { hang: () => release.promise.then(() => "late"), ping: () => "pong" } });
+  const inFlight = new AbortController();
+  const hanging = p.client.callWithOptions("hang", [], { signal: inFlight.signal });
+  inFlight.abort(new Error("no longer needed"));
+  await assert.rejects(hanging, /no longer needed/);
+  await assert.rejects(p.client.callWithOptions("ping", [], { signal: AbortSignal.abort() }), (e: Error) => e.name === "AbortError");
+  release.resolve();
+  // The late response of the aborted call is ignored; the connection serves on.
+  assert.deepEqual(await p.client.call("ping"), ["pong"]);
+  await p.done();
+
+  await assert.rejects(newClient("127.0.0.1", 1, { signal: AbortSignal.abort() }), (e: Error) => e.name === "AbortError");
+  const server = await newMultiServer("127.0.0.1", 0, () => {});
+  const connecting = new AbortController();
+  const client = newClient("127.0.0.1", server.port, { signal: connecting.signal });
+  connecting.abort();
+  await assert.rejects(client, (e: Error) => e.name === "AbortError");
+  // Once connected, aborting the signal does nothing to the peer.
+  const later = new AbortController();
+  const peer = await newClient("127.0.0.1", server.port, { signal: later.signal });
+  later.abort();
+  assert.deepEqual(await new Promise((resolve) => setImmediate(() => resolve(peer.closed))), false);
+  await peer.close();
+  await server.close();
 });

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Reply } from "../../src/index.js";
-import * as lua from "../../src/rpc/codec/luaovermq.js";
+import * as lua from "../../src/rpc/luaovermq/codec.js";
 import { RpcClient, RpcClosedError, RpcError, RpcServer, RpcTimeoutError } from "../../src/rpc/index.js";
 import { delay, startServer, within } from "./helpers.js";
 

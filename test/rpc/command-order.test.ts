@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CommandHandler } from "../../src/rpc/command-handler.js";
-import { defineCommand, encodeCommand } from "../../src/rpc/codec/pyzmqrpc.js";
+import { CommandHandler } from "../../src/rpc/pyzmqrpc3/handler.js";
+import { defineCommand, encodeCommand } from "../../src/rpc/pyzmqrpc3/codec.js";
 
 const Note = defineCommand("Note", { tag: "", pad: "" });
 

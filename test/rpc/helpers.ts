@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Request } from "../../src/index.js";
-import * as lua from "../../src/rpc/codec/luaovermq.js";
+import * as lua from "../../src/rpc/luaovermq/codec.js";
 import { RpcServer, type RpcServerOptions } from "../../src/rpc/index.js";
 
 /** A unique inproc endpoint. */

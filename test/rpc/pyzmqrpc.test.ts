@@ -14,6 +14,7 @@ import {
   CommandServer,
   ProxyRep2Req,
   RpcError,
+  ShutdownServer,
   defineCommand,
   pyzmqrpc as pz,
 } from "../../src/rpc/index.js";
@@ -167,4 +168,24 @@ test("the buffered REP->REQ proxy survives a restart of the downstream server", 
   // At least once: each command arrived, in order (a resend may repeat one).
   const distinct = executed.filter((v, i) => executed.indexOf(v) === i);
   assert.deepEqual(distinct, [2, 4, 6, 8]);
+});
+
+test("ShutdownServer stops a server that opted in, after answering; others answer 451", async (t) => {
+  assert.deepEqual(pz.decodeCommand(pz.encodeCommandObject(new ShutdownServer())), { name: "ShutdownServer", state: {} });
+  const plain = await startCommandServer();
+  t.after(() => plain.close());
+  const toPlain = new CommandClient(plain.endpoint!, { timeout: 5000 });
+  t.after(() => toPlain.close());
+  await assert.rejects(toPlain.execute(new ShutdownServer()), (e: RpcError) => e.statusCode === 451);
+  assert.equal(plain.closed, false);
+
+  const server = new CommandServer({ shutdownCommand: true });
+  await server.bind("tcp://127.0.0.1:0");
+  t.after(() => server.close());
+  const client = new CommandClient(server.endpoint!, { timeout: 5000 });
+  t.after(() => client.close());
+  assert.equal(await client.execute(new ShutdownServer()), undefined);
+  await within((async () => {
+    while (!server.closed) await new Promise((resolve) => setImmediate(resolve));
+  })(), 5000, "the server closing");
 });

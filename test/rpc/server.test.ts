@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encode } from "@msgpack/msgpack";
 import { Request } from "../../src/index.js";
-import * as lua from "../../src/rpc/codec/luaovermq.js";
+import * as lua from "../../src/rpc/luaovermq/codec.js";
 import { BUSY_MESSAGE, RpcClient, RpcServer, type MethodDescription } from "../../src/rpc/index.js";
 import { delay, rawCall, startServer, within } from "./helpers.js";
 

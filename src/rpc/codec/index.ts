@@ -11,18 +11,22 @@
  */
 
 /** LuaOverMQ codec (default protocol): msgpack request frame, `OK`/`ERROR` + msgpack reply. */
-export * as luaovermq from './luaovermq.js';
+export * as luaovermq from '../luaovermq/codec.js';
 /** Manley's zerorpc codec: JSON list of calls, index-aligned list of result entries. */
-export * as manley from './manley.js';
+export * as manley from '../manley/codec.js';
 /** pyzmqrpc3 codec: base64(zlib(JSON)) commands, JSON status responses, typed commands. */
-export * as pyzmqrpc from './pyzmqrpc.js';
+export * as pyzmqrpc from '../pyzmqrpc3/codec.js';
+/** dotcloud zerorpc events: `[header, name, args]` in msgpack. */
+export * as zerorpc from '../zerorpc/events.js';
+/** msgpack values that survive the trip (non-string map keys as `Map`, 64-bit integers as `bigint`). */
+export { decodeMsgpack, encodeMsgpack } from './msgpack.js';
 /** Shared errors (`RpcProtocolError`, `RemoteCallError`) and helpers. */
 export * from './errors.js';
 /** Python `json.dumps`-compatible serialiser and `json.loads`-compatible parser. */
 export * from './pyjson.js';
 /** The typed-command model of pyzmqrpc3, also at top level for convenience. */
-export { Command, CommandRegistry, defineCommand } from './pyzmqrpc.js';
+export { Command, CommandRegistry, defineCommand } from '../pyzmqrpc3/codec.js';
 /** Types of the typed-command model. */
-export type { CommandClass, RecordCommand, RecordCommandClass } from './pyzmqrpc.js';
+export type { CommandClass, RecordCommand, RecordCommandClass } from '../pyzmqrpc3/codec.js';
 /** The nesting bound of received msgpack and JSON values. */
 export { MAX_NESTING_DEPTH } from './nesting.js';

@@ -23,8 +23,9 @@
  * arrays (and at the top level), object keys keep their own-enumerable order.
  *
  * {@link parsePythonJson} reads any JSON text plus Python's `NaN`,
- * `Infinity` and `-Infinity` tokens. Integers beyond 2^53 lose precision when
- * read (they become JS numbers), as with `JSON.parse`.
+ * `Infinity` and `-Infinity` tokens. Integers beyond 2^53 are read exact, as
+ * `bigint`; a float is a number (`1.0` is `1`). So a `bigint` and a number
+ * beyond 2^53 (written as a float) both come back as they were sent.
  *
  * @module
  */
@@ -35,6 +36,9 @@ import { checkJsonNesting } from './nesting.js';
 const MAX_DUMP_DEPTH = 1000;
 
 /** Options of {@link pythonJsonDumps}, named after Python's `json.dumps` parameters. */
+/** JSON byte layout of encoded frames: `'compact'` (ujson-like, default) or `'python'` (json.dumps defaults). */
+export type JsonStyle = 'compact' | 'python';
+
 export interface PythonJsonOptions {
   /** `[itemSeparator, keySeparator]`; default `[', ', ': ']` (Python's default without indent). */
   readonly separators?: readonly [string, string];
@@ -181,11 +185,10 @@ function dump(value: unknown, key: string, st: DumpState): string | undefined {
       }
       return out + ']';
     }
-    const rec = obj as Record<string, unknown>;
+    const entries: Iterable<[string, unknown]> = obj instanceof Map ? mapEntries(obj, st) : Object.entries(obj);
     let out = '{';
     let first = true;
-    for (const k of Object.keys(rec)) {
-      const item = rec[k];
+    for (const [k, item] of entries) {
       if (isOmitted(item)) continue;
       const text = dump(item, k, st);
       if (text === undefined) continue;
@@ -198,6 +201,27 @@ function dump(value: unknown, key: string, st: DumpState): string | undefined {
     st.stack.delete(obj);
   }
 }
+
+/** A Map's entries with its keys as Python's `json.dumps` writes dict keys (int 1 -> "1", True -> "true", None -> "null"). */
+function* mapEntries(map: Map<unknown, unknown>, st: DumpState): Generator<[string, unknown]> {
+  for (const [k, v] of map) {
+    if (typeof k === 'string') yield [k, v];
+    else if (typeof k === 'number') yield [Number.isInteger(k) ? String(k) : pythonJsonNumber(k, st.allowNan), v];
+    else if (typeof k === 'boolean' || typeof k === 'bigint' || k === null) yield [String(k), v];
+    else throw new TypeError(`keys must be str, int, float, bool or None, not ${typeof k}`);
+  }
+}
+
+/**
+ * Stops `JSON.stringify` where it would write what Python would not: a Map
+ * (as `{}`) or an integral number beyond 2^53 (as an int, where Python's
+ * float has a `.0`); {@link pythonJsonDumps} writes those.
+ */
+function plainJsonOnly(_key: string, v: unknown): unknown {
+  if (v instanceof Map || (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v))) throw new TypeError(NOT_PLAIN_JSON);
+  return v;
+}
+const NOT_PLAIN_JSON = 'not plain JSON: written by pythonJsonDumps';
 
 /**
  * Serialises a value exactly as CPython's `json.dumps(value)` would with the
@@ -222,31 +246,92 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
 /**
  * Serialises with `JSON.stringify` (compact, non-ASCII raw), falling back to
  * {@link pythonJsonDumps} with compact separators for what `JSON.stringify`
- * cannot write (`bigint`). Non-finite numbers become `null` as with `JSON.stringify`.
+ * cannot write as Python would (`bigint`; a `Map`, whose keys become text as
+ * Python's dict keys do; integral numbers beyond 2^53, written as floats).
+ * Non-finite numbers become `null` as with `JSON.stringify`.
  */
 export function compactJsonDumps(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? 'null';
+    return JSON.stringify(value, plainJsonOnly) ?? 'null';
   } catch (err) {
-    if (!(err instanceof TypeError) || !/BigInt/i.test(err.message)) throw err;
+    if (!(err instanceof TypeError) || !(/BigInt/i.test(err.message) || err.message === NOT_PLAIN_JSON)) throw err;
     return pythonJsonDumps(value, { separators: COMPACT_JSON_SEPARATORS, ensureAscii: false, allowNan: false });
   }
 }
 
 const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const INTEGER_RE = /^-?\d+$/;
+/** A run of digits long enough to be an integer beyond 2^53 (16 digits or more). */
+const LONG_DIGITS_RE = /\d{16}/;
 const PLAIN_CHARS_RE = /[^"\\\x00-\x1f]*/y;
 const HEX4_RE = /^[0-9a-fA-F]{4}$/;
 
+/** A container being filled while parsing. */
+type OpenContainer = { readonly items: unknown[] } | { readonly out: Record<string, unknown>; key: string };
+
+/** JSON with Python's extra tokens, read iteratively: an explicit stack, no recursion. */
 class PythonJsonParser {
   private pos = 0;
 
   constructor(private readonly text: string) {}
 
   parse(): unknown {
-    const value = this.value();
+    const stack: OpenContainer[] = [];
+    for (;;) {
+      let value = this.open(stack);
+      if (value === OPENED) continue;
+      // Hand the value to its container; close every container it completes.
+      for (;;) {
+        const top = stack[stack.length - 1];
+        if (top === undefined) {
+          this.skipWs();
+          if (this.pos < this.text.length) this.fail('Extra data');
+          return value;
+        }
+        if ('items' in top) top.items.push(value);
+        // defineProperty keeps a "__proto__" key an own data property, as JSON.parse does.
+        else Object.defineProperty(top.out, top.key, { value, writable: true, enumerable: true, configurable: true });
+        this.skipWs();
+        const c = this.text[this.pos++];
+        if (c === ',') {
+          if (!('items' in top)) top.key = this.key();
+          break;
+        }
+        if (c !== ('items' in top ? ']' : '}')) {
+          this.pos--;
+          this.fail("Expecting ',' delimiter");
+        }
+        stack.pop();
+        value = 'items' in top ? top.items : top.out;
+      }
+    }
+  }
+
+  /** Reads a scalar or an empty container, or opens a container on the stack ({@link OPENED}). */
+  private open(stack: OpenContainer[]): unknown {
     this.skipWs();
-    if (this.pos < this.text.length) this.fail('Extra data');
-    return value;
+    const c = this.text[this.pos];
+    if (c === '[') {
+      this.pos++;
+      this.skipWs();
+      if (this.text[this.pos] === ']') {
+        this.pos++;
+        return [];
+      }
+      stack.push({ items: [] });
+      return OPENED;
+    }
+    if (c === '{') {
+      this.pos++;
+      this.skipWs();
+      if (this.text[this.pos] === '}') {
+        this.pos++;
+        return {};
+      }
+      stack.push({ out: {}, key: this.key() });
+      return OPENED;
+    }
+    return this.scalar(c);
   }
 
   private fail(what: string): never {
@@ -268,12 +353,8 @@ class PythonJsonParser {
     return value;
   }
 
-  private value(): unknown {
-    this.skipWs();
-    const c = this.text[this.pos];
+  private scalar(c: string | undefined): unknown {
     switch (c) {
-      case '{': return this.object();
-      case '[': return this.array();
       case '"': return this.string();
       case 't': return this.literal('true', true);
       case 'f': return this.literal('false', false);
@@ -289,12 +370,25 @@ class PythonJsonParser {
     }
   }
 
-  private number(): number {
+  /** An object key and its colon. */
+  private key(): string {
+    this.skipWs();
+    if (this.text[this.pos] !== '"') this.fail('Expecting property name enclosed in double quotes');
+    const key = this.string();
+    this.skipWs();
+    if (this.text[this.pos] !== ':') this.fail("Expecting ':' delimiter");
+    this.pos++;
+    return key;
+  }
+
+  private number(): number | bigint {
     NUMBER_RE.lastIndex = this.pos;
     const m = NUMBER_RE.exec(this.text);
     if (m === null) return this.fail('Expecting value');
     this.pos += m[0].length;
-    return Number(m[0]);
+    const n = Number(m[0]);
+    // An integer beyond 2^53 keeps every digit, as Python's int does.
+    return Number.isSafeInteger(n) || !INTEGER_RE.test(m[0]) ? n : BigInt(m[0]);
   }
 
   private string(): string {
@@ -336,67 +430,25 @@ class PythonJsonParser {
       }
     }
   }
-
-  private array(): unknown[] {
-    this.pos++;
-    const out: unknown[] = [];
-    this.skipWs();
-    if (this.text[this.pos] === ']') {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      out.push(this.value());
-      this.skipWs();
-      const c = this.text[this.pos++];
-      if (c === ']') return out;
-      if (c !== ',') {
-        this.pos--;
-        this.fail("Expecting ',' delimiter");
-      }
-    }
-  }
-
-  private object(): Record<string, unknown> {
-    this.pos++;
-    const out: Record<string, unknown> = {};
-    this.skipWs();
-    if (this.text[this.pos] === '}') {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      this.skipWs();
-      if (this.text[this.pos] !== '"') this.fail('Expecting property name enclosed in double quotes');
-      const key = this.string();
-      this.skipWs();
-      if (this.text[this.pos] !== ':') this.fail("Expecting ':' delimiter");
-      this.pos++;
-      const value = this.value();
-      // defineProperty keeps a "__proto__" key an own data property, as JSON.parse does.
-      Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
-      this.skipWs();
-      const c = this.text[this.pos++];
-      if (c === '}') return out;
-      if (c !== ',') {
-        this.pos--;
-        this.fail("Expecting ',' delimiter");
-      }
-    }
-  }
 }
+
+/** Marks that a container was opened rather than a value read. */
+const OPENED = Symbol('opened');
 
 /**
  * Parses JSON text as Python's `json.loads` does: standard JSON plus the
- * `NaN`, `Infinity` and `-Infinity` tokens that Python writes by default.
- * Uses `JSON.parse` first and a small parser only when that fails. Text
- * nested deeper than `MAX_NESTING_DEPTH` (100) levels is refused before
- * parsing.
+ * `NaN`, `Infinity` and `-Infinity` tokens that Python writes by default,
+ * and integers beyond 2^53 kept exact as `bigint` (a float such as `1.0`
+ * is the number 1). Uses `JSON.parse` when the text has no 16-digit run
+ * and parses, and a small parser otherwise. Text nested deeper than
+ * `MAX_NESTING_DEPTH` (100) levels is refused before parsing; the small
+ * parser is iterative anyway.
  *
  * @throws SyntaxError on invalid text; RpcProtocolError (`TOO_LARGE`) when nested too deep.
  */
 export function parsePythonJson(text: string): unknown {
   checkJsonNesting(text);
+  if (LONG_DIGITS_RE.test(text)) return new PythonJsonParser(text).parse();
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
-import * as lua from '../../../src/rpc/codec/luaovermq.js';
-import * as manley from '../../../src/rpc/codec/manley.js';
-import * as pz from '../../../src/rpc/codec/pyzmqrpc.js';
-import { CommandRegistry, defineCommand } from '../../../src/rpc/codec/pyzmqrpc.js';
+import * as lua from '../../../src/rpc/luaovermq/codec.js';
+import * as manley from '../../../src/rpc/manley/codec.js';
+import * as pz from '../../../src/rpc/pyzmqrpc3/codec.js';
+import { CommandRegistry, defineCommand } from '../../../src/rpc/pyzmqrpc3/codec.js';
 import { RpcProtocolError } from '../../../src/rpc/codec/errors.js';
 
 function valueOrProtocolError(fn: () => unknown): void {

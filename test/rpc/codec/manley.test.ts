@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import * as manley from '../../../src/rpc/codec/manley.js';
+import * as manley from '../../../src/rpc/manley/codec.js';
 import { RemoteCallError, RpcProtocolError } from '../../../src/rpc/codec/errors.js';
 import { jsonValue } from './arbitraries.js';
 

@@ -135,3 +135,23 @@ describe('Python JSON properties', () => {
     );
   });
 });
+
+describe('values that survive the trip through JSON', () => {
+  it('keeps integers beyond 2^53 exact as bigint, both ways', () => {
+    const text = '[9223372036854775807, -9223372036854775808, 18446744073709551615, 9007199254740993, 9007199254740991, 1.0, 12345678901234567.5]';
+    const value = parsePythonJson(text);
+    assert.deepStrictEqual(value, [2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 2n ** 53n + 1n, 2 ** 53 - 1, 1, 12345678901234568]);
+    assert.equal(pythonJsonDumps(value), '[9223372036854775807, -9223372036854775808, 18446744073709551615, 9007199254740993, 9007199254740991, 1, 1.2345678901234568e+16]');
+    assert.equal(compactJsonDumps({ n: 2n ** 70n }), '{"n":1180591620717411303424}');
+    // A long digit run inside a string changes nothing.
+    assert.deepStrictEqual(parsePythonJson('{"id": "12345678901234567890"}'), { id: '12345678901234567890' });
+  });
+
+  it('writes a Map with the keys Python would write for that dict', () => {
+    const map = new Map<unknown, unknown>([[1, 'a'], [true, 'b'], [null, 'c'], [1.5, 'd'], [2n ** 64n, 'e'], ['s', new Map([[2, []]])]]);
+    const python = '{"1": "a", "true": "b", "null": "c", "1.5": "d", "18446744073709551616": "e", "s": {"2": []}}';
+    assert.equal(pythonJsonDumps(map), python);
+    assert.equal(compactJsonDumps([map]), `[${python.replace(/": /g, '":').replace(/, /g, ',')}]`);
+    assert.throws(() => pythonJsonDumps(new Map([[{}, 1]])), /keys must be str, int, float, bool or None/);
+  });
+});

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
-import * as pz from '../../../src/rpc/codec/pyzmqrpc.js';
-import { Command, CommandRegistry, defineCommand } from '../../../src/rpc/codec/pyzmqrpc.js';
+import * as pz from '../../../src/rpc/pyzmqrpc3/codec.js';
+import { Command, CommandRegistry, defineCommand } from '../../../src/rpc/pyzmqrpc3/codec.js';
 import { RemoteCallError, RpcProtocolError } from '../../../src/rpc/codec/errors.js';
 import { jsonValue } from './arbitraries.js';
 

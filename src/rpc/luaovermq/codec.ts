@@ -14,15 +14,13 @@
  *   the reference Python connector unpacks exactly two.
  * Publish: two frames `[topic octets, msgpack(value)]`.
  *
- * Values: maps decode to plain objects; integer (or other scalar) keys coming
- * from Lua tables are kept as property names (`{1: "a"}` -> `{"1": "a"}`);
- * 64-bit integers decode to `number` when safe and to `bigint` beyond 2^53;
- * `bigint` arguments encode as int64/uint64 (values beyond 64 bits are
- * refused); binary (any Uint8Array/Buffer) decodes to a Buffer that views the
- * received frame (no copy); nil decodes to `null`; an integral `-0` is sent
- * as the integer 0 (msgpack has no negative zero integer). A received value
- * nested deeper than `MAX_NESTING_DEPTH` (100) levels is refused before it
- * is decoded.
+ * Values: as `codec/msgpack.ts` says. A map with string keys is a plain
+ * object; a Lua table with integer (or other non-string) keys is a `Map`
+ * and goes back with the same keys (`{1: "a"}` stays `{1: "a"}`); 64-bit
+ * integers are `number` when safe and `bigint` beyond 2^53, both ways;
+ * binary decodes to a Buffer viewing the received frame; nil decodes to
+ * `null`. A received value nested deeper than `MAX_NESTING_DEPTH` (100)
+ * levels is refused.
  *
  * Error names: our server sends `"<ErrorName>: <message>"` only when the thrown
  * value is an Error whose `name` is an identifier other than plain `Error`
@@ -34,9 +32,8 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { Decoder, Encoder } from '@msgpack/msgpack';
-import { RpcProtocolError, asBuffer, errorMessageOf, isRecord } from './errors.js';
-import { checkMsgpackNesting } from './nesting.js';
+import { RpcProtocolError, asBuffer, errorMessageOf } from '../codec/errors.js';
+import { MALFORMED_MSGPACK, decodeMsgpack, encodeMsgpack } from '../codec/msgpack.js';
 
 /** Status frame text of a successful reply. */
 export const STATUS_OK = 'OK';
@@ -63,95 +60,6 @@ export const STATUS_OK_FRAME: Buffer = OK_FRAME;
 const ERROR_FRAME = Buffer.from(STATUS_ERROR, 'ascii');
 const NIL_FRAME = Buffer.from([0xc0]);
 
-const INT32_MIN = -0x80000000;
-const UINT32_LIMIT = 0x100000000;
-const INT64_MIN = -(2n ** 63n);
-const UINT64_MAX = 2n ** 64n - 1n;
-const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
-const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
-
-function mapKeyConverter(key: unknown): string | number {
-  if (typeof key === 'string' || typeof key === 'number') return key;
-  if (typeof key === 'bigint' || typeof key === 'boolean') return String(key);
-  throw new RpcProtocolError(
-    `map key of type ${key === null ? 'nil' : ArrayBuffer.isView(key) ? 'binary' : typeof key} is not supported`,
-    'BAD_SHAPE',
-  );
-}
-
-// Fast encoder: numbers only (safe integers of any size get their exact int format).
-const encoder = new Encoder();
-// Used only for values that contain a bigint (after normalisation, see toBigIntForm).
-const bigEncoder = new Encoder({ useBigInt64: true });
-// Fast decoder: used when the frame has no int64/uint64 head byte anywhere.
-const decoder = new Decoder({ mapKeyConverter });
-// Decoder for frames that may hold 64-bit integers; safe ones are turned back into numbers.
-const bigDecoder = new Decoder({ mapKeyConverter, useBigInt64: true });
-
-function containsBigInt(value: unknown, depth = 0): boolean {
-  if (typeof value === 'bigint') return true;
-  if (typeof value !== 'object' || value === null || depth > 200) return false;
-  if (Array.isArray(value)) return value.some((v) => containsBigInt(v, depth + 1));
-  if (!isPlainRecord(value)) return false;
-  for (const k of Object.keys(value)) if (containsBigInt(value[k], depth + 1)) return true;
-  return false;
-}
-
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  if (!isRecord(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Copy of `value` in which every integer that needs 64 bits is a bigint and
- * every bigint that fits 32 bits is a number, so that the bigint encoder writes
- * the same minimal formats as the number encoder (and Python's msgpack).
- */
-function toBigIntForm(value: unknown): unknown {
-  if (typeof value === 'number') {
-    return Number.isSafeInteger(value) && (value >= UINT32_LIMIT || value < INT32_MIN) ? BigInt(value) : value;
-  }
-  if (typeof value === 'bigint') {
-    if (value < INT64_MIN || value > UINT64_MAX) {
-      throw new RangeError(`integer ${value} does not fit in 64 bits`);
-    }
-    return value >= BigInt(INT32_MIN) && value < BigInt(UINT32_LIMIT) ? Number(value) : value;
-  }
-  if (Array.isArray(value)) return value.map(toBigIntForm);
-  if (isPlainRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) {
-      Object.defineProperty(out, k, { value: toBigIntForm(value[k]), writable: true, enumerable: true, configurable: true });
-    }
-    return out;
-  }
-  return value;
-}
-
-function fromBigIntForm(value: unknown): unknown {
-  if (typeof value === 'bigint') return value >= SAFE_MIN && value <= SAFE_MAX ? Number(value) : value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = fromBigIntForm(value[i]);
-    return value;
-  }
-  if (isPlainRecord(value)) {
-    for (const k of Object.keys(value)) value[k] = fromBigIntForm(value[k]);
-  }
-  return value;
-}
-
-/**
- * Copies the encoder's output (a view of its reused buffer) into a Buffer.
- * Small Buffers come from Node's pool, which is several times cheaper than
- * the fresh ArrayBuffer per value that `encode()` allocates.
- */
-function copyOut(view: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(view.length);
-  out.set(view);
-  return out;
-}
-
 /**
  * Encodes any supported value as msgpack (the codec's value rules: see the module comment).
  *
@@ -159,49 +67,16 @@ function copyOut(view: Uint8Array): Buffer {
  *   (functions, symbols, bigints beyond 64 bits, nesting deeper than 100).
  */
 export function encodeValue(value: unknown): Buffer {
-  try {
-    return copyOut(encoder.encodeSharedRef(value));
-  } catch (err) {
-    let cause = err;
-    if (containsBigInt(value)) {
-      try {
-        return asBuffer(bigEncoder.encode(toBigIntForm(value)));
-      } catch (err2) {
-        cause = err2;
-      }
-    }
-    throw new RpcProtocolError(`cannot encode value as msgpack: ${errorMessageOf(cause)}`, 'UNENCODABLE', { cause });
-  }
-}
-
-/**
- * Decodes one msgpack value that must fill the frame exactly.
- * 64-bit integers come back as `number` when safe, `bigint` otherwise.
- *
- * @throws whatever the msgpack decoder throws (DecodeError, RangeError) or
- *   RpcProtocolError for unsupported map keys or nesting deeper than
- *   `MAX_NESTING_DEPTH` (100); the frame-level decoders wrap these.
- */
-function decodeValueRaw(frame: Uint8Array): unknown {
-  const buf = asBuffer(frame);
-  checkMsgpackNesting(buf);
-  // 0xcf (uint64) / 0xd3 (int64) heads are rare; without either byte the fast decoder suffices.
-  if (buf.indexOf(0xcf) === -1 && buf.indexOf(0xd3) === -1) return decoder.decode(buf);
-  return fromBigIntForm(bigDecoder.decode(buf));
+  return encodeMsgpack(value);
 }
 
 /**
  * Decodes a frame holding exactly one msgpack value.
  *
- * @throws RpcProtocolError (`MALFORMED`, or `BAD_SHAPE` for unsupported map keys).
+ * @throws RpcProtocolError (`MALFORMED`, or `TOO_LARGE` beyond the nesting bound).
  */
 export function decodeValue(frame: Uint8Array): unknown {
-  try {
-    return decodeValueRaw(frame);
-  } catch (err) {
-    if (err instanceof RpcProtocolError) throw err;
-    throw new RpcProtocolError(`malformed msgpack: ${errorMessageOf(err)}`, 'MALFORMED', { cause: err });
-  }
+  return decodeMsgpack(frame);
 }
 
 /**
@@ -257,9 +132,10 @@ export function encodeRequest(method: string, args: readonly unknown[] = []): Bu
 export function decodeRequest(frame: Uint8Array): LuaRequest {
   let decoded: unknown;
   try {
-    decoded = decodeValueRaw(frame);
+    decoded = decodeMsgpack(frame);
   } catch (err) {
-    throw new RpcProtocolError(MALFORMED_REQUEST_PREFIX + errorMessageOf(err), 'MALFORMED', { cause: err });
+    const detail = errorMessageOf(err).replace(MALFORMED_MSGPACK, '');
+    throw new RpcProtocolError(MALFORMED_REQUEST_PREFIX + detail, (err as RpcProtocolError).reason ?? 'MALFORMED', { cause: err });
   }
   if (!Array.isArray(decoded) || typeof decoded[0] !== 'string') {
     throw new RpcProtocolError(INVALID_REQUEST_MESSAGE, 'BAD_SHAPE');

@@ -18,9 +18,9 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { isHeartbeat } from "./codec/pyzmqrpc.js";
-import { RpcClosedError } from "./errors.js";
-import { SubscriptionChannel, type SubscriptionChannelOptions } from "./subscription-channel.js";
+import { isHeartbeat } from "./codec.js";
+import { RpcClosedError } from "../errors.js";
+import { SubscriptionChannel, type SubscriptionChannelOptions } from "../subscription-channel.js";
 
 /** Options of a {@link CommandSubscription}. */
 export interface CommandSubscriptionOptions extends SubscriptionChannelOptions {

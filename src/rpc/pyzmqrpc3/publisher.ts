@@ -14,8 +14,8 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import * as pz from "./codec/pyzmqrpc.js";
-import { PublisherEndpoint, type PublisherEndpointOptions } from "./publisher-endpoint.js";
+import * as pz from "./codec.js";
+import { PublisherEndpoint, type PublisherEndpointOptions } from "../publisher-endpoint.js";
 
 /** Options of {@link CommandPublisher}. */
 export interface CommandPublisherOptions extends PublisherEndpointOptions {

@@ -1,17 +1,17 @@
 /**
  * The parts pyzmqrpc3's proxies are made of: where a command frame comes
  * from (a REP-style frontend that acknowledges at once, here; a SUB, see
- * `command-subscription.ts`) and where it goes (a request server, directly
+ * `subscription.ts`) and where it goes (a request server, directly
  * or through a retrying buffer; or a PUB). Frames are forwarded as received,
  * never decoded, so a proxy carries commands it has no class for.
  *
  * @module
  */
 import { Buffer } from "node:buffer";
-import * as pz from "./codec/pyzmqrpc.js";
-import { CommandClient, type CommandClientOptions } from "./command-client.js";
-import type { CommandPublisher } from "./command-publisher.js";
-import type { RequestHandler } from "./request-service.js";
+import * as pz from "./codec.js";
+import { CommandClient, type CommandClientOptions } from "./client.js";
+import type { CommandPublisher } from "./publisher.js";
+import type { RequestHandler } from "../request-service.js";
 
 /** Where a proxy puts command frames. */
 export interface CommandSink {

@@ -28,11 +28,10 @@ import {
   errorMessageOf,
   errorNameOf,
   isRecord,
-} from './errors.js';
-import { compactJsonDumps, parsePythonJson, pythonJsonDumps } from './pyjson.js';
+} from '../codec/errors.js';
+import { compactJsonDumps, parsePythonJson, pythonJsonDumps, type JsonStyle } from '../codec/pyjson.js';
 
-/** JSON byte layout of encoded frames: `'compact'` (ujson-like, default) or `'python'` (json.dumps defaults). */
-export type JsonStyle = 'compact' | 'python';
+export type { JsonStyle };
 
 /** Options shared by the Manley encoders. */
 export interface ManleyEncodeOptions {

@@ -1,8 +1,8 @@
 /**
  * The standard proxies of pyzmqrpc3 whose frontend takes requests (REP->REQ,
  * buffered REP->REQ, REP->PUB), built from a frontend and a sink
- * (`command-forwarding.ts`). Each acknowledges at once and discards the
- * downstream result. The SUB-frontend ones are in `command-sub-proxies.ts`.
+ * (`forwarding.ts`). Each acknowledges at once and discards the
+ * downstream result. The SUB-frontend ones are in `sub-proxies.ts`.
  *
  * @module
  */
@@ -13,11 +13,11 @@ import {
   PublishSink,
   type BufferedRequestSinkOptions,
   type CommandSink,
-} from "./command-forwarding.js";
-import type { CommandClientOptions } from "./command-client.js";
-import { CommandPublisher, type CommandPublisherOptions } from "./command-publisher.js";
-import { RequestService, type RequestServiceOptions } from "./request-service.js";
-import { plainSocketOptions, type PlainOptions } from "./security.js";
+} from "./forwarding.js";
+import type { CommandClientOptions } from "./client.js";
+import { CommandPublisher, type CommandPublisherOptions } from "./publisher.js";
+import { RequestService, type RequestServiceOptions } from "../request-service.js";
+import { plainSocketOptions, type PlainOptions } from "../security.js";
 
 /** Options of a proxy's request frontend. */
 export interface RepFrontendOptions extends RequestServiceOptions {

@@ -8,12 +8,12 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { RemoteCallError } from "./codec/errors.js";
-import * as pz from "./codec/pyzmqrpc.js";
-import type { CallOptions } from "./client.js";
-import { RpcError } from "./errors.js";
-import { RequestChannel, type EnvelopeMode } from "./request-channel.js";
-import { plainSocketOptions, type PlainOptions } from "./security.js";
+import { RemoteCallError } from "../codec/errors.js";
+import * as pz from "./codec.js";
+import type { CallOptions } from "../call-transport.js";
+import { RpcError } from "../errors.js";
+import { RequestChannel, type EnvelopeMode } from "../request-channel.js";
+import { plainSocketOptions, type PlainOptions } from "../security.js";
 
 /** Options of {@link CommandClient}. */
 export interface CommandClientOptions {
@@ -80,7 +80,7 @@ export class CommandClient {
   /** @internal Sends an already encoded request frame and resolves with the reply frames (proxies use it). */
   sendRaw(frame: Buffer, label: string, options: CallOptions = {}): Promise<Buffer[]> {
     const retries = options.idempotent ? (options.retries ?? this.retries) : 0;
-    return this.#channel.requestWithRetries([frame], options.timeout ?? this.timeout, retries, label);
+    return this.#channel.requestWithRetries([frame], options.timeout ?? this.timeout, retries, label, options.signal);
   }
 
   /** Commands waiting or in flight. */

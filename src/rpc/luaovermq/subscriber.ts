@@ -12,11 +12,11 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import type { Message } from "../zmtp/pipe.js";
-import { decodePublish } from "./codec/luaovermq.js";
-import { RpcProtocolError } from "./codec/errors.js";
-import { RpcClosedError } from "./errors.js";
-import { SubscriptionChannel, type SubscriptionChannelOptions } from "./subscription-channel.js";
+import type { Message } from "../../zmtp/pipe.js";
+import { decodePublish } from "./codec.js";
+import { RpcProtocolError } from "../codec/errors.js";
+import { RpcClosedError } from "../errors.js";
+import { SubscriptionChannel, type SubscriptionChannelOptions } from "../subscription-channel.js";
 
 /** One received publication. */
 export interface RpcMessage<T = unknown> {

@@ -1,7 +1,7 @@
 /**
  * The standard proxies of pyzmqrpc3 whose frontend is a SUB socket:
  * SUB->REQ and SUB->PUB. Commands arrive with no one to answer; each is
- * handed to a sink (`command-forwarding.ts`) and the downstream result is
+ * handed to a sink (`forwarding.ts`) and the downstream result is
  * discarded. One SUB socket per upstream publisher, each with its own
  * silence watchdog, as in the reference.
  *
@@ -12,10 +12,10 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { DirectRequestSink, PublishSink, type CommandSink } from "./command-forwarding.js";
-import type { CommandClientOptions } from "./command-client.js";
-import { CommandPublisher, type CommandPublisherOptions } from "./command-publisher.js";
-import { CommandSubscription, type CommandSubscriptionOptions } from "./command-subscription.js";
+import { DirectRequestSink, PublishSink, type CommandSink } from "./forwarding.js";
+import type { CommandClientOptions } from "./client.js";
+import { CommandPublisher, type CommandPublisherOptions } from "./publisher.js";
+import { CommandSubscription, type CommandSubscriptionOptions } from "./subscription.js";
 
 /** Options of the SUB-frontend proxies: the upstream side (watchdog, PLAIN credentials toward the publisher, socket). */
 export type SubProxyOptions = Omit<CommandSubscriptionOptions, "maxConcurrency">;

@@ -26,8 +26,8 @@
 import { Buffer } from "node:buffer";
 import { promisify } from 'node:util';
 import { inflate, inflateSync, deflateSync, type ZlibOptions } from 'node:zlib';
-import { RemoteCallError, RpcProtocolError, decodeUtf8Frame, errorMessageOf, isRecord } from './errors.js';
-import { parsePythonJson, pythonJsonDumps } from './pyjson.js';
+import { RemoteCallError, RpcProtocolError, decodeUtf8Frame, errorMessageOf, isRecord } from '../codec/errors.js';
+import { parsePythonJson, pythonJsonDumps } from '../codec/pyjson.js';
 
 /** JSON key under which a command travels: `{"_icmd_": [name, state]}`. */
 export const COMMAND_KEY = '_icmd_';

@@ -13,15 +13,12 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { BatchReplyBudget, batchLimits, tooManyCallsText, type BatchLimits } from "./batch-limits.js";
-import { RpcProtocolError, errorMessageOf } from "./codec/errors.js";
-import * as lua from "./codec/luaovermq.js";
-import { MULTICALL_METHOD, invokeMethod, type CallOutcome } from "./invoke.js";
-import type { MethodDescription, MethodRegistry } from "./registry.js";
-import type { RequestHandler } from "./request-service.js";
-
-/** Error text when the server is at its work bound. */
-export const BUSY_MESSAGE = "server busy: too many requests in progress, retry later";
+import { BatchReplyBudget, batchLimits, tooManyCallsText, type BatchLimits } from "../batch-limits.js";
+import { RpcProtocolError, errorMessageOf } from "../codec/errors.js";
+import * as lua from "./codec.js";
+import { MULTICALL_METHOD, invokeMethod, type CallOutcome } from "../invoke.js";
+import type { MethodDescription, MethodRegistry } from "../registry.js";
+import { BUSY_MESSAGE, type RequestHandler } from "../request-service.js";
 
 /** Introspection entry of the reserved batch method. */
 export const MULTICALL_DESCRIPTION: MethodDescription = {

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { encodePublish } from "./codec/luaovermq.js";
-import { PublisherEndpoint, type PublisherEndpointOptions } from "./publisher-endpoint.js";
+import { encodePublish } from "./codec.js";
+import { PublisherEndpoint, type PublisherEndpointOptions } from "../publisher-endpoint.js";
 
 /** Options of {@link RpcPublisher}. */
 export type RpcPublisherOptions = PublisherEndpointOptions;

@@ -12,13 +12,13 @@
  *
  * @module
  */
-import { RemoteCallError } from "./codec/errors.js";
-import { decodeResponse, responseResult, type Command, type CommandClass } from "./codec/pyzmqrpc.js";
-import { CommandHandler, type Service } from "./command-handler.js";
-import { CommandSubscription, type CommandSubscriptionOptions } from "./command-subscription.js";
-import { RpcClosedError } from "./errors.js";
-import { RequestService, type RequestServiceOptions } from "./request-service.js";
-import { plainSocketOptions, type PlainOptions } from "./security.js";
+import { RemoteCallError } from "../codec/errors.js";
+import { decodeResponse, defineCommand, responseResult, type Command, type CommandClass } from "./codec.js";
+import { CommandHandler, type Service } from "./handler.js";
+import { CommandSubscription, type CommandSubscriptionOptions } from "./subscription.js";
+import { RpcClosedError } from "../errors.js";
+import { RequestService, type RequestServiceOptions } from "../request-service.js";
+import { plainSocketOptions, type PlainOptions } from "../security.js";
 
 /** Options of {@link CommandServer}. */
 export interface CommandServerOptions extends RequestServiceOptions {
@@ -31,7 +31,19 @@ export interface CommandServerOptions extends RequestServiceOptions {
    * answered 400, refused while inflating.
    */
   readonly maxCommandBytes?: number;
+  /**
+   * Serve pyzmqrpc3's built-in {@link ShutdownServer} command: it is
+   * answered (200, no result), then the server closes. Default false: any
+   * client that can reach the server could stop it.
+   */
+  readonly shutdownCommand?: boolean;
 }
+
+/** pyzmqrpc3's built-in command that stops the server (no state); served only with `shutdownCommand: true`. */
+export const ShutdownServer = defineCommand("ShutdownServer", {});
+
+/** How long a server stopped by {@link ShutdownServer} still tries to deliver its last replies, in ms. */
+const SHUTDOWN_LINGER = 1000;
 
 /** Options of {@link CommandServer.subscribe}. */
 export interface CommandSubscribeOptions extends CommandSubscriptionOptions {
@@ -56,6 +68,15 @@ export class CommandServer {
     const maxMessageSize = socket.maxMessageSize ?? -1;
     this.handler = new CommandHandler({ maxCommandBytes: options.maxCommandBytes ?? (maxMessageSize > 0 ? maxMessageSize : undefined) });
     this.#service = new RequestService(this.handler, { ...options, socket });
+    if (options.shutdownCommand === true) {
+      this.registerService(ShutdownServer, () => {
+        // After this turn the reply is on its way; the linger lets it leave before the socket goes.
+        setImmediate(() => {
+          this.#service.socket.linger = SHUTDOWN_LINGER;
+          this.close();
+        });
+      });
+    }
   }
 
   /**
@@ -118,6 +139,11 @@ export class CommandServer {
   /** The ROUTER socket, for `events`. */
   get socket(): RequestService["socket"] {
     return this.#service.socket;
+  }
+
+  /** True once closed (by {@link close} or by a served {@link ShutdownServer}). */
+  get closed(): boolean {
+    return this.#service.closed;
   }
 
   /** Stops serving, on its endpoints and its subscriptions. */

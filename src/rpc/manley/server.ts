@@ -11,13 +11,12 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { errorMessageOf } from "./codec/errors.js";
-import * as manley from "./codec/manley.js";
-import { BatchReplyBudget, batchLimits, tooManyCallsText, type BatchLimits } from "./batch-limits.js";
-import { invokeMethod } from "./invoke.js";
-import type { MethodRegistry } from "./registry.js";
-import type { RequestHandler } from "./request-service.js";
-import { BUSY_MESSAGE } from "./luaovermq-handler.js";
+import { errorMessageOf } from "../codec/errors.js";
+import * as manley from "./codec.js";
+import { BatchReplyBudget, batchLimits, tooManyCallsText, type BatchLimits } from "../batch-limits.js";
+import { invokeMethod } from "../invoke.js";
+import type { MethodRegistry } from "../registry.js";
+import { BUSY_MESSAGE, type RequestHandler } from "../request-service.js";
 
 /** Options of {@link ManleyHandler}. */
 export interface ManleyHandlerOptions {

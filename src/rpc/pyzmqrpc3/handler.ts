@@ -7,11 +7,10 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { errorMessageOf } from "./codec/errors.js";
-import { ConcurrencyGate } from "./concurrency-gate.js";
-import * as pz from "./codec/pyzmqrpc.js";
-import { BUSY_MESSAGE } from "./luaovermq-handler.js";
-import type { RequestHandler } from "./request-service.js";
+import { errorMessageOf } from "../codec/errors.js";
+import { ConcurrencyGate } from "../concurrency-gate.js";
+import * as pz from "./codec.js";
+import { BUSY_MESSAGE, type RequestHandler } from "../request-service.js";
 
 /** A service: handles one command class, sync or async; its result is the response message. */
 export type Service<C extends pz.Command = pz.Command> =

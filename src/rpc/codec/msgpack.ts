@@ -1,0 +1,344 @@
+/**
+ * msgpack values that survive the trip: the encoder and decoder of the RPC
+ * protocols that speak msgpack (LuaOverMQ, dotcloud zerorpc), per the
+ * msgpack specification's "Formats".
+ *
+ * What comes back as what:
+ * - A map whose keys are all strings is a plain object; a map with any other
+ *   key (integer, boolean, nil, binary, float, array...) is a `Map` holding
+ *   the keys as decoded, in wire order; a `Map` is encoded with its keys as
+ *   they are, so `{1: "a"}` from Lua or Python goes back as `{1: "a"}`.
+ * - Integers are `number` when safe (|n| <= 2^53 - 1) and `bigint` beyond;
+ *   a `bigint` is encoded as the smallest integer format that holds it, so a
+ *   64-bit integer keeps every bit both ways.
+ * - JavaScript has one number type: an integral `number` (`1.0` too) is sent
+ *   as an integer, any other as float 64; a received float with an integral
+ *   value (`1.0`) is the number `1`. float 32 is read, never written.
+ * - str is `string`; bin is a `Buffer` viewing the received frame (no
+ *   copy; a `Uint8Array` is sent as bin);
+ *   nil and `undefined` are sent as nil, nil is read as `null`; ext is an
+ *   `ExtData`, sent back as it came.
+ *
+ * The decoder is iterative (no recursion over peer-chosen depth), refuses
+ * nesting deeper than {@link MAX_NESTING_DEPTH} and any count that the
+ * remaining octets cannot hold, so a lying header allocates nothing.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { ExtData } from "@msgpack/msgpack";
+import { RpcProtocolError } from "./errors.js";
+import { MAX_NESTING_DEPTH } from "./nesting.js";
+
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A growing output buffer. */
+class Writer {
+  buf = Buffer.allocUnsafe(256);
+  pos = 0;
+
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.pos++] = b;
+  }
+
+  /** A type octet then an unsigned big-endian length of 1, 2 or 4 octets. */
+  head(type: number, size: 1 | 2 | 4, n: number): void {
+    this.room(1 + size);
+    this.buf[this.pos++] = type;
+    this.buf.writeUIntBE(n, this.pos, size);
+    this.pos += size;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+}
+
+function unencodable(message: string): RpcProtocolError {
+  return new RpcProtocolError(`cannot encode value as msgpack: ${message}`, "UNENCODABLE");
+}
+
+function writeInt(w: Writer, n: bigint): void {
+  if (n >= 0n) {
+    if (n < 128n) w.byte(Number(n));
+    else if (n < 0x100n) w.head(0xcc, 1, Number(n));
+    else if (n < 0x10000n) w.head(0xcd, 2, Number(n));
+    else if (n < 0x100000000n) w.head(0xce, 4, Number(n));
+    else if (n <= UINT64_MAX) {
+      w.room(9);
+      w.buf[w.pos] = 0xcf;
+      w.buf.writeBigUInt64BE(n, w.pos + 1);
+      w.pos += 9;
+    } else throw unencodable(`integer ${n} does not fit in 64 bits`);
+    return;
+  }
+  if (n >= -32n) w.byte(Number(n) & 0xff);
+  else if (n >= -0x80n) w.head(0xd0, 1, Number(n) & 0xff);
+  else if (n >= -0x8000n) w.head(0xd1, 2, Number(n) & 0xffff);
+  else if (n >= -0x80000000n) w.head(0xd2, 4, Number(n) >>> 0);
+  else if (n >= INT64_MIN) {
+    w.room(9);
+    w.buf[w.pos] = 0xd3;
+    w.buf.writeBigInt64BE(n, w.pos + 1);
+    w.pos += 9;
+  } else throw unencodable(`integer ${n} does not fit in 64 bits`);
+}
+
+function writeNumber(w: Writer, n: number): void {
+  if (Number.isSafeInteger(n) && !Object.is(n, -0)) {
+    writeInt(w, BigInt(n));
+    return;
+  }
+  w.room(9);
+  w.buf[w.pos] = 0xcb;
+  w.buf.writeDoubleBE(n, w.pos + 1);
+  w.pos += 9;
+}
+
+function writeString(w: Writer, s: string): void {
+  const n = Buffer.byteLength(s, "utf8");
+  if (n < 32) w.byte(0xa0 | n);
+  else if (n < 0x100) w.head(0xd9, 1, n);
+  else if (n < 0x10000) w.head(0xda, 2, n);
+  else w.head(0xdb, 4, n);
+  w.room(n);
+  w.pos += w.buf.write(s, w.pos, "utf8");
+}
+
+function writeCount(w: Writer, n: number, fix: number, type16: number): void {
+  if (n < 16) w.byte(fix | n);
+  else if (n < 0x10000) w.head(type16, 2, n);
+  else w.head(type16 + 1, 4, n);
+}
+
+function writeExt(w: Writer, ext: ExtData): void {
+  const data = ext.data instanceof Uint8Array ? ext.data : new Uint8Array(0);
+  const n = data.length;
+  const fixed = [1, 2, 4, 8, 16].indexOf(n);
+  if (fixed >= 0) w.byte(0xd4 + fixed);
+  else if (n < 0x100) w.head(0xc7, 1, n);
+  else if (n < 0x10000) w.head(0xc8, 2, n);
+  else w.head(0xc9, 4, n);
+  w.byte(ext.type & 0xff);
+  w.bytes(data);
+}
+
+function writeValue(w: Writer, v: unknown, depth: number): void {
+  switch (typeof v) {
+    case "undefined":
+      w.byte(0xc0);
+      return;
+    case "boolean":
+      w.byte(v ? 0xc3 : 0xc2);
+      return;
+    case "number":
+      writeNumber(w, v);
+      return;
+    case "bigint":
+      writeInt(w, v);
+      return;
+    case "string":
+      writeString(w, v);
+      return;
+    case "object":
+      break;
+    default:
+      throw unencodable(`a ${typeof v} has no msgpack form`);
+  }
+  if (v === null) {
+    w.byte(0xc0);
+    return;
+  }
+  if (depth >= MAX_NESTING_DEPTH) throw unencodable(`nested deeper than ${MAX_NESTING_DEPTH} levels`);
+  if (v instanceof Uint8Array) {
+    const n = v.length;
+    w.head(n < 0x100 ? 0xc4 : n < 0x10000 ? 0xc5 : 0xc6, n < 0x100 ? 1 : n < 0x10000 ? 2 : 4, n);
+    w.bytes(v);
+  } else if (v instanceof ExtData) {
+    writeExt(w, v);
+  } else if (Array.isArray(v)) {
+    writeCount(w, v.length, 0x90, 0xdc);
+    for (const item of v) writeValue(w, item, depth + 1);
+  } else if (v instanceof Map) {
+    writeCount(w, v.size, 0x80, 0xde);
+    for (const [key, value] of v) {
+      writeValue(w, key, depth + 1);
+      writeValue(w, value, depth + 1);
+    }
+  } else {
+    const keys = Object.keys(v);
+    writeCount(w, keys.length, 0x80, 0xde);
+    for (const key of keys) {
+      writeString(w, key);
+      writeValue(w, (v as Record<string, unknown>)[key], depth + 1);
+    }
+  }
+}
+
+/**
+ * Encodes a value (see the module comment for the forms).
+ *
+ * @throws RpcProtocolError (`UNENCODABLE`): functions, symbols, integers
+ *   beyond 64 bits, nesting deeper than {@link MAX_NESTING_DEPTH}.
+ */
+export function encodeMsgpack(value: unknown): Buffer {
+  const w = new Writer();
+  writeValue(w, value, 0);
+  return Buffer.from(w.buf.subarray(0, w.pos));
+}
+
+/** A container being filled while decoding. */
+interface Open {
+  /** Values still to read (a map counts keys and values). */
+  left: number;
+  readonly items: unknown[];
+  readonly map: boolean;
+}
+
+/** Start of the message of every `MALFORMED` error of {@link decodeMsgpack}; the rest is the detail. */
+export const MALFORMED_MSGPACK = "malformed msgpack: ";
+
+function malformed(detail: string): RpcProtocolError {
+  return new RpcProtocolError(MALFORMED_MSGPACK + detail, "MALFORMED");
+}
+
+/** A map's decoded keys and values, alternating, as an object or a `Map`. */
+function toMap(items: unknown[]): Record<string, unknown> | Map<unknown, unknown> {
+  let strings = true;
+  for (let i = 0; i < items.length; i += 2) if (typeof items[i] !== "string") strings = false;
+  if (!strings) {
+    const map = new Map<unknown, unknown>();
+    for (let i = 0; i < items.length; i += 2) map.set(items[i], items[i + 1]);
+    return map;
+  }
+  const out: Record<string, unknown> = {};
+  // defineProperty: a "__proto__" key is data, never the object's prototype.
+  for (let i = 0; i < items.length; i += 2) {
+    Object.defineProperty(out, items[i] as string, { value: items[i + 1], writable: true, enumerable: true, configurable: true });
+  }
+  return out;
+}
+
+function toInteger(n: bigint): number | bigint {
+  return n >= SAFE_MIN && n <= SAFE_MAX ? Number(n) : n;
+}
+
+/** Reads msgpack from one buffer. */
+class Reader {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+
+  take(n: number): number {
+    const at = this.pos;
+    if (n > this.buf.length - at) throw malformed(`truncated at octet ${at}`);
+    this.pos += n;
+    return at;
+  }
+
+  uint(size: number): number {
+    return this.buf.readUIntBE(this.take(size), size);
+  }
+
+  /** A container's element count, refused when the rest of the input cannot hold that many. */
+  count(n: number, perElement: number): number {
+    if (n * perElement > this.buf.length - this.pos) throw malformed(`a header claims ${n} elements beyond the end of the input`);
+    return n;
+  }
+
+  blob(n: number): Buffer {
+    const at = this.take(n);
+    return this.buf.subarray(at, at + n);
+  }
+}
+
+/**
+ * Reads one item: a scalar value, or a container head (`Open`) whose
+ * elements follow.
+ */
+function readItem(r: Reader): { value: unknown } | Open {
+  const t = r.buf[r.take(1)]!;
+  if (t < 0x80) return { value: t };
+  if (t >= 0xe0) return { value: t - 0x100 };
+  if (t < 0x90) return { left: r.count((t & 0x0f) * 2, 1), items: [], map: true };
+  if (t < 0xa0) return { left: r.count(t & 0x0f, 1), items: [], map: false };
+  if (t < 0xc0) return { value: r.blob(t & 0x1f).toString("utf8") };
+  switch (t) {
+    case 0xc0: return { value: null };
+    case 0xc2: return { value: false };
+    case 0xc3: return { value: true };
+    case 0xc4: case 0xc5: case 0xc6: return { value: r.blob(r.uint(1 << (t - 0xc4))) };
+    case 0xc7: case 0xc8: case 0xc9: {
+      const n = r.uint(1 << (t - 0xc7));
+      const type = r.buf.readInt8(r.take(1));
+      return { value: new ExtData(type, Uint8Array.from(r.blob(n))) };
+    }
+    case 0xca: return { value: r.buf.readFloatBE(r.take(4)) };
+    case 0xcb: return { value: r.buf.readDoubleBE(r.take(8)) };
+    case 0xcc: case 0xcd: case 0xce: return { value: r.uint(1 << (t - 0xcc)) };
+    case 0xcf: return { value: toInteger(r.buf.readBigUInt64BE(r.take(8))) };
+    case 0xd0: return { value: r.buf.readInt8(r.take(1)) };
+    case 0xd1: return { value: r.buf.readInt16BE(r.take(2)) };
+    case 0xd2: return { value: r.buf.readInt32BE(r.take(4)) };
+    case 0xd3: return { value: toInteger(r.buf.readBigInt64BE(r.take(8))) };
+    case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: {
+      const type = r.buf.readInt8(r.take(1));
+      return { value: new ExtData(type, Uint8Array.from(r.blob(1 << (t - 0xd4)))) };
+    }
+    case 0xd9: case 0xda: case 0xdb: return { value: r.blob(r.uint(1 << (t - 0xd9))).toString("utf8") };
+    case 0xdc: case 0xdd: return { left: r.count(r.uint(t === 0xdc ? 2 : 4), 1), items: [], map: false };
+    case 0xde: case 0xdf: return { left: r.count(r.uint(t === 0xde ? 2 : 4) * 2, 1), items: [], map: true };
+    default: throw malformed(`octet 0x${t.toString(16)} at ${r.pos - 1} is not a msgpack type`);
+  }
+}
+
+/**
+ * Decodes exactly one msgpack value filling `frame`.
+ *
+ * @throws RpcProtocolError: `MALFORMED` (bad or truncated octets, trailing
+ *   octets), `TOO_LARGE` (nested deeper than {@link MAX_NESTING_DEPTH}).
+ */
+export function decodeMsgpack(frame: Uint8Array): unknown {
+  const r = new Reader(Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length));
+  const stack: Open[] = [];
+  let result: unknown;
+  for (;;) {
+    const item = readItem(r);
+    let value: unknown;
+    if ("value" in item) value = item.value;
+    else if (item.left > 0) {
+      if (stack.length >= MAX_NESTING_DEPTH) throw new RpcProtocolError(`value nested deeper than ${MAX_NESTING_DEPTH} levels`, "TOO_LARGE");
+      stack.push(item);
+      continue;
+    } else value = item.map ? toMap(item.items) : item.items;
+    // Hand the value to its container; close every container it completes.
+    let done = false;
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (top === undefined) {
+        result = value;
+        done = true;
+        break;
+      }
+      top.items.push(value);
+      if (--top.left > 0) break;
+      stack.pop();
+      value = top.map ? toMap(top.items) : top.items;
+    }
+    if (done) break;
+  }
+  if (r.pos !== r.buf.length) throw malformed(`${r.buf.length - r.pos} octet(s) after the value`);
+  return result;
+}

@@ -3,13 +3,13 @@ import type { RpcProtocol } from "../rpc/index.js";
 import { UsageError, type CommandContext, type OptionSpec } from "./args.js";
 
 /** The protocols `--protocol` takes, the default first. */
-export const PROTOCOLS: readonly RpcProtocol[] = ["luaovermq", "manley"];
+export const PROTOCOLS: readonly RpcProtocol[] = ["luaovermq", "manley", "zerorpc"];
 
 /** The `--protocol` option. */
 export const PROTOCOL_OPTION: OptionSpec = {
   type: "string",
   value: "name",
-  help: `RPC protocol: ${PROTOCOLS.join(" or ")} (Manley's zerorpc JSON); default ${PROTOCOLS[0]}`,
+  help: "RPC protocol: luaovermq (msgpack), manley (Manley's zerorpc, JSON) or zerorpc (dotcloud zerorpc); default luaovermq",
 };
 
 /** Where `--json` used to choose the protocol, the command line says what it is now. */

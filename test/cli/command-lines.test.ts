@@ -27,7 +27,7 @@ describe("bad command lines exit 2 with the usage", { concurrency: 4 }, () => {
     ["a value for a switch", ["call", "tcp://127.0.0.1:5555", "add", "--json=yes"], /--json takes no value/],
     ["a bad --max-reply", ["call", "tcp://127.0.0.1:5555", "add", "--max-reply", "1.5"], /--max-reply takes a positive whole number of bytes/],
     ["a bad --plain", ["call", "tcp://127.0.0.1:5555", "add", "--plain", "nocolon"], /--plain takes user:password/],
-    ["an unknown --protocol", ["call", "tcp://127.0.0.1:5555", "add", "--protocol", "grpc"], /--protocol takes luaovermq or manley, not "grpc"/],
+    ["an unknown --protocol", ["call", "tcp://127.0.0.1:5555", "add", "--protocol", "grpc"], /--protocol takes luaovermq or manley or zerorpc, not "grpc"/],
     ["a bad endpoint", ["call", "127.0.0.1:5555", "add"], /bad endpoint "127\.0\.0\.1:5555": write tcp:\/\/host:port or ipc:\/\/\/path/],
     ["an inproc endpoint", ["call", "inproc://x", "add"], /inproc:\/\/ endpoints live inside one process/],
     ["serve without a module", ["serve"], /^purezmq serve: needs a module to serve\nusage: purezmq serve/],

@@ -64,6 +64,7 @@ describe("purezmq demo", () => {
 describe("purezmq call", () => {
   let server: RpcServer;
   let manley: RpcServer;
+  let zerorpc: RpcServer;
   let plain: RpcServer;
 
   before(async () => {
@@ -78,6 +79,9 @@ describe("purezmq call", () => {
     manley = new RpcServer({ protocol: "manley" });
     manley.register("add", (a: number, b: number) => a + b);
     await manley.bind("tcp://127.0.0.1:0");
+    zerorpc = new RpcServer({ protocol: "zerorpc", name: "calc" });
+    zerorpc.register("add", (a: number, b: number) => a + b);
+    await zerorpc.bind("tcp://127.0.0.1:0");
     plain = new RpcServer({ plain: { users: { alice: "s3cret:x" } } });
     plain.register("whoami", () => "alice's server");
     await plain.bind("tcp://127.0.0.1:0");
@@ -85,6 +89,7 @@ describe("purezmq call", () => {
   after(() => {
     server.close();
     manley.close();
+    zerorpc.close();
     plain.close();
   });
 
@@ -103,9 +108,14 @@ describe("purezmq call", () => {
     assertPrints(await runCli(["call", manley.endpoint!, "add", "2", "3", "--protocol", "manley"]), "5");
   });
 
+  test("--protocol zerorpc speaks dotcloud zerorpc, reserved methods included", async () => {
+    assertPrints(await runCli(["call", zerorpc.endpoint!, "add", "2", "3", "--protocol", "zerorpc"]), "5");
+    assertPrints(await runCli(["call", zerorpc.endpoint!, "_zerorpc_name", "--protocol", "zerorpc"]), '"calc"');
+  });
+
   test("a reply of another protocol exits 3 with a hint to try --protocol", async () => {
     assertFailure(await runCli(["call", server.endpoint!, "add", "2", "3", "--protocol", "manley"]), 3,
-      /^purezmq call: reply must be one frame, got 2: the server may speak another protocol, try --protocol luaovermq \(EPROTO\)$/);
+      /^purezmq call: reply must be one frame, got 2: the server may speak another protocol, try --protocol luaovermq or --protocol zerorpc \(EPROTO\)$/);
   });
 
   test("NaN and ±Infinity print as JavaScript writes them; --json prints strict JSON", async () => {

@@ -83,7 +83,7 @@ describe("nothing listening, no answer", { concurrency: 4 }, () => {
   test("call: a server that never answers is no answer within --timeout", async () => {
     const { port } = silent.address() as net.AddressInfo;
     assertFailure(await runCli(["call", `tcp://127.0.0.1:${port}`, "add", "--timeout", "300"]), 1,
-      /^purezmq call: no answer from tcp:\/\/127\.0\.0\.1:\d+ within 300 ms: the server is busy, or speaks another protocol \(--protocol manley\); raise --timeout to wait longer \(ETIMEDOUT\)$/);
+      /^purezmq call: no answer from tcp:\/\/127\.0\.0\.1:\d+ within 300 ms: the server is busy, or speaks another protocol \(--protocol manley or --protocol zerorpc\); raise --timeout to wait longer \(ETIMEDOUT\)$/);
   });
 
   test("lua call: a peer that never answers is no answer within --timeout", async () => {

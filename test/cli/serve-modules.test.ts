@@ -67,6 +67,17 @@ describe("purezmq serve: module shapes", { concurrency: 3 }, () => {
     }
   });
 
+  test("--protocol zerorpc serves the module to dotcloud zerorpc clients", async () => {
+    const { proc, endpoint } = await serve("calc-module.js", "--protocol", "zerorpc");
+    try {
+      assertPrints(await runCli(["call", endpoint, "calc.mul", "6", "7", "--protocol", "zerorpc"]), "42");
+      // A LuaOverMQ client gets no answer it can read from a zerorpc server.
+      assert.notEqual((await runCli(["call", endpoint, "calc.mul", "6", "7", "--timeout", "500"])).code, 0);
+    } finally {
+      await proc.stop();
+    }
+  });
+
   test("a missing module exits 1 and says to check the path", async () => {
     assertFailure(await runCli(["serve", join(FIXTURES, "no-such-module.js")]), 1, /^purezmq serve: no module at .*no-such-module\.js: check the path/);
   });

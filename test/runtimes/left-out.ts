@@ -37,6 +37,7 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "interop/rpc-pubsub.test.ts": NATIVE_ADDON,
   "interop/rpc.test.ts": NATIVE_ADDON,
   "interop/stream-connect.test.ts": NATIVE_ADDON,
+  "runtimes/deno-connect.test.ts": NATIVE_ADDON,
   "runtimes/node-only.test.ts": "reads the compiled test files to check this list; what it checks does not depend on the runtime",
 };
 

@@ -12,6 +12,10 @@ export type RuntimeName = "bun" | "deno";
 export const NATIVE_ADDON =
   "loads the native `zeromq` addon (libzmq): Bun 1.4 aborts in it (no uv_poll_init_socket), Deno 2.9 crashes in it";
 
+/** Why the attack tests with memory ceilings are left out on Bun (observed with Bun 1.4.5). */
+const MEMORY_CEILINGS =
+  "its memory ceilings are calibrated on V8 (Node, Deno); under Bun's JavaScriptCore the same attacks leave more held after a collection (identity-churn: 22 MB against 8), while the bounds stop them and the good client is served";
+
 /** Files run on Node only, by path under test/. */
 export const NODE_ONLY: Readonly<Record<string, string>> = {
   "cli/commands.test.ts": NATIVE_ADDON,
@@ -49,10 +53,10 @@ export const LEFT_OUT: Readonly<Record<RuntimeName, Readonly<Record<string, stri
     "faults/cycles.test.ts": "counts the process's TCP handles with node:async_hooks, which Bun does not report its sockets to (the counts would prove nothing)",
     "faults/slow-consumer.test.ts":
       "asserts Node's 64 KiB socket reads (a read that reaches the high-water mark completes at most two 32 KiB messages); Bun reads more at a time",
-    "hostile/lua-attacks.test.ts": "its memory ceilings are measured for V8's heap; JavaScriptCore's collector keeps more for longer",
-    "hostile/rpc-attacks.test.ts": "its memory ceilings are measured for V8's heap; JavaScriptCore's collector keeps more for longer",
-    "hostile/zmtp-connections.test.ts": "its memory ceilings are measured for V8's heap; JavaScriptCore's collector keeps more for longer",
-    "hostile/zmtp-messages.test.ts": "its memory ceilings are measured for V8's heap; JavaScriptCore's collector keeps more for longer",
+    "hostile/lua-attacks.test.ts": MEMORY_CEILINGS,
+    "hostile/rpc-attacks.test.ts": MEMORY_CEILINGS,
+    "hostile/zmtp-connections.test.ts": MEMORY_CEILINGS,
+    "hostile/zmtp-messages.test.ts": MEMORY_CEILINGS,
   },
   deno: {},
 };

@@ -69,17 +69,18 @@ export class WebStreamDuplex extends Duplex {
   /** Calls `connect`; a throw from it becomes this stream's `error` event. */
   constructor(connect: StreamConnect, address: StreamAddress) {
     super({ allowHalfOpen: false });
+    let socket: StreamSocket;
     try {
-      const socket = connect(address);
+      // Kept before its streams are taken: a socket whose streams are
+      // missing is still closed, by _destroy.
+      socket = this.#socket = connect(address);
       this.#reader = socket.readable.getReader();
       this.#writer = socket.writable.getWriter();
-      this.#socket = socket;
     } catch (err) {
       // Asynchronously, as net.connect reports its failures.
       queueMicrotask(() => this.destroy(asError(err)));
       return;
     }
-    const socket = this.#socket;
     Promise.resolve(socket.opened).then(
       () => {
         if (!this.destroyed) this.emit("connect");

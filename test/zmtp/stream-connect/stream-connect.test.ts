@@ -137,6 +137,26 @@ test("a `closed` that rejects ends the connection with a disconnect, and the soc
   assert.equal(msg!.toString(), "still here");
 });
 
+test("streams that break their contract (no readable, a chunk that is not octets) end that attempt; the socket carries on", async (t) => {
+  const dial = webStreamConnect((s, call) => {
+    if (call === 1) return { ...s, readable: undefined as unknown as ReadableStream<Uint8Array> };
+    if (call === 2) {
+      const text = new ReadableStream<Uint8Array>({
+        start: (c) => c.enqueue("not octets" as unknown as Uint8Array),
+      });
+      return { ...s, readable: text };
+    }
+    return s;
+  });
+  const [rep, req] = track(t, new Reply(), new Request({ connect: dial.connect, reconnectInterval: 10 }));
+  const endpoint = await bindResolved(rep, "tcp://127.0.0.1:0");
+  req.connect(endpoint);
+  await req.send("fourth time lucky");
+  assert.deepEqual(texts(await withDeadline(rep.receive(), 5000, "the request")), ["fourth time lucky"]);
+  assert.ok(dial.calls.length >= 3, `connect called ${dial.calls.length} times`);
+  assert.ok(dial.sockets[0]!.destroyed && dial.sockets[1]!.destroyed);
+});
+
 test("close() ends the stream's connection; the peer sees the disconnect", async (t) => {
   const dial = webStreamConnect();
   const [router] = track(t, new Router());

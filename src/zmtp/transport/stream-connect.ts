@@ -38,6 +38,8 @@ export interface StreamSocket {
  * it carries every tcp:// endpoint the socket connects to: it is called
  * again for each reconnection. It may throw, or reject `opened`, to refuse;
  * the socket then retries after `reconnectInterval`, as with node:net.
+ * Whether an open connection keeps the process alive is up to the streams
+ * it returns (purezmq's own node:net connections do not).
  */
 export type StreamConnect = (address: StreamAddress) => StreamSocket;
 

@@ -5,9 +5,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import * as zmq from "zeromq";
+import { runChild } from "../support/run-child.js";
 
 const DENO = fileURLToPath(new URL("../../../node_modules/.bin/deno", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./fixtures/deno-request.js", import.meta.url));
@@ -21,9 +21,9 @@ test("a purezmq REQ in Deno, dialing through Deno.connect, gets libzmq's reply",
     await rep.send(`${String(request)}, answered by libzmq`);
     return String(request);
   })();
-  const { status, stdout, stderr } = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(DENO, ["run", "--allow-all", FIXTURE, rep.lastEndpoint!], { timeout: 30_000, env: { ...process.env, NO_COLOR: "1" } }, (err, out, errOut) =>
-      resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout: out, stderr: errOut }));
+  const { status, stdout, stderr } = await runChild(DENO, ["run", "--allow-all", FIXTURE, rep.lastEndpoint!], {
+    timeout: 30_000,
+    env: { ...process.env, NO_COLOR: "1" },
   });
   assert.equal(status, 0, stderr);
   assert.equal(await served, "hello from Deno");

@@ -5,11 +5,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { runChild } from "../../support/run-child.js";
 
 const README = fileURLToPath(new URL("../../../../README.md", import.meta.url));
 const INDEX = pathToFileURL(fileURLToPath(new URL("../../../src/index.js", import.meta.url))).href;
@@ -31,10 +31,7 @@ test("the README's `connect` example prints the reply it promises", async (t) =>
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "connect-example.mjs");
   writeFileSync(file, code.replace('from "purezmq";', `from ${JSON.stringify(INDEX)};`));
-  const { status, stdout, stderr } = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [file], { timeout: 20_000 }, (err, out, errOut) =>
-      resolve({ status: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout: out, stderr: errOut }));
-  });
+  const { status, stdout, stderr } = await runChild(process.execPath, [file], { timeout: 20_000 });
   assert.equal(status, 0, stderr);
   assert.equal(stdout, "hello back\n");
 });

@@ -15,6 +15,7 @@ import type { MethodDescription } from "./registry.js";
 import { remoteProxy, type RemoteApi } from "./remote-proxy.js";
 import type { EnvelopeMode } from "./request-channel.js";
 import { plainSocketOptions, type PlainOptions } from "./security.js";
+import type { StreamConnect } from "../zmtp/transport/stream-connect.js";
 import { RpcBatch } from "./batch.js";
 
 export type { CallOptions };
@@ -52,6 +53,8 @@ export interface RpcClientOptions {
   readonly plain?: PlainOptions;
   /** Options of the underlying DEALER socket (zeromq.js names). */
   readonly socket?: Record<string, unknown>;
+  /** Dials tcp:// endpoints through this function instead of node:net: the socket option `connect`. */
+  readonly connect?: StreamConnect;
 }
 
 /** Calls remote functions. */
@@ -82,7 +85,7 @@ export class RpcClient {
       jsonStyle: options.jsonStyle,
       heartbeat: options.heartbeat,
       streamBuffer: options.streamBuffer,
-      socket: { ...plainSocketOptions(options.plain, "client"), ...options.socket },
+      socket: { ...plainSocketOptions(options.plain, "client"), connect: options.connect, ...options.socket },
     });
   }
 

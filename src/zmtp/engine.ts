@@ -10,7 +10,7 @@
  * through TCP instead of growing memory.
  */
 import { Buffer } from "node:buffer";
-import type { Socket as NetSocket } from "node:net";
+import type { ByteStream } from "./byte-stream.js";
 import {
   FLAG_COMMAND, FLAG_MORE, FrameDecoder, FrameEncoder, GreetingReader, ZmtpProtocolError,
   compatibleSocketTypes, decodeCommand, decodeError, decodePing, encodeCommand, encodeGreeting,
@@ -122,7 +122,7 @@ export class Engine implements PipeDriver, FrameSink {
   peerMinor = 0;
 
   constructor(
-    readonly stream: NetSocket,
+    readonly stream: ByteStream,
     readonly options: EngineOptions,
     private readonly host: EngineHost,
   ) {

@@ -17,6 +17,7 @@ import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from 
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
+import { checkStreamConnect, type StreamConnect } from "../transport/stream-connect.js";
 import { checkPlainCredential, mechanismFactoryFor, securityMechanismName } from "../security/mechanism-select.js";
 import type { Authenticator } from "../security/zap.js";
 import { SOCKET_TYPE_NUMBER, type MechanismFactory, type SocketTypeName, type ZmtpProtocolError } from "../wire/index.js";
@@ -25,6 +26,14 @@ import { SOCKET_TYPE_NUMBER, type MechanismFactory, type SocketTypeName, type Zm
 export interface SocketOptions {
   /** The Context for inproc endpoints and the ZAP handler; the default one if absent. */
   context?: Context;
+  /**
+   * Dials tcp:// endpoints through this function instead of node:net
+   * (purezmq's own option, read only here): shaped like `connect()` of
+   * `cloudflare:sockets`, it returns web streams of octets, so any duplex
+   * byte stream can carry the socket's connections. bind() still listens
+   * with node:net.
+   */
+  connect?: StreamConnect;
   backlog?: number;
   ipv6?: boolean;
   tcpKeepalive?: number;
@@ -274,6 +283,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   private plainUser: string | null = null;
   /** A private field: invisible to util.inspect, JSON and Object.keys, so the password never shows in logs. */
   #plainPass: string | null = null;
+  /** The `connect` constructor option: how tcp:// endpoints are dialed when set. */
+  #streamConnect: StreamConnect | undefined;
   /** Set when a peer refused the handshake for good (credentials, mechanism, socket type); cleared by connect(). */
   private refusal: ZmqError | undefined;
 
@@ -305,6 +316,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     if (new.target === Socket) return socketOfType(arguments);
     checkOptionsArgument(options);
     checkContextOption(options);
+    this.#streamConnect = checkStreamConnect(options?.connect);
     this.ctx = options?.context ?? defaultContext;
     // libzmq gives the sockets of a non-blocky context a linger of 0.
     if (!this.ctx.blocky) this.linger = 0;
@@ -455,7 +467,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     Object.seal(this);
     if (!options) return;
     for (const key of optionKeys(options)) {
-      if (key === "context") continue;
+      // Read by the constructor, not properties (`connect` names the method).
+      if (key === "context" || key === "connect") continue;
       const value = (options as Record<PropertyKey, unknown>)[key];
       // A read-only property or method throws its own TypeError when assigned.
       if (typeof key === "string" && !this.isOption(key) && !this.isReadOnly(key)) throw notExtensible(key);
@@ -569,7 +582,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     if (ep.transport === "inproc") {
       this.addEndpoint(address, this.context.inproc.connect(ep.name, this, address, connectId));
     } else {
-      this.addEndpoint(address, new NetDialer(this, ep, address, connectId));
+      this.addEndpoint(address, new NetDialer(this, ep, address, connectId, this.#streamConnect));
     }
   }
 

@@ -1,7 +1,9 @@
 /**
  * tcp:// and ipc:// over node:net: a listener that accepts peers for
  * bind(), and a dialer that connects, and reconnects with back-off, for
- * connect(). Both run each connection through an {@link Engine}.
+ * connect(). Both run each connection through an {@link Engine}. A dialer
+ * given a `connect` function dials tcp:// through it instead of node:net
+ * (stream-connect.ts).
  */
 import { Buffer } from "node:buffer";
 import { existsSync, lstatSync, unlinkSync } from "node:fs";
@@ -12,6 +14,7 @@ import type { ZmtpProtocolError } from "../wire/index.js";
 import { formatTcp, type Endpoint } from "./endpoint.js";
 import { forget, lingerDone, lingerStart, watch, type ExitDrainable } from "./exit-drain.js";
 import type { NetOwner } from "./owner.js";
+import { WebStreamDuplex, type StreamConnect } from "./stream-connect.js";
 
 type NetEndpoint = Exclude<Endpoint, { transport: "inproc" }>;
 
@@ -140,7 +143,7 @@ export class NetListener implements EngineHost {
 export class NetDialer implements EngineHost, ExitDrainable {
   private pipe: Pipe | undefined;
   private engine: Engine | undefined;
-  private attempt: net.Socket | undefined;
+  private attempt: net.Socket | WebStreamDuplex | undefined;
   private timer: NodeJS.Timeout | undefined;
   private interval: number;
   private stopped = false;
@@ -155,6 +158,8 @@ export class NetDialer implements EngineHost, ExitDrainable {
     private readonly ep: NetEndpoint,
     readonly address: string,
     private readonly connectRoutingId: Buffer | undefined,
+    /** Dials tcp:// endpoints instead of node:net (the socket's `connect` option). */
+    private readonly streamConnect?: StreamConnect,
   ) {
     this.interval = socket.reconnectInterval;
     // Without `immediate`, messages queue in the pipe before the first connection.
@@ -255,14 +260,19 @@ export class NetDialer implements EngineHost, ExitDrainable {
   private dial(): void {
     if (!this.active) return;
     const ep = this.ep;
-    const stream = (ep.transport === "tcp" ? net.connect({ host: ep.host, port: ep.port }) : net.connect(ep.path)).unref();
+    const stream = ep.transport === "ipc" ? net.connect(ep.path).unref()
+      : this.streamConnect ? new WebStreamDuplex(this.streamConnect, { hostname: ep.host, port: ep.port })
+      : net.connect({ host: ep.host, port: ep.port }).unref();
     this.attempt = stream;
     // libzmq's tcp connect is asynchronous: ZMQ_EVENT_CONNECT_DELAYED.
     if (ep.transport === "tcp") this.socket.emit({ type: "connect:delay", address: this.address });
     // ZMQ_CONNECT_TIMEOUT: a dial that has not connected in time is abandoned and retried.
     const timeout = this.socket.connectTimeout;
-    if (timeout > 0) stream.setTimeout(timeout, () => onError());
+    const timer = timeout > 0 ? setTimeout(() => onError(), timeout).unref() : undefined;
+    // An attempt destroyed by close() is over: no retry may follow it.
+    if (timer) stream.once("close", () => clearTimeout(timer));
     const onError = (): void => {
+      clearTimeout(timer);
       stream.destroy();
       this.attempt = undefined;
       // The failed attempt's socket is closed (ZMQ_EVENT_CLOSED), then retried.
@@ -272,14 +282,14 @@ export class NetDialer implements EngineHost, ExitDrainable {
     stream.once("error", onError);
     stream.once("connect", () => {
       stream.off("error", onError);
-      if (timeout > 0) stream.setTimeout(0);
+      clearTimeout(timer);
       this.attempt = undefined;
       if (!this.active) {
         stream.destroy();
         return;
       }
       this.socket.emit({ type: "connect", address: this.address });
-      applyKeepAlive(this.socket, stream);
+      if (stream instanceof net.Socket) applyKeepAlive(this.socket, stream);
       this.engine = new Engine(stream, this.socket.engineOptions(this.address), this);
     });
   }

@@ -45,6 +45,14 @@ const enum State {
 const EMPTY = Buffer.alloc(0);
 /** Spanning bodies up to this size get their buffer at once; larger ones are gathered piece by piece. */
 const PREALLOCATE_LIMIT = 64 * 1024;
+/**
+ * The largest frame body ever accepted, whatever the limits: 4 GiB, Node's
+ * Buffer limit on 64-bit hosts. Fixed rather than read from the runtime
+ * alone, because some runtimes (Deno) report 2^53-1 there and would let a
+ * peer announce a body no host can gather; a runtime whose buffers are
+ * smaller still lowers it.
+ */
+export const FRAME_BODY_LIMIT = Math.min(2 ** 32, constants.MAX_LENGTH);
 
 /** -1 (no limit) as a bound a size can be compared with. */
 function bound(limit: number): number {
@@ -206,7 +214,7 @@ export class FrameDecoder {
         ? `frame of ${size} octets exceeds the limit of ${limit}`
         : `message of at least ${limit - this.messageRoom + size} octets (${this.parts} parts) exceeds the limit of ${limit}`, "EMSGSIZE");
     }
-    if (size > constants.MAX_LENGTH) {
+    if (size > FRAME_BODY_LIMIT) {
       throw new ZmtpProtocolError(`frame of ${size} octets is larger than any buffer`, "EMSGSIZE");
     }
     this.size = size;

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FrameDecoder, FrameEncoder, ZmtpProtocolError, encodeFrame,
+  FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FRAME_BODY_LIMIT, FrameDecoder, FrameEncoder, ZmtpProtocolError, encodeFrame,
 } from "../../../src/zmtp/wire/index.js";
 import { bytewise, cutsArb, decodeAll, hex, splitAt } from "./chunks.js";
 
@@ -147,6 +147,14 @@ test("without a limit, a huge declared size is not allocated up front: memory fo
   const grown = process.memoryUsage().arrayBuffers - before;
   assert.ok(grown < 64 * 1024 * 1024, `grew by ${grown} octets`);
   assert.equal(dec.idle, false);
+});
+
+test("the fixed bound is 4 GiB on every runtime: exactly 2^32 is a legal size, 2^52 is not", () => {
+  assert.equal(FRAME_BODY_LIMIT, 2 ** 32);
+  assert.throws(() => new FrameDecoder({ onFrame: () => assert.fail("no frame") }).push(longHeader(0, 2n ** 52n)), isProto("EMSGSIZE"));
+  const at = new FrameDecoder({ onFrame: () => assert.fail("the frame is not complete") });
+  at.push(longHeader(0, 2n ** 32n));
+  assert.equal(at.idle, false);
 });
 
 test("a large body spanning chunks is reassembled exactly", () => {

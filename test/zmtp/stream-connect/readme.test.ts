@@ -1,0 +1,37 @@
+/**
+ * The README's example of the `connect` option runs as written: the block
+ * under "Any byte stream", with `purezmq` pointing at this build, run by
+ * the runtime that runs this test.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { runChild } from "../../support/run-child.js";
+
+const README = fileURLToPath(new URL("../../../../README.md", import.meta.url));
+const INDEX = pathToFileURL(fileURLToPath(new URL("../../../src/index.js", import.meta.url))).href;
+
+/** The first code block after `heading` in the README. */
+function blockAfter(heading: string): string {
+  const text = readFileSync(README, "utf8");
+  const at = text.indexOf(`\n${heading}\n`);
+  assert.ok(at >= 0, `the README has the heading "${heading}"`);
+  const block = /```ts\n([\s\S]*?)```/.exec(text.slice(at));
+  assert.ok(block, `a ts block follows "${heading}"`);
+  return block[1]!;
+}
+
+test("the README's `connect` example prints the reply it promises", async (t) => {
+  const code = blockAfter("### Any byte stream: the `connect` option");
+  assert.match(code, /from "purezmq";/);
+  const dir = mkdtempSync(join(tmpdir(), "purezmq-readme-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "connect-example.mjs");
+  writeFileSync(file, code.replace('from "purezmq";', `from ${JSON.stringify(INDEX)};`));
+  const { status, stdout, stderr } = await runChild(process.execPath, [file], { timeout: 20_000 });
+  assert.equal(status, 0, stderr);
+  assert.equal(stdout, "hello back\n");
+});

@@ -118,7 +118,9 @@ export async function main(argv: string[]): Promise<number> {
     await command.run({
       positionals: line.positionals,
       options: line.options,
-      out: (text) => console.log(terminalSafe(text)),
+      // Not console.log: under Bun and Deno it swallows the EPIPE of a reader
+      // that went away (`sub ... | head`), and the command would never end.
+      out: (text) => void process.stdout.write(`${terminalSafe(text)}\n`),
       log: (text) => console.error(terminalSafe(text)),
       signal: controller.signal,
     });

@@ -72,7 +72,7 @@ describe("purezmq serve: module shapes", { concurrency: 3 }, () => {
     try {
       assertPrints(await runCli(["call", endpoint, "calc.mul", "6", "7", "--protocol", "zerorpc"]), "42");
       // A LuaOverMQ client gets no answer it can read from a zerorpc server.
-      assert.notEqual((await runCli(["call", endpoint, "calc.mul", "6", "7", "--timeout", "500"])).code, 0);
+      assert.notEqual((await runCli(["call", endpoint, "calc.mul", "6", "7", "--timeout", "500"])).status, 0);
     } finally {
       await proc.stop();
     }

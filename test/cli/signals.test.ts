@@ -86,4 +86,20 @@ describe("signals", { concurrency: 4 }, () => {
       lua.close();
     }
   });
+
+  // On every runtime: Bun's and Deno's console.log drop the EPIPE that ends it.
+  test("a reader that goes away ends sub quietly", async () => {
+    const demo = startDemo("--interval", "20");
+    try {
+      const [, feed] = await demo.waitForMatch(/^PUB on (tcp:\/\/\S+):/);
+      const sub = startCli("sub", feed!);
+      await sub.waitForMatch(/^tick /);
+      sub.child.stdout!.destroy();
+      const ended = await sub.exited;
+      assert.equal(ended.status, 0);
+      assert.doesNotMatch(ended.stderr, /EPIPE|Error/);
+    } finally {
+      await demo.stop();
+    }
+  });
 });

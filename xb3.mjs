@@ -1,0 +1,10 @@
+import crypto from "node:crypto";
+const kp = crypto.generateKeyPairSync("x25519");
+const j = kp.privateKey.export({format:"jwk"}); console.log(Object.keys(j));
+const d=Buffer.from(j.d,"base64url"), x=Buffer.from(j.x,"base64url");
+let N=5000,t=performance.now(); for (let i=0;i<N;i++) crypto.createPrivateKey({key:{kty:"OKP",crv:"X25519",d:d.toString("base64url"),x:x.toString("base64url")},format:"jwk"}); console.log("jwk priv us", (performance.now()-t)/N*1000);
+t=performance.now(); let p; for (let i=0;i<N;i++) p=crypto.createPublicKey({key:{kty:"OKP",crv:"X25519",x:x.toString("base64url")},format:"jwk"}); console.log("jwk pub us", (performance.now()-t)/N*1000);
+const k2=crypto.createPrivateKey({key:{kty:"OKP",crv:"X25519",d:d.toString("base64url"),x:"AAAA"},format:"jwk"});
+console.log("bad x ignored?", crypto.createPublicKey(k2).export({format:"jwk"}).x===j.x);
+t=performance.now(); for (let i=0;i<N;i++) { const k=crypto.generateKeyPairSync("x25519"); k.publicKey.export({format:"jwk"}).x;} console.log("gen+jwk us", (performance.now()-t)/N*1000);
+t=performance.now(); for (let i=0;i<N;i++) { const k=crypto.generateKeyPairSync("x25519"); k.publicKey.export({format:"der",type:"spki"});} console.log("gen+der us", (performance.now()-t)/N*1000);

@@ -10,7 +10,7 @@
  * replayed, reordered or wrapped MESSAGE ends the connection.
  */
 import { Buffer } from "node:buffer";
-import { BOX_OVERHEAD, openBox, sealBoxInPlace } from "./curve-crypto.js";
+import { BOX_OVERHEAD, openPrefixed, prefixKey, sealPrefixedInPlace } from "./curve-crypto.js";
 import { MESSAGE_DATA_MIN, MESSAGE_HEADER_SIZE, SHORT_NONCE_SIZE } from "./curve-commands.js";
 import { ZmtpProtocolError } from "./errors.js";
 import { FLAG_COMMAND, FLAG_MORE } from "./frame.js";
@@ -61,8 +61,10 @@ const MESSAGE_NAME = Buffer.from("\x07MESSAGE", "latin1");
 /** Seals and opens the frames of one CURVE connection. */
 export class CurveFrameCipher implements FrameCipher {
   flags = 0;
-  private readonly sendNonce: Buffer;
-  private readonly peerNonceBuf: Buffer;
+  /** The keys of our and the peer's MESSAGE nonce prefixes (see prefixKey). */
+  private readonly sendKey: Uint8Array;
+  private readonly peerKey: Uint8Array;
+  private readonly sendNonce = Buffer.alloc(SHORT_NONCE_SIZE);
   private maxMessageSize = Infinity;
   private maxMessageParts = Infinity;
   private maxCommandSize = Infinity;
@@ -77,16 +79,14 @@ export class CurveFrameCipher implements FrameCipher {
    * @param peerPrefix the peer's
    */
   constructor(
-    private readonly key: Uint8Array,
+    key: Uint8Array,
     sendPrefix: string,
     peerPrefix: string,
     private readonly ours: SendNonce,
     private readonly theirs: PeerNonce,
   ) {
-    this.sendNonce = Buffer.alloc(24);
-    this.sendNonce.write(sendPrefix, 0, "latin1");
-    this.peerNonceBuf = Buffer.alloc(24);
-    this.peerNonceBuf.write(peerPrefix, 0, "latin1");
+    this.sendKey = prefixKey(key, Buffer.from(sendPrefix, "latin1"));
+    this.peerKey = prefixKey(key, Buffer.from(peerPrefix, "latin1"));
   }
 
   setLimits(limits: FrameLimits): void {
@@ -104,10 +104,10 @@ export class CurveFrameCipher implements FrameCipher {
     const buf = Buffer.allocUnsafe(MESSAGE_HEADER_SIZE + BOX_OVERHEAD + 1 + body.length);
     buf[32] = ((flags & FLAG_MORE) !== 0 ? CURVE_MORE : 0) | ((flags & FLAG_COMMAND) !== 0 ? CURVE_COMMAND : 0);
     buf.set(body, 33);
-    this.ours.next(this.sendNonce, 16);
-    sealBoxInPlace(this.key, this.sendNonce, buf);
+    this.ours.next(this.sendNonce, 0);
+    sealPrefixedInPlace(this.sendKey, this.sendNonce, buf);
     MESSAGE_NAME.copy(buf, 0);
-    this.sendNonce.copy(buf, 8, 16, 24);
+    this.sendNonce.copy(buf, 8);
     return buf;
   }
 
@@ -116,8 +116,7 @@ export class CurveFrameCipher implements FrameCipher {
       throw new ZmtpProtocolError("CURVE: a frame after the handshake is not a well-formed MESSAGE command", "EPROTO");
     }
     const nonce = body.subarray(8, 8 + SHORT_NONCE_SIZE);
-    body.copy(this.peerNonceBuf, 16, 8, 16);
-    const plain = openBox(this.key, this.peerNonceBuf, body.subarray(16));
+    const plain = openPrefixed(this.peerKey, nonce, body.subarray(16));
     if (plain === undefined) throw new ZmtpProtocolError("CURVE: a MESSAGE box does not open (tampered or forged)", "EPROTO");
     // Only a box that opened may move the nonce on: a forged one must not
     // burn nonces the real peer has yet to use.

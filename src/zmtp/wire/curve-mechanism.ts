@@ -25,7 +25,7 @@
  */
 import { Buffer } from "node:buffer";
 import { randomBytes, timingSafeEqual, type KeyObject } from "node:crypto";
-import { decodeError, decodeMetadata, encodeError, encodeMetadata, type Command } from "./command.js";
+import { decodeMetadata, encodeError, encodeMetadata, type Command } from "./command.js";
 import { SendNonce, PeerNonce, CurveFrameCipher } from "./curve-cipher.js";
 import {
   COOKIE_SIZE, HELLO_PADDING, LONG_NONCE_SIZE, SHORT_NONCE_SIZE, VOUCH_SIZE, decodeCurveHello, decodeCurveInitiate,
@@ -34,7 +34,7 @@ import {
 import { KEY_SIZE, boxNonce, exportSecretKey, generateKeyPair, openBox, sealBox, sharedKey, type KeyPair } from "./curve-crypto.js";
 import { ZmtpProtocolError } from "./errors.js";
 import type { FrameCipher, Mechanism, MechanismOptions, MechanismPeer } from "./mechanism.js";
-import { ZmtpAuthError, decodePlainCommand, statusOfReason, type PlainVerdict } from "./plain-mechanism.js";
+import { decodePlainCommand, refusalIn, refuseVerdict, type PlainVerdict } from "./plain-mechanism.js";
 
 const HELLO_SIGNATURE = Buffer.alloc(64);
 const HELLO_VERSION = Buffer.from([1, 0]);
@@ -45,14 +45,6 @@ function nextShortNonce(counter: SendNonce): Buffer {
   const n = Buffer.allocUnsafe(SHORT_NONCE_SIZE);
   counter.next(n, 0);
   return n;
-}
-
-/** Reads an ERROR from the peer during the handshake as an authentication refusal. */
-function refusal(data: Buffer, address: string): ZmtpAuthError {
-  const reason = decodeError(data);
-  const status = statusOfReason(reason);
-  const why = status !== undefined ? `ZAP status ${status}` : /^[\x20-\x7e]{1,64}$/.test(reason) ? `reason ${JSON.stringify(reason)}` : "no reason given";
-  return new ZmtpAuthError(`the CURVE server at ${address} refused us (${why})`, status ?? 400);
 }
 
 function unexpected(command: Command, side: string, state: string): ZmtpProtocolError {
@@ -99,7 +91,7 @@ export class CurveClientMechanism implements Mechanism {
   }
 
   onCommand(command: Command): void {
-    if (command.name === "ERROR" && this.state !== "done") throw refusal(command.data, this.options.address);
+    if (command.name === "ERROR" && this.state !== "done") throw refusalIn(command.data, `the CURVE server at ${this.options.address} refused us`);
     if (command.name === "WELCOME" && this.state === "hello-sent") return this.onWelcome(command.data);
     if (command.name === "READY" && this.state === "initiate-sent") return this.onReady(command.data);
     throw unexpected(command, "client", this.state);
@@ -274,11 +266,7 @@ export class CurveServerMechanism implements Mechanism {
       return;
     }
     if (verdict.status !== 200) {
-      const text = verdict.statusText ? `: ${verdict.statusText}` : "";
-      const error = new ZmtpAuthError(`CURVE client at ${this.options.address} refused, ZAP status ${verdict.status}${text}`, verdict.status);
-      // 300 is a temporary failure: close without ERROR so the client retries (as libzmq does).
-      if (verdict.status !== 300) peer.sendCommand(encodeError(String(verdict.status)));
-      peer.fail(error);
+      refuseVerdict(peer, verdict, `CURVE client at ${this.options.address}`, encodeError);
       return;
     }
     const short = nextShortNonce(this.nonce);

@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { curveKeyPair, z85, ZmqError } from "../../../src/index.js";
 import { parseCurveKey } from "../../../src/zmtp/security/curve-keys.js";
-import { generateKeyPair, importSecretKey, openBox, sealBox, sharedKey } from "../../../src/zmtp/wire/curve-crypto.js";
+import {
+  generateKeyPair, importSecretKey, openBox, openPrefixed, prefixKey, sealBox, sealPrefixedInPlace, sharedKey,
+} from "../../../src/zmtp/wire/curve-crypto.js";
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
 const isEinval = (e: unknown) => e instanceof ZmqError && e.code === "EINVAL";
@@ -82,6 +84,20 @@ test("crypto_box: NaCl's vector sealed and opened, a changed octet refused", () 
   const otherNonce = Buffer.from(boxNonce);
   otherNonce[23]! ^= 1;
   assert.equal(openBox(firstKey, otherNonce, box), undefined);
+});
+
+test("crypto_box with HSalsa20 done once per nonce prefix (the MESSAGE path) gives NaCl's vector too", () => {
+  const subkey = prefixKey(firstKey, boxNonce.subarray(0, 16));
+  const nonce8 = boxNonce.subarray(16);
+  const buf = Buffer.alloc(32 + message.length);
+  message.copy(buf, 32);
+  sealPrefixedInPlace(subkey, nonce8, buf);
+  assert.deepEqual(buf.subarray(16), box);
+  assert.deepEqual(openPrefixed(subkey, nonce8, box), message);
+  const tampered = Buffer.from(box);
+  tampered[20]! ^= 4;
+  assert.equal(openPrefixed(subkey, nonce8, tampered), undefined);
+  assert.equal(openPrefixed(subkey, nonce8, box.subarray(0, 15)), undefined);
 });
 
 test("a low-order public key is refused as a protocol error, not a crash", () => {

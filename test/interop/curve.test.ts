@@ -130,3 +130,23 @@ for (const [serverImpl, clientImpl] of PEERS) {
     });
   }
 }
+
+for (const [serverImpl, clientImpl] of [["purezmq", "libzmq"], ["libzmq", "purezmq"]] as const) {
+  test(`CURVE heartbeats travel sealed both ways (${serverImpl} server, ${clientImpl} client): PINGs answered, the connection lives`, async () => {
+    const beat = { heartbeatInterval: 20, heartbeatTimeout: 200 };
+    const { server, client } = await curvePair(serverImpl, "PULL", clientImpl, "PUSH", "server", beat, beat);
+    try {
+      let disconnects = 0;
+      for (const s of [server, client]) s.events.on("disconnect", () => disconnects++);
+      await client.send("before");
+      await expect(server, [Buffer.from("before")], "the first message");
+      // Ten heartbeat intervals and more: an unanswered or unreadable PING would have closed the connection.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await client.send("after");
+      await expect(server, [Buffer.from("after")], "the message after the heartbeats");
+      assert.equal(disconnects, 0);
+    } finally {
+      closeAll(client, server);
+    }
+  });
+}

@@ -26,6 +26,7 @@ import { dealerRouterCase, largeCase, pushPullCase } from "./cases/throughput.js
 import { pubSubCase } from "./cases/pubsub.js";
 import { luaCases, rpcCases } from "./cases/rpc.js";
 import { memoryCase } from "./cases/memory.js";
+import { curveCpuCase, curveHandshakeCase, curveLargeCase, curveSmallCase } from "./cases/curve.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** A round that takes longer than this has hung: it is failed and its workers killed. */
@@ -180,6 +181,10 @@ async function main(): Promise<void> {
   if (wanted("lua-rpc") || wanted("lua-seq") || wanted("lua-200")) {
     cases.push(...luaCases(args.seconds).filter((c) => wanted("lua-rpc") || wanted(c.id)));
   }
+  if (wanted("curve")) cases.push(...(await build("curve", "CURVE 100 B", () => curveSmallCase(args.messages, maxS))));
+  if (wanted("curve-large")) cases.push(...(await build("curve-large", "CURVE 1 MiB", () => curveLargeCase(Math.min(args.messages, LARGE_MESSAGES), maxS))));
+  if (wanted("curve-handshake")) cases.push(...(await build("curve-handshake", "CURVE handshakes", () => curveHandshakeCase(Math.min(args.seconds, 3)))));
+  if (wanted("curve-cpu")) cases.push(...(await build("curve-cpu", "CURVE handshake CPU", () => curveCpuCase(Math.min(args.seconds, 3)))));
   if (wanted("pub-memory")) cases.push(...(await build("pub-memory", "PUB memory", () => memoryCase(args.messages, maxS))));
 
   if (args.keepAwake) log("keep-awake: a lowest-priority busy loop runs during the round-trip cases (the same for every library)");

@@ -101,7 +101,7 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
   async sink(p) {
     const size = p.size as number;
     const kind = p.kind as SocketKind;
-    const sock = track(await makeSocket(p.lib, kind));
+    const sock = track(await makeSocket(p.lib, kind, (p.options as Record<string, unknown> | undefined) ?? {}));
     post({ type: "ready", endpoint: await bindLoopback(sock) });
     let count = 0;
     for await (const msg of sock) {
@@ -116,6 +116,12 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
         count = 0;
       }
     }
+  },
+
+  /** A bound socket of `kind` with `options` that only accepts connections (the CURVE handshake case). */
+  async listen(p) {
+    const sock = track(await makeSocket(p.lib, p.kind as SocketKind, (p.options as Record<string, unknown> | undefined) ?? {}));
+    post({ type: "ready", endpoint: await bindLoopback(sock) });
   },
 
   /** node:net receiving end: counts octets until the sender ends the stream. */

@@ -3,7 +3,7 @@
  * [--only name[,name]] [--path P]`.
  *
  * Targets: `zmtp` (greeting, frames, commands), `plain` (the PLAIN
- * handshake), `rpc` (LuaOverMQ, Manley, pyzmqrpc3 codecs), `lua-rpc`
+ * handshake), `curve` (the CURVE handshake and sealed frames), `rpc` (LuaOverMQ, Manley, pyzmqrpc3 codecs), `lua-rpc`
  * (luatobin and Lua RPC frames), `live` (running servers under hostile
  * connections), `attacks` (each ZMTP attack at full size against a server
  * process of its own, with its memory and time), `attacks-rpc` (one hostile
@@ -24,8 +24,9 @@ import { checkTarget, type FuzzTarget } from "./lib/target.js";
 import { rpcTarget } from "./rpc/fuzz.js";
 import { zmtpTarget } from "./zmtp/fuzz.js";
 import { plainTarget } from "./zmtp/plain.js";
+import { curveTarget } from "./zmtp/curve.js";
 
-const TARGETS: FuzzTarget[] = [zmtpTarget, plainTarget, rpcTarget, luaRpcTarget, liveTarget, attacksTarget, rpcAttacksTarget, cliTarget];
+const TARGETS: FuzzTarget[] = [zmtpTarget, plainTarget, curveTarget, rpcTarget, luaRpcTarget, liveTarget, attacksTarget, rpcAttacksTarget, cliTarget];
 const USAGE = `usage: npm run fuzz -- [--seconds N | --runs N] [--seed S] [--only ${TARGETS.map((t) => t.name).join(",")}] [--path P]`;
 
 /** The command-line options. */

@@ -10,24 +10,39 @@
 import net from "node:net";
 import { once } from "node:events";
 import { Worker } from "../lib/child.js";
-import { hasSockets, makeSocket, type Lib, type SocketKind } from "../lib/sockets.js";
+import { hasSockets, loadLib, makeSocket, type Lib, type SocketKind } from "../lib/sockets.js";
 import { secondsSince } from "../lib/stats.js";
 import type { BenchCase, Metrics } from "../lib/case.js";
 
 const WARM = Buffer.from("w");
 const END = Buffer.from("e");
 
-interface Flow {
+export interface Flow {
   sender: SocketKind;
   receiver: SocketKind;
   size: number;
   messages: number;
   maxSeconds: number;
+  /** Run over CURVE: the receiver is the server, with keys made by the library under test. */
+  curve?: boolean;
+}
+
+/** Socket options of a CURVE server and client, keys made by `lib`'s own curveKeyPair(). */
+export async function curveOptions(lib: Lib): Promise<{ server: Record<string, unknown>; client: Record<string, unknown> }> {
+  const m = await loadLib(lib);
+  const keyPair = m.curveKeyPair as () => { publicKey: string; secretKey: string };
+  const server = keyPair();
+  const client = keyPair();
+  return {
+    server: { curveServer: true, curveSecretKey: server.secretKey },
+    client: { curveServerKey: server.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey },
+  };
 }
 
 async function zmqRound(lib: Lib, f: Flow): Promise<Metrics> {
-  const { worker, ready } = await Worker.start("sink", { lib, kind: f.receiver, size: f.size });
-  const sock = await makeSocket(lib, f.sender);
+  const curve = f.curve ? await curveOptions(lib) : undefined;
+  const { worker, ready } = await Worker.start("sink", { lib, kind: f.receiver, size: f.size, options: curve?.server ?? {} });
+  const sock = await makeSocket(lib, f.sender, curve?.client);
   try {
     sock.connect(ready.endpoint as string);
     // Wait for the connection so that the handshake is not timed.
@@ -102,7 +117,7 @@ async function netRound(f: Flow): Promise<Metrics> {
   }
 }
 
-function flowCase(id: string, title: string, f: Flow, unit: "msg/s" | "MB/s", skip: string | undefined): BenchCase {
+export function flowCase(id: string, title: string, f: Flow, unit: "msg/s" | "MB/s", skip: string | undefined): BenchCase {
   const names = `${f.sender} -> ${f.receiver}`;
   return {
     id,
@@ -114,7 +129,8 @@ function flowCase(id: string, title: string, f: Flow, unit: "msg/s" | "MB/s", sk
     variants: [
       { side: "purezmq", label: `purezmq ${names}, awaited send()`, round: () => zmqRound("purezmq", f) },
       { side: "native", label: `zeromq ${names}, awaited send()`, round: () => zmqRound("native", f) },
-      { side: "net", label: `node:net, ${frameLength(f.size)}-octet frames in 64 KiB writes`, round: () => netRound(f) },
+      // Over CURVE the octets on the wire differ; no raw node:net figure stands for them.
+      ...(f.curve ? [] : [{ side: "net" as const, label: `node:net, ${frameLength(f.size)}-octet frames in 64 KiB writes`, round: () => netRound(f) }]),
     ],
     extras:
       unit === "msg/s"

@@ -14,7 +14,7 @@ import type { ByteStream } from "./byte-stream.js";
 import {
   FLAG_COMMAND, FLAG_MORE, FrameDecoder, FrameEncoder, GreetingReader, ZmtpProtocolError,
   compatibleSocketTypes, decodeCommand, decodeError, decodePing, encodeCommand, encodeGreeting,
-  encodePing, encodePong, type FrameSink, type Mechanism, type MechanismFactory, type Metadata,
+  encodePing, encodePong, type FrameCipher, type FrameLimits, type FrameSink, type Mechanism, type MechanismFactory, type Metadata,
   type Property, type SocketTypeName,
 } from "./wire/index.js";
 import type { Message, PeerInfo, Pipe, PipeDriver } from "./pipe.js";
@@ -84,6 +84,15 @@ export const COMMAND_SIZE_LIMIT = 64 * 1024;
 /** RFC 23: an Identity property is at most 255 octets. */
 const IDENTITY_MAX = 255;
 
+/** What a MESSAGE command adds to the frame it seals (RFC 26): name, nonce, tag, flags. */
+const SEALED_OVERHEAD = 8 + 8 + 16 + 1;
+
+/** The limits on sealed frames that let through the frames `limits` allows once opened. */
+function sealedLimits(limits: FrameLimits): FrameLimits {
+  const grow = (n: number) => (n < 0 ? n : n + SEALED_OVERHEAD);
+  return { maxMessageSize: grow(limits.maxMessageSize), maxMessageParts: -1, maxCommandSize: grow(limits.maxCommandSize) };
+}
+
 /** The tighter of two limits where -1 means none. */
 function tighter(a: number, b: number): number {
   return a < 0 ? b : b < 0 ? a : Math.min(a, b);
@@ -96,6 +105,8 @@ export class Engine implements PipeDriver, FrameSink {
   private readonly decoder: FrameDecoder;
   private readonly encoder = new FrameEncoder();
   private readonly mechanism: Mechanism;
+  /** Seals and opens every frame after the handshake (CURVE); undefined for NULL and PLAIN. */
+  private cipher: FrameCipher | undefined;
   private pipe: Pipe | undefined;
   private parts: Buffer[] = [];
   private flushScheduled = false;
@@ -284,6 +295,10 @@ export class Engine implements PipeDriver, FrameSink {
   /** FrameSink: one frame from the peer. */
   onFrame(body: Buffer, flags: number): void {
     if (this.phase === Phase.Ready) {
+      if (this.cipher !== undefined) {
+        body = this.cipher.open(body);
+        flags = this.cipher.flags;
+      }
       if ((flags & FLAG_COMMAND) === 0) {
         if ((flags & FLAG_MORE) !== 0) {
           this.parts.push(body);
@@ -374,11 +389,20 @@ export class Engine implements PipeDriver, FrameSink {
     clearTimeout(this.handshakeTimer);
     this.phase = Phase.Ready;
     const o = this.options;
-    this.decoder.setLimits({
+    const limits: FrameLimits = {
       maxMessageSize: o.maxMessageSize,
       maxMessageParts: o.maxMessageParts,
       maxCommandSize: tighter(o.maxMessageSize, o.maxCommandSize ?? COMMAND_SIZE_LIMIT),
-    });
+    };
+    this.cipher = this.mechanism.cipher;
+    if (this.cipher === undefined) {
+      this.decoder.setLimits(limits);
+    } else {
+      // The limits bound what the sealed frames hold; the frames on the
+      // wire are each one sealed frame, a little larger.
+      this.cipher.setLimits(limits);
+      this.decoder.setLimits(sealedLimits(limits));
+    }
     this.pipe = result;
     result.driver = this;
     this.startHeartbeats();
@@ -389,9 +413,30 @@ export class Engine implements PipeDriver, FrameSink {
   // ---- output
 
   private sendCommand(body: Buffer): void {
-    this.encoder.command(body);
-    if (this.phase === Phase.Ready) this.kick();
-    else this.writeOut();
+    if (this.phase === Phase.Ready) {
+      this.encodeCommand(body);
+      this.kick();
+    } else {
+      this.encoder.command(body);
+      this.writeOut();
+    }
+  }
+
+  /** Appends a command of the traffic phase, sealed when the mechanism says so. */
+  private encodeCommand(body: Buffer): void {
+    if (this.cipher === undefined) this.encoder.command(body);
+    else this.encoder.frame(this.cipher.seal(body, FLAG_COMMAND), 0);
+  }
+
+  /** Appends a message of the traffic phase, each part sealed when the mechanism says so. */
+  private encodeMessage(msg: Message): void {
+    const cipher = this.cipher;
+    if (cipher === undefined) {
+      this.encoder.message(msg);
+      return;
+    }
+    const last = msg.length - 1;
+    for (let i = 0; i <= last; i++) this.encoder.frame(cipher.seal(msg[i]!, i < last ? FLAG_MORE : 0), 0);
   }
 
   /** Moves messages from the pipe to the stream, up to the buffer limit. */
@@ -406,9 +451,9 @@ export class Engine implements PipeDriver, FrameSink {
         if (subscriber && msg.length === 1 && msg[0]!.length > 0 && msg[0]![0]! <= 1) {
           // ZMTP 3.1 peers get subscriptions as commands.
           const topic = msg[0]!.subarray(1);
-          this.encoder.command(encodeCommand(msg[0]![0] === 1 ? "SUBSCRIBE" : "CANCEL", topic));
+          this.encodeCommand(encodeCommand(msg[0]![0] === 1 ? "SUBSCRIBE" : "CANCEL", topic));
         } else {
-          this.encoder.message(msg);
+          this.encodeMessage(msg);
         }
       }
     }

@@ -13,6 +13,7 @@ import {
   FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAG_RESERVED, GreetingReader, ZmtpProtocolError, decodeCommand, decodeError,
   decodePing, decodePlainCommand, decodeProperties, type Command,
 } from "../../zmtp/wire/index.js";
+import { CurveMessageCounter, curveCommandDetail } from "./curve-detail.js";
 import { PREVIEW, summarise, type Direction, type FrameSummary, type TraceEvent } from "./events.js";
 import { FrameScanner, type FrameFormat, type ScannedFrame } from "./frame-scanner.js";
 import { COMMAND_DECODE_OCTETS, MESSAGE_DECODE_OCTETS, SHOWN_PARTS } from "./limits.js";
@@ -54,6 +55,8 @@ export class ZmtpTap {
   private frames: FrameSummary[] = [];
   private omittedParts = 0;
   private omittedOctets = 0;
+  /** CURVE: the MESSAGE commands seen, which carry every frame after READY. */
+  private readonly sealed = new CurveMessageCounter();
 
   constructor(
     private readonly conn: number,
@@ -84,6 +87,8 @@ export class ZmtpTap {
 
   private keepOf(flags: number, size: number): number {
     if ((flags & FLAG_COMMAND) !== 0) return COMMAND_DECODE_OCTETS;
+    // A CURVE frame is a sealed MESSAGE: only its name and nonce can be read.
+    if (this.mechanism === "CURVE") return PREVIEW;
     if (this.frames.length >= SHOWN_PARTS) return 0;
     if (this.decodable && this.partsOctets + size <= MESSAGE_DECODE_OCTETS) return size;
     return PREVIEW;
@@ -92,6 +97,10 @@ export class ZmtpTap {
   private onFrame({ header: flags, size, kept }: ScannedFrame<number>): void {
     if ((flags & FLAG_COMMAND) !== 0) {
       this.onCommand(kept, size);
+      return;
+    }
+    if (this.mechanism === "CURVE" && CurveMessageCounter.isMessage(kept)) {
+      this.report({ type: "command", conn: this.conn, dir: this.dir, name: "MESSAGE", detail: this.sealed.addFrame(kept, size) });
       return;
     }
     const names = [flags & FLAG_MORE && "MORE", flags & FLAG_LONG && "LONG"].filter(Boolean) as string[];
@@ -138,6 +147,9 @@ export class ZmtpTap {
   }
 
   private commandDetail(name: string, data: Buffer): Record<string, unknown> {
+    if (name === "MESSAGE" && this.mechanism === "CURVE" && data.length >= 8) return this.sealed.add(data, data.length);
+    const curve = this.mechanism === "CURVE" ? curveCommandDetail(name, data) : undefined;
+    if (curve) return curve;
     switch (name) {
       case "READY":
       case "INITIATE":

@@ -1,23 +1,53 @@
 /**
  * Picks the security mechanism of a socket's new connections from its
- * options, as libzmq does: `plainServer` makes a PLAIN server; a
- * `plainUsername` or `plainPassword` makes a PLAIN client; otherwise NULL.
- * A PLAIN server asks, in this order, `socket.authenticator`, then the ZAP
- * handler bound at `inproc://zeromq.zap.01` in the socket's Context; with
- * neither, every client is refused (ZAP status 500), as libzmq refuses
- * them when no ZAP handler is bound.
+ * options, as libzmq does: the last security option set decides.
+ * `plainServer` true makes a PLAIN server, a `plainUsername` or
+ * `plainPassword` a PLAIN client; `curveServer` true makes a CURVE
+ * server, a CURVE key option (`curvePublicKey`, `curveSecretKey`,
+ * `curveServerKey`) a CURVE client or keeps a CURVE server; `plainServer`
+ * or `curveServer` false, or a null PLAIN credential, goes back to NULL.
+ *
+ * A PLAIN or CURVE server asks, in this order, `socket.authenticator`,
+ * then the ZAP handler bound at `inproc://zeromq.zap.01` in the socket's
+ * Context. With neither, as in libzmq 4.3, PLAIN refuses every client
+ * (ZAP status 500) and CURVE accepts every client that knows the
+ * server's public key.
  */
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import {
-  PLAIN_CREDENTIAL_MAX, nullMechanism, plainClientMechanism, plainServerMechanism, type MechanismFactory,
-  type PlainAuthenticate, type PlainVerdict,
+  PLAIN_CREDENTIAL_MAX, curveClientMechanism, curveServerMechanism, nullMechanism, plainClientMechanism,
+  plainServerMechanism, ZmtpProtocolError, type MechanismFactory, type PlainVerdict,
 } from "../wire/index.js";
+import type { CurveKeySet } from "./curve-key-set.js";
+import { keyText } from "./curve-keys.js";
 import { ZAP_ENDPOINT, askZapHandler, toVerdict, type Authenticator, type ZapPort, type ZapRequest } from "./zap.js";
+
+/** A socket's security mechanism, as zeromq.js reports it (`securityMechanism`). */
+export type SecurityMechanismName = null | "plain" | "curve";
+
+/**
+ * libzmq's security state: the mechanism the last security option chose,
+ * and the server role, which PLAIN and CURVE share.
+ */
+export class MechanismChoice {
+  mechanism: SecurityMechanismName = null;
+  asServer = false;
+
+  /** `plainServer` or `curveServer` set to `value`. */
+  server(mechanism: "plain" | "curve", value: boolean): void {
+    this.asServer = value;
+    this.mechanism = value ? mechanism : null;
+  }
+
+  /** Whether this socket is a server of `mechanism` (what `plainServer`/`curveServer` read back). */
+  isServer(mechanism: "plain" | "curve"): boolean {
+    return this.asServer && this.mechanism === mechanism;
+  }
+}
 
 /** The socket options that choose and configure the mechanism. */
 export interface SecuritySettings {
-  readonly plainServer: boolean;
   readonly plainUsername: string | null;
   readonly plainPassword: string | null;
   readonly zapDomain: string | null;
@@ -25,11 +55,6 @@ export interface SecuritySettings {
   readonly routingId: string | Buffer | null;
   /** Where the ZAP handler is looked for: the socket's Context. */
   readonly context: ZapPort;
-}
-
-/** `securityMechanism` as zeromq.js reports it. */
-export function securityMechanismName(s: SecuritySettings): null | "plain" {
-  return s.plainServer || s.plainUsername !== null || s.plainPassword !== null ? "plain" : null;
 }
 
 /**
@@ -61,33 +86,54 @@ const NO_AUTHENTICATOR: PlainVerdict = {
 };
 
 /** The mechanism factory for a socket's next connection, read from its current options. */
-export function mechanismFactoryFor(s: SecuritySettings): MechanismFactory {
-  if (s.plainServer) return plainServerMechanism(serverAuthenticate(s));
-  if (s.plainUsername !== null || s.plainPassword !== null) {
-    const credentials = { username: Buffer.from(s.plainUsername ?? "", "utf8") } as { username: Buffer; password: Buffer };
-    // Not enumerable: util.inspect of a connection (depth and all) must not print it.
-    Object.defineProperty(credentials, "password", { value: Buffer.from(s.plainPassword ?? "", "utf8"), enumerable: false });
-    return plainClientMechanism(credentials);
-  }
-  return nullMechanism;
-}
-
-/** Builds the ZAP request for a HELLO and asks whichever authenticator the socket has. */
-function serverAuthenticate(s: SecuritySettings): PlainAuthenticate {
-  const domain = s.zapDomain ?? "";
-  const identity = s.routingId === null ? Buffer.alloc(0) : Buffer.from(s.routingId);
-  const authenticator = s.authenticator;
-  const context = s.context;
-  return (credentials, address, done) => {
-    const request: ZapRequest = {
-      domain,
-      address: zapAddress(address),
-      identity,
+export function mechanismFactoryFor(s: SecuritySettings, choice: MechanismChoice, curve: CurveKeySet): MechanismFactory {
+  if (choice.mechanism === "curve") return curveFactory(s, choice, curve);
+  if (choice.mechanism !== "plain") return nullMechanism;
+  if (choice.asServer) {
+    const authenticate = serverAuthenticate(s, NO_AUTHENTICATOR);
+    return plainServerMechanism((credentials, address, done) => authenticate({
       mechanism: "PLAIN",
       username: credentials.username.toString("utf8"),
       password: credentials.password.toString("utf8"),
       credentials: [credentials.username, credentials.password],
-    };
+    }, address, done));
+  }
+  const credentials = { username: Buffer.from(s.plainUsername ?? "", "utf8") } as { username: Buffer; password: Buffer };
+  // Not enumerable: util.inspect of a connection (depth and all) must not print it.
+  Object.defineProperty(credentials, "password", { value: Buffer.from(s.plainPassword ?? "", "utf8"), enumerable: false });
+  return plainClientMechanism(credentials);
+}
+
+/** A CURVE server accepts, with no user id, when nothing is there to ask (libzmq 4.3). */
+const CURVE_WITHOUT_ZAP: PlainVerdict = { status: 200 };
+
+/** A CURVE server or client with the socket's keys. */
+function curveFactory(s: SecuritySettings, choice: MechanismChoice, curve: CurveKeySet): MechanismFactory {
+  const keys = curve.keyPair();
+  if (choice.asServer) {
+    const authenticate = serverAuthenticate(s, CURVE_WITHOUT_ZAP);
+    return curveServerMechanism(keys, (clientKey, address, done) => authenticate({
+      mechanism: "CURVE",
+      username: "",
+      password: "",
+      curvePublicKey: keyText(clientKey),
+      credentials: [clientKey],
+    }, address, done));
+  }
+  return curveClientMechanism(keys, curve.serverKey);
+}
+
+/** The mechanism's part of a ZAP request. */
+type Credentials = Pick<ZapRequest, "mechanism" | "username" | "password" | "credentials" | "curvePublicKey">;
+
+/** Completes the ZAP request for a peer and asks whichever authenticator the socket has; `none` is the answer when there is none. */
+function serverAuthenticate(s: SecuritySettings, none: PlainVerdict) {
+  const domain = s.zapDomain ?? "";
+  const identity = s.routingId === null ? Buffer.alloc(0) : Buffer.from(s.routingId);
+  const authenticator = s.authenticator;
+  const context = s.context;
+  return (credentials: Credentials, address: string, done: (verdict: PlainVerdict | ZmtpProtocolError) => void): (() => void) | undefined => {
+    const request: ZapRequest = { domain, address: zapAddress(address), identity, ...credentials };
     if (authenticator) {
       let abandoned = false;
       Promise.resolve()
@@ -106,7 +152,7 @@ function serverAuthenticate(s: SecuritySettings): PlainAuthenticate {
     }
     const cancel = askZapHandler(context, request, done);
     if (cancel) return cancel;
-    done(NO_AUTHENTICATOR);
+    done(none);
     return undefined;
   };
 }

@@ -38,12 +38,14 @@ export interface ZapRequest {
   /** The server socket's own routing id, as libzmq sends it. */
   identity: Buffer;
   /** The security mechanism. */
-  mechanism: "PLAIN";
-  /** The PLAIN username, decoded as UTF-8. */
+  mechanism: "PLAIN" | "CURVE";
+  /** The PLAIN username, decoded as UTF-8 ("" for CURVE). */
   username: string;
-  /** The PLAIN password, decoded as UTF-8. Never log it. */
+  /** The PLAIN password, decoded as UTF-8 ("" for CURVE). Never log it. */
   password: string;
-  /** The credentials as sent: [username, password] octets. */
+  /** CURVE: the client's long-term public key, as 40 characters of Z85 (the key it proved it holds). */
+  curvePublicKey?: string;
+  /** The credentials as sent to a ZAP handler: PLAIN [username, password]; CURVE [the 32-octet public key]. */
   credentials: Buffer[];
 }
 
@@ -58,7 +60,8 @@ export interface ZapResponse {
 }
 
 /**
- * Decides whether a peer may connect. `true` accepts (user id = username),
+ * Decides whether a peer may connect. `true` accepts (user id = the
+ * username, or for CURVE the client's public key in Z85),
  * `false` refuses with status 400; a {@link ZapResponse} says more. A throw
  * or a rejected promise refuses with status 500.
  */
@@ -66,12 +69,13 @@ export type Authenticator = (request: ZapRequest) => boolean | ZapResponse | Pro
 
 /** Turns an authenticator's answer into a verdict. */
 export function toVerdict(answer: boolean | ZapResponse, request: ZapRequest): PlainVerdict {
-  if (answer === true) return { status: 200, userId: request.username };
+  const user = request.curvePublicKey ?? request.username;
+  if (answer === true) return { status: 200, userId: user };
   if (answer === false || answer === undefined || answer === null) return { status: 400, statusText: "refused by the authenticator" };
   if (![200, 300, 400, 500].includes(answer.status)) {
     return { status: 500, statusText: `the authenticator answered an invalid status ${String(answer.status)}` };
   }
-  return { status: answer.status, statusText: answer.statusText, userId: answer.userId ?? (answer.status === 200 ? request.username : undefined) };
+  return { status: answer.status, statusText: answer.statusText, userId: answer.userId ?? (answer.status === 200 ? user : undefined) };
 }
 
 /** Encodes a ZAP request as the frames a ZAP handler receives (after the empty delimiter). */

@@ -18,7 +18,8 @@ import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
 import { checkStreamConnect, type StreamConnect } from "../transport/stream-connect.js";
-import { checkPlainCredential, mechanismFactoryFor, securityMechanismName } from "../security/mechanism-select.js";
+import { CurveKeySet } from "../security/curve-key-set.js";
+import { MechanismChoice, checkPlainCredential, mechanismFactoryFor, type SecurityMechanismName } from "../security/mechanism-select.js";
 import type { Authenticator } from "../security/zap.js";
 import { SOCKET_TYPE_NUMBER, type MechanismFactory, type SocketTypeName, type ZmtpProtocolError } from "../wire/index.js";
 
@@ -75,6 +76,10 @@ export interface SocketOptions {
   plainServer?: boolean;
   plainUsername?: string | null;
   plainPassword?: string | null;
+  curveServer?: boolean;
+  curvePublicKey?: string | Buffer;
+  curveSecretKey?: string | Buffer;
+  curveServerKey?: string | Buffer;
   zapDomain?: string | null;
   authenticator?: Authenticator | null;
 }
@@ -268,8 +273,6 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     return this.boundLast;
   }
 
-  /** ZMQ_PLAIN_SERVER: act as PLAIN server; peers must authenticate (see {@link authenticator}). */
-  declare plainServer: boolean;
   /** ZMQ_ZAP_DOMAIN: the domain sent in ZAP requests. */
   declare zapDomain: string | null;
   /**
@@ -285,6 +288,10 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   #plainPass: string | null = null;
   /** The `connect` constructor option: how tcp:// endpoints are dialed when set. */
   #streamConnect: StreamConnect | undefined;
+  /** The mechanism and server role the last security option chose, as libzmq keeps them. */
+  readonly #security = new MechanismChoice();
+  /** The CURVE keys; private for the same reason as the password. */
+  readonly #curve = new CurveKeySet();
   /** Set when a peer refused the handshake for good (credentials, mechanism, socket type); cleared by connect(). */
   private refusal: ZmqError | undefined;
 
@@ -419,6 +426,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     checkOptionType("string", value);
     this.warnDeferredOption();
     this.plainUser = checkPlainCredential(value, "plainUsername");
+    this.plainClient(value);
   }
 
   /** ZMQ_PLAIN_PASSWORD: 1 to 255 octets; non-null makes connections PLAIN clients. */
@@ -429,11 +437,84 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     checkOptionType("string", value);
     this.warnDeferredOption();
     this.#plainPass = checkPlainCredential(value, "plainPassword");
+    this.plainClient(value);
+  }
+
+  /** A PLAIN credential set makes a PLAIN client, a null one goes back to NULL (as libzmq does). */
+  private plainClient(value: string | null): void {
+    this.#security.mechanism = value === null ? null : "plain";
+    if (value !== null) this.#security.asServer = false;
+  }
+
+  /** ZMQ_PLAIN_SERVER: act as PLAIN server; peers must authenticate (see {@link authenticator}). */
+  get plainServer(): boolean {
+    return this.#security.isServer("plain");
+  }
+  set plainServer(value: boolean) {
+    checkOptionType("boolean", value);
+    this.warnDeferredOption();
+    this.#security.server("plain", value);
+  }
+
+  /**
+   * ZMQ_CURVE_SERVER: act as CURVE server (needs {@link curveSecretKey}).
+   * Clients must know this socket's public key; which of them may connect
+   * is decided as for PLAIN (see {@link authenticator}), except that with
+   * neither an authenticator nor a ZAP handler every such client is
+   * accepted, as in libzmq.
+   */
+  get curveServer(): boolean {
+    return this.#security.isServer("curve");
+  }
+  set curveServer(value: boolean) {
+    checkOptionType("boolean", value);
+    this.warnDeferredOption();
+    this.#security.server("curve", value);
+  }
+
+  /**
+   * ZMQ_CURVE_PUBLICKEY: this socket's long-term public key, a 40-character
+   * Z85 string or 32 octets (see {@link curveKeyPair}). Write-only, as in
+   * zeromq.js: reading it throws EINVAL.
+   */
+  get curvePublicKey(): string | Buffer {
+    return this.curveKeyRead("curvePublicKey");
+  }
+  set curvePublicKey(value: string | Buffer) {
+    this.curveKey("curvePublicKey", value);
+  }
+
+  /** ZMQ_CURVE_SECRETKEY: this socket's long-term secret key (Z85 or 32 octets); write-only. */
+  get curveSecretKey(): string | Buffer {
+    return this.curveKeyRead("curveSecretKey");
+  }
+  set curveSecretKey(value: string | Buffer) {
+    this.curveKey("curveSecretKey", value);
+  }
+
+  /** ZMQ_CURVE_SERVERKEY: the server's public key, which makes this socket a CURVE client (Z85 or 32 octets); write-only. */
+  get curveServerKey(): string | Buffer {
+    return this.curveKeyRead("curveServerKey");
+  }
+  set curveServerKey(value: string | Buffer) {
+    this.curveKey("curveServerKey", value);
+  }
+
+  private curveKey(option: "curvePublicKey" | "curveSecretKey" | "curveServerKey", value: unknown): void {
+    checkOptionType("string", value);
+    this.warnDeferredOption();
+    this.#curve.set(option, value);
+    this.#security.mechanism = "curve";
+    if (option === "curveServerKey") this.#security.asServer = false;
+  }
+
+  private curveKeyRead(option: string): never {
+    throw new ZmqError("EINVAL", `${option} is write-only, as in zeromq.js: keep the key you set`);
   }
 
   /** ZMQ_MECHANISM: the security mechanism of new connections, as zeromq.js reports it. */
-  get securityMechanism(): null | "plain" {
-    return securityMechanismName(this);
+  get securityMechanism(): SecurityMechanismName {
+    return this.#security.mechanism;
   }
 
   /** The libzmq number of this socket type. */
@@ -492,7 +573,12 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    */
   private isOption(key: string): boolean {
     if (!(key in this) || NOT_OPTIONS.has(key)) return false;
-    const value = (this as Record<string, unknown>)[key];
+    let value: unknown;
+    try {
+      value = (this as Record<string, unknown>)[key];
+    } catch {
+      value = null; // a write-only option (a CURVE key): its getter throws
+    }
     if (typeof value === "function" || value === undefined) return false;
     if (value !== null && typeof value === "object" && !Buffer.isBuffer(value)) return false;
     for (let o: object | null = this; o !== null; o = Object.getPrototypeOf(o)) {
@@ -792,7 +878,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
 
   /** @internal The security mechanism for new connections. */
   mechanismFactory(): MechanismFactory {
-    return mechanismFactoryFor(this);
+    return mechanismFactoryFor(this, this.#security, this.#curve);
   }
 
   /**
@@ -805,8 +891,9 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    */
   handshakeRefused(address: string, error: ZmtpProtocolError): void {
     const status = (error as { status?: number }).status;
+    const credentials = this.#security.mechanism === "curve" ? "curvePublicKey/curveSecretKey" : "plainUsername/plainPassword";
     const err = error.code === "EACCES"
-      ? new ZmqError("EACCES", `authentication refused by ${address}${status === undefined ? "" : ` (ZAP status ${status})`}: set the right plainUsername/plainPassword and call connect() again`, address)
+      ? new ZmqError("EACCES", `authentication refused by ${address}${status === undefined ? "" : ` (ZAP status ${status})`}: set the right ${credentials} and call connect() again`, address)
       : new ZmqError("EPROTO", `${error.message.startsWith("peer ") ? `${address} ${error.message.slice(5)}` : `handshake with ${address} failed: ${error.message}`}; fix the configuration and call connect() again`, address);
     this.refusal = err;
     if (this.pipes.size === 0) this.rejectWaiters(err);
@@ -933,7 +1020,6 @@ defineDeferredOptions(Socket.prototype, {
   heartbeatInterval: { kind: "number", initial: 0 },
   heartbeatTimeout: { kind: "number", initial: -1 },
   heartbeatTimeToLive: { kind: "number", initial: 0 },
-  plainServer: { kind: "boolean", initial: false },
   zapDomain: { kind: "string", initial: null },
   backlog: { kind: "number", initial: 100 },
   ipv6: { kind: "boolean", initial: false },

@@ -9,3 +9,7 @@ export * from "./socket-type.js";
 export * from "./mechanism.js";
 export * from "./null-mechanism.js";
 export * from "./plain-mechanism.js";
+export * from "./curve-crypto.js";
+export * from "./curve-commands.js";
+export * from "./curve-cipher.js";
+export * from "./curve-mechanism.js";

@@ -3,13 +3,16 @@
  *
  * A mechanism runs the handshake that follows the greeting. It is sans-I/O:
  * the engine hands it each handshake command and it answers through its
- * {@link MechanismPeer}. NULL, PLAIN and (later) CURVE plug in here; a
+ * {@link MechanismPeer}. NULL, PLAIN and CURVE plug in here; a
  * mechanism that authenticates asynchronously (ZAP) calls `ready` or `fail`
- * when its answer comes.
+ * when its answer comes. A mechanism that protects the traffic too (CURVE)
+ * offers a {@link FrameCipher} once ready; NULL and PLAIN offer none, and
+ * their frames pass untouched.
  */
 import { Buffer } from "node:buffer";
 import type { Command, Metadata, Property } from "./command.js";
 import type { ZmtpProtocolError } from "./errors.js";
+import type { FrameLimits } from "./frame-decoder.js";
 import type { MechanismName } from "./greeting.js";
 
 /** What a mechanism may do to the connection it runs on. */
@@ -37,6 +40,24 @@ export interface Mechanism {
   onCommand(command: Command): void;
   /** The connection ended: abandon any pending asynchronous work (a ZAP request). */
   close?(): void;
+  /** Set once the handshake succeeded when every later frame must be sealed and opened. */
+  readonly cipher?: FrameCipher;
+}
+
+/**
+ * Wraps every frame after the handshake. Each frame, message part or
+ * command, goes out as the body of a frame the cipher builds, and each
+ * frame received is opened back into the frame it carries.
+ */
+export interface FrameCipher {
+  /** Seals one frame (`flags`: ZMTP MORE/COMMAND bits) into the body of a frame sent without flags. */
+  seal(body: Uint8Array, flags: number): Buffer;
+  /** Opens a received frame's body; the inner frame's MORE/COMMAND bits are then in {@link flags}. Throws on a bad frame. */
+  open(body: Buffer): Buffer;
+  /** The flags of the frame {@link open} returned last. */
+  readonly flags: number;
+  /** Bounds on what the sealed frames hold, as the frame decoder bounds plain traffic. */
+  setLimits(limits: FrameLimits): void;
 }
 
 /** What every mechanism gets to build its own metadata. */

@@ -138,6 +138,28 @@ export function statusOfReason(reason: string): ZapStatus | undefined {
   return n === 300 || n === 400 || n === 500 ? n : undefined;
 }
 
+/** The refusal an ERROR command during a handshake stands for, `what` saying who refused what. */
+export function refusalIn(data: Buffer, what: string): ZmtpAuthError {
+  const reason = decodeError(data);
+  const status = statusOfReason(reason);
+  // The reason is the server's text, not ours: quote it, but only when it is short and printable.
+  const why = status !== undefined ? `ZAP status ${status}` : /^[\x20-\x7e]{1,64}$/.test(reason) ? `reason ${JSON.stringify(reason)}` : "no reason given";
+  return new ZmtpAuthError(`${what} (${why})`, status ?? 400);
+}
+
+/**
+ * Ends a handshake an authenticator refused: the ERROR command `error`
+ * makes of the status goes out unless the status is 300 (a temporary
+ * failure: libzmq closes without ERROR so that the client retries), then
+ * the connection fails with the refusal. `who` names the client.
+ */
+export function refuseVerdict(peer: MechanismPeer, verdict: PlainVerdict, who: string, error: (status: string) => Buffer): void {
+  const text = verdict.statusText ? `: ${verdict.statusText}` : "";
+  const refusal = new ZmtpAuthError(`${who} refused, ZAP status ${verdict.status}${text}`, verdict.status);
+  if (verdict.status !== 300) peer.sendCommand(error(String(verdict.status)));
+  peer.fail(refusal);
+}
+
 // ---- mechanisms
 
 /** Settings of a PLAIN client. */
@@ -168,11 +190,7 @@ export class PlainClientMechanism implements Mechanism {
 
   onCommand(command: Command): void {
     if (command.name === "ERROR" && this.state !== "done") {
-      const reason = decodeError(command.data);
-      const status = statusOfReason(reason);
-      // The reason is the server's text, not ours: quote it, but only when it is short and printable.
-      const why = status !== undefined ? `ZAP status ${status}` : /^[\x20-\x7e]{1,64}$/.test(reason) ? `reason ${JSON.stringify(reason)}` : "no reason given";
-      throw new ZmtpAuthError(`the PLAIN server at ${this.options.address} refused our credentials (${why})`, status ?? 400);
+      throw refusalIn(command.data, `the PLAIN server at ${this.options.address} refused our credentials`);
     }
     if (command.name === "WELCOME" && this.state === "hello-sent") {
       decodeWelcome(command.data);
@@ -276,11 +294,7 @@ export class PlainServerMechanism implements Mechanism {
       return;
     }
     this.state = "done";
-    const text = verdict.statusText ? `: ${verdict.statusText}` : "";
-    const error = new ZmtpAuthError(`PLAIN client at ${this.options.address} refused, ZAP status ${verdict.status}${text}`, verdict.status);
-    // 300 is a temporary failure: close without ERROR so the client retries (as libzmq does).
-    if (verdict.status !== 300) peer.sendCommand(encodeLibzmqError(String(verdict.status)));
-    peer.fail(error);
+    refuseVerdict(peer, verdict, `PLAIN client at ${this.options.address}`, encodeLibzmqError);
   }
 }
 

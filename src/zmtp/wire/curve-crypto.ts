@@ -1,0 +1,154 @@
+/**
+ * The NaCl primitives CurveZMQ is built on (RFC 26): X25519 key agreement,
+ * and crypto_box as XSalsa20-Poly1305 under a key precomputed once per
+ * peer (crypto_box_beforenm), so that each box costs one secretbox.
+ *
+ * X25519 runs on node:crypto (OpenSSL), which is several times faster
+ * than a JavaScript implementation for the handshake's key agreements;
+ * XSalsa20-Poly1305 and HSalsa20, which Node does not have, come from
+ * @noble/ciphers. Boxes are in the libsodium "easy" layout: the 16-octet
+ * Poly1305 tag, then the ciphertext.
+ */
+import { Buffer } from "node:buffer";
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { poly1305 } from "@noble/ciphers/_poly1305";
+import { hsalsa, salsa20, xsalsa20poly1305 } from "@noble/ciphers/salsa";
+import { equalBytes } from "@noble/ciphers/utils";
+import { ZmtpProtocolError } from "./errors.js";
+
+/** Octets of an X25519 public or secret key. */
+export const KEY_SIZE = 32;
+/** Octets a box adds to its plaintext (the Poly1305 tag). */
+export const BOX_OVERHEAD = 16;
+/** Octets of a box nonce. */
+export const NONCE_SIZE = 24;
+
+/** A long-term or short-term key pair, the secret half held by node:crypto. */
+export interface KeyPair {
+  /** The public key, 32 octets. */
+  readonly publicKey: Buffer;
+  /** The secret key: never exported again once imported. */
+  readonly secret: KeyObject;
+}
+
+/** DER prefix of a PKCS#8 X25519 private key, followed by the 32 raw octets (RFC 8410). */
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
+
+/** Makes a fresh key pair (the short-term keys of a handshake). */
+export function generateKeyPair(): KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync("x25519");
+  return { publicKey: Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url"), secret: privateKey };
+}
+
+/** Imports a raw 32-octet secret key, with the public key it belongs to. */
+export function importSecretKey(secretKey: Uint8Array): KeyPair {
+  const secret = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secretKey]), format: "der", type: "pkcs8" });
+  return { publicKey: Buffer.from(createPublicKey(secret).export({ format: "jwk" }).x!, "base64url"), secret };
+}
+
+/** The raw secret key of a key pair (for showing a generated pair to the user). */
+export function exportSecretKey(pair: KeyPair): Buffer {
+  return Buffer.from(pair.secret.export({ format: "jwk" }).d!, "base64url");
+}
+
+/** Copies octets into a fresh, aligned Uint32Array (little-endian words, as Salsa20 reads them). */
+function words(octets: Uint8Array): Uint32Array {
+  const w = new Uint32Array(octets.length / 4);
+  new Uint8Array(w.buffer).set(octets);
+  return w;
+}
+
+const SIGMA = words(Buffer.from("expand 32-byte k", "latin1"));
+
+/**
+ * crypto_box_beforenm: the key two peers share, HSalsa20 of their X25519
+ * secret. Throws a protocol error when the peer's public key is a
+ * low-order point (the X25519 result would be all zeros).
+ */
+export function sharedKey(ours: KeyObject, theirPublicKey: Uint8Array): Uint8Array {
+  let secret: Buffer;
+  try {
+    const peer = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: Buffer.from(theirPublicKey).toString("base64url") }, format: "jwk" });
+    secret = diffieHellman({ privateKey: ours, publicKey: peer });
+  } catch {
+    throw new ZmtpProtocolError("CURVE: the peer's public key is not usable (low-order point)", "EMECHANISM");
+  }
+  const out = new Uint32Array(8);
+  hsalsa(SIGMA, words(secret), new Uint32Array(4), out);
+  secret.fill(0);
+  return new Uint8Array(out.buffer);
+}
+
+/** Seals `plaintext` into a new box: tag then ciphertext. */
+export function sealBox(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(plaintext.length + 2 * BOX_OVERHEAD);
+  xsalsa20poly1305(key, nonce).encrypt(plaintext, out);
+  return out.subarray(BOX_OVERHEAD);
+}
+
+/**
+ * Seals in place: `buf` holds the plaintext from offset 32 on; on return
+ * the box (tag then ciphertext) fills it from offset 16, and octets 0 to 15
+ * are free for the caller to write (a command's header). No copy of the
+ * plaintext is made outside `buf`.
+ */
+export function sealBoxInPlace(key: Uint8Array, nonce: Uint8Array, buf: Buffer): void {
+  xsalsa20poly1305(key, nonce).encrypt(buf.subarray(2 * BOX_OVERHEAD), buf);
+}
+
+/** Opens a box, or returns undefined when it was not sealed with this key and nonce. */
+export function openBox(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Buffer | undefined {
+  if (box.length < BOX_OVERHEAD) return undefined;
+  try {
+    const plain = xsalsa20poly1305(key, nonce).decrypt(box);
+    return Buffer.from(plain.buffer, plain.byteOffset, plain.length);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The key of XSalsa20 for one fixed 16-octet nonce prefix: XSalsa20 under
+ * `key` with a nonce `prefix + n` is Salsa20 under this key with nonce
+ * `n`. A CURVE connection's MESSAGE nonces share their prefix, so the
+ * HSalsa20 step is done once per direction instead of once per frame.
+ */
+export function prefixKey(key: Uint8Array, prefix: Uint8Array): Uint8Array {
+  const out = new Uint32Array(8);
+  hsalsa(SIGMA, words(key), words(prefix), out);
+  return new Uint8Array(out.buffer);
+}
+
+/**
+ * {@link sealBoxInPlace} under a key from {@link prefixKey} and the last 8
+ * octets of the nonce: the same box, XSalsa20-Poly1305 as NaCl makes it.
+ */
+export function sealPrefixedInPlace(subkey: Uint8Array, nonce8: Uint8Array, buf: Buffer): void {
+  buf.fill(0, 0, 2 * BOX_OVERHEAD);
+  // The first 32 octets of the stream are the one-time Poly1305 key.
+  salsa20(subkey, nonce8, buf, buf);
+  const tag = poly1305(buf.subarray(2 * BOX_OVERHEAD), buf.subarray(0, 2 * BOX_OVERHEAD));
+  buf.set(tag, BOX_OVERHEAD);
+}
+
+/** {@link openBox} under a key from {@link prefixKey} and the last 8 octets of the nonce. */
+export function openPrefixed(subkey: Uint8Array, nonce8: Uint8Array, box: Uint8Array): Buffer | undefined {
+  if (box.length < BOX_OVERHEAD) return undefined;
+  const size = box.length - BOX_OVERHEAD;
+  const out = Buffer.allocUnsafe(size + 2 * BOX_OVERHEAD);
+  out.fill(0, 0, 2 * BOX_OVERHEAD);
+  out.set(box.subarray(BOX_OVERHEAD), 2 * BOX_OVERHEAD);
+  const authKey = salsa20(subkey, nonce8, new Uint8Array(2 * BOX_OVERHEAD));
+  // The tag is checked before anything is decrypted.
+  if (!equalBytes(poly1305(out.subarray(2 * BOX_OVERHEAD), authKey), box.subarray(0, BOX_OVERHEAD))) return undefined;
+  salsa20(subkey, nonce8, out, out);
+  return out.subarray(2 * BOX_OVERHEAD);
+}
+
+/** A 24-octet nonce: an ASCII prefix, then the given octets. */
+export function boxNonce(prefix: string, rest: Uint8Array): Buffer {
+  const n = Buffer.allocUnsafe(NONCE_SIZE);
+  n.write(prefix, 0, "latin1");
+  n.set(rest, prefix.length);
+  return n;
+}

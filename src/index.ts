@@ -48,4 +48,4 @@ export { XSubscriber } from "./zmtp/socket/xsub.js";
 export { Push } from "./zmtp/socket/push.js";
 export { Pull } from "./zmtp/socket/pull.js";
 export { Proxy } from "./zmtp/proxy.js";
-export type { StreamAddress, StreamConnect, StreamSocket } from "./zmtp/transport/stream-connect.js";
+export type { ByteReader, ByteSink, ByteSource, ByteWriter, StreamAddress, StreamConnect, StreamSocket } from "./zmtp/transport/stream-connect.js";

@@ -14,7 +14,7 @@ import { wireProtocol, type RpcProtocol } from "./protocols.js";
 import type { MethodDescription } from "./registry.js";
 import { remoteProxy, type RemoteApi } from "./remote-proxy.js";
 import type { EnvelopeMode } from "./request-channel.js";
-import { plainSocketOptions, type PlainOptions } from "./security.js";
+import { securitySocketOptions, type CurveOptions, type PlainOptions } from "./security.js";
 import type { StreamConnect } from "../zmtp/transport/stream-connect.js";
 import { RpcBatch } from "./batch.js";
 
@@ -51,6 +51,8 @@ export interface RpcClientOptions {
   readonly streamBuffer?: number;
   /** ZMTP PLAIN credentials. */
   readonly plain?: PlainOptions;
+  /** CURVE: the server's public key, and this side's key pair if it has one (see {@link CurveOptions}); not with `plain`. */
+  readonly curve?: CurveOptions;
   /** Options of the underlying DEALER socket (zeromq.js names). */
   readonly socket?: Record<string, unknown>;
   /** Dials tcp:// endpoints through this function instead of node:net: the socket option `connect`. */
@@ -85,7 +87,7 @@ export class RpcClient {
       jsonStyle: options.jsonStyle,
       heartbeat: options.heartbeat,
       streamBuffer: options.streamBuffer,
-      socket: { ...plainSocketOptions(options.plain, "client"), connect: options.connect, ...options.socket },
+      socket: { ...securitySocketOptions(options, "client"), connect: options.connect, ...options.socket },
     });
   }
 

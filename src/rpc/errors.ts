@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ZmqError } from "../zmtp/errors.js";
 import { RemoteCallError, type RemoteCallErrorOptions } from "./codec/errors.js";
 
 /**
@@ -80,4 +81,13 @@ export class RpcLostRemoteError extends Error {
     this.name = "RpcLostRemoteError";
     this.method = method;
   }
+}
+
+/**
+ * A refused handshake (credentials: EACCES; mechanism or socket type:
+ * EPROTO): the socket stays refused until it dials again, so a client fails
+ * every call at once instead of letting them time out.
+ */
+export function isAuthError(err: unknown): boolean {
+  return err instanceof ZmqError && (err.code === "EACCES" || err.code === "EPROTO");
 }

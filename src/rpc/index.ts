@@ -24,7 +24,7 @@ export type { BatchCall, BatchResult } from "./client-codec.js";
 export { RpcError, RpcTimeoutError, RpcClosedError, RpcLostRemoteError } from "./errors.js";
 export type { MethodDescription, RegisterOptions, RpcHandler } from "./registry.js";
 export type { RemoteApi, RemoteFunction } from "./remote-proxy.js";
-export type { PlainOptions } from "./security.js";
+export type { CurveKey, CurveOptions, PlainOptions, SecurityOptions } from "./security.js";
 export { PING_METHOD, METHODS_METHOD, MULTICALL_METHOD } from "./invoke.js";
 export {
   DEFAULT_MAX_CONCURRENCY,

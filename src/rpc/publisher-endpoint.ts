@@ -11,7 +11,7 @@
  * @module
  */
 import { Publisher, type PublisherOptions, type Socket } from "../index.js";
-import { plainSocketOptions, type PlainOptions } from "./security.js";
+import { securitySocketOptions, type CurveOptions, type PlainOptions } from "./security.js";
 
 /** Options shared by the publishers of the RPC layer. */
 export interface PublisherEndpointOptions {
@@ -20,6 +20,8 @@ export interface PublisherEndpointOptions {
    * PLAIN does not apply to `inproc://`, as in libzmq).
    */
   readonly plain?: PlainOptions;
+  /** CURVE: encrypt and authenticate every frame (see {@link CurveOptions}); not with `plain`. */
+  readonly curve?: CurveOptions;
   /** Options of the underlying PUB socket (zeromq.js names), e.g. `sendHighWaterMark`. */
   readonly socket?: PublisherOptions & Record<string, unknown>;
 }
@@ -79,7 +81,7 @@ export abstract class PublisherEndpoint extends SocketEndpoint<Publisher> {
       new Publisher({
         linger: PUBLISHER_LINGER,
         ...defaults,
-        ...plainSocketOptions(options.plain, "server"),
+        ...securitySocketOptions(options, "server"),
         ...options.socket,
       }),
     );

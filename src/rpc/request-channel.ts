@@ -48,7 +48,7 @@ import { Dealer, ZmqError } from "../index.js";
 import { holdUntilSettled, inBackground } from "../zmtp/keep-alive.js";
 import type { Message } from "../zmtp/pipe.js";
 import { DeadlineSweep } from "./deadlines.js";
-import { RpcClosedError, RpcTimeoutError } from "./errors.js";
+import { RpcClosedError, RpcTimeoutError, isAuthError } from "./errors.js";
 import { trace } from "./trace.js";
 
 /** How requests are wrapped on the wire; see the module comment. */
@@ -353,9 +353,4 @@ export class RequestChannel {
     if (this.#mode === "req") queueMicrotask(() => void this.pump());
     return call;
   }
-}
-
-/** A refused handshake (credentials: EACCES; mechanism or socket type: EPROTO) fails every call at once. */
-function isAuthError(err: unknown): boolean {
-  return err instanceof ZmqError && (err.code === "EACCES" || err.code === "EPROTO");
 }

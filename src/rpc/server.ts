@@ -27,7 +27,7 @@ import type { WireProtocol } from "./protocol.js";
 import { wireProtocol, type RpcProtocol } from "./protocols.js";
 import { MethodRegistry, type MethodDescription, type RegisterOptions, type RpcHandler } from "./registry.js";
 import { RequestService, type RequestServiceOptions } from "./request-service.js";
-import { plainSocketOptions, type PlainOptions } from "./security.js";
+import { securitySocketOptions, type CurveOptions, type PlainOptions } from "./security.js";
 
 export type { RpcProtocol };
 
@@ -39,6 +39,8 @@ export interface RpcServerOptions extends RequestServiceOptions, BatchLimitOptio
   readonly jsonStyle?: JsonStyle;
   /** Require ZMTP PLAIN credentials from clients (see {@link PlainOptions}). */
   readonly plain?: PlainOptions;
+  /** CURVE: encrypt and authenticate every frame (see {@link CurveOptions}); not with `plain`. */
+  readonly curve?: CurveOptions;
   /**
    * Milliseconds a client connection may stay silent before it is closed
    * (the socket's `idleTimeout`); default 0: never. Clients that call
@@ -78,7 +80,7 @@ export class RpcServer {
     this.#registry = new MethodRegistry(options.onHandlerError);
     const handler = this.#wire.serve(this.#registry, { ...options, limits: batchLimits(options) });
     const idle = options.idleTimeout === undefined ? {} : { idleTimeout: options.idleTimeout };
-    const socket = { ...this.#wire.socketDefaults, ...plainSocketOptions(options.plain, "server"), ...idle, ...options.socket };
+    const socket = { ...this.#wire.socketDefaults, ...securitySocketOptions(options, "server"), ...idle, ...options.socket };
     this.#service = new RequestService(handler, { ...options, socket });
   }
 

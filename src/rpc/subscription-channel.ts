@@ -22,7 +22,7 @@ import { Buffer } from "node:buffer";
 import { Subscriber, ZmqError, type SubscriberOptions } from "../index.js";
 import type { Message } from "../zmtp/pipe.js";
 import { RpcClosedError } from "./errors.js";
-import { plainSocketOptions, type PlainOptions } from "./security.js";
+import { securitySocketOptions, type CurveOptions, type PlainOptions } from "./security.js";
 
 /** Options of a {@link SubscriptionChannel}. */
 export interface SubscriptionChannelOptions {
@@ -33,6 +33,8 @@ export interface SubscriptionChannelOptions {
   readonly silenceTimeout?: number;
   /** ZMTP PLAIN credentials presented to the publisher (the publisher is the PLAIN server). */
   readonly plain?: PlainOptions;
+  /** CURVE: the server's public key, and this side's key pair if it has one (see {@link CurveOptions}); not with `plain`. */
+  readonly curve?: CurveOptions;
   /** Options of the underlying SUB socket (zeromq.js names). */
   readonly socket?: SubscriberOptions & Record<string, unknown>;
 }
@@ -53,7 +55,7 @@ export class SubscriptionChannel {
     const silence = options.silenceTimeout ?? 0;
     if (!(silence >= 0)) throw new RangeError("silenceTimeout must be 0 or more milliseconds");
     this.#silence = Number.isFinite(silence) ? silence : 0;
-    this.#socketOptions = { linger: 0, ...plainSocketOptions(options.plain, "client"), ...options.socket };
+    this.#socketOptions = { linger: 0, ...securitySocketOptions(options, "client"), ...options.socket };
     this.#socket = this.open();
   }
 

@@ -13,7 +13,7 @@ import * as pz from "./codec.js";
 import type { CallOptions } from "../call-transport.js";
 import { RpcError } from "../errors.js";
 import { RequestChannel, type EnvelopeMode } from "../request-channel.js";
-import { plainSocketOptions, type PlainOptions } from "../security.js";
+import { securitySocketOptions, type CurveOptions, type PlainOptions } from "../security.js";
 
 /** Options of {@link CommandClient}. */
 export interface CommandClientOptions {
@@ -29,6 +29,8 @@ export interface CommandClientOptions {
   readonly maxPending?: number;
   /** ZMTP PLAIN credentials. */
   readonly plain?: PlainOptions;
+  /** CURVE: the server's public key, and this side's key pair if it has one (see {@link CurveOptions}); not with `plain`. */
+  readonly curve?: CurveOptions;
   /** Options of the underlying DEALER socket. */
   readonly socket?: Record<string, unknown>;
 }
@@ -52,7 +54,7 @@ export class CommandClient {
       envelope: options.envelope,
       recreateAfterTimeouts: options.recreateAfterTimeouts,
       maxPending: options.maxPending,
-      socket: { ...plainSocketOptions(options.plain, "client"), ...options.socket },
+      socket: { ...securitySocketOptions(options, "client"), ...options.socket },
     });
   }
 

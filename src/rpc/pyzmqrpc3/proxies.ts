@@ -17,12 +17,14 @@ import {
 import type { CommandClientOptions } from "./client.js";
 import { CommandPublisher, type CommandPublisherOptions } from "./publisher.js";
 import { RequestService, type RequestServiceOptions } from "../request-service.js";
-import { plainSocketOptions, type PlainOptions } from "../security.js";
+import { securitySocketOptions, type CurveOptions, type PlainOptions } from "../security.js";
 
 /** Options of a proxy's request frontend. */
 export interface RepFrontendOptions extends RequestServiceOptions {
   /** PLAIN credentials the frontend requires from its clients. */
   readonly plain?: PlainOptions;
+  /** CURVE: encrypt and authenticate every frame (see {@link CurveOptions}); not with `plain`. */
+  readonly curve?: CurveOptions;
 }
 
 /** Options of the REP->REQ proxies. */
@@ -45,7 +47,7 @@ abstract class RepFrontendProxy<S extends CommandSink> {
 
   protected constructor(sink: S, options: RepFrontendOptions) {
     this.sink = sink;
-    const socket = { ...plainSocketOptions(options.plain, "server"), ...options.socket };
+    const socket = { ...securitySocketOptions(options, "server"), ...options.socket };
     this.#frontend = new RequestService(new AckingHandler(sink), { ...options, socket });
   }
 

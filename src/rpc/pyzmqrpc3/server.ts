@@ -18,12 +18,14 @@ import { CommandHandler, type Service } from "./handler.js";
 import { CommandSubscription, type CommandSubscriptionOptions } from "./subscription.js";
 import { RpcClosedError } from "../errors.js";
 import { RequestService, type RequestServiceOptions } from "../request-service.js";
-import { plainSocketOptions, type PlainOptions } from "../security.js";
+import { securitySocketOptions, type CurveOptions, type PlainOptions } from "../security.js";
 
 /** Options of {@link CommandServer}. */
 export interface CommandServerOptions extends RequestServiceOptions {
   /** Require ZMTP PLAIN credentials from clients. */
   readonly plain?: PlainOptions;
+  /** CURVE: encrypt and authenticate every frame (see {@link CurveOptions}); not with `plain`. */
+  readonly curve?: CurveOptions;
   /**
    * Largest decompressed command accepted, in octets. Default: the socket's
    * `maxMessageSize` when set (a command may inflate to what the server
@@ -64,7 +66,7 @@ export class CommandServer {
 
   /** @param options - work bounds, security and socket options. */
   constructor(options: CommandServerOptions = {}) {
-    const socket = { ...plainSocketOptions(options.plain, "server"), ...options.socket };
+    const socket = { ...securitySocketOptions(options, "server"), ...options.socket };
     const maxMessageSize = socket.maxMessageSize ?? -1;
     this.handler = new CommandHandler({ maxCommandBytes: options.maxCommandBytes ?? (maxMessageSize > 0 ? maxMessageSize : undefined) });
     this.#service = new RequestService(this.handler, { ...options, socket });

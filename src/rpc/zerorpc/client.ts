@@ -29,7 +29,7 @@ import type { BatchCall, BatchResult } from "../client-codec.js";
 import { RpcProtocolError } from "../codec/errors.js";
 import { DeadlineSweep } from "../deadlines.js";
 import { trace } from "../trace.js";
-import { RpcClosedError, RpcError, RpcLostRemoteError, RpcTimeoutError } from "../errors.js";
+import { RpcClosedError, RpcError, RpcLostRemoteError, RpcTimeoutError, isAuthError } from "../errors.js";
 import { ERR, HEARTBEAT, MORE, OK, STREAM, STREAM_DONE, decodeEvent, encodeEvent, idKey, newMessageId, type MessageId, type ZeroRpcEvent } from "./events.js";
 import { DEFAULT_HEARTBEAT } from "./server.js";
 
@@ -81,6 +81,8 @@ export class ZeroRpcTransport implements CallTransport {
   readonly #deadlines = new DeadlineSweep<Channel>(() => this.#channels.values(), (c) => this.expire(c));
   readonly #outbox: Outgoing[] = [];
   #socket: Dealer;
+  /** The socket was refused and closed; the next call makes a new one. */
+  #refused = false;
   #sending: Outgoing | undefined;
   #beat: NodeJS.Timeout | undefined;
   #recreations = 0;
@@ -253,13 +255,15 @@ export class ZeroRpcTransport implements CallTransport {
     while (!this.#closed && this.#outbox.length > 0) {
       const out = this.#outbox.shift()!;
       if (out.opens?.settled === true) continue; // withdrawn: its call is over
+      if (this.#refused) this.recreate();
       const socket = this.#socket;
       this.#sending = out;
       try {
         await socket.send(out.frames);
-      } catch {
-        // The socket was recreated under this send (the call behind it timed out) or closed.
+      } catch (err) {
+        // Refused, or the socket was recreated under this send (the call behind it timed out) or closed.
         this.#sending = undefined;
+        if (isAuthError(err)) this.authRefused(socket, err as Error);
         continue;
       }
       this.#sending = undefined;
@@ -276,8 +280,13 @@ export class ZeroRpcTransport implements CallTransport {
       let msg: Message;
       try {
         msg = await socket.receive();
-      } catch {
+      } catch (err) {
         if (socket.closed) return;
+        if (isAuthError(err)) {
+          // It would fail again at once, for as long as the socket lives: the next call dials anew.
+          this.authRefused(socket, err as Error);
+          return;
+        }
         continue;
       }
       this.deliver(msg);
@@ -345,7 +354,18 @@ export class ZeroRpcTransport implements CallTransport {
     if (blocked && !this.#closed) this.recreate();
   }
 
+  /** The server refused the handshake: every call fails with why, and the socket is made again by the next call only. */
+  private authRefused(socket: Dealer, err: Error): void {
+    if (socket !== this.#socket || this.#refused) return;
+    trace("zerorpc client: refused by the server (%s)", err.message);
+    this.#refused = true;
+    for (const channel of [...this.#channels.values()]) this.fail(channel, err);
+    this.#outbox.length = 0;
+    socket.close();
+  }
+
   private recreate(): void {
+    this.#refused = false;
     this.#recreations++;
     const old = this.#socket;
     this.#socket = this.open();

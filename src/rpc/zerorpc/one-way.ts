@@ -17,6 +17,7 @@
 import { Buffer } from "node:buffer";
 import { Publisher, Pull, Push, Subscriber } from "../../index.js";
 import { RpcProtocolError, errorMessageOf } from "../codec/errors.js";
+import { isAuthError } from "../errors.js";
 import { invokeMethod } from "../invoke.js";
 import { SocketEndpoint } from "../publisher-endpoint.js";
 import { MethodRegistry, type RegisterOptions, type RpcHandler } from "../registry.js";
@@ -99,8 +100,13 @@ class EventReceiver<S extends ReceivingSocket> {
       let frames: Buffer[];
       try {
         frames = await this.socket.receive();
-      } catch {
+      } catch (err) {
         if (this.socket.closed) return;
+        // A refused socket stays refused (every receive would fail at once): report it and stop.
+        if (isAuthError(err)) {
+          notify(this.#onError, err as Error);
+          return;
+        }
         continue;
       }
       const error = await this.runEvent(frames);

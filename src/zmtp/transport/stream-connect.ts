@@ -17,14 +17,43 @@ export interface StreamAddress {
 }
 
 /**
+ * The part of a web `ReadableStream` of octets that is used. Declared by
+ * shape rather than as `ReadableStream<Uint8Array>`: hosts type their
+ * streams differently (node:stream/web's `ReadableStream<any>` from
+ * `Duplex.toWeb`, the DOM's, Workers' and Deno's), and a strict compiler
+ * refuses one for another over methods this transport never calls.
+ */
+export interface ByteSource {
+  getReader(): ByteReader;
+}
+
+/** The reader of a {@link ByteSource}. */
+export interface ByteReader {
+  read(): Promise<{ done: boolean; value?: unknown }>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** The part of a web `WritableStream` of octets that is used (see {@link ByteSource}). */
+export interface ByteSink {
+  getWriter(): ByteWriter;
+}
+
+/** The writer of a {@link ByteSink}. */
+export interface ByteWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(reason?: unknown): Promise<void>;
+}
+
+/**
  * One connection as `connect()` of `cloudflare:sockets` returns it: web
  * streams of octets, and promises for its opening and its end.
  */
 export interface StreamSocket {
-  /** Octets from the peer. */
-  readonly readable: ReadableStream<Uint8Array>;
-  /** Octets to the peer. */
-  readonly writable: WritableStream<Uint8Array>;
+  /** Octets from the peer: a `ReadableStream` of `Uint8Array`. */
+  readonly readable: ByteSource;
+  /** Octets to the peer: a `WritableStream` of `Uint8Array`. */
+  readonly writable: ByteSink;
   /** Settles when the connection is made (rejects when it cannot be); absent: open at once. */
   readonly opened?: Promise<unknown>;
   /** Settles when the connection has ended; a rejection ends it with that error. */
@@ -64,8 +93,8 @@ function noop(): void {}
  */
 export class WebStreamDuplex extends Duplex {
   readonly #socket: StreamSocket | undefined;
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  readonly #reader: ByteReader | undefined;
+  readonly #writer: ByteWriter | undefined;
   #pulling = false;
 
   /** Calls `connect`; a throw from it becomes this stream's `error` event. */
@@ -111,7 +140,7 @@ export class WebStreamDuplex extends Duplex {
     void this.#pull(this.#reader);
   }
 
-  async #pull(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  async #pull(reader: ByteReader): Promise<void> {
     try {
       for (;;) {
         const { done, value } = await reader.read();

@@ -4,7 +4,7 @@ import { RpcClient, RpcTimeoutError, type RpcProtocol } from "../rpc/index.js";
 import { bytesOption, JSON_OPTION, jsonArg, msOption, UsageError, valueLimits, type CommandSpec } from "./args.js";
 import { CliError, EXIT } from "./errors.js";
 import { toJson } from "./json-print.js";
-import { PLAIN_OPTION, PROTOCOL_OPTION, otherProtocols, plainOption, protocolOption } from "./rpc-options.js";
+import { CURVE_CLIENT_OPTIONS, PLAIN_OPTION, PROTOCOL_OPTION, curveOption, otherProtocols, plainOption, protocolOption } from "./rpc-options.js";
 import { dialTarget, probe } from "./reach.js";
 import { untilAborted } from "./stop.js";
 
@@ -59,6 +59,7 @@ export const callSpec: CommandSpec = {
     timeout: { type: "string", value: "ms", help: `give up after this long, connecting included (default ${DEFAULT_TIMEOUT})` },
     protocol: PROTOCOL_OPTION,
     plain: PLAIN_OPTION,
+    ...CURVE_CLIENT_OPTIONS,
     "max-reply": { type: "string", value: "bytes", help: "refuse a larger reply (default 16 MiB)" },
     json: JSON_OPTION,
   },
@@ -68,6 +69,8 @@ export const callSpec: CommandSpec = {
     const timeout = msOption(ctx, "timeout", DEFAULT_TIMEOUT);
     const protocol = protocolOption(ctx);
     const plain = plainOption(ctx);
+    const curve = curveOption(ctx, "client");
+    if (plain && curve) throw new UsageError("--plain and --curve-server-key cannot go together");
     const maxReply = bytesOption(ctx, "max-reply", DEFAULT_MAX_REPLY);
     const target = dialTarget(endpoint);
     const client = new RpcClient(endpoint, {
@@ -75,6 +78,7 @@ export const callSpec: CommandSpec = {
       protocol,
       socket: { maxMessageSize: maxReply },
       ...(plain ? { plain } : {}),
+      ...(curve ? { curve } : {}),
     });
     // The library's deadlines do not keep a process alive, and a connection
     // ended by a protocol error is not redialled: without these two, a

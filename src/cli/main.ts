@@ -15,6 +15,7 @@ import { helpText, parseCommandLine, usageLine, UsageError, type CommandSpec } f
 import { callSpec } from "./call.js";
 import { demoSpec } from "./demo.js";
 import { brokeProtocol, CliError, EXIT, explainHandshakeError } from "./errors.js";
+import { keygenSpec } from "./keygen.js";
 import { luaSpec } from "./lua.js";
 import { pubSpec, subSpec } from "./pubsub.js";
 import { serveSpec } from "./serve.js";
@@ -24,7 +25,7 @@ import { terminalSafe } from "./terminal-safe.js";
 import { traceSpec } from "./trace.js";
 
 /** Every command, in the order `purezmq --help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [demoSpec, callSpec, serveSpec, subSpec, pubSpec, luaSpec, traceSpec];
+export const COMMANDS: readonly CommandSpec[] = [demoSpec, callSpec, serveSpec, subSpec, pubSpec, luaSpec, traceSpec, keygenSpec];
 
 /** The package's version, from its package.json (two levels up in dist/ and in the test build). */
 function version(): string {

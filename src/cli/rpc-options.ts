@@ -1,5 +1,5 @@
-/** The options `call` and `serve` share: the RPC protocol and PLAIN credentials. */
-import type { RpcProtocol } from "../rpc/index.js";
+/** The options `call` and `serve` share: the RPC protocol, PLAIN credentials and CURVE keys. */
+import type { CurveOptions, RpcProtocol } from "../rpc/index.js";
 import { UsageError, type CommandContext, type OptionSpec } from "./args.js";
 
 /** The protocols `--protocol` takes, the default first. */
@@ -42,3 +42,43 @@ export function plainOption(ctx: CommandContext): { username: string; password: 
 
 /** The `--plain` option. */
 export const PLAIN_OPTION: OptionSpec = { type: "string", value: "user:pass", help: "ZMTP PLAIN credentials (the password may contain colons)" };
+
+/** The CURVE options of `call` (a client). */
+export const CURVE_CLIENT_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  "curve-server-key": { type: "string", value: "key", help: "talk CURVE to a server with this public key (Z85, from purezmq keygen)" },
+  "curve-public-key": { type: "string", value: "key", help: "with CURVE: this client's public key (default: a new key pair)" },
+  "curve-secret-key": { type: "string", value: "key", help: "with CURVE: this client's secret key" },
+};
+
+/** The CURVE options of `serve` (a server). */
+export const CURVE_SERVER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  "curve-secret-key": { type: "string", value: "key", help: "serve over CURVE with this secret key (Z85, from purezmq keygen)" },
+  "curve-allow": { type: "string", value: "keys", help: "with CURVE: the client public keys let in, comma-separated (default: any)" },
+};
+
+/** The `curve` setting of an RPC client or server from the command line; undefined without CURVE. */
+export function curveOption(ctx: CommandContext, role: "client" | "server"): CurveOptions | undefined {
+  const text = (name: string): string | undefined => {
+    const v = ctx.options[name];
+    if (v === true) throw new UsageError(`--${name} takes a key`);
+    return v;
+  };
+  if (role === "client") {
+    const serverKey = text("curve-server-key");
+    const publicKey = text("curve-public-key");
+    const secretKey = text("curve-secret-key");
+    if (serverKey === undefined) {
+      if (publicKey !== undefined || secretKey !== undefined) throw new UsageError("--curve-public-key and --curve-secret-key need --curve-server-key");
+      return undefined;
+    }
+    if ((publicKey === undefined) !== (secretKey === undefined)) throw new UsageError("give both --curve-public-key and --curve-secret-key, or neither");
+    return { serverKey, ...(publicKey !== undefined ? { publicKey, secretKey } : {}) };
+  }
+  const secretKey = text("curve-secret-key");
+  const allow = text("curve-allow");
+  if (secretKey === undefined) {
+    if (allow !== undefined) throw new UsageError("--curve-allow needs --curve-secret-key");
+    return undefined;
+  }
+  return { secretKey, ...(allow !== undefined ? { allow: allow.split(",").map((k) => k.trim()).filter((k) => k !== "") } : {}) };
+}

@@ -3,7 +3,7 @@ import { RpcServer, type RpcHandler } from "../rpc/index.js";
 import { textOption, UsageError, noMoreArgs, type CommandSpec } from "./args.js";
 import { CliError, explainBindError } from "./errors.js";
 import { toJson, TRACE_TEXT } from "./json-print.js";
-import { PLAIN_OPTION, PROTOCOL_HINTS, PROTOCOL_OPTION, plainOption, protocolOption } from "./rpc-options.js";
+import { CURVE_SERVER_OPTIONS, PLAIN_OPTION, PROTOCOL_HINTS, PROTOCOL_OPTION, curveOption, plainOption, protocolOption } from "./rpc-options.js";
 import { loadServed, type Served } from "./serve-module.js";
 import { aborted } from "./stop.js";
 import { terminalSafe } from "./terminal-safe.js";
@@ -67,6 +67,7 @@ export const serveSpec: CommandSpec = {
     bind: { type: "string", value: "endpoint", help: `endpoint to bind (default ${DEFAULT_SERVE_ENDPOINT}; port 0 picks a free port)` },
     protocol: PROTOCOL_OPTION,
     plain: PLAIN_OPTION,
+    ...CURVE_SERVER_OPTIONS,
     verbose: { type: "boolean", help: "log every call on stderr" },
   },
   hints: PROTOCOL_HINTS,
@@ -76,8 +77,10 @@ export const serveSpec: CommandSpec = {
     noMoreArgs(ctx, 1);
     const protocol = protocolOption(ctx);
     const plain = plainOption(ctx);
+    const curve = curveOption(ctx, "server");
+    if (plain && curve) throw new UsageError("--plain and --curve-secret-key cannot go together");
     const served = await loadServed(modulePath);
-    const server = new RpcServer({ protocol, ...(plain ? { plain: { users: { [plain.username]: plain.password } } } : {}) });
+    const server = new RpcServer({ protocol, ...(plain ? { plain: { users: { [plain.username]: plain.password } } } : {}), ...(curve ? { curve } : {}) });
     try {
       for (const [name, target] of served) {
         try {

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { assertFailure, runCli } from "./cli-process.js";
 
-const COMMANDS = ["demo", "call", "serve", "sub", "pub", "lua", "trace"];
+const COMMANDS = ["demo", "call", "serve", "sub", "pub", "lua", "trace", "keygen"];
 
 // Independent one-shot processes: a few run at once.
 describe("bad command lines exit 2 with the usage", { concurrency: 4 }, () => {

@@ -8,6 +8,7 @@
  */
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
+import type * as web from "node:stream/web";
 
 /** Where to dial: the host and port of a `tcp://host:port` endpoint. */
 export interface StreamAddress {
@@ -21,10 +22,15 @@ export interface StreamAddress {
  * streams of octets, and promises for its opening and its end.
  */
 export interface StreamSocket {
-  /** Octets from the peer. */
-  readonly readable: ReadableStream<Uint8Array>;
-  /** Octets to the peer. */
-  readonly writable: WritableStream<Uint8Array>;
+  /**
+   * Octets from the peer. Node's own web streams (`Duplex.toWeb`) are named
+   * beside the global type: where the DOM library is in a program's types,
+   * the global ReadableStream is the DOM's, which TypeScript does not take
+   * Node's for.
+   */
+  readonly readable: ReadableStream<Uint8Array> | web.ReadableStream<Uint8Array>;
+  /** Octets to the peer (a global or a Node web stream, as `readable`). */
+  readonly writable: WritableStream<Uint8Array> | web.WritableStream<Uint8Array>;
   /** Settles when the connection is made (rejects when it cannot be); absent: open at once. */
   readonly opened?: Promise<unknown>;
   /** Settles when the connection has ended; a rejection ends it with that error. */
@@ -76,8 +82,9 @@ export class WebStreamDuplex extends Duplex {
       // Kept before its streams are taken: a socket whose streams are
       // missing is still closed, by _destroy.
       socket = this.#socket = connect(address);
-      this.#reader = socket.readable.getReader();
-      this.#writer = socket.writable.getWriter();
+      // One runtime object, whichever of the two types names it.
+      this.#reader = (socket.readable as ReadableStream<Uint8Array>).getReader();
+      this.#writer = (socket.writable as WritableStream<Uint8Array>).getWriter();
     } catch (err) {
       // Asynchronously, as net.connect reports its failures.
       queueMicrotask(() => this.destroy(asError(err)));

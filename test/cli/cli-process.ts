@@ -99,7 +99,18 @@ export class CliProcess {
 
   /** Sends `signal` (default SIGTERM) and resolves when the process has ended. */
   stop(signal: NodeJS.Signals = "SIGTERM"): Promise<Finished> {
-    if (!this.#ended) this.child.kill(signal);
+    // process.kill, not this.child.kill: Deno 2.9's ChildProcess.kill records
+    // the signal it sent as the child's, so a command that handled SIGINT and
+    // exited 130 would be reported as killed by SIGINT (status null). The
+    // signal delivered is the same on every runtime.
+    if (!this.#ended) {
+      try {
+        process.kill(this.child.pid!, signal);
+      } catch (err) {
+        // Already gone (reaped, its close still to come): the same as child.kill's false.
+        if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+      }
+    }
     return this.exited;
   }
 

@@ -73,14 +73,8 @@ test("onRefused sees each request refused at a work bound", async (t) => {
 });
 
 test("NODE_DEBUG=purezmq traces a timed-out call and the withdrawal of its request", async () => {
-  const index = fileURLToPath(new URL("../../src/rpc/index.js", import.meta.url));
-  const script = `
-    const { RpcClient } = await import(${JSON.stringify(index)});
-    const client = new RpcClient("inproc://nobody-" + process.pid, { timeout: 50 });
-    await client.call("add", 1, 2).catch(() => {});
-    client.close();
-  `;
-  const { stderr } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+  const script = fileURLToPath(new URL("./fixtures/timed-out-call.js", import.meta.url));
+  const { stderr } = await promisify(execFile)(process.execPath, [script], {
     env: { ...process.env, NODE_DEBUG: "purezmq" },
   });
   assert.match(stderr, /PUREZMQ \d+: rpc client: add gave up \(call to 'add' timed out after 50 ms\), request withdrawn unsent/);

@@ -6,12 +6,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { runChild } from "../../support/run-child.js";
 
 const README = fileURLToPath(new URL("../../../../README.md", import.meta.url));
+/**
+ * Where the example is written: inside the build, not the system's temporary
+ * directory. Deno resolves the npm packages the library imports
+ * (@noble/ciphers) only for a program inside the project, as a user's is.
+ */
+const BUILD = fileURLToPath(new URL("../../../", import.meta.url));
 const INDEX = pathToFileURL(fileURLToPath(new URL("../../../src/index.js", import.meta.url))).href;
 
 /** The first code block after `heading` in the README. */
@@ -27,7 +32,7 @@ function blockAfter(heading: string): string {
 test("the README's `connect` example prints the reply it promises", async (t) => {
   const code = blockAfter("### Any byte stream: the `connect` option");
   assert.match(code, /from "purezmq";/);
-  const dir = mkdtempSync(join(tmpdir(), "purezmq-readme-"));
+  const dir = mkdtempSync(join(BUILD, "readme-connect-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "connect-example.mjs");
   writeFileSync(file, code.replace('from "purezmq";', `from ${JSON.stringify(INDEX)};`));

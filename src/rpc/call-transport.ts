@@ -49,6 +49,8 @@ export interface CallTransportOptions {
   readonly maxPending?: number;
   /** Options of the underlying DEALER socket (zeromq.js names). */
   readonly socket?: Record<string, unknown>;
+  /** Told of each socket made, the first and every replacement. */
+  readonly onSocket?: (socket: Dealer) => void;
 }
 
 /** A protocol's client side, bound to its endpoints. */

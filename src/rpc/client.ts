@@ -17,6 +17,7 @@ import type { EnvelopeMode } from "./request-channel.js";
 import { securitySocketOptions, type CurveOptions, type PlainOptions } from "./security.js";
 import type { StreamConnect } from "../zmtp/transport/stream-connect.js";
 import { RpcBatch } from "./batch.js";
+import { SocketEvents } from "./socket-events.js";
 
 export type { CallOptions };
 
@@ -88,8 +89,20 @@ export class RpcClient {
       heartbeat: options.heartbeat,
       streamBuffer: options.streamBuffer,
       socket: { ...securitySocketOptions(options, "client"), connect: options.connect, ...options.socket },
+      onSocket: (socket) => this.events.follow(socket),
     });
   }
+
+  /**
+   * The events of this client's socket and of every socket that replaces it
+   * (after timeouts, or after a refusal), where listeners on
+   * `client.socket.events` end with that socket:
+   *
+   * ```ts
+   * client.events.on("handshake:error:auth", (e) => console.error(e.error.message));
+   * ```
+   */
+  readonly events = new SocketEvents();
 
   /**
    * Calls `method` with `args` and resolves with its result.

@@ -48,6 +48,7 @@ import { Dealer, ZmqError } from "../index.js";
 import { holdUntilSettled, inBackground } from "../zmtp/keep-alive.js";
 import type { Message } from "../zmtp/pipe.js";
 import { DeadlineSweep } from "./deadlines.js";
+import { readReplies } from "./read-replies.js";
 import { RpcClosedError, RpcTimeoutError, isAuthError } from "./errors.js";
 import { trace } from "./trace.js";
 
@@ -64,6 +65,8 @@ export interface RequestChannelOptions {
   readonly maxPending?: number;
   /** Options of the underlying DEALER socket (zeromq.js names), e.g. security or HWM options. */
   readonly socket?: Record<string, unknown>;
+  /** Told of each socket made, the first and every replacement. */
+  readonly onSocket?: (socket: Dealer) => void;
 }
 
 interface Call {
@@ -92,6 +95,7 @@ export class RequestChannel {
   readonly #recreateAfter: number;
   readonly #maxPending: number;
   readonly #socketOptions: Record<string, unknown>;
+  readonly #onSocket: ((socket: Dealer) => void) | undefined;
   readonly #calls = new Map<number, Call>();
   /** One timer for every call's timeout, instead of one per call. */
   readonly #deadlines = new DeadlineSweep<Call>(() => this.#calls.values(), (call) => this.timedOut(call));
@@ -117,6 +121,7 @@ export class RequestChannel {
     this.#recreateAfter = this.#mode === "req" ? 1 : Math.max(1, options.recreateAfterTimeouts ?? 2);
     this.#maxPending = options.maxPending ?? 10_000;
     this.#socketOptions = options.socket ?? {};
+    this.#onSocket = options.onSocket;
     this.#socket = this.open();
   }
 
@@ -221,7 +226,9 @@ export class RequestChannel {
   private open(): Dealer {
     const socket = inBackground(new Dealer({ linger: 0, ...this.#socketOptions, immediate: true }));
     for (const ep of this.#endpoints) socket.connect(ep);
-    void this.receiveLoop(socket, this.#generation);
+    this.#onSocket?.(socket);
+    const generation = this.#generation;
+    void readReplies(socket, (msg) => this.deliver(msg, generation), (err) => this.authRefused(socket, err));
     return socket;
   }
 
@@ -282,23 +289,6 @@ export class RequestChannel {
   private inFlight(): boolean {
     for (const call of this.#calls.values()) if (call.generation >= 0) return true;
     return false;
-  }
-
-  private async receiveLoop(socket: Dealer, generation: number): Promise<void> {
-    for (;;) {
-      let msg: Message;
-      try {
-        msg = await socket.receive();
-      } catch (err) {
-        if (socket.closed) return;
-        if (isAuthError(err)) {
-          this.authRefused(socket, err as Error);
-          return;
-        }
-        continue;
-      }
-      this.deliver(msg, generation);
-    }
   }
 
   private deliver(msg: Message, generation: number): void {

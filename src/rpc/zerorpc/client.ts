@@ -28,6 +28,7 @@ import { callEach, type CallSettings, type CallTransport, type CallTransportOpti
 import type { BatchCall, BatchResult } from "../client-codec.js";
 import { RpcProtocolError } from "../codec/errors.js";
 import { DeadlineSweep } from "../deadlines.js";
+import { readReplies } from "../read-replies.js";
 import { trace } from "../trace.js";
 import { RpcClosedError, RpcError, RpcLostRemoteError, RpcTimeoutError, isAuthError } from "../errors.js";
 import { ERR, HEARTBEAT, MORE, OK, STREAM, STREAM_DONE, decodeEvent, encodeEvent, idKey, newMessageId, type MessageId, type ZeroRpcEvent } from "./events.js";
@@ -77,6 +78,7 @@ export class ZeroRpcTransport implements CallTransport {
   readonly #streamBuffer: number;
   readonly #maxPending: number;
   readonly #socketOptions: Record<string, unknown>;
+  readonly #onSocket: ((socket: Dealer) => void) | undefined;
   readonly #channels = new Map<string, Channel>();
   readonly #deadlines = new DeadlineSweep<Channel>(() => this.#channels.values(), (c) => this.expire(c));
   readonly #outbox: Outgoing[] = [];
@@ -98,6 +100,7 @@ export class ZeroRpcTransport implements CallTransport {
     this.#streamBuffer = Math.max(1, options.streamBuffer ?? DEFAULT_STREAM_BUFFER);
     this.#maxPending = options.maxPending ?? 10_000;
     this.#socketOptions = options.socket ?? {};
+    this.#onSocket = options.onSocket;
     this.#socket = this.open();
   }
 
@@ -240,7 +243,9 @@ export class ZeroRpcTransport implements CallTransport {
   private open(): Dealer {
     const socket = inBackground(new Dealer({ linger: 0, ...this.#socketOptions, immediate: true }));
     for (const ep of this.endpoints) socket.connect(ep);
-    void this.receive(socket);
+    this.#onSocket?.(socket);
+    // A refusal fails the calls; the next call dials anew.
+    void readReplies(socket, (msg) => this.deliver(msg), (err) => this.authRefused(socket, err));
     return socket;
   }
 
@@ -272,24 +277,6 @@ export class ZeroRpcTransport implements CallTransport {
         out.opens.lastHeard = performance.now();
         this.startHeartbeats();
       }
-    }
-  }
-
-  private async receive(socket: Dealer): Promise<void> {
-    for (;;) {
-      let msg: Message;
-      try {
-        msg = await socket.receive();
-      } catch (err) {
-        if (socket.closed) return;
-        if (isAuthError(err)) {
-          // It would fail again at once, for as long as the socket lives: the next call dials anew.
-          this.authRefused(socket, err as Error);
-          return;
-        }
-        continue;
-      }
-      this.deliver(msg);
     }
   }
 

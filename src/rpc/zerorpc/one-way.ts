@@ -17,7 +17,7 @@
 import { Buffer } from "node:buffer";
 import { Publisher, Pull, Push, Subscriber } from "../../index.js";
 import { RpcProtocolError, errorMessageOf } from "../codec/errors.js";
-import { isAuthError } from "../errors.js";
+import { readReplies } from "../read-replies.js";
 import { invokeMethod } from "../invoke.js";
 import { SocketEndpoint } from "../publisher-endpoint.js";
 import { MethodRegistry, type RegisterOptions, type RpcHandler } from "../registry.js";
@@ -95,23 +95,16 @@ class EventReceiver<S extends ReceivingSocket> {
     this.socket.close();
   }
 
-  private async run(): Promise<void> {
-    for (;;) {
-      let frames: Buffer[];
-      try {
-        frames = await this.socket.receive();
-      } catch (err) {
-        if (this.socket.closed) return;
-        // A refused socket stays refused (every receive would fail at once): report it and stop.
-        if (isAuthError(err)) {
-          notify(this.#onError, err as Error);
-          return;
-        }
-        continue;
-      }
-      const error = await this.runEvent(frames);
-      if (error !== undefined) notify(this.#onError, error);
-    }
+  private run(): Promise<void> {
+    return readReplies(
+      this.socket,
+      async (frames) => {
+        const error = await this.runEvent(frames);
+        if (error !== undefined) notify(this.#onError, error);
+      },
+      // A refused socket stays refused: report it; the loop has stopped.
+      (err) => notify(this.#onError, err),
+    );
   }
 
   /** Runs one event; the error to report, if any. */

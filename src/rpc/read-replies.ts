@@ -1,0 +1,46 @@
+/**
+ * The receive loop of an RPC socket that connects (the protocols' clients,
+ * zerorpc's pullers and subscribers): deliver each message until the socket
+ * closes, and stop when the peer refused the handshake.
+ *
+ * @module
+ */
+import type { Message } from "../zmtp/pipe.js";
+import { isAuthError } from "./errors.js";
+
+/** What the loop reads from: a socket that receives messages. */
+export interface ReceivingSocket {
+  receive(): Promise<Message>;
+  readonly closed: boolean;
+}
+
+/**
+ * Reads `socket` until it closes, handing each message to `deliver` (and
+ * waiting for it when it returns a promise: one message at a time). A
+ * refused socket stays refused, so each receive would fail at once and the
+ * loop would spin without ever yielding to timers: it ends after telling
+ * `refused`. Other receive errors are pattern-level and the next message
+ * is independent.
+ */
+export async function readReplies(
+  socket: ReceivingSocket,
+  deliver: (msg: Message) => void | Promise<void>,
+  refused: (err: Error) => void,
+): Promise<void> {
+  for (;;) {
+    let msg: Message;
+    try {
+      msg = await socket.receive();
+    } catch (err) {
+      if (socket.closed) return;
+      if (isAuthError(err)) {
+        refused(err as Error);
+        return;
+      }
+      continue;
+    }
+    // No await for a synchronous deliver: a reply costs no extra turn.
+    const pending = deliver(msg);
+    if (pending !== undefined) await pending;
+  }
+}

@@ -64,7 +64,10 @@ export class CurveFrameCipher implements FrameCipher {
   /** The keys of our and the peer's MESSAGE nonce prefixes (see prefixKey). */
   private readonly sendKey: Uint8Array;
   private readonly peerKey: Uint8Array;
+  // Both nonce buffers are their own, word-aligned allocations: the
+  // cipher would otherwise copy a nonce at an odd offset on every frame.
   private readonly sendNonce = Buffer.alloc(SHORT_NONCE_SIZE);
+  private readonly peerNonceCopy = Buffer.alloc(SHORT_NONCE_SIZE);
   private maxMessageSize = Infinity;
   private maxMessageParts = Infinity;
   private maxCommandSize = Infinity;
@@ -115,7 +118,8 @@ export class CurveFrameCipher implements FrameCipher {
     if (body.length < 8 + MESSAGE_DATA_MIN || body.compare(MESSAGE_NAME, 0, 8, 0, 8) !== 0) {
       throw new ZmtpProtocolError("CURVE: a frame after the handshake is not a well-formed MESSAGE command", "EPROTO");
     }
-    const nonce = body.subarray(8, 8 + SHORT_NONCE_SIZE);
+    const nonce = this.peerNonceCopy;
+    body.copy(nonce, 0, 8, 8 + SHORT_NONCE_SIZE);
     const plain = openPrefixed(this.peerKey, nonce, body.subarray(16));
     if (plain === undefined) throw new ZmtpProtocolError("CURVE: a MESSAGE box does not open (tampered or forged)", "EPROTO");
     // Only a box that opened may move the nonce on: a forged one must not

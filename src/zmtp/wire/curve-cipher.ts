@@ -10,7 +10,7 @@
  * replayed, reordered or wrapped MESSAGE ends the connection.
  */
 import { Buffer } from "node:buffer";
-import { BOX_OVERHEAD, openPrefixed, prefixKey, sealPrefixedInPlace } from "./curve-crypto.js";
+import { BOX_OVERHEAD, openPrefixedAt, prefixKey, sealPrefixedInPlace } from "./curve-crypto.js";
 import { MESSAGE_DATA_MIN, MESSAGE_HEADER_SIZE, SHORT_NONCE_SIZE } from "./curve-commands.js";
 import { ZmtpProtocolError } from "./errors.js";
 import { FLAG_COMMAND, FLAG_MORE } from "./frame.js";
@@ -64,7 +64,10 @@ export class CurveFrameCipher implements FrameCipher {
   /** The keys of our and the peer's MESSAGE nonce prefixes (see prefixKey). */
   private readonly sendKey: Uint8Array;
   private readonly peerKey: Uint8Array;
+  // Both nonce buffers are their own, word-aligned allocations: the
+  // cipher would otherwise copy a nonce at an odd offset on every frame.
   private readonly sendNonce = Buffer.alloc(SHORT_NONCE_SIZE);
+  private readonly peerNonceCopy = Buffer.alloc(SHORT_NONCE_SIZE);
   private maxMessageSize = Infinity;
   private maxMessageParts = Infinity;
   private maxCommandSize = Infinity;
@@ -115,14 +118,15 @@ export class CurveFrameCipher implements FrameCipher {
     if (body.length < 8 + MESSAGE_DATA_MIN || body.compare(MESSAGE_NAME, 0, 8, 0, 8) !== 0) {
       throw new ZmtpProtocolError("CURVE: a frame after the handshake is not a well-formed MESSAGE command", "EPROTO");
     }
-    const nonce = body.subarray(8, 8 + SHORT_NONCE_SIZE);
-    const plain = openPrefixed(this.peerKey, nonce, body.subarray(16));
+    const nonce = this.peerNonceCopy;
+    body.copy(nonce, 0, 8, 8 + SHORT_NONCE_SIZE);
+    const plain = openPrefixedAt(this.peerKey, nonce, body.subarray(16));
     if (plain === undefined) throw new ZmtpProtocolError("CURVE: a MESSAGE box does not open (tampered or forged)", "EPROTO");
     // Only a box that opened may move the nonce on: a forged one must not
     // burn nonces the real peer has yet to use.
     this.theirs.accept(nonce, "MESSAGE");
-    const f = plain[0]!;
-    const frame = plain.subarray(1);
+    const f = plain[2 * BOX_OVERHEAD]!;
+    const frame = plain.subarray(2 * BOX_OVERHEAD + 1);
     this.flags = (f & CURVE_MORE ? FLAG_MORE : 0) | (f & CURVE_COMMAND ? FLAG_COMMAND : 0);
     this.check(frame.length, f);
     return frame;

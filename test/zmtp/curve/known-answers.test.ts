@@ -6,6 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
+import { createPrivateKey, createPublicKey } from "node:crypto";
+import fc from "fast-check";
 import { curveKeyPair, z85, ZmqError } from "../../../src/index.js";
 import { parseCurveKey } from "../../../src/zmtp/security/curve-keys.js";
 import {
@@ -40,6 +42,18 @@ test("libzmq's test key pairs: each public key is the one of its secret key", ()
   for (const [publicKey, secretKey] of pairs) {
     assert.equal(z85.encode(importSecretKey(z85.decode(secretKey!)).publicKey), publicKey);
   }
+});
+
+test("importSecretKey (through JWK) makes the key node:crypto makes of the PKCS#8 form, for any 32 octets", () => {
+  const pkcs8 = hex("302e020100300506032b656e04220420");
+  const check = (secretKey: Uint8Array) => {
+    const ours = importSecretKey(secretKey);
+    const reference = createPrivateKey({ key: Buffer.concat([pkcs8, secretKey]), format: "der", type: "pkcs8" });
+    assert.deepEqual(ours.publicKey, createPublicKey(reference).export({ format: "der", type: "spki" }).subarray(12));
+    assert.deepEqual(ours.secret.export({ format: "der", type: "pkcs8" }), reference.export({ format: "der", type: "pkcs8" }));
+  };
+  check(Buffer.alloc(32));
+  fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), check), { numRuns: 30 });
 });
 
 test("curveKeyPair: Z85 keys of 40 characters that belong together", () => {

@@ -35,6 +35,13 @@ class TableNode {
 }
 
 /**
+ * Object references are not luatobin values: a Lua peer writes and reads
+ * them only as a whole argument or result, so one inside a table is refused
+ * as the Lua side would refuse it (and as the encoder refuses to send one).
+ */
+const NESTED_REFERENCE = "object reference inside a table: references travel only as a whole argument or result";
+
+/**
  * Reads consecutive top-level luatobin objects from a buffer slice. Each
  * {@link LuaReader.readValue} starts a fresh back-reference cache.
  */
@@ -152,12 +159,14 @@ export class LuaReader {
         return this.cache[idx - 1];
       }
       case Tag.MY_OBJECT: {
+        if (depth > 0) throw this.fail(NESTED_REFERENCE, tagAt);
         this.need(4, "object reference");
         const id = b.readInt32BE(this.pos);
         this.pos += 4;
         return new RemoteObjectRef(id);
       }
       case Tag.YOUR_OBJECT: {
+        if (depth > 0) throw this.fail(NESTED_REFERENCE, tagAt);
         this.need(4, "object reference");
         const id = b.readInt32BE(this.pos);
         this.pos += 4;

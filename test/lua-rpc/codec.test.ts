@@ -237,6 +237,8 @@ test("decode errors are typed and located", () => {
     ["05 0001 04 0001 61 14 0003", /bad back-reference 3/],
     ["05 0001 14 0000 00", /bad back-reference 0/],
     ["05 0001 00 07 00000001", /key is nil/],
+    ["05 0001 07 00000001 21 00000007", /object reference inside a table/],
+    ["05 0001 3f 00000007 01 01", /object reference inside a table/],
     ["05 0001 03 7ff8000000000000 01 01", /key is NaN/],
     ["21 0000", /truncated object reference/],
     ["3f 00", /truncated object reference/],

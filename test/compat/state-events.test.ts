@@ -6,6 +6,7 @@
  */
 import { outcome, same, syncOutcome, type Zmq } from "./differential.js";
 import type { Event } from "../../src/index.js";
+import { refusedEndpoint } from "../support/refused-port.js";
 
 const PROXY_CLOSED = { threw: { name: "Error", message: "Socket is closed", code: "EBADF", errno: 9 } };
 
@@ -89,10 +90,7 @@ same("events of a bound ROUTER and a connecting DEALER: addresses as bound, clos
 });
 
 same("a refused tcp dial reports connect:delay, close, connect:retry", async (zmq) => {
-  const holder = new zmq.Dealer();
-  await holder.bind("tcp://127.0.0.1:*");
-  const refused = holder.lastEndpoint!;
-  holder.close();
+  const refused = await refusedEndpoint();
   const dealer = new zmq.Dealer({ reconnectInterval: 10_000 });
   const seen = record(dealer, TYPES);
   const retried = next(dealer, "connect:retry");

@@ -58,10 +58,10 @@ export const CURVE_SERVER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
 
 /** The `curve` setting of an RPC client or server from the command line; undefined without CURVE. */
 export function curveOption(ctx: CommandContext, role: "client" | "server"): CurveOptions | undefined {
+  // String options always carry their value (the parser refuses one without).
   const text = (name: string): string | undefined => {
     const v = ctx.options[name];
-    if (v === true) throw new UsageError(`--${name} takes a key`);
-    return v;
+    return typeof v === "string" ? v : undefined;
   };
   if (role === "client") {
     const serverKey = text("curve-server-key");

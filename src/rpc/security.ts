@@ -91,7 +91,6 @@ export function securitySocketOptions(options: SecurityOptions, role: "server" |
 }
 
 function curveSocketOptions(curve: CurveOptions, role: "server" | "client"): Record<string, unknown> {
-  const own = curve.publicKey === undefined ? {} : { curvePublicKey: curve.publicKey };
   if (role === "client") {
     if (curve.serverKey === undefined) throw new TypeError("a CURVE client needs the server's public key (curve.serverKey)");
     if ((curve.publicKey === undefined) !== (curve.secretKey === undefined)) throw new TypeError("a CURVE client gives both publicKey and secretKey, or neither");
@@ -101,5 +100,6 @@ function curveSocketOptions(curve: CurveOptions, role: "server" | "client"): Rec
   if (curve.secretKey === undefined) throw new TypeError("a CURVE server needs its secret key (curve.secretKey)");
   if (curve.allow !== undefined && curve.authenticator !== undefined) throw new TypeError("curve.allow and curve.authenticator are exclusive");
   const authenticator = curve.authenticator ?? (curve.allow === undefined ? null : curveAuthenticator({ allow: curve.allow }));
+  const own = curve.publicKey === undefined ? {} : { curvePublicKey: curve.publicKey };
   return { curveServer: true, curveSecretKey: curve.secretKey, ...own, authenticator };
 }

@@ -13,7 +13,7 @@ import type { TraceEvent } from "../../src/cli/trace/events.js";
 import { ProgressLine, REDRAW_MS } from "../../src/cli/progress.js";
 import { luaovermq } from "../../src/rpc/index.js";
 import {
-  FLAG_COMMAND, FLAG_MORE, decodeMetadata, decodeProperties, encodeCommand, encodeFrame, encodeGreeting, encodeLibzmqError,
+  FLAG_COMMAND, FLAG_MORE, decodeMetadata, decodeProperties, encodeCommand, encodeError, encodeFrame, encodeGreeting, encodeLibzmqError,
   encodeMetadata, encodeReady, encodeSubscribe,
 } from "../../src/zmtp/wire/index.js";
 
@@ -76,10 +76,26 @@ describe("ZmtpTap", () => {
     );
   });
 
-  test("a broken frame header is reported once, and decoding of the direction stops", () => {
-    const events = tap([encodeGreeting("NULL", false), Buffer.from([0x09, 0x00]), encodeFrame(Buffer.from("after"))]);
+  test("bad flags are a violation of their frame alone: the size after them still delimits it", () => {
+    const events = tap([
+      encodeGreeting("NULL", false),
+      Buffer.from([0x09, 0x02, 0xaa, 0xbb]),
+      Buffer.from([0x05, 0x01, 0x00]),
+      encodeFrame(luaovermq.encodeRequest("after", [])),
+    ]);
+    assert.deepEqual(events.slice(1).map((e) => (e.type === "violation" ? [e.error, e.stopped ?? false] : e.type)), [
+      ["invalid frame flags 0x09: reserved bits set", false],
+      ["invalid frame flags: a command frame cannot have MORE set", false],
+      "message",
+    ]);
+    assert.deepEqual((events[3] as Extract<TraceEvent, { type: "message" }>).decoded, { rpc: "request", method: "after", args: [] });
+  });
+
+  test("a frame size no stream can hold is reported once, and decoding of the direction stops", () => {
+    const huge = Buffer.from([0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    const events = tap([encodeGreeting("NULL", false), huge, encodeFrame(Buffer.from("after"))]);
     assert.equal(events.length, 2);
-    assert.deepEqual(events[1], { type: "violation", conn: 3, dir: "c>s", error: "invalid frame flags 0x09: reserved bits set", stopped: true });
+    assert.deepEqual(events[1], { type: "violation", conn: 3, dir: "c>s", error: "frame of 18446744073709551615 octets is larger than any buffer", stopped: true });
   });
 
   test("a malformed command is a violation of its frame alone: the next frames are decoded", () => {
@@ -96,9 +112,19 @@ describe("ZmtpTap", () => {
     ]);
   });
 
-  test("libzmq's garbled PLAIN ERROR reads as ERROR, as the sockets read it", () => {
+  test("libzmq's garbled PLAIN ERROR reads as a refusal, its form named", () => {
     const events = tap([encodeGreeting("PLAIN", true), encodeFrame(encodeLibzmqError("400"), FLAG_COMMAND)]);
-    assert.deepEqual(events[1], { type: "command", conn: 3, dir: "c>s", name: "ERROR", detail: { reason: "400" } });
+    assert.deepEqual(events[1], {
+      type: "command", conn: 3, dir: "c>s", name: "ERROR",
+      detail: { reason: "400", refused: "ZAP status 400 (credentials refused)", form: "libzmq 4.3 (name written 5E 'RROR', not 05 'ERROR')" },
+    });
+  });
+
+  test("an RFC 23 ERROR under CURVE is a refusal; a reason that is no ZAP status is shown alone", () => {
+    const curve = tap([encodeGreeting("CURVE", true), encodeFrame(encodeError("500"), FLAG_COMMAND)]);
+    assert.deepEqual(curve[1], { type: "command", conn: 3, dir: "c>s", name: "ERROR", detail: { reason: "500", refused: "ZAP status 500 (the server's authenticator failed)" } });
+    const other = tap([encodeGreeting("NULL", true), encodeFrame(encodeError("bye"), FLAG_COMMAND)]);
+    assert.deepEqual(other[1], { type: "command", conn: 3, dir: "c>s", name: "ERROR", detail: { reason: "bye" } });
   });
 
   test("a message of many parts lists 64 and counts the rest; a huge command is named, not decoded", () => {

@@ -6,6 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as net from "node:net";
 import { describe, test } from "node:test";
 import * as zmq from "zeromq";
@@ -158,6 +161,51 @@ describe("purezmq trace (ZMTP)", () => {
     }
   });
 
+  test("a libzmq PLAIN refusal shows as a refusal with its reason, not as a violation", async () => {
+    // libzmq asks its ZAP handler, here one that refuses everyone.
+    const zap = new zmq.Reply({ linger: 0 });
+    await zap.bind("inproc://zeromq.zap.01");
+    void (async () => {
+      for await (const frames of zap) await zap.send(["1.0", frames[1]!, "400", "Denied", "", ""]);
+    })();
+    const rep = new zmq.Reply({ linger: 0, plainServer: true });
+    await rep.bind("tcp://127.0.0.1:0");
+    const { trace, listen } = await startTrace(rep.lastEndpoint!, "--json");
+    const req = new zmq.Request({ linger: 0, plainUsername: "mallory", plainPassword: "guess" });
+    try {
+      req.connect(listen);
+      const [error] = await waitEvents(trace, (e): e is Extract<TraceEvent, { type: "command" }> => isCommand(e) && e.name === "ERROR", 1, "the ERROR");
+      assert.deepEqual({ dir: error!.dir, detail: error!.detail }, {
+        dir: "s>c",
+        detail: { reason: "400", refused: "ZAP status 400 (credentials refused)", form: "libzmq 4.3 (name written 5E 'RROR', not 05 'ERROR')" },
+      });
+      assert.ok(!events(trace).some((e) => e.type === "violation"), JSON.stringify(events(trace)));
+    } finally {
+      req.close();
+      rep.close();
+      zap.close();
+      await trace.stop();
+    }
+  });
+
+  test("an ipc --listen removes its socket file on exit, also on a second Ctrl-C", async () => {
+    for (const signals of [["SIGINT"], ["SIGINT", "SIGINT"]] as const) {
+      const path = join(tmpdir(), `purezmq-trace-${randomBytes(6).toString("hex")}.sock`);
+      const trace = startCli("trace", "--listen", `ipc://${path}`, "--to", "tcp://127.0.0.1:1");
+      await trace.waitForMatch(/listening on ipc:/);
+      assert.ok(existsSync(path), "the socket file exists while tracing");
+      // A connection held open, so that closing has something to wait for.
+      const client = net.connect(path);
+      client.on("error", () => undefined);
+      await new Promise((resolve) => client.once("connect", resolve));
+      for (const s of signals) process.kill(trace.child.pid!, s);
+      const ended = await trace.exited;
+      client.destroy();
+      assert.equal(ended.status, 130, ended.stderr);
+      assert.ok(!existsSync(path), `no socket file left after ${signals.join(" ")}`);
+    }
+  });
+
   test("garbage: a violation is reported and the octets still pass unchanged", async () => {
     const received: Buffer[] = [];
     let gotAll: () => void = () => undefined;
@@ -212,7 +260,8 @@ describe("purezmq trace (ZMTP)", () => {
 describe("purezmq trace --lua", () => {
   test("shows calls and responses between two Lua RPC peers", async () => {
     const server = await newMultiServer("127.0.0.1", 0, () => undefined, { expose: { math: { max: Math.max } } });
-    const { trace, listen } = await startTrace(`tcp://127.0.0.1:${server.port}`, "--lua", "--json");
+    // --to as `lua call` takes it: host:port, no scheme.
+    const { trace, listen } = await startTrace(`127.0.0.1:${server.port}`, "--lua", "--json");
     const port = portOf(listen);
     const peer = await newClient("127.0.0.1", port, { timeout: 10_000 });
     try {

@@ -8,13 +8,10 @@
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
 import { parseEndpoint } from "../../zmtp/transport/endpoint.js";
-import type { Direction, TraceEvent } from "./events.js";
+import { TracedConnection, type TapFactory } from "./connection.js";
+import type { TraceEvent } from "./events.js";
 
-/** A decoder of one direction. */
-export interface Tap {
-  /** Octets seen in this direction, after they were forwarded. */
-  push(chunk: Buffer): void;
-}
+export type { Tap, TapFactory } from "./connection.js";
 
 /** What to relay and how to decode it. */
 export interface RelayOptions {
@@ -23,7 +20,7 @@ export interface RelayOptions {
   /** Endpoint each accepted connection is relayed to. */
   to: string;
   /** Makes the decoder of one direction of one connection. */
-  makeTap: (conn: number, dir: Direction, report: (e: TraceEvent) => void) => Tap;
+  makeTap: TapFactory;
   /** Receives every event. */
   report: (event: TraceEvent) => void;
 }
@@ -42,22 +39,20 @@ export function startRelay(options: RelayOptions): Promise<net.Server> {
   const target = netTarget(options.to, false);
   let nextConn = 1;
   const server = net.createServer((client) => {
-    const conn = nextConn++;
     const upstream = net.connect(target);
-    options.report({ type: "open", conn, peer: `${client.remoteAddress ?? "local"}:${client.remotePort ?? ""}` });
+    const traced = new TracedConnection(nextConn++, `${client.remoteAddress ?? "local"}:${client.remotePort ?? ""}`, options.makeTap, options.report);
     let reason: string | undefined;
     let open = 2;
     const closed = (): void => {
-      if (--open > 0) return;
-      options.report(reason ? { type: "close", conn, reason } : { type: "close", conn });
+      if (--open === 0) traced.close(reason);
     };
     const fail = (side: string) => (e: Error): void => {
       reason ??= `${side}: ${e.message}`;
       client.destroy();
       upstream.destroy();
     };
-    forward(client, upstream, guarded(options.makeTap(conn, "c>s", options.report), conn, "c>s", options.report));
-    forward(upstream, client, guarded(options.makeTap(conn, "s>c", options.report), conn, "s>c", options.report));
+    forward(client, upstream, (chunk) => traced.push("c>s", chunk));
+    forward(upstream, client, (chunk) => traced.push("s>c", chunk));
     client.on("error", fail("client"));
     upstream.on("error", fail("server"));
     // end(), not destroy(): what one side sent just before closing still
@@ -80,38 +75,13 @@ export function startRelay(options: RelayOptions): Promise<net.Server> {
   });
 }
 
-/**
- * The tap, cut off after its first exception: a decoder's bug or an
- * unforeseen input ends that direction's decoding with a report, never
- * the relay (the exception would otherwise escape a socket's data event and
- * end the process, with every relayed connection).
- */
-function guarded(tap: Tap, conn: number, dir: Direction, report: (e: TraceEvent) => void): Tap {
-  let failed = false;
-  return {
-    push(chunk) {
-      if (failed) return;
-      try {
-        tap.push(chunk);
-      } catch (err) {
-        failed = true;
-        try {
-          report({ type: "violation", conn, dir, error: `the tracer could not decode this: ${(err as Error)?.message ?? String(err)}`, stopped: true });
-        } catch {
-          /* reporting is what failed: the relay goes on regardless */
-        }
-      }
-    },
-  };
-}
-
-function forward(from: net.Socket, to: net.Socket, tap: Tap): void {
+function forward(from: net.Socket, to: net.Socket, tap: (chunk: Buffer) => void): void {
   from.on("data", (chunk: Buffer) => {
     if (!to.write(chunk)) {
       from.pause();
       to.once("drain", () => from.resume());
     }
-    tap.push(chunk);
+    tap(chunk);
   });
   from.on("end", () => to.end());
 }

@@ -3,15 +3,16 @@
  * layer's readers of greetings and commands. It only reads: the relay has
  * forwarded the octets before they get here. What it keeps is bounded (see
  * `limits.ts`); a malformed command or message is a violation of that
- * frame alone, and decoding goes on at the next frame. Only a broken
- * greeting or frame header, past which frames cannot be found, ends the
- * decoding of the direction.
+ * frame alone (bad flags included: the size after them still delimits
+ * the frame), and decoding goes on at the next frame. Only a broken
+ * greeting or a frame size no stream can hold, past which frames cannot be
+ * found, ends the decoding of the direction.
  */
 import { Buffer } from "node:buffer";
 import { luaovermq } from "../../rpc/codec/index.js";
 import {
   FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAG_RESERVED, GreetingReader, ZmtpProtocolError, decodeCommand, decodeError,
-  decodePing, decodePlainCommand, decodeProperties, type Command,
+  decodePing, decodePlainCommand, decodeProperties, isLibzmqError, statusOfReason, type Command,
 } from "../../zmtp/wire/index.js";
 import { CurveMessageCounter, curveCommandDetail } from "./curve-detail.js";
 import { PREVIEW, summarise, type Direction, type FrameSummary, type TraceEvent } from "./events.js";
@@ -21,14 +22,11 @@ import { COMMAND_DECODE_OCTETS, MESSAGE_DECODE_OCTETS, SHOWN_PARTS } from "./lim
 /** ZMTP framing (RFC 23 "Framing"); the header is the flags octet. */
 const zmtpFraming: FrameFormat<number> = {
   headerSize: (flags) => ((flags & FLAG_LONG) !== 0 ? 9 : 2),
+  // Bad flags do not hide the size that follows them: such a frame is a
+  // violation of its own (see `flagsViolation`), and the next one is found.
+  // Only a size no stream can hold loses the frame boundaries.
   readHeader(h) {
     const flags = h[0]!;
-    if ((flags & FLAG_RESERVED) !== 0) {
-      throw new ZmtpProtocolError(`invalid frame flags 0x${flags.toString(16).padStart(2, "0")}: reserved bits set`);
-    }
-    if ((flags & (FLAG_COMMAND | FLAG_MORE)) === (FLAG_COMMAND | FLAG_MORE)) {
-      throw new ZmtpProtocolError("invalid frame flags: a command frame cannot have MORE set");
-    }
     if ((flags & FLAG_LONG) === 0) return { header: flags, size: h[1]! };
     const hi = h.readUInt32BE(1);
     // Past 2^53 the size is not even a safe number.
@@ -36,6 +34,36 @@ const zmtpFraming: FrameFormat<number> = {
     return { header: flags, size: hi * 0x100000000 + h.readUInt32BE(5) };
   },
 };
+
+/** What is wrong with a frame's flags octet, if anything (RFC 23 "Framing"). */
+function flagsViolation(flags: number): string | undefined {
+  if ((flags & FLAG_RESERVED) !== 0) return `invalid frame flags 0x${flags.toString(16).padStart(2, "0")}: reserved bits set`;
+  if ((flags & (FLAG_COMMAND | FLAG_MORE)) === (FLAG_COMMAND | FLAG_MORE)) return "invalid frame flags: a command frame cannot have MORE set";
+  return undefined;
+}
+
+/** What a ZAP status code (RFC 27) carried as an ERROR reason means. */
+const ZAP_MEANING: Record<number, string> = {
+  300: "temporary failure, the client may retry",
+  400: "credentials refused",
+  500: "the server's authenticator failed",
+};
+
+/**
+ * The detail of an ERROR command: its reason and, when the reason is a ZAP
+ * status code (as libzmq and purezmq send when a handshake is refused), the
+ * refusal it stands for. `libzmqForm` marks the garbled name libzmq 4.3
+ * writes (see `plain-mechanism.ts`), which is not RFC 23's form.
+ */
+function errorDetail(data: Buffer, libzmqForm: boolean): Record<string, unknown> {
+  const reason = decodeError(data);
+  const status = statusOfReason(reason);
+  return {
+    reason,
+    ...(status !== undefined ? { refused: `ZAP status ${status} (${ZAP_MEANING[status]})` } : {}),
+    ...(libzmqForm ? { form: "libzmq 4.3 (name written 5E 'RROR', not 05 'ERROR')" } : {}),
+  };
+}
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -95,6 +123,11 @@ export class ZmtpTap {
   }
 
   private onFrame({ header: flags, size, kept }: ScannedFrame<number>): void {
+    const badFlags = flagsViolation(flags);
+    if (badFlags) {
+      this.report({ type: "violation", conn: this.conn, dir: this.dir, error: badFlags });
+      return;
+    }
     if ((flags & FLAG_COMMAND) !== 0) {
       this.onCommand(kept, size);
       return;
@@ -136,9 +169,11 @@ export class ZmtpTap {
     let cmd: Command;
     let detail: Record<string, unknown>;
     try {
-      // libzmq's PLAIN ERROR has a garbled name: read it as the sockets do.
-      cmd = this.mechanism === "PLAIN" ? decodePlainCommand(kept) : decodeCommand(kept);
-      detail = kept.length < size ? { size: size - (kept.length - cmd.data.length), decoded: false } : this.commandDetail(cmd.name, cmd.data);
+      // libzmq's PLAIN and CURVE ERROR may have a garbled name: read it as the sockets do.
+      const libzmqForm = this.mechanism !== "NULL" && isLibzmqError(kept);
+      cmd = libzmqForm ? decodePlainCommand(kept) : decodeCommand(kept);
+      if (kept.length < size) detail = { size: size - (kept.length - cmd.data.length), decoded: false };
+      else detail = cmd.name === "ERROR" ? errorDetail(cmd.data, libzmqForm) : this.commandDetail(cmd.name, cmd.data);
     } catch (err) {
       this.report({ type: "violation", conn: this.conn, dir: this.dir, error: errorText(err) });
       return;
@@ -161,8 +196,6 @@ export class ZmtpTap {
           return { username: data.toString("utf8", 1, 1 + data[0]!), password: "***" };
         }
         return { size: data.length };
-      case "ERROR":
-        return { reason: decodeError(data) };
       case "PING": {
         const p = decodePing(data);
         return { ttl: p.ttl, context: p.context.toString("hex") };

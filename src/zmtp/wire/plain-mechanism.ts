@@ -73,9 +73,14 @@ export function encodeLibzmqError(reason: string): Buffer {
   return Buffer.concat([LIBZMQ_ERROR_PREFIX, Buffer.from([r.length]), r]);
 }
 
+/** True when a command body starts as libzmq 4.3's PLAIN ERROR does (`5E 'RROR'`, see the file comment). */
+export function isLibzmqError(body: Buffer): boolean {
+  return body.length > LIBZMQ_ERROR_PREFIX.length && body.subarray(0, LIBZMQ_ERROR_PREFIX.length).equals(LIBZMQ_ERROR_PREFIX);
+}
+
 /** Splits a PLAIN handshake command, reading libzmq 4.3's ERROR form as ERROR. */
 export function decodePlainCommand(body: Buffer): Command {
-  if (body.length > LIBZMQ_ERROR_PREFIX.length && body.subarray(0, LIBZMQ_ERROR_PREFIX.length).equals(LIBZMQ_ERROR_PREFIX)) {
+  if (isLibzmqError(body)) {
     return { name: "ERROR", data: body.subarray(LIBZMQ_ERROR_PREFIX.length) };
   }
   return decodeCommand(body);

@@ -1,8 +1,8 @@
 /**
  * The package as users get it: `npm pack`, installed into a fresh project,
- * then every entry point (`purezmq`, `purezmq/rpc`, `purezmq/lua-rpc`)
- * loaded with `require` and with `import`, each doing a Dealer/Router round
- * trip. `require` runs with require(esm) turned off where Node has it, so it
+ * then every entry point (`purezmq`, `purezmq/rpc`, `purezmq/lua-rpc`,
+ * `purezmq/wire`) loaded with `require` and with `import`, doing a
+ * Dealer/Router round trip and decoding a greeting. `require` runs with require(esm) turned off where Node has it, so it
  * must find the CommonJS build, as on Node before 20.19. The types of both
  * formats are checked by compiling a consumer of each.
  */
@@ -20,6 +20,8 @@ const ROUND_TRIP = `
     Dealer: typeof zmq.Dealer, Router: typeof zmq.Router, context: typeof zmq.context,
     RpcServer: typeof rpc.RpcServer, RpcClient: typeof rpc.RpcClient,
     newClient: typeof lua.newClient, newMultiServer: typeof lua.newMultiServer,
+    FrameDecoder: typeof wire.FrameDecoder,
+    greeting: new wire.GreetingReader().push(wire.encodeGreeting("PLAIN", true))?.greeting.mechanism,
   };
   const router = new zmq.Router();
   const dealer = new zmq.Dealer({ routingId: "d" });
@@ -37,6 +39,7 @@ const ROUND_TRIP = `
 const EXPECTED_KINDS = {
   Dealer: "function", Router: "function", context: "object",
   RpcServer: "function", RpcClient: "function", newClient: "function", newMultiServer: "function",
+  FrameDecoder: "function", greeting: "PLAIN",
 };
 
 const CONSUMERS: Record<string, string> = {
@@ -44,6 +47,7 @@ const CONSUMERS: Record<string, string> = {
     const zmq = require("purezmq");
     const rpc = require("purezmq/rpc");
     const lua = require("purezmq/lua-rpc");
+    const wire = require("purezmq/wire");
     const file = require.resolve("purezmq").split(/[\\\\/]dist[\\\\/]/)[1];
     (async () => {${ROUND_TRIP}})();
   `,
@@ -51,6 +55,7 @@ const CONSUMERS: Record<string, string> = {
     import * as zmq from "purezmq";
     import * as rpc from "purezmq/rpc";
     import * as lua from "purezmq/lua-rpc";
+    import * as wire from "purezmq/wire";
     const file = import.meta.resolve("purezmq").split("/dist/")[1];
     ${ROUND_TRIP}
   `,
@@ -73,15 +78,19 @@ const CONSUMERS: Record<string, string> = {
     import zmq = require("purezmq");
     import rpc = require("purezmq/rpc");
     import lua = require("purezmq/lua-rpc");
+    import wire = require("purezmq/wire");
     const dealer: zmq.Dealer = new zmq.Dealer();
     const server: rpc.RpcServer = new rpc.RpcServer();
     const connect: typeof lua.newClient = lua.newClient;
-    export { dealer, server, connect };
+    const decoder: wire.FrameDecoder = new wire.FrameDecoder({ onFrame: (body: Buffer, flags: number) => void [body, flags] });
+    export { dealer, server, connect, decoder };
   `,
   "types.mts": `
     import { Dealer } from "purezmq";
     import { RpcServer } from "purezmq/rpc";
     import { newClient } from "purezmq/lua-rpc";
+    import { GreetingReader, type Greeting } from "purezmq/wire";
+    export const read = (bytes: Buffer): Greeting | undefined => new GreetingReader().push(bytes)?.greeting;
     export const dealer: Dealer = new Dealer();
     export const server: RpcServer = new RpcServer();
     export const connect: typeof newClient = newClient;

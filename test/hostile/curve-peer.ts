@@ -8,10 +8,10 @@
 import * as net from "node:net";
 import { Buffer } from "node:buffer";
 import {
-  CurveClientMechanism, FLAG_COMMAND, FLAG_MORE, FrameDecoder, decodePlainCommand, encodeFrame, encodeGreeting, sealBoxInPlace,
+  CurveClientMechanism, FLAG_COMMAND, FLAG_MORE, FrameDecoder, decodePlainCommand, encodeFrame, encodeGreeting,
   type Metadata,
 } from "../../src/zmtp/wire/index.js";
-import { importSecretKey, type KeyPair } from "../../src/zmtp/wire/curve-crypto.js";
+import { importSecretKey, sealBoxInPlace, type KeyPair } from "../../src/zmtp/wire/curve-crypto.js";
 import { z85 } from "../../src/index.js";
 import { withDeadline } from "../support/deadline.js";
 

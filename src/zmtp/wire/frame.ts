@@ -7,8 +7,12 @@
  * short-size = OCTET, long-size = 8 OCTETs network order
  * ```
  */
+
+/** More frames of this message follow. */
 export const FLAG_MORE = 0x01;
+/** The size is 8 octets (network order) instead of one. */
 export const FLAG_LONG = 0x02;
+/** The frame is a command, not part of a message. */
 export const FLAG_COMMAND = 0x04;
 /** Bits that must be zero. */
 export const FLAG_RESERVED = 0xf8;

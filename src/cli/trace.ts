@@ -5,7 +5,11 @@ import { formatTcp } from "../zmtp/transport/endpoint.js";
 import { JSON_OPTION, noMoreArgs, UsageError, type CommandSpec } from "./args.js";
 import { TRACE_LIMITS, toJson } from "./json-print.js";
 import { formatTraceEvent } from "./output.js";
+import { CliError, EXIT } from "./errors.js";
+import type { TapFactory } from "./trace/connection.js";
+import type { TraceEvent } from "./trace/events.js";
 import { LuaTap } from "./trace/lua-tap.js";
+import { CaptureError, summaryNotes, traceCaptureFile } from "./trace/pcap/capture-trace.js";
 import { startRelay } from "./trace/relay.js";
 import { ZmtpTap } from "./trace/zmtp-tap.js";
 import { aborted } from "./stop.js";
@@ -37,6 +41,20 @@ function removeOnExit(address: ReturnType<net.Server["address"]>): () => void {
   };
 }
 
+/** Decodes a capture file; notes on what it held but was not decoded go to `log`. */
+async function traceCapture(path: string, makeTap: TapFactory, report: (e: TraceEvent) => void, log: (line: string) => void): Promise<void> {
+  let summary;
+  try {
+    summary = await traceCaptureFile(path, makeTap, report);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (err instanceof CaptureError) throw new CliError(`${path}: ${e.message}`, e.code, EXIT.failed);
+    if (typeof e?.code === "string" && e.syscall !== undefined) throw new CliError(`cannot read ${path}: ${e.message}`, e.code, EXIT.failed, { cause: err });
+    throw err;
+  }
+  for (const note of summaryNotes(summary)) log(note);
+}
+
 /** Runs the tracer until Ctrl-C. */
 export const traceSpec: CommandSpec = {
   name: "trace",
@@ -46,11 +64,14 @@ export const traceSpec: CommandSpec = {
     "Listens on --listen and relays each connection to --to, unchanged, printing",
     "what crosses it: ZMTP greetings, commands and frames with RPC requests and",
     "replies decoded, or Lua RPC messages with --lua. Point the client at --listen.",
-    "Runs until Ctrl-C.",
+    "Runs until Ctrl-C. With --pcap, decodes the TCP connections of a capture",
+    "file (pcap or pcapng, as tcpdump writes them) instead, printing for each",
+    "connection what the relay would have printed.",
   ],
   options: {
     listen: { type: "string", value: "endpoint", help: "endpoint to listen on (required; port 0 picks a free port; host:port with --lua)" },
     to: { type: "string", value: "endpoint", help: "endpoint of the server to relay to (required; host:port with --lua)" },
+    pcap: { type: "string", value: "file", help: "decode the connections of a pcap or pcapng capture file instead of relaying" },
     lua: { type: "boolean", help: "decode Lua RPC instead of ZMTP" },
     json: { ...JSON_OPTION, help: "one JSON object per event (NaN and ±Infinity become null)" },
   },
@@ -58,18 +79,19 @@ export const traceSpec: CommandSpec = {
     noMoreArgs(ctx, 0);
     const json = ctx.options.json === true;
     const lua = ctx.options.lua === true;
-    if (typeof ctx.options.listen !== "string" || typeof ctx.options.to !== "string") throw new UsageError("needs --listen and --to");
+    const report = json
+      ? (e: TraceEvent) => ctx.out(toJson(e, TRACE_LIMITS)!)
+      : (e: TraceEvent) => ctx.out(formatTraceEvent(e));
+    const makeTap: TapFactory = (conn, dir, rep) => (lua ? new LuaTap(conn, dir, rep) : new ZmtpTap(conn, dir, rep));
+    if (typeof ctx.options.pcap === "string") {
+      if (ctx.options.listen !== undefined || ctx.options.to !== undefined) throw new UsageError("--pcap reads a file: it takes no --listen or --to");
+      await traceCapture(ctx.options.pcap, makeTap, report, ctx.log);
+      return;
+    }
+    if (typeof ctx.options.listen !== "string" || typeof ctx.options.to !== "string") throw new UsageError("needs --listen and --to (or --pcap)");
     const listen = traceEndpoint(ctx.options.listen, lua);
     const to = traceEndpoint(ctx.options.to, lua);
-    const report = json
-      ? (e: Parameters<typeof formatTraceEvent>[0]) => ctx.out(toJson(e, TRACE_LIMITS)!)
-      : (e: Parameters<typeof formatTraceEvent>[0]) => ctx.out(formatTraceEvent(e));
-    const server = await startRelay({
-      listen,
-      to,
-      report,
-      makeTap: (conn, dir, rep) => (lua ? new LuaTap(conn, dir, rep) : new ZmtpTap(conn, dir, rep)),
-    });
+    const server = await startRelay({ listen, to, report, makeTap });
     const addr = server.address();
     const removeSocketFile = removeOnExit(addr);
     try {

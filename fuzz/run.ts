@@ -4,7 +4,8 @@
  *
  * Targets: `zmtp` (greeting, frames, commands), `plain` (the PLAIN
  * handshake), `curve` (the CURVE handshake and sealed frames), `rpc` (LuaOverMQ, Manley, pyzmqrpc3 codecs), `lua-rpc`
- * (luatobin and Lua RPC frames), `live` (running servers under hostile
+ * (luatobin and Lua RPC frames), `pcap` (the capture reader, packet parser
+ * and TCP reassembly of `trace --pcap`), `live` (running servers under hostile
  * connections), `attacks` (each ZMTP attack at full size against a server
  * process of its own, with its memory and time), `attacks-rpc` (one hostile
  * peer against each RPC and Lua RPC bound, measured in child processes),
@@ -25,8 +26,9 @@ import { rpcTarget } from "./rpc/fuzz.js";
 import { zmtpTarget } from "./zmtp/fuzz.js";
 import { plainTarget } from "./zmtp/plain.js";
 import { curveTarget } from "./zmtp/curve.js";
+import { pcapTarget } from "./pcap/fuzz.js";
 
-const TARGETS: FuzzTarget[] = [zmtpTarget, plainTarget, curveTarget, rpcTarget, luaRpcTarget, liveTarget, attacksTarget, rpcAttacksTarget, cliTarget];
+const TARGETS: FuzzTarget[] = [zmtpTarget, plainTarget, curveTarget, rpcTarget, luaRpcTarget, pcapTarget, liveTarget, attacksTarget, rpcAttacksTarget, cliTarget];
 const USAGE = `usage: npm run fuzz -- [--seconds N | --runs N] [--seed S] [--only ${TARGETS.map((t) => t.name).join(",")}] [--path P]`;
 
 /** The command-line options. */

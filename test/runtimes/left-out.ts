@@ -20,6 +20,7 @@ const MEMORY_CEILINGS =
 export const NODE_ONLY: Readonly<Record<string, string>> = {
   "cli/commands.test.ts": NATIVE_ADDON,
   "cli/trace-curve.test.ts": NATIVE_ADDON,
+  "cli/trace-pcap.test.ts": NATIVE_ADDON,
   "cli/trace.test.ts": NATIVE_ADDON,
   "compat/basics.test.ts": NATIVE_ADDON,
   "compat/errors-socket.test.ts": NATIVE_ADDON,

@@ -1,5 +1,5 @@
 /** `purezmq trace`: relay a connection and print what crosses it. */
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import type * as net from "node:net";
 import { formatTcp } from "../zmtp/transport/endpoint.js";
 import { JSON_OPTION, noMoreArgs, UsageError, type CommandSpec } from "./args.js";
@@ -9,6 +9,7 @@ import { CliError, EXIT } from "./errors.js";
 import type { TapFactory } from "./trace/connection.js";
 import type { TraceEvent } from "./trace/events.js";
 import { LuaTap } from "./trace/lua-tap.js";
+import { SequenceDiagram } from "./trace/sequence-diagram.js";
 import { CaptureError, summaryNotes, traceCaptureFile } from "./trace/pcap/capture-trace.js";
 import { startRelay } from "./trace/relay.js";
 import { ZmtpTap } from "./trace/zmtp-tap.js";
@@ -72,6 +73,7 @@ export const traceSpec: CommandSpec = {
     listen: { type: "string", value: "endpoint", help: "endpoint to listen on (required; port 0 picks a free port; host:port with --lua)" },
     to: { type: "string", value: "endpoint", help: "endpoint of the server to relay to (required; host:port with --lua)" },
     pcap: { type: "string", value: "file", help: "decode the connections of a pcap or pcapng capture file instead of relaying" },
+    svg: { type: "string", value: "file", help: "also draw each connection as a sequence diagram into this SVG file (written when tracing ends)" },
     lua: { type: "boolean", help: "decode Lua RPC instead of ZMTP" },
     json: { ...JSON_OPTION, help: "one JSON object per event (NaN and ±Infinity become null)" },
   },
@@ -79,13 +81,25 @@ export const traceSpec: CommandSpec = {
     noMoreArgs(ctx, 0);
     const json = ctx.options.json === true;
     const lua = ctx.options.lua === true;
-    const report = json
+    const print = json
       ? (e: TraceEvent) => ctx.out(toJson(e, TRACE_LIMITS)!)
       : (e: TraceEvent) => ctx.out(formatTraceEvent(e));
+    const svg = typeof ctx.options.svg === "string" ? { path: ctx.options.svg, diagram: new SequenceDiagram() } : undefined;
+    const report = svg ? (e: TraceEvent) => (svg.diagram.add(e), print(e)) : print;
+    const drawn = (): void => {
+      if (svg) writeFileSync(svg.path, svg.diagram.render());
+    };
+    // Written once now, so that a path that cannot be written fails at start.
+    drawn();
     const makeTap: TapFactory = (conn, dir, rep) => (lua ? new LuaTap(conn, dir, rep) : new ZmtpTap(conn, dir, rep));
     if (typeof ctx.options.pcap === "string") {
       if (ctx.options.listen !== undefined || ctx.options.to !== undefined) throw new UsageError("--pcap reads a file: it takes no --listen or --to");
-      await traceCapture(ctx.options.pcap, makeTap, report, ctx.log);
+      try {
+        await traceCapture(ctx.options.pcap, makeTap, report, ctx.log);
+      } finally {
+        // What a truncated capture held is drawn too.
+        drawn();
+      }
       return;
     }
     if (typeof ctx.options.listen !== "string" || typeof ctx.options.to !== "string") throw new UsageError("needs --listen and --to (or --pcap)");
@@ -105,6 +119,7 @@ export const traceSpec: CommandSpec = {
     } finally {
       server.close();
       removeSocketFile();
+      drawn();
     }
   },
 };

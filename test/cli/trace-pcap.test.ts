@@ -4,9 +4,12 @@
  * by connection and direction by direction, exactly what the live tracer
  * printed. libzmq REQ/REP, a purezmq client refused by a libzmq PLAIN
  * server (Linux cooked capture), and a Lua RPC session between purezmq
- * peers.
+ * peers. The refusal is drawn too (`--svg`), live and from the capture.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import * as zmq from "zeromq";
 import type { TraceEvent } from "../../src/cli/trace/events.js";
@@ -15,6 +18,7 @@ import { luaovermq } from "../../src/rpc/index.js";
 import { withDeadline } from "../interop/peers.js";
 import { runCli, startCli, type CliProcess } from "./cli-process.js";
 import { removeCapture, startCapture, type Capture } from "./tcpdump.js";
+import { xmlProblem } from "./xml-check.js";
 
 /** Starts a tracer towards `to`; resolves with it and the port it listens on. */
 async function startTrace(to: string, ...extra: string[]): Promise<{ trace: CliProcess; port: number }> {
@@ -85,7 +89,8 @@ describe("trace --pcap on tcpdump captures", () => {
     })();
     const rep = new zmq.Reply({ linger: 0, plainServer: true });
     await rep.bind("tcp://127.0.0.1:0");
-    const { trace, port } = await startTrace(rep.lastEndpoint!);
+    const pictures = mkdtempSync(join(tmpdir(), "purezmq-svg-"));
+    const { trace, port } = await startTrace(rep.lastEndpoint!, "--svg", join(pictures, "live.svg"));
     let capture: Capture | undefined;
     try {
       capture = await startCapture(port, "any");
@@ -93,17 +98,26 @@ describe("trace --pcap on tcpdump captures", () => {
       assert.notEqual(call.status, 0);
       await trace.waitForMatch(/"type":"close"/);
       await capture.stop(1);
-      const events = await assertSameAsLive(capture, trace);
+      const events = await assertSameAsLive(capture, trace, "--svg", join(pictures, "capture.svg"));
       const error = events.find((e) => e.type === "command" && e.name === "ERROR");
       assert.deepEqual(error && error.type === "command" && error.detail, {
         reason: "400", refused: "ZAP status 400 (credentials refused)", form: "libzmq 4.3 (name written 5E 'RROR', not 05 'ERROR')",
       });
       assert.ok(!events.some((e) => e.type === "violation"));
+      // The pictures, live (written as the tracer ends) and from the capture, say the same.
+      await trace.stop();
+      const live = readFileSync(join(pictures, "live.svg"), "utf8");
+      assert.equal(xmlProblem(live), undefined);
+      for (const said of [/>greeting ZMTP 3\.1 PLAIN as-server=0</, />HELLO username=mallory password=\*\*\*</, />ERROR reason=400 refused=ZAP status 400 \(credentials refused\) form=libzmq 4\.3/, />closed</]) {
+        assert.match(live, said);
+      }
+      assert.equal(readFileSync(join(pictures, "capture.svg"), "utf8"), live);
     } finally {
       rep.close();
       zap.close();
       await trace.stop();
       removeCapture(capture);
+      rmSync(pictures, { recursive: true, force: true });
     }
   });
 

@@ -8,15 +8,18 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { TracedConnection, type TapFactory } from "../../src/cli/trace/connection.js";
 import type { TraceEvent } from "../../src/cli/trace/events.js";
 import { LuaTap } from "../../src/cli/trace/lua-tap.js";
 import { CaptureError, CaptureReader, MAX_BLOCK } from "../../src/cli/trace/pcap/capture-reader.js";
-import { traceCaptureChunks } from "../../src/cli/trace/pcap/capture-trace.js";
+import { summaryNotes, traceCaptureChunks } from "../../src/cli/trace/pcap/capture-trace.js";
 import { ipv6Text } from "../../src/cli/trace/pcap/packet.js";
-import { MAX_WAITING_SEGMENTS } from "../../src/cli/trace/pcap/reassembly.js";
+import { MAX_FLOWS, MAX_WAITING_SEGMENTS } from "../../src/cli/trace/pcap/reassembly.js";
 import { ZmtpTap } from "../../src/cli/trace/zmtp-tap.js";
 import { encodeCallFrame, encodeResponseFrame } from "../../src/lua-rpc/index.js";
 import { luaovermq } from "../../src/rpc/index.js";
@@ -24,6 +27,7 @@ import { FLAG_COMMAND, FLAG_MORE, encodeFrame, encodeGreeting, encodeReady } fro
 import {
   LINK, conversation, framesOf, pcapFile, pcapngBlock, pcapngFile, type Connection, type Segment,
 } from "./capture-bytes.js";
+import { runCli } from "./cli-process.js";
 
 const zmtpTaps: TapFactory = (conn, dir, report) => new ZmtpTap(conn, dir, report);
 
@@ -173,6 +177,32 @@ describe("trace --pcap on built captures", () => {
       ["c>s", "the capture holds only 46 of the 200 octets of a segment (its snaplen is too small)"],
       ["s>c", "the capture holds only 46 of the 200 octets of a segment (its snaplen is too small)"],
     ]);
+  });
+
+  test("connections past the bound are counted and said, not followed", () => {
+    const syns = Array.from({ length: MAX_FLOWS + 3 }, (_, i) => {
+      const c: Connection = { ...V4, client: { ip: "10.1.0.1", port: 1024 + i } };
+      return framesOf(c, [{ from: "c", seq: 1, syn: true }], LINK.raw)[0]!;
+    });
+    const summary = traceCaptureChunks([pcapFile(LINK.raw, syns)], zmtpTaps, () => undefined);
+    assert.equal(summary.skippedConnections, 3);
+    assert.deepEqual(summaryNotes(summary), [`3 connections were not followed: more than ${MAX_FLOWS} were open at once`]);
+  });
+
+  test("the command prints what a truncated capture held, then fails with status 1 and says why", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "purezmq-pcap-"));
+    try {
+      const file = join(dir, "cut.pcap");
+      const whole = pcapFile(LINK.ethernet, framesOf(V4, conversation(V4, TO_SERVER, TO_CLIENT), LINK.ethernet));
+      writeFileSync(file, whole.subarray(0, whole.length - 5));
+      const r = await runCli(["trace", "--pcap", file]);
+      assert.equal(r.status, 1);
+      assert.match(r.stdout, /^#1 open from 127\.0\.0\.1:40001$/m);
+      assert.match(r.stdout, /^#1 c>s message .* => request add/m);
+      assert.match(r.stderr, /trace: .*cut\.pcap: the capture file is truncated: it ends \d+ octets into the record at offset \d+/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("IPv6 addresses are written as Node writes a socket's", () => {

@@ -11,9 +11,9 @@ import { Buffer } from "node:buffer";
 import { describe, test } from "node:test";
 import { TracedConnection } from "../../src/cli/trace/connection.js";
 import type { TraceEvent } from "../../src/cli/trace/events.js";
-import { FIRST_MESSAGES, MAX_CONNECTIONS, SequenceDiagram, xmlText } from "../../src/cli/trace/sequence-diagram.js";
+import { FIRST_MESSAGES, MAX_CONNECTIONS, MAX_ROWS, SequenceDiagram, xmlText } from "../../src/cli/trace/sequence-diagram.js";
 import { ZmtpTap } from "../../src/cli/trace/zmtp-tap.js";
-import { FLAG_COMMAND, encodeError, encodeFrame, encodeGreeting, encodeReady } from "../../src/zmtp/wire/index.js";
+import { FLAG_COMMAND, encodeError, encodeFrame, encodePing, encodeGreeting, encodeReady } from "../../src/zmtp/wire/index.js";
 import { xmlProblem } from "./xml-check.js";
 
 const HOSTILE = "</text><script>alert(1)</script>&amp;\"'\u0000\u001b[31m\ud800\uffff";
@@ -69,6 +69,12 @@ describe("trace --svg", () => {
     assert.equal(svg.match(/>message 1 frame /g)?.length, FIRST_MESSAGES);
     assert.match(svg, /… 94 more events/);
     assert.match(svg, />closed</);
+
+    // Commands are drawn up to the row bound.
+    const pings = Array.from({ length: 100 }, () => encodeFrame(encodePing(10), FLAG_COMMAND));
+    const rows = draw(Buffer.concat([encodeGreeting("NULL", false), ...pings]), Buffer.alloc(0)).svg;
+    assert.equal(rows.match(/>PING ttl=10 /g)?.length, MAX_ROWS - 1, "the greeting is the first row");
+    assert.match(rows, /… 61 more events/);
 
     const many = new SequenceDiagram();
     for (let conn = 1; conn <= MAX_CONNECTIONS + 5; conn++) many.add({ type: "open", conn, peer: "p" });

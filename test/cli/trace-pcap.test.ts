@@ -15,7 +15,7 @@ import * as zmq from "zeromq";
 import type { TraceEvent } from "../../src/cli/trace/events.js";
 import { newClient, newMultiServer } from "../../src/lua-rpc/index.js";
 import { luaovermq } from "../../src/rpc/index.js";
-import { withDeadline } from "../interop/peers.js";
+import { refusingPlainServer, withDeadline } from "../interop/peers.js";
 import { runCli, startCli, type CliProcess } from "./cli-process.js";
 import { removeCapture, startCapture, type Capture } from "./tcpdump.js";
 import { xmlProblem } from "./xml-check.js";
@@ -82,15 +82,9 @@ describe("trace --pcap on tcpdump captures", () => {
   });
 
   test("a purezmq client refused by a libzmq PLAIN server (Linux cooked capture): the refusal, no violation", async () => {
-    const zap = new zmq.Reply({ linger: 0 });
-    await zap.bind("inproc://zeromq.zap.01");
-    void (async () => {
-      for await (const frames of zap) await zap.send(["1.0", frames[1]!, "400", "Denied", "", ""]);
-    })();
-    const rep = new zmq.Reply({ linger: 0, plainServer: true });
-    await rep.bind("tcp://127.0.0.1:0");
+    const server = await refusingPlainServer();
     const pictures = mkdtempSync(join(tmpdir(), "purezmq-svg-"));
-    const { trace, port } = await startTrace(rep.lastEndpoint!, "--svg", join(pictures, "live.svg"));
+    const { trace, port } = await startTrace(server.endpoint, "--svg", join(pictures, "live.svg"));
     let capture: Capture | undefined;
     try {
       capture = await startCapture(port, "any");
@@ -113,8 +107,7 @@ describe("trace --pcap on tcpdump captures", () => {
       }
       assert.equal(readFileSync(join(pictures, "capture.svg"), "utf8"), live);
     } finally {
-      rep.close();
-      zap.close();
+      server.close();
       await trace.stop();
       removeCapture(capture);
       rmSync(pictures, { recursive: true, force: true });

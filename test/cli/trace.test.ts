@@ -15,7 +15,7 @@ import * as zmq from "zeromq";
 import { RpcServer, luaovermq } from "../../src/rpc/index.js";
 import { newClient, newMultiServer } from "../../src/lua-rpc/index.js";
 import type { TraceEvent } from "../../src/cli/trace/events.js";
-import { withDeadline, patterned } from "../interop/peers.js";
+import { patterned, refusingPlainServer, withDeadline } from "../interop/peers.js";
 import { runCli, startCli, type CliProcess } from "./cli-process.js";
 
 /** Starts a tracer towards `to`; resolves with it and the endpoint it listens on. */
@@ -162,15 +162,8 @@ describe("purezmq trace (ZMTP)", () => {
   });
 
   test("a libzmq PLAIN refusal shows as a refusal with its reason, not as a violation", async () => {
-    // libzmq asks its ZAP handler, here one that refuses everyone.
-    const zap = new zmq.Reply({ linger: 0 });
-    await zap.bind("inproc://zeromq.zap.01");
-    void (async () => {
-      for await (const frames of zap) await zap.send(["1.0", frames[1]!, "400", "Denied", "", ""]);
-    })();
-    const rep = new zmq.Reply({ linger: 0, plainServer: true });
-    await rep.bind("tcp://127.0.0.1:0");
-    const { trace, listen } = await startTrace(rep.lastEndpoint!, "--json");
+    const server = await refusingPlainServer();
+    const { trace, listen } = await startTrace(server.endpoint, "--json");
     const req = new zmq.Request({ linger: 0, plainUsername: "mallory", plainPassword: "guess" });
     try {
       req.connect(listen);
@@ -182,8 +175,7 @@ describe("purezmq trace (ZMTP)", () => {
       assert.ok(!events(trace).some((e) => e.type === "violation"), JSON.stringify(events(trace)));
     } finally {
       req.close();
-      rep.close();
-      zap.close();
+      server.close();
       await trace.stop();
     }
   });

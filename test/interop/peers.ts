@@ -135,3 +135,25 @@ export function sameMessage(actual: Buffer[], expected: Buffer[]): boolean {
 export function describe(msg: Buffer[]): string {
   return `[${msg.map((p) => `${p.length}:${Buffer.from(p).subarray(0, 8).toString("hex")}`).join(", ")}]`;
 }
+
+/**
+ * A libzmq PLAIN server (REP, bound on loopback) whose ZAP handler refuses
+ * every client with status 400, as libzmq does for wrong credentials; one
+ * per process (the ZAP endpoint is the process's). `close` ends both.
+ */
+export async function refusingPlainServer(): Promise<{ endpoint: string; close(): void }> {
+  const zap = new zmq.Reply({ linger: 0 });
+  await zap.bind("inproc://zeromq.zap.01");
+  void (async () => {
+    for await (const frames of zap) await zap.send(["1.0", frames[1]!, "400", "Denied", "", ""]);
+  })();
+  const rep = new zmq.Reply({ linger: 0, plainServer: true });
+  await rep.bind("tcp://127.0.0.1:0");
+  return {
+    endpoint: rep.lastEndpoint!,
+    close() {
+      rep.close();
+      zap.close();
+    },
+  };
+}

@@ -37,7 +37,7 @@ describe("bad command lines exit 2 with the usage", { concurrency: 4 }, () => {
     ["pub with a bad --count", ["pub", "tcp://127.0.0.1:5555", "t", "1", "--count", "1.5"], /--count takes a positive whole number/],
     ["lua without call", ["lua", "eval", "x"], /^purezmq lua: the only Lua command is call, not "eval"\nusage: purezmq lua call/],
     ["lua with a bad port", ["lua", "call", "localhost:99999", "f"], /bad host:port "localhost:99999"/],
-    ["trace without --to", ["trace", "--listen", "tcp://127.0.0.1:0"], /^purezmq trace: needs --listen and --to\nusage: purezmq trace/],
+    ["trace without --to", ["trace", "--listen", "tcp://127.0.0.1:0"], /^purezmq trace: needs --listen and --to \(or --pcap\)\nusage: purezmq trace/],
     ["demo with an argument", ["demo", "now"], /^purezmq demo: unexpected argument "now"/],
   ];
   for (const [what, argv, pattern] of cases) {

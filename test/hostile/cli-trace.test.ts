@@ -86,11 +86,22 @@ describe("purezmq trace against hostile peers (ZMTP)", () => {
     assert.ok(await sink.arrived(sha256(data)), "the frames reached the server unchanged");
   });
 
-  test("a broken frame header ends decoding of that direction once, with a reason; octets are still relayed", async () => {
-    const data = Buffer.concat([zmtpOpening(), Buffer.from([0xf0, 0x01, 0x00]), encodeFrame(luaovermq.encodeRequest("unseen", []))]);
+  test("bad frame flags are a violation of that frame only: the size still delimits it, and the next frame is decoded", async () => {
+    const data = Buffer.concat([zmtpOpening(), Buffer.from([0xf0, 0x01, 0x00]), encodeFrame(luaovermq.encodeRequest("after-flags", []))]);
     await sendThrough(tracer.port, data);
     assert.ok(await sink.arrived(sha256(data)), "the octets reached the server unchanged");
-    const violation = await waitEvent(tracer, (e) => e.type === "violation" && /reserved bits/.test(String(e.error)), "the violation");
+    await waitEvent(tracer, (e) => methodOf(e) === "after-flags", "the request after the bad flags");
+    const violation = traceEvents(tracer).find((e) => e.type === "violation" && /reserved bits/.test(String(e.error)));
+    assert.ok(violation, "the bad flags reported");
+    assert.equal(violation.stopped, undefined, "decoding did not stop");
+  });
+
+  test("a frame size no stream can hold ends decoding of that direction once, with a reason; octets are still relayed", async () => {
+    const huge = Buffer.from([0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    const data = Buffer.concat([zmtpOpening(), huge, encodeFrame(luaovermq.encodeRequest("unseen", []))]);
+    await sendThrough(tracer.port, data);
+    assert.ok(await sink.arrived(sha256(data)), "the octets reached the server unchanged");
+    const violation = await waitEvent(tracer, (e) => e.type === "violation" && /larger than any buffer/.test(String(e.error)), "the violation");
     assert.equal(violation.stopped, true);
     await waitEvent(tracer, (e) => e.type === "close" && e.conn === violation.conn, "the close");
     assert.ok(!traceEvents(tracer).some((e) => methodOf(e) === "unseen"));

@@ -8,7 +8,8 @@
  * Bounds: at most {@link MAX_FLOWS} connections tracked at once (a later
  * one is counted and skipped), and per direction at most
  * {@link MAX_WAITING_OCTETS} octets in {@link MAX_WAITING_SEGMENTS}
- * segments waiting for a gap. A gap that outlasts that bound, or the
+ * segments waiting for a gap, and {@link MAX_WAITING_TOTAL} octets waiting
+ * over all connections. A gap that outlasts that bound, or the
  * capture, or a segment the capture cut short, ends the decoding of that
  * direction with a violation saying so: past missing octets, ZMTP frames
  * cannot be found.
@@ -18,12 +19,19 @@ import type { Direction, TraceEvent } from "../events.js";
 import { TracedConnection, type TapFactory } from "../connection.js";
 import type { TcpSegment } from "./packet.js";
 
-/** Connections tracked at once. */
-export const MAX_FLOWS = 4096;
+/** Connections tracked at once (each holds at most its taps' bounds and its waiting segments). */
+export const MAX_FLOWS = 1024;
 /** Octets of one direction waiting for a gap before them to be filled. */
 export const MAX_WAITING_OCTETS = 1024 * 1024;
 /** Segments of one direction waiting for a gap. */
 export const MAX_WAITING_SEGMENTS = 1024;
+/** Octets of all connections together waiting for gaps: many connections cannot add up past this. */
+export const MAX_WAITING_TOTAL = 64 * 1024 * 1024;
+
+/** The octets waiting in every stream of a capture. */
+interface WaitingBudget {
+  octets: number;
+}
 
 /** One direction of a connection. */
 class Stream {
@@ -42,6 +50,7 @@ class Stream {
     private readonly dir: Direction,
     private readonly traced: TracedConnection,
     private readonly report: (e: TraceEvent) => void,
+    private readonly budget: WaitingBudget,
   ) {}
 
   /** True once every octet up to the FIN was delivered. */
@@ -92,9 +101,14 @@ class Stream {
       this.stop(`more than ${MAX_WAITING_OCTETS} octets or ${MAX_WAITING_SEGMENTS} segments wait for octets the capture does not have`);
       return;
     }
+    if (this.budget.octets + data.length > MAX_WAITING_TOTAL) {
+      this.stop(`more than ${MAX_WAITING_TOTAL} octets of all connections wait for octets the capture does not have`);
+      return;
+    }
     // Copied: the packet is a view into the capture reader's buffer.
     this.waiting.push({ seq, data: Buffer.from(data) });
     this.waitingOctets += data.length;
+    this.budget.octets += data.length;
   }
 
   /** Delivers waiting segments that the stream has reached, until a gap. */
@@ -106,6 +120,7 @@ class Stream {
         if (diff(w.seq, this.next!) > 0) continue;
         this.waiting.splice(i, 1);
         this.waitingOctets -= w.data.length;
+        this.budget.octets -= w.data.length;
         this.deliver(w.seq, w.data);
         progressed = true;
         break;
@@ -115,6 +130,7 @@ class Stream {
 
   private stop(why: string): void {
     this.stopped = true;
+    this.budget.octets -= this.waitingOctets;
     this.waiting = [];
     this.waitingOctets = 0;
     this.report({ type: "violation", conn: this.traced.conn, dir: this.dir, error: why, stopped: true });
@@ -135,6 +151,7 @@ interface Flow {
 /** Follows every TCP connection of a capture. */
 export class Reassembler {
   private readonly flows = new Map<string, Flow>();
+  private readonly budget: WaitingBudget = { octets: 0 };
   private nextConn = 1;
   /** Connections not followed because {@link MAX_FLOWS} were open. */
   skipped = 0;
@@ -166,7 +183,7 @@ export class Reassembler {
       const client = segment.syn && segment.ack ? to : from;
       const [host, port] = client === from ? [segment.src, segment.srcPort] : [segment.dst, segment.dstPort];
       const traced = new TracedConnection(this.nextConn++, `${host}:${port}`, this.makeTap, this.report);
-      flow = { client, traced, streams: { "c>s": new Stream("c>s", traced, this.report), "s>c": new Stream("s>c", traced, this.report) } };
+      flow = { client, traced, streams: { "c>s": this.stream("c>s", traced), "s>c": this.stream("s>c", traced) } };
       this.flows.set(key, flow);
     }
     if (segment.rst) {
@@ -175,6 +192,10 @@ export class Reassembler {
     }
     flow.streams[from === flow.client ? "c>s" : "s>c"].add(segment);
     if (flow.streams["c>s"].ended && flow.streams["s>c"].ended) this.end(key, flow);
+  }
+
+  private stream(dir: Direction, traced: TracedConnection): Stream {
+    return new Stream(dir, traced, this.report, this.budget);
   }
 
   /** Says the capture ended: connections still open are closed. */

@@ -70,7 +70,8 @@ class Stream {
     if (segment.fin) this.finAt = (seq + segment.payload.length) >>> 0;
     if (this.stopped || segment.payload.length === 0) return;
     if (segment.missing > 0) {
-      this.deliver(seq, segment.payload);
+      // What it has is delivered when it comes next; past its cut the stream is lost.
+      if (diff(seq, this.next) <= 0) this.deliver(seq, segment.payload);
       this.stop(`the capture holds only ${segment.payload.length} of the ${segment.payload.length + segment.missing} octets of a segment (its snaplen is too small)`);
       return;
     }
@@ -87,7 +88,7 @@ class Stream {
     if (!this.stopped && this.waiting.length > 0) this.stop(`the capture misses octets of this direction (a segment before ${this.waitingOctets} octets received was never captured)`);
   }
 
-  /** Delivers the part of `data` (starting at `seq`) past what was delivered. */
+  /** Delivers the part of `data` (starting at `seq`, at or before the next octet) past what was delivered. */
   private deliver(seq: number, data: Buffer): void {
     const skip = -diff(seq, this.next!);
     if (skip >= data.length) return;

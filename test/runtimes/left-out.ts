@@ -19,6 +19,7 @@ const MEMORY_CEILINGS =
 /** Files run on Node only, by path under test/. */
 export const NODE_ONLY: Readonly<Record<string, string>> = {
   "cli/commands.test.ts": NATIVE_ADDON,
+  "cli/probe.test.ts": NATIVE_ADDON,
   "cli/trace-curve.test.ts": NATIVE_ADDON,
   "cli/trace.test.ts": NATIVE_ADDON,
   "compat/basics.test.ts": NATIVE_ADDON,

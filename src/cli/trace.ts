@@ -3,6 +3,7 @@ import { formatTcp } from "../zmtp/transport/endpoint.js";
 import { JSON_OPTION, noMoreArgs, UsageError, type CommandSpec } from "./args.js";
 import { TRACE_LIMITS, toJson } from "./json-print.js";
 import { formatTraceEvent } from "./output.js";
+import { KeyLog } from "./trace/keylog.js";
 import { LuaTap } from "./trace/lua-tap.js";
 import { startRelay } from "./trace/relay.js";
 import { ZmtpTap } from "./trace/zmtp-tap.js";
@@ -23,6 +24,7 @@ export const traceSpec: CommandSpec = {
     listen: { type: "string", value: "endpoint", help: "endpoint to listen on (required; port 0 picks a free port)" },
     to: { type: "string", value: "endpoint", help: "endpoint of the server to relay to (required)" },
     lua: { type: "boolean", help: "decode Lua RPC instead of ZMTP" },
+    keylog: { type: "string", value: "file", help: "open CURVE MESSAGEs with the keys a purezmq peer logged there (PUREZMQ_KEYLOGFILE)" },
     json: { ...JSON_OPTION, help: "one JSON object per event (NaN and ±Infinity become null)" },
   },
   async run(ctx) {
@@ -31,6 +33,8 @@ export const traceSpec: CommandSpec = {
     if (typeof listen !== "string" || typeof to !== "string") throw new UsageError("needs --listen and --to");
     const json = ctx.options.json === true;
     const lua = ctx.options.lua === true;
+    if (lua && typeof ctx.options.keylog === "string") throw new UsageError("--keylog opens ZMTP CURVE traffic, not --lua");
+    const keylog = typeof ctx.options.keylog === "string" ? new KeyLog(ctx.options.keylog) : undefined;
     const report = json
       ? (e: Parameters<typeof formatTraceEvent>[0]) => ctx.out(toJson(e, TRACE_LIMITS)!)
       : (e: Parameters<typeof formatTraceEvent>[0]) => ctx.out(formatTraceEvent(e));
@@ -38,7 +42,7 @@ export const traceSpec: CommandSpec = {
       listen,
       to,
       report,
-      makeTap: (conn, dir, rep) => (lua ? new LuaTap(conn, dir, rep) : new ZmtpTap(conn, dir, rep)),
+      makeTap: (conn, dir, rep) => (lua ? new LuaTap(conn, dir, rep) : new ZmtpTap(conn, dir, rep, keylog?.forTap(conn))),
     });
     try {
       const addr = server.address();

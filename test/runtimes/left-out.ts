@@ -21,6 +21,7 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "cli/commands.test.ts": NATIVE_ADDON,
   "cli/probe.test.ts": NATIVE_ADDON,
   "cli/trace-curve.test.ts": NATIVE_ADDON,
+  "cli/trace-keylog.test.ts": NATIVE_ADDON,
   "cli/trace.test.ts": NATIVE_ADDON,
   "compat/basics.test.ts": NATIVE_ADDON,
   "compat/errors-socket.test.ts": NATIVE_ADDON,

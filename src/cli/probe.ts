@@ -1,4 +1,5 @@
 /** `purezmq probe`: check any ZMTP peer against the RFCs, step by step. */
+import { Buffer } from "node:buffer";
 import { z85 } from "../zmtp/security/z85.js";
 import { generateKeyPair, importSecretKey, type MechanismName, type SocketTypeName, SOCKET_TYPE_NUMBER } from "../zmtp/wire/index.js";
 import { JSON_OPTION, msOption, noMoreArgs, UsageError, type CommandContext, type CommandSpec } from "./args.js";

@@ -101,6 +101,7 @@ describe("probe against libzmq 4.3.5", () => {
       const v = verdicts(rows);
       assert.equal(v.handshake, "pass");
       assert.equal(v["curve-wrong-key"], "pass");
+      assert.equal(v["greeting-as-server"], "finding", "libzmq's CURVE server sends as-server 0, as its PLAIN server does");
       assert.equal(v["ping-pong"], "pass", "PING and PONG travel sealed");
       assert.deepEqual(rows.filter((r) => r.result === "deviation"), []);
     } finally {

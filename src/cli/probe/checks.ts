@@ -12,7 +12,7 @@ import {
   type Greeting, type SocketTypeName,
 } from "../../zmtp/wire/index.js";
 import { ProbeConnection, type ProbeFrame } from "./connection.js";
-import { PARTNER, handshake, peerSocketType, readError, type HandshakeOptions, type HandshakeResult, type ProbeSecurity } from "./handshake.js";
+import { PARTNER, handshake, peerSocketType, type HandshakeOptions, type HandshakeResult, type ProbeSecurity } from "./handshake.js";
 import type { CheckResult, Verdict } from "./report.js";
 
 /** What the checks are run with. */
@@ -415,4 +415,3 @@ export async function runChecks(s: ProbeSettings): Promise<CheckResult[]> {
   return rows;
 }
 
-export { readError };

@@ -179,8 +179,7 @@ export async function handshake(conn: ProbeConnection, options: HandshakeOptions
       command = mechanism?.decode ? mechanism.decode(body) : decodeCommand(body);
       if (command.name === "READY" && options.security.mechanism !== "CURVE") properties = decodeProperties(command.data);
       if (!mechanism) {
-        const type = properties.find(([n]) => n.toLowerCase() === "socket-type")?.[1].toString("latin1") ?? "";
-        start(PARTNER[type] ?? "DEALER");
+        start(PARTNER[peerSocketType(properties)] ?? "DEALER");
       }
       mechanism!.onCommand(command);
     } catch (err) {

@@ -12,7 +12,7 @@ import {
   type Greeting, type SocketTypeName,
 } from "../../zmtp/wire/index.js";
 import { ProbeConnection, type ProbeFrame } from "./connection.js";
-import { PARTNER, handshake, peerSocketType, type HandshakeOptions, type HandshakeResult, type ProbeSecurity } from "./handshake.js";
+import { PARTNER, handshake, peerSocketType, probeGreeting, type HandshakeOptions, type HandshakeResult, type ProbeSecurity } from "./handshake.js";
 import type { CheckResult, Verdict } from "./report.js";
 
 /** What the checks are run with. */
@@ -197,14 +197,7 @@ const mechanismMismatch: Check = {
     const other = s.security.mechanism === "NULL" ? "PLAIN" : "NULL";
     const conn = await ProbeConnection.open(s.endpoint, s.timeoutMs);
     try {
-      const greeting = Buffer.alloc(64);
-      greeting[0] = 0xff;
-      greeting[8] = 1;
-      greeting[9] = 0x7f;
-      greeting[10] = 3;
-      greeting[11] = 1;
-      greeting.write(other, 12, "latin1");
-      conn.send(greeting);
+      conn.send(probeGreeting({ security: s.security, mechanismName: other, timeoutMs: s.timeoutMs }));
       const end = await conn.closedWithin(s.timeoutMs * 2);
       if (end.kind === "timeout") return row("deviation", `we announced ${other}; the peer kept the connection open`);
       return row("pass", `we announced ${other}; the peer closed the connection`);

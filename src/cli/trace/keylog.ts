@@ -7,9 +7,9 @@
  * file) hands each direction's tap the same {@link ConnectionKeys}.
  *
  * A connection is named by its client's short-term key C', read from its
- * HELLO; its session key is looked up in the file at its first MESSAGE,
- * re-reading what was appended since (a live peer writes its line just
- * before its first message). What is read is bounded: the file's first
+ * HELLO; its session key is looked up in the file once, at its first
+ * MESSAGE, re-reading what was appended since (a live peer writes its
+ * line before its first message goes out). What is read is bounded: the file's first
  * {@link KEYLOG_READ_LIMIT} octets, {@link KEYLOG_ENTRIES} keys.
  */
 import { Buffer } from "node:buffer";
@@ -129,6 +129,10 @@ export class ConnectionKeys {
   private cipher(dir: Direction): CurveFrameCipher | undefined {
     const had = this.ciphers.get(dir);
     if (had) return had;
+    // Looked up once: a peer logs before its first MESSAGE goes out, so a
+    // key missing then stays missing (and a busy connection costs no file
+    // read per frame).
+    if (this.missing !== undefined) return undefined;
     if (!this.clientShortKey) {
       this.missing = "no HELLO seen on this connection: its key cannot be looked up";
       return undefined;

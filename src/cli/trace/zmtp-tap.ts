@@ -137,7 +137,8 @@ export class ZmtpTap {
     return true;
   }
 
-  private onMessagePart(kept: Buffer, size: number, flags: number): void {    const names = [flags & FLAG_MORE && "MORE", flags & FLAG_LONG && "LONG"].filter(Boolean) as string[];
+  private onMessagePart(kept: Buffer, size: number, flags: number): void {
+    const names = [flags & FLAG_MORE && "MORE", flags & FLAG_LONG && "LONG"].filter(Boolean) as string[];
     if (this.frames.length < SHOWN_PARTS) {
       this.frames.push(summarise(kept, names, size));
     } else {

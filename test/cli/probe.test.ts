@@ -222,7 +222,7 @@ describe("probe against broken peers", () => {
     }
   });
 
-  test("a silent peer ends the probe at its deadline, nothing else run", async () => {
+  test("a silent peer ends the probe at its deadline (a deviation: a peer must greet), nothing else run", async () => {
     const held: net.Socket[] = [];
     const server = net.createServer((s) => held.push(s));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -231,7 +231,7 @@ describe("probe against broken peers", () => {
       const started = Date.now();
       const rows = await probe(endpoint, { timeoutMs: 300 });
       assert.ok(Date.now() - started < 5000);
-      assert.deepEqual(rows.map((r) => [r.check, r.result]), [["handshake", "n.a."]]);
+      assert.deepEqual(rows.map((r) => [r.check, r.result]), [["handshake", "deviation"]]);
       assert.match(rows[0]!.detail, /no greeting \(timeout\)/);
     } finally {
       for (const s of held) s.destroy();

@@ -389,8 +389,11 @@ export async function runChecks(s: ProbeSettings): Promise<CheckResult[]> {
   const handshakeRfc = s.security.mechanism === "NULL" ? 'RFC 23 "The NULL Security Mechanism"'
     : s.security.mechanism === "PLAIN" ? 'RFC 24 "Commands"' : 'RFC 26 "The INITIATE Command"';
   if (!("result" in first)) {
-    const refused = first.error !== undefined;
-    rows.push({ check: "handshake", rfc: handshakeRfc, result: refused || first.stage === "greeting" ? "n.a." : "deviation", detail: describeFailure(first) });
+    // A peer must greet (RFC 23), and a NULL peer must then complete the
+    // handshake; a PLAIN or CURVE peer may refuse the probe's credentials
+    // (with or without ERROR), which is no deviation.
+    const refusal = first.stage === "handshake" && (first.error !== undefined || s.security.mechanism !== "NULL");
+    rows.push({ check: "handshake", rfc: handshakeRfc, result: refusal ? "n.a." : "deviation", detail: describeFailure(first) });
     if (s.security.mechanism === "PLAIN" && first.peer) rows.push({ check: plainRefusal.name, rfc: plainRefusal.rfc, ...refusalRow(first) });
     return rows;
   }

@@ -165,7 +165,7 @@ describe("probe against purezmq", () => {
  * a filler that is not zero, PONGs with the wrong context, and it never
  * closes (not even on a mechanism mismatch).
  */
-function brokenPeer(): Promise<net.Server> {
+function brokenPeer(properties: ReadonlyArray<readonly [string, string]> = [["Socket-Type", "REP"]]): Promise<net.Server> {
   const server = net.createServer((socket) => {
     const greeting = encodeGreeting("NULL", true);
     greeting.fill(0xee, 33, 64);
@@ -186,7 +186,7 @@ function brokenPeer(): Promise<net.Server> {
         if (skipped < 64) return;
         if (!ready) {
           ready = true;
-          socket.write(encodeFrame(encodeReady([["Socket-Type", "REP"]]), FLAG_COMMAND));
+          socket.write(encodeFrame(encodeReady(properties), FLAG_COMMAND));
         }
       }
       try {
@@ -217,6 +217,21 @@ describe("probe against broken peers", () => {
       assert.equal(cli.status, 1);
       assert.match(cli.stdout, /^ping-pong +deviation +RFC 37 "The PING Command" +PONG context/m);
       assert.match(cli.stderr, /deviates from the RFCs/);
+    } finally {
+      server.close();
+    }
+  });
+
+  test("what a peer names itself is only text: an odd Socket-Type and a huge READY are shown cut", async () => {
+    const many = Array.from({ length: 150 }, (_, i): [string, string] => [`X-${String(i).padStart(3, "0")}-${"n".repeat(240)}`, "v"]);
+    const server = await brokenPeer([["Socket-Type", "__proto__"], ...many]);
+    try {
+      const rows = await probe(`tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`, { timeoutMs: 300 });
+      assert.match(rowOf(rows, "handshake").detail, /as DEALER with a __proto__ peer/);
+      assert.equal(rowOf(rows, "subscribe-3.0").result, "n.a.");
+      const ready = rowOf(rows, "ready-properties").detail;
+      assert.match(ready, /…\(\d+ more chars\)$/);
+      for (const r of rows) assert.ok(r.detail.length <= 340, `${r.check}: ${r.detail.length} characters`);
     } finally {
       server.close();
     }

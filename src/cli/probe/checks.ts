@@ -12,8 +12,8 @@ import {
   type Greeting, type SocketTypeName,
 } from "../../zmtp/wire/index.js";
 import { ProbeConnection, type ProbeFrame } from "./connection.js";
-import { PARTNER, handshake, peerSocketType, probeGreeting, type HandshakeOptions, type HandshakeResult, type ProbeSecurity } from "./handshake.js";
-import type { CheckResult, Verdict } from "./report.js";
+import { PARTNER, handshake, partnerOf, peerSocketType, probeGreeting, type HandshakeOptions, type HandshakeResult, type ProbeSecurity } from "./handshake.js";
+import { clipDetail, type CheckResult, type Verdict } from "./report.js";
 
 /** What the checks are run with. */
 export interface ProbeSettings {
@@ -292,7 +292,7 @@ function subscriptionCheck(minor: 0 | 1): Check {
     async run(s, b) {
       const type = b.peerType;
       if (!["SUB", "XSUB", "PUB", "XPUB"].includes(type)) return row("n.a.", `the peer is ${type || "of no socket type"}, not a publisher or subscriber`);
-      return withHandshake(s, { socketType: PARTNER[type]!, minor }, async (conn, hs) => {
+      return withHandshake(s, { socketType: partnerOf(type)!, minor }, async (conn, hs) => {
         if (!hs.ok) return row("deviation", `with our greeting at 3.${minor}: ${describeFailure(hs)}`);
         const deadline = Date.now() + s.timeoutMs;
         if (type === "SUB" || type === "XSUB") {
@@ -382,6 +382,11 @@ export const CHECKS: readonly Check[] = [
   curveWrongKey,
 ];
 
+/** A row of the report, its detail (which quotes the peer) cut to a bound. */
+function resultOf(check: Pick<Check, "name" | "rfc">, r: Row): CheckResult {
+  return { check: check.name, rfc: check.rfc, result: r.result, detail: clipDetail(r.detail) };
+}
+
 /** Runs the first handshake and every check that applies; a check that throws is a row of its own. */
 export async function runChecks(s: ProbeSettings): Promise<CheckResult[]> {
   const first = await baseline(s);
@@ -393,11 +398,11 @@ export async function runChecks(s: ProbeSettings): Promise<CheckResult[]> {
     // handshake; a PLAIN or CURVE peer may refuse the probe's credentials
     // (with or without ERROR), which is no deviation.
     const refusal = first.stage === "handshake" && (first.error !== undefined || s.security.mechanism !== "NULL");
-    rows.push({ check: "handshake", rfc: handshakeRfc, result: refusal ? "n.a." : "deviation", detail: describeFailure(first) });
-    if (s.security.mechanism === "PLAIN" && first.peer) rows.push({ check: plainRefusal.name, rfc: plainRefusal.rfc, ...refusalRow(first) });
+    rows.push(resultOf({ name: "handshake", rfc: handshakeRfc }, row(refusal ? "n.a." : "deviation", describeFailure(first))));
+    if (s.security.mechanism === "PLAIN" && first.peer) rows.push(resultOf(plainRefusal, refusalRow(first)));
     return rows;
   }
-  rows.push({ check: "handshake", rfc: handshakeRfc, result: "pass", detail: `${s.security.mechanism} handshake done as ${first.result.ourType} with a ${first.peerType} peer` });
+  rows.push(resultOf({ name: "handshake", rfc: handshakeRfc }, row("pass", `${s.security.mechanism} handshake done as ${first.result.ourType} with a ${first.peerType} peer`)));
   for (const check of CHECKS) {
     if (check.only && !check.only.includes(s.security.mechanism)) continue;
     let r: Row;
@@ -406,7 +411,7 @@ export async function runChecks(s: ProbeSettings): Promise<CheckResult[]> {
     } catch (err) {
       r = row("n.a.", `could not run: ${err instanceof Error ? err.message : String(err)}`);
     }
-    rows.push({ check: check.name, rfc: check.rfc, ...r });
+    rows.push(resultOf(check, r));
   }
   return rows;
 }

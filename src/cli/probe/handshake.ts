@@ -80,6 +80,11 @@ export const PARTNER: Readonly<Record<string, SocketTypeName>> = {
   SUB: "PUB", XSUB: "PUB", PUSH: "PULL", PULL: "PUSH", PAIR: "PAIR",
 };
 
+/** The type the probe plays against a peer of type `type` (a name the peer chose: any text). */
+export function partnerOf(type: string): SocketTypeName | undefined {
+  return Object.hasOwn(PARTNER, type) ? PARTNER[type] : undefined;
+}
+
 /** libzmq 4.3's ERROR name: `"\x05ERROR"` in C, whose escape takes the `E`. */
 const GARBLED_ERROR = Buffer.from([0x5e, 0x52, 0x52, 0x4f, 0x52]);
 
@@ -179,7 +184,7 @@ export async function handshake(conn: ProbeConnection, options: HandshakeOptions
       command = mechanism?.decode ? mechanism.decode(body) : decodeCommand(body);
       if (command.name === "READY" && options.security.mechanism !== "CURVE") properties = decodeProperties(command.data);
       if (!mechanism) {
-        start(PARTNER[peerSocketType(properties)] ?? "DEALER");
+        start(partnerOf(peerSocketType(properties)) ?? "DEALER");
       }
       mechanism!.onCommand(command);
     } catch (err) {

@@ -26,6 +26,14 @@ export interface CheckResult {
   detail: string;
 }
 
+/** Longest detail kept: details quote what the peer sent (a Socket-Type, property names, an ERROR reason). */
+export const DETAIL_MAX = 300;
+
+/** A detail cut to {@link DETAIL_MAX} characters. */
+export function clipDetail(detail: string): string {
+  return detail.length <= DETAIL_MAX ? detail : `${detail.slice(0, DETAIL_MAX)}…(${detail.length - DETAIL_MAX} more chars)`;
+}
+
 /** The report as a table, one row per check. */
 export function formatTable(rows: readonly CheckResult[]): string[] {
   const header: CheckResult = { check: "check", result: "result" as Verdict, rfc: "rfc section", detail: "detail" };

@@ -1,25 +1,20 @@
 /**
  * CURVE key logging (`PUREZMQ_KEYLOGFILE`) and `trace --keylog`: a purezmq
  * peer logs each connection's short-term keys; the tracer opens the
- * MESSAGE commands of logged connections and shows their frames, against
- * purezmq and libzmq peers (only our side logs: the session key is the
- * same on both sides). Without the keylog nothing is opened; with a wrong
- * one, a note says so and the tracer goes on.
+ * MESSAGE commands of logged connections and shows their frames (with a
+ * libzmq peer: test/interop/curve-keylog.test.ts). Without the keylog
+ * nothing is opened; with a wrong one, a note says so and the tracer goes
+ * on.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import * as zmq from "zeromq";
-import { Reply, Request, curveKeyPair } from "../../src/index.js";
+import { curveKeyPair } from "../../src/index.js";
 import { KEYLOG_ENV, setKeyLogFileForTests } from "../../src/zmtp/security/key-log.js";
-import type { TraceEvent } from "../../src/cli/trace/events.js";
-import { KeyLog } from "../../src/cli/trace/keylog.js";
-import { startRelay } from "../../src/cli/trace/relay.js";
-import { ZmtpTap } from "../../src/cli/trace/zmtp-tap.js";
 import { FIXTURES, startCli, runCli } from "./cli-process.js";
+import { messages, purezmqClient, texts, traced } from "./keylog-session.js";
 
 const dir = mkdtempSync(join(tmpdir(), "purezmq-keylog-"));
 after(() => {
@@ -31,58 +26,6 @@ let files = 0;
 function tempFile(): string {
   return join(dir, `keylog-${++files}.txt`);
 }
-
-type Client = { send(m: string): Promise<void>; receive(): Promise<Buffer[]>; close(): void };
-
-/**
- * A purezmq CURVE REP (logging when the key log is on), reached through a
- * relay whose taps use `keylog` (or none); `client` makes the requester.
- */
-async function traced(keylogFile: string | undefined, client: (serverKey: string, endpoint: string) => Client): Promise<TraceEvent[]> {
-  const serverKeys = curveKeyPair();
-  const server = new Reply({ curveServer: true, curveSecretKey: serverKeys.secretKey });
-  await server.bind("tcp://127.0.0.1:0");
-  const keylog = keylogFile === undefined ? undefined : new KeyLog(keylogFile);
-  const events: TraceEvent[] = [];
-  const relay = await startRelay({
-    listen: "tcp://127.0.0.1:0",
-    to: server.lastEndpoint!,
-    report: (e) => events.push(e),
-    makeTap: (conn, d, report) => new ZmtpTap(conn, d, report, keylog?.forTap(conn)),
-  });
-  const c = client(serverKeys.publicKey, `tcp://127.0.0.1:${(relay.address() as net.AddressInfo).port}`);
-  try {
-    for (let i = 0; i < 2; i++) {
-      await c.send(`secret-request-${i}`);
-      await server.receive();
-      await server.send(`secret-reply-${i}`);
-      await c.receive();
-    }
-    return events;
-  } finally {
-    c.close();
-    server.close();
-    relay.close();
-  }
-}
-
-function purezmqClient(serverKey: string, endpoint: string): Request {
-  const keys = curveKeyPair();
-  const c = new Request({ curveServerKey: serverKey, curvePublicKey: keys.publicKey, curveSecretKey: keys.secretKey });
-  c.connect(endpoint);
-  return c;
-}
-
-function libzmqClient(serverKey: string, endpoint: string): Client {
-  const keys = zmq.curveKeyPair();
-  const c = new zmq.Request({ curveServerKey: serverKey, curvePublicKey: keys.publicKey, curveSecretKey: keys.secretKey, linger: 0 });
-  c.connect(endpoint);
-  return c;
-}
-
-type MessageEvent = Extract<TraceEvent, { type: "message" }>;
-const messages = (events: TraceEvent[]): MessageEvent[] => events.filter((e): e is MessageEvent => e.type === "message");
-const texts = (events: TraceEvent[]): string[] => messages(events).map((e) => `${e.dir} ${e.frames.map((f) => f.text).join("|")}`);
 
 test("purezmq logs each CURVE connection's keys, and trace --keylog opens both directions", async () => {
   const file = tempFile();
@@ -143,14 +86,6 @@ test("a keylog that cannot be read: a note says so, the trace goes on", async ()
   const note = events.find((e) => e.type === "command" && e.name === "MESSAGE" && e.detail.keylog);
   assert.ok(note && note.type === "command");
   assert.match(String(note.detail.keylog), /cannot read the keylog/);
-});
-
-test("a libzmq client: our server's log alone opens both directions", async () => {
-  const file = tempFile();
-  setKeyLogFileForTests(file);
-  const events = await traced(file, libzmqClient);
-  assert.equal(readFileSync(file, "latin1").trim().split("\n").length, 1, "only our side logs");
-  assert.deepEqual(texts(events), ["c>s |secret-request-0", "s>c |secret-reply-0", "c>s |secret-request-1", "s>c |secret-reply-1"]);
 });
 
 test("end to end: serve with PUREZMQ_KEYLOGFILE, call through trace --keylog: the request and reply are shown decoded", async () => {

@@ -48,12 +48,21 @@ function appendTo(file: string): CurveKeyLog {
   };
 }
 
+/** The variable's value; undefined when unset, or when the environment may not be read (Deno without --allow-env). */
+function readEnv(): string | undefined {
+  try {
+    const v = typeof process !== "undefined" ? process.env[KEYLOG_ENV] : undefined;
+    return v ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The key log of this process, or undefined when `PUREZMQ_KEYLOGFILE` is unset (read once). */
 export function curveKeyLog(): CurveKeyLog | undefined {
   if (!read) {
     read = true;
-    const v = typeof process !== "undefined" ? process.env[KEYLOG_ENV] : undefined;
-    path = v ? v : undefined;
+    path = readEnv();
   }
   return path === undefined ? undefined : appendTo(path);
 }

@@ -4,6 +4,7 @@ import { z85 } from "../zmtp/security/z85.js";
 import { generateKeyPair, importSecretKey, type MechanismName, type SocketTypeName, SOCKET_TYPE_NUMBER } from "../zmtp/wire/index.js";
 import { JSON_OPTION, msOption, noMoreArgs, UsageError, type CommandContext, type CommandSpec } from "./args.js";
 import { CliError, EXIT, unreachable } from "./errors.js";
+import { probeEndpoint } from "./reach.js";
 import { PLAIN_OPTION, plainOption } from "./rpc-options.js";
 import { runChecks } from "./probe/checks.js";
 import type { ProbeSecurity } from "./probe/handshake.js";
@@ -74,6 +75,8 @@ export const probeSpec: CommandSpec = {
     const socketType = typeof type === "string" ? (type.toUpperCase() as SocketTypeName) : undefined;
     if (socketType !== undefined && !Object.hasOwn(SOCKET_TYPE_NUMBER, socketType)) throw new UsageError(`--socket-type takes a ZMTP socket type, not "${String(type)}"`);
     const timeoutMs = msOption(ctx, "timeout", DEFAULT_TIMEOUT_MS);
+    // A bad endpoint is a bad command line, and nobody there one line that says so.
+    await probeEndpoint(endpoint, timeoutMs);
     let rows;
     try {
       rows = await runChecks({ endpoint, security, timeoutMs, ...(socketType ? { socketType } : {}) });

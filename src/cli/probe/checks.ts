@@ -90,7 +90,7 @@ function commandName(frame: ProbeFrame): string | undefined {
 export async function baseline(s: ProbeSettings): Promise<Baseline | Extract<HandshakeResult, { ok: false }>> {
   const tries: Array<SocketTypeName | undefined> = s.socketType !== undefined || s.security.mechanism === "NULL"
     ? [s.socketType]
-    : [...new Set(Object.values(PARTNER))];
+    : [...new Set<SocketTypeName>(["DEALER", ...Object.values(PARTNER)])];
   let last: Extract<HandshakeResult, { ok: false }> | undefined;
   for (const type of tries) {
     const conn = await ProbeConnection.open(s.endpoint, s.timeoutMs);

@@ -7,10 +7,10 @@
  */
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
-import { parseEndpoint } from "../../zmtp/transport/endpoint.js";
 import {
   FLAG_COMMAND, FrameDecoder, GreetingReader, encodeFrame, type FrameCipher, type Greeting,
 } from "../../zmtp/wire/index.js";
+import { dialTarget } from "../reach.js";
 
 /** Largest frame or command body the probe accepts from a peer: its checks need no more. */
 export const PROBE_FRAME_LIMIT = 64 * 1024;
@@ -59,9 +59,7 @@ export class ProbeConnection {
 
   /** Dials `endpoint` (tcp:// or ipc://) within `ms`. */
   static open(endpoint: string, ms: number): Promise<ProbeConnection> {
-    const ep = parseEndpoint(endpoint, false);
-    if (ep.transport !== "tcp" && ep.transport !== "ipc") throw new Error(`the probe dials tcp:// and ipc:// endpoints, not ${endpoint}`);
-    const socket = ep.transport === "tcp" ? net.connect({ host: ep.host, port: ep.port }) : net.connect({ path: ep.path });
+    const socket = net.connect(dialTarget(endpoint));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.destroy();

@@ -9,7 +9,7 @@
 import { Buffer } from "node:buffer";
 import {
   FLAG_COMMAND, FLAG_LONG, decodeCommand, encodeCommand, encodePing, encodeSubscribe, generateKeyPair,
-  type Greeting, type SocketTypeName,
+  type Command, type Greeting, type SocketTypeName,
 } from "../../zmtp/wire/index.js";
 import { ProbeConnection, type ProbeFrame } from "./connection.js";
 import { PARTNER, handshake, partnerOf, peerSocketType, probeGreeting, type HandshakeOptions, type HandshakeResult, type ProbeSecurity } from "./handshake.js";
@@ -70,13 +70,14 @@ async function liveness(conn: ProbeConnection, ms: number): Promise<"pong" | "op
     const f = await conn.nextCommand(Math.max(0, deadline - Date.now()));
     if (f.kind === "timeout") return "open";
     if (f.kind !== "ok") return f.kind;
-    if (commandName(f.value) === "PONG") return "pong";
+    if (commandOf(f.value)?.name === "PONG") return "pong";
   }
 }
 
-function commandName(frame: ProbeFrame): string | undefined {
+/** A command frame read as a command, or undefined when it cannot be (the check then looks further). */
+function commandOf(frame: ProbeFrame): Command | undefined {
   try {
-    return decodeCommand(frame.body).name;
+    return decodeCommand(frame.body);
   } catch {
     return undefined;
   }
@@ -220,7 +221,7 @@ const pingCheck: Check = {
         return hs.peer.minor >= 1 ? row("deviation", "no PONG to a PING (the peer announced 3.1)") : row("n.a.", "no PONG: the peer announced 3.0, which has no PING");
       }
       if (f.kind !== "ok") return row("deviation", `the peer ${f.kind === "closed" ? "closed the connection" : "sent garbage"} after a PING`);
-      const cmd = (() => { try { return decodeCommand(f.value.body); } catch { return undefined; } })();
+      const cmd = commandOf(f.value);
       if (cmd?.name !== "PONG") continue;
       return cmd.data.equals(PING_CONTEXT)
         ? row("pass", `PONG echoes the 16-octet context "${PING_CONTEXT.toString("latin1")}"`)
@@ -277,8 +278,7 @@ const oversizeFrame: Check = {
 /** The subscription a 3.0 peer sends as a message, or a 3.1 peer as a command. */
 function subscriptionForm(frame: ProbeFrame): "command" | "message" | undefined {
   if ((frame.flags & FLAG_COMMAND) !== 0) {
-    const name = (() => { try { return decodeCommand(frame.body).name; } catch { return undefined; } })();
-    return name === "SUBSCRIBE" ? "command" : undefined;
+    return commandOf(frame)?.name === "SUBSCRIBE" ? "command" : undefined;
   }
   return frame.body[0] === 1 ? "message" : undefined;
 }

@@ -205,7 +205,7 @@ describe("probe against broken peers", () => {
     const server = await brokenPeer();
     const endpoint = `tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
     try {
-      const rows = await probe(endpoint, { timeoutMs: 400 });
+      const rows = await probe(endpoint, { timeoutMs: TIMEOUT_MS });
       const v = verdicts(rows);
       assert.equal(v["greeting-as-server"], "deviation");
       assert.equal(v["greeting-filler"], "deviation");
@@ -213,7 +213,7 @@ describe("probe against broken peers", () => {
       assert.equal(v["ping-pong"], "deviation");
       assert.equal(v["mechanism-mismatch"], "deviation");
       assert.equal(v["ping-ttl"], "finding");
-      const cli = await runCli(["probe", endpoint, "--timeout", "300"], 30_000);
+      const cli = await runCli(["probe", endpoint, "--timeout", String(TIMEOUT_MS)], 30_000);
       assert.equal(cli.status, 1);
       assert.match(cli.stdout, /^ping-pong +deviation +RFC 37 "The PING Command" +PONG context/m);
       assert.match(cli.stderr, /deviates from the RFCs/);
@@ -226,7 +226,7 @@ describe("probe against broken peers", () => {
     const many = Array.from({ length: 150 }, (_, i): [string, string] => [`X-${String(i).padStart(3, "0")}-${"n".repeat(240)}`, "v"]);
     const server = await brokenPeer([["Socket-Type", "__proto__"], ...many]);
     try {
-      const rows = await probe(`tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`, { timeoutMs: 300 });
+      const rows = await probe(`tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`, { timeoutMs: TIMEOUT_MS });
       assert.match(rowOf(rows, "handshake").detail, /as DEALER with a __proto__ peer/);
       assert.equal(rowOf(rows, "subscribe-3.0").result, "n.a.");
       const ready = rowOf(rows, "ready-properties").detail;

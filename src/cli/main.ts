@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `purezmq` command: a demo, RPC calls and serving, publish and
- * subscribe, Lua RPC calls, and the wire tracer.
+ * subscribe, Lua RPC calls, the wire tracer and the conformance probe.
  *
  * Exit status: 0 done; 1 a failure (a remote error, nothing listening, no
  * answer in time); 2 a bad command line (with the usage); 3 the peer broke
@@ -17,6 +17,7 @@ import { demoSpec } from "./demo.js";
 import { brokeProtocol, CliError, EXIT, explainHandshakeError } from "./errors.js";
 import { keygenSpec } from "./keygen.js";
 import { luaSpec } from "./lua.js";
+import { probeSpec } from "./probe.js";
 import { pubSpec, subSpec } from "./pubsub.js";
 import { serveSpec } from "./serve.js";
 import { StoppedError } from "./stop.js";
@@ -25,7 +26,7 @@ import { terminalSafe } from "./terminal-safe.js";
 import { traceSpec } from "./trace.js";
 
 /** Every command, in the order `purezmq --help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [demoSpec, callSpec, serveSpec, subSpec, pubSpec, luaSpec, traceSpec, keygenSpec];
+export const COMMANDS: readonly CommandSpec[] = [demoSpec, callSpec, serveSpec, subSpec, pubSpec, luaSpec, traceSpec, probeSpec, keygenSpec];
 
 /** The package's version, from its package.json (two levels up in dist/ and in the test build). */
 function version(): string {

@@ -41,7 +41,7 @@ export function formatTraceEvent(e: TraceEvent): string {
       if (d?.rpc === "request") rpc = ` => request ${clip(d.method)}(${(d.args as unknown[]).map(show).join(", ")})`;
       else if (d?.rpc === "reply") rpc = ` => reply ${String(d.status)} ${show("value" in d ? d.value : d.message)}`;
       else if (d && "publish" in d) rpc = ` => publish ${clip(d.publish)} ${show(d.value)}`;
-      return `${head} message ${parts} frame${parts === 1 ? "" : "s"} ${frames}${omitted}${rpc}`;
+      return `${head} message${e.decrypted ? " (decrypted)" : ""} ${parts} frame${parts === 1 ? "" : "s"} ${frames}${omitted}${rpc}`;
     }
     case "lua":
       return `${head} lua ${e.kind} seq=${e.seq} ${show(e.detail)}`;

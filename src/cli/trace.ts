@@ -8,6 +8,7 @@ import { formatTraceEvent } from "./output.js";
 import { CliError, EXIT } from "./errors.js";
 import type { TapFactory } from "./trace/connection.js";
 import type { TraceEvent } from "./trace/events.js";
+import { KeyLog } from "./trace/keylog.js";
 import { LuaTap } from "./trace/lua-tap.js";
 import { SequenceDiagram } from "./trace/sequence-diagram.js";
 import { CaptureError, summaryNotes, traceCaptureFile } from "./trace/pcap/capture-trace.js";
@@ -75,6 +76,7 @@ export const traceSpec: CommandSpec = {
     pcap: { type: "string", value: "file", help: "decode the connections of a pcap or pcapng capture file instead of relaying" },
     svg: { type: "string", value: "file", help: "also draw each connection as a sequence diagram into this SVG file (written when tracing ends)" },
     lua: { type: "boolean", help: "decode Lua RPC instead of ZMTP" },
+    keylog: { type: "string", value: "file", help: "open CURVE MESSAGEs with the keys a purezmq peer logged there (PUREZMQ_KEYLOGFILE)" },
     json: { ...JSON_OPTION, help: "one JSON object per event (NaN and ±Infinity become null)" },
   },
   async run(ctx) {
@@ -91,7 +93,9 @@ export const traceSpec: CommandSpec = {
     };
     // Written once now, so that a path that cannot be written fails at start.
     drawn();
-    const makeTap: TapFactory = (conn, dir, rep) => (lua ? new LuaTap(conn, dir, rep) : new ZmtpTap(conn, dir, rep));
+    if (lua && typeof ctx.options.keylog === "string") throw new UsageError("--keylog opens ZMTP CURVE traffic, not --lua");
+    const keylog = typeof ctx.options.keylog === "string" ? new KeyLog(ctx.options.keylog) : undefined;
+    const makeTap: TapFactory = (conn, dir, rep) => (lua ? new LuaTap(conn, dir, rep) : new ZmtpTap(conn, dir, rep, keylog?.forTap(conn)));
     if (typeof ctx.options.pcap === "string") {
       if (ctx.options.listen !== undefined || ctx.options.to !== undefined) throw new UsageError("--pcap reads a file: it takes no --listen or --to");
       try {

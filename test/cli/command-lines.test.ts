@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { assertFailure, runCli } from "./cli-process.js";
 
-const COMMANDS = ["demo", "call", "serve", "sub", "pub", "lua", "trace", "keygen"];
+const COMMANDS = ["demo", "call", "serve", "sub", "pub", "lua", "trace", "probe", "keygen"];
 
 // Independent one-shot processes: a few run at once.
 describe("bad command lines exit 2 with the usage", { concurrency: 4 }, () => {
@@ -38,6 +38,11 @@ describe("bad command lines exit 2 with the usage", { concurrency: 4 }, () => {
     ["lua without call", ["lua", "eval", "x"], /^purezmq lua: the only Lua command is call, not "eval"\nusage: purezmq lua call/],
     ["lua with a bad port", ["lua", "call", "localhost:99999", "f"], /bad host:port "localhost:99999"/],
     ["trace without --to", ["trace", "--listen", "tcp://127.0.0.1:0"], /^purezmq trace: needs --listen and --to \(or --pcap\)\nusage: purezmq trace/],
+    ["probe without an endpoint", ["probe"], /^purezmq probe: needs the endpoint of the peer to probe\nusage: purezmq probe/],
+    ["probe with a bad endpoint", ["probe", "127.0.0.1:5555"], /bad endpoint "127\.0\.0\.1:5555"/],
+    ["probe with an unknown --mechanism", ["probe", "tcp://127.0.0.1:5555", "--mechanism", "gssapi"], /--mechanism takes null, plain or curve, not "gssapi"/],
+    ["probe --mechanism curve without the server key", ["probe", "tcp://127.0.0.1:5555", "--mechanism", "curve"], /--mechanism curve needs --curve-server-key/],
+    ["trace --keylog with --lua", ["trace", "--listen", "tcp://127.0.0.1:0", "--to", "tcp://127.0.0.1:1", "--lua", "--keylog", "k"], /--keylog opens ZMTP CURVE traffic, not --lua/],
     ["demo with an argument", ["demo", "now"], /^purezmq demo: unexpected argument "now"/],
   ];
   for (const [what, argv, pattern] of cases) {

@@ -19,6 +19,7 @@ const MEMORY_CEILINGS =
 /** Files run on Node only, by path under test/. */
 export const NODE_ONLY: Readonly<Record<string, string>> = {
   "cli/commands.test.ts": NATIVE_ADDON,
+  "cli/probe.test.ts": NATIVE_ADDON,
   "cli/trace-curve.test.ts": NATIVE_ADDON,
   "cli/trace-pcap.test.ts": NATIVE_ADDON,
   "cli/trace.test.ts": NATIVE_ADDON,
@@ -37,6 +38,7 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
     "type-checks the published declarations against the `zeromq` package's with two TypeScript compilers: nothing in it depends on the runtime",
   "compat/zap-reply.test.ts": NATIVE_ADDON,
   "interop/curve-auth.test.ts": NATIVE_ADDON,
+  "interop/curve-keylog.test.ts": NATIVE_ADDON,
   "interop/curve.test.ts": NATIVE_ADDON,
   "interop/pipeline.test.ts": NATIVE_ADDON,
   "interop/plain.test.ts": NATIVE_ADDON,

@@ -28,6 +28,8 @@ export type TraceEvent =
     /** Frames past those listed: how many, and their octets. */
     omitted?: { parts: number; octets: number };
     decoded?: Record<string, unknown>;
+    /** Set when the frames came out of CURVE MESSAGEs opened with a keylog (`--keylog`). */
+    decrypted?: true;
   }
   | { type: "lua"; conn: number; dir: Direction; kind: "call" | "response"; seq: number; detail: Record<string, unknown> }
   | {

@@ -17,6 +17,7 @@ import {
 import { CurveMessageCounter, curveCommandDetail } from "./curve-detail.js";
 import { PREVIEW, summarise, type Direction, type FrameSummary, type TraceEvent } from "./events.js";
 import { FrameScanner, type FrameFormat, type ScannedFrame } from "./frame-scanner.js";
+import type { ConnectionKeys } from "./keylog.js";
 import { COMMAND_DECODE_OCTETS, MESSAGE_DECODE_OCTETS, SHOWN_PARTS } from "./limits.js";
 
 /** ZMTP framing (RFC 23 "Framing"); the header is the flags octet. */
@@ -85,11 +86,17 @@ export class ZmtpTap {
   private omittedOctets = 0;
   /** CURVE: the MESSAGE commands seen, which carry every frame after READY. */
   private readonly sealed = new CurveMessageCounter();
+  /** Set while the frame being handled came out of a MESSAGE opened with the keylog. */
+  private decrypting = false;
+  /** The keylog's note on why MESSAGEs stay closed is shown once per direction. */
+  private keylogNoted = false;
 
   constructor(
     private readonly conn: number,
     private readonly dir: Direction,
     private readonly report: (event: TraceEvent) => void,
+    /** CURVE keys from a keylog (`--keylog`), shared with the other direction's tap: MESSAGEs are then opened. */
+    private readonly keys?: ConnectionKeys,
   ) {}
 
   /** Decodes the next octets of this direction. */
@@ -115,8 +122,9 @@ export class ZmtpTap {
 
   private keepOf(flags: number, size: number): number {
     if ((flags & FLAG_COMMAND) !== 0) return COMMAND_DECODE_OCTETS;
-    // A CURVE frame is a sealed MESSAGE: only its name and nonce can be read.
-    if (this.mechanism === "CURVE") return PREVIEW;
+    // A CURVE frame is a sealed MESSAGE: only its name and nonce can be
+    // read, unless a keylog opens it (then all of it, within the bound).
+    if (this.mechanism === "CURVE") return this.keys && size <= MESSAGE_DECODE_OCTETS ? size : PREVIEW;
     if (this.frames.length >= SHOWN_PARTS) return 0;
     if (this.decodable && this.partsOctets + size <= MESSAGE_DECODE_OCTETS) return size;
     return PREVIEW;
@@ -133,9 +141,36 @@ export class ZmtpTap {
       return;
     }
     if (this.mechanism === "CURVE" && CurveMessageCounter.isMessage(kept)) {
-      this.report({ type: "command", conn: this.conn, dir: this.dir, name: "MESSAGE", detail: this.sealed.addFrame(kept, size) });
+      const detail = this.sealed.addFrame(kept, size);
+      if (this.keys && this.openSealed(kept, size, detail)) return;
+      this.report({ type: "command", conn: this.conn, dir: this.dir, name: "MESSAGE", detail });
       return;
     }
+    this.onMessagePart(kept, size, flags);
+  }
+
+  /**
+   * Shows the frame a MESSAGE seals, opened with the keylog's key; false
+   * when it cannot be opened, with a note in `detail` the first time.
+   */
+  private openSealed(body: Buffer, size: number, detail: Record<string, unknown>): boolean {
+    const opened = body.length === size ? this.keys!.open(this.dir, body) : { note: "too large to open here" };
+    if ("note" in opened) {
+      if (!this.keylogNoted) detail.keylog = opened.note;
+      this.keylogNoted = true;
+      return false;
+    }
+    this.decrypting = true;
+    try {
+      if ((opened.flags & FLAG_COMMAND) !== 0) this.onCommand(opened.frame, opened.frame.length);
+      else this.onMessagePart(opened.frame, opened.frame.length, opened.flags);
+    } finally {
+      this.decrypting = false;
+    }
+    return true;
+  }
+
+  private onMessagePart(kept: Buffer, size: number, flags: number): void {
     const names = [flags & FLAG_MORE && "MORE", flags & FLAG_LONG && "LONG"].filter(Boolean) as string[];
     if (this.frames.length < SHOWN_PARTS) {
       this.frames.push(summarise(kept, names, size));
@@ -156,6 +191,7 @@ export class ZmtpTap {
       type: "message", conn: this.conn, dir: this.dir, frames: this.frames,
       ...(this.omittedParts > 0 ? { omitted: { parts: this.omittedParts, octets: this.omittedOctets } } : {}),
       ...(decoded ? { decoded } : {}),
+      ...(this.decrypting ? { decrypted: true as const } : {}),
     });
     this.parts = [];
     this.partsOctets = 0;
@@ -178,12 +214,14 @@ export class ZmtpTap {
       this.report({ type: "violation", conn: this.conn, dir: this.dir, error: errorText(err) });
       return;
     }
+    if (this.decrypting) detail.decrypted = true;
     this.report({ type: "command", conn: this.conn, dir: this.dir, name: cmd.name, detail });
   }
 
   private commandDetail(name: string, data: Buffer): Record<string, unknown> {
     if (name === "MESSAGE" && this.mechanism === "CURVE" && data.length >= 8) return this.sealed.add(data, data.length);
-    const curve = this.mechanism === "CURVE" ? curveCommandDetail(name, data) : undefined;
+    if (name === "HELLO" && this.mechanism === "CURVE") this.keys?.sawHello(data);
+    const curve = this.mechanism === "CURVE" && !this.decrypting ? curveCommandDetail(name, data) : undefined;
     if (curve) return curve;
     switch (name) {
       case "READY":

@@ -21,6 +21,7 @@ import {
 } from "../wire/index.js";
 import type { CurveKeySet } from "./curve-key-set.js";
 import { keyText } from "./curve-keys.js";
+import { curveKeyLog } from "./key-log.js";
 import { ZAP_ENDPOINT, askZapHandler, toVerdict, type Authenticator, type ZapPort, type ZapRequest } from "./zap.js";
 
 /** A socket's security mechanism, as zeromq.js reports it (`securityMechanism`). */
@@ -118,9 +119,9 @@ function curveFactory(s: SecuritySettings, choice: MechanismChoice, curve: Curve
       password: "",
       curvePublicKey: keyText(clientKey),
       credentials: [clientKey],
-    }, address, done));
+    }, address, done), curveKeyLog());
   }
-  return curveClientMechanism(keys, curve.serverKey);
+  return curveClientMechanism(keys, curve.serverKey, curveKeyLog());
 }
 
 /** The mechanism's part of a ZAP request. */

@@ -17,6 +17,13 @@
  * not open recorded traffic. The cookie key K is drawn afresh for each
  * connection, as libzmq does.
  *
+ * Key logging (opt-in, off by default): a mechanism given a
+ * {@link CurveKeyLog} hands it, once the handshake succeeded, the client's
+ * short-term public key C' and the precomputed key of C' and S', which is
+ * all an observer needs to open that connection's MESSAGE commands. The
+ * hook only receives the keys; writing them anywhere is the caller's
+ * business (this layer does no I/O).
+ *
  * The server asks an authenticator (ZAP, mechanism "CURVE", the client's
  * long-term public key as the credential) once INITIATE proved that the
  * client holds that key; a refusal is answered with ERROR carrying the
@@ -51,12 +58,25 @@ function unexpected(command: Command, side: string, state: string): ZmtpProtocol
   return new ZmtpProtocolError(`unexpected ${command.name} command in the CURVE handshake (${side}, ${state})`, "EMECHANISM");
 }
 
+/** What a key log receives for one connection: enough to open its MESSAGE commands, nothing long-term. */
+export interface CurveSessionKeys {
+  /** The client's short-term public key C' (32 octets): names the connection, it travels in clear in HELLO. */
+  readonly clientShortKey: Buffer;
+  /** The precomputed key of C' and S' (crypto_box_beforenm, 32 octets): opens both directions' boxes. */
+  readonly sessionKey: Buffer;
+}
+
+/** Receives the session keys of each CURVE connection whose handshake succeeded (see the file comment). */
+export type CurveKeyLog = (keys: CurveSessionKeys) => void;
+
 /** Settings of a CURVE client. */
 export interface CurveClientOptions extends MechanismOptions {
   /** Our long-term key pair. */
   keys: KeyPair;
   /** The server's long-term public key S; null when not configured (every handshake then fails). */
   serverKey: Buffer | null;
+  /** Given the session keys once the handshake succeeded; absent (the default) logs nothing. */
+  keyLog?: CurveKeyLog;
 }
 
 /** The client side of CURVE: HELLO, INITIATE once welcomed, then READY. */
@@ -129,6 +149,7 @@ export class CurveClientMechanism implements Mechanism {
     const metadata = decodeMetadata(plain);
     this.state = "done";
     this.cipher = new CurveFrameCipher(this.key!, "CurveZMQMESSAGEC", "CurveZMQMESSAGES", this.nonce, this.peerNonce);
+    this.options.keyLog?.({ clientShortKey: Buffer.from(this.shortTerm!.publicKey), sessionKey: Buffer.from(this.key!) });
     this.forget();
     this.peer!.ready(metadata);
   }
@@ -156,6 +177,8 @@ export interface CurveServerOptions extends MechanismOptions {
   /** Our long-term key pair. */
   keys: KeyPair;
   authenticate: CurveAuthenticate;
+  /** Given the session keys once the handshake succeeded; absent (the default) logs nothing. */
+  keyLog?: CurveKeyLog;
 }
 
 /** The server side of CURVE: HELLO, WELCOME, INITIATE, the authenticator, READY. */
@@ -177,6 +200,8 @@ export class CurveServerMechanism implements Mechanism {
   private key: Uint8Array | undefined;
   private cancel: (() => void) | undefined;
   private clientMetadata: Map<string, Buffer> | undefined;
+  /** What the key log gets if the authenticator accepts (C' is forgotten before its answer); only with a key log. */
+  private logged: CurveSessionKeys | undefined;
 
   constructor(private readonly options: CurveServerOptions) {}
 
@@ -202,6 +227,7 @@ export class CurveServerMechanism implements Mechanism {
     this.cancel?.();
     this.cancel = undefined;
     this.forget();
+    this.logged = undefined;
     this.state = "done";
   }
 
@@ -251,6 +277,7 @@ export class CurveServerMechanism implements Mechanism {
       throw new ZmtpProtocolError("CURVE INITIATE carries a vouch that does not prove the client's key", "EPROTO");
     }
     this.clientMetadata = decodeMetadata(plain.subarray(KEY_SIZE + VOUCH_SIZE));
+    if (this.options.keyLog) this.logged = { clientShortKey: Buffer.from(this.clientShort!), sessionKey: Buffer.from(this.key) };
     this.forget();
     this.state = "wait-zap";
     this.cancel = this.options.authenticate(clientKey, this.options.address, (verdict) => this.onVerdict(verdict)) ?? undefined;
@@ -273,6 +300,8 @@ export class CurveServerMechanism implements Mechanism {
     const box = sealBox(this.key!, boxNonce("CurveZMQREADY---", short), encodeMetadata(this.options.metadata));
     peer.sendCommand(encodeCurveCommand("READY", short, box));
     this.cipher = new CurveFrameCipher(this.key!, "CurveZMQMESSAGES", "CurveZMQMESSAGEC", this.nonce, this.peerNonce);
+    if (this.logged) this.options.keyLog?.(this.logged);
+    this.logged = undefined;
     peer.ready(this.clientMetadata!, verdict.userId);
   }
 
@@ -292,12 +321,12 @@ function sameKey(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Makes a factory of CURVE clients with the given keys. */
-export function curveClientMechanism(keys: KeyPair, serverKey: Buffer | null): (options: MechanismOptions) => Mechanism {
-  return (options) => new CurveClientMechanism({ ...options, keys, serverKey });
+/** Makes a factory of CURVE clients with the given keys (and key log, when one is wanted). */
+export function curveClientMechanism(keys: KeyPair, serverKey: Buffer | null, keyLog?: CurveKeyLog): (options: MechanismOptions) => Mechanism {
+  return (options) => new CurveClientMechanism({ ...options, keys, serverKey, ...(keyLog ? { keyLog } : {}) });
 }
 
-/** Makes a factory of CURVE servers with the given keys that ask `authenticate`. */
-export function curveServerMechanism(keys: KeyPair, authenticate: CurveAuthenticate): (options: MechanismOptions) => Mechanism {
-  return (options) => new CurveServerMechanism({ ...options, keys, authenticate });
+/** Makes a factory of CURVE servers with the given keys that ask `authenticate` (and a key log, when one is wanted). */
+export function curveServerMechanism(keys: KeyPair, authenticate: CurveAuthenticate, keyLog?: CurveKeyLog): (options: MechanismOptions) => Mechanism {
+  return (options) => new CurveServerMechanism({ ...options, keys, authenticate, ...(keyLog ? { keyLog } : {}) });
 }

@@ -63,6 +63,6 @@ export {
   type CurveHello, type CurveInitiate, type CurveSealed, type CurveWelcome,
 } from "./curve-commands.js";
 export {
-  CurveClientMechanism, CurveServerMechanism, curveClientMechanism, curveServerMechanism,
+  CurveClientMechanism, CurveServerMechanism, curveClientMechanism, curveServerMechanism, type CurveKeyLog, type CurveSessionKeys,
   type CurveAuthenticate, type CurveClientOptions, type CurveServerOptions,
 } from "./curve-mechanism.js";

@@ -30,6 +30,33 @@ function property(name: string): OptionAccess {
   };
 }
 
+/**
+ * A text property: libzmq reports it as a string, whether it was set as
+ * one or as a Buffer (the v5 properties set strings as Buffers), and
+ * takes either.
+ */
+function text(name: string): OptionAccess {
+  return {
+    get: (s) => {
+      const value = props(s)[name];
+      return Buffer.isBuffer(value) ? value.toString("utf8") : value;
+    },
+    set: (s, v) => {
+      props(s)[name] = v;
+    },
+  };
+}
+
+/** A credential: the socket takes a string (or null), which a Buffer given by v5 code becomes. */
+function credential(name: string): OptionAccess {
+  return {
+    get: (s) => props(s)[name],
+    set: (s, v) => {
+      props(s)[name] = Buffer.isBuffer(v) ? v.toString("utf8") : v;
+    },
+  };
+}
+
 /** A boolean property that v5 code sets with any truthy value and reads as 1 or 0. */
 function flag(name: string): OptionAccess {
   return {
@@ -70,7 +97,7 @@ const unsupported = (name: string): string => `${name} is not supported in compa
 /** Every option the v5 API knows, by ZMQ_* number. */
 const TABLE = new Map<number, OptionAccess>([
   [c.ZMQ_AFFINITY, property("affinity")],
-  [c.ZMQ_IDENTITY, property("routingId")],
+  [c.ZMQ_IDENTITY, text("routingId")],
   [c.ZMQ_SUBSCRIBE, subscription("subscribe")],
   [c.ZMQ_UNSUBSCRIBE, subscription("unsubscribe")],
   [c.ZMQ_RATE, property("rate")],
@@ -121,13 +148,13 @@ const TABLE = new Map<number, OptionAccess>([
   [c.ZMQ_IPV6, flag("ipv6")],
   [c.ZMQ_MECHANISM, { get: (s) => MECHANISM_NUMBER[s.securityMechanism ?? ""] ?? 0 }],
   [c.ZMQ_PLAIN_SERVER, flag("plainServer")],
-  [c.ZMQ_PLAIN_USERNAME, property("plainUsername")],
-  [c.ZMQ_PLAIN_PASSWORD, property("plainPassword")],
+  [c.ZMQ_PLAIN_USERNAME, credential("plainUsername")],
+  [c.ZMQ_PLAIN_PASSWORD, credential("plainPassword")],
   [c.ZMQ_CURVE_SERVER, flag("curveServer")],
   [c.ZMQ_CURVE_PUBLICKEY, property("curvePublicKey")],
   [c.ZMQ_CURVE_SECRETKEY, property("curveSecretKey")],
   [c.ZMQ_CURVE_SERVERKEY, property("curveServerKey")],
-  [c.ZMQ_ZAP_DOMAIN, property("zapDomain")],
+  [c.ZMQ_ZAP_DOMAIN, text("zapDomain")],
   [c.ZMQ_HEARTBEAT_IVL, property("heartbeatInterval")],
   [c.ZMQ_HEARTBEAT_TTL, property("heartbeatTimeToLive")],
   [c.ZMQ_HEARTBEAT_TIMEOUT, property("heartbeatTimeout")],

@@ -21,12 +21,12 @@ export const LIBS5: ReadonlyArray<{ readonly name: LibName; readonly zmq: Zmq5 }
 ];
 
 /** A test of one behaviour: both v5 modules must give the same outcome (`expected` pins the native one). */
-export function same5<T>(title: string, body: (zmq: Zmq5, run: Run) => Promise<T> | T, expected?: T): void {
+export function same5<T>(title: string, body: (zmq: Zmq5, run: Run) => Promise<T> | T, expected?: NoInfer<T>): void {
   sameAcross(LIBS5, title, body, expected);
 }
 
 /** A test of a deliberate difference: each module's outcome must be its own documented value. */
-export function differs5<T>(title: string, body: (zmq: Zmq5, run: Run) => Promise<T> | T, expected: Record<LibName, T>, reason: string): void {
+export function differs5<T>(title: string, body: (zmq: Zmq5, run: Run) => Promise<T> | T, expected: Record<LibName, NoInfer<T>>, reason: string): void {
   differsAcross(LIBS5, title, body, expected, reason);
 }
 

@@ -34,6 +34,10 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "compat/surface-sealing.test.ts": NATIVE_ADDON,
   "compat/types-usage.test.ts":
     "type-checks the published declarations against the `zeromq` package's with two TypeScript compilers: nothing in it depends on the runtime",
+  "compat/v5-endpoints.test.ts": NATIVE_ADDON,
+  "compat/v5-messages.test.ts": NATIVE_ADDON,
+  "compat/v5-monitor.test.ts": NATIVE_ADDON,
+  "compat/v5-options.test.ts": NATIVE_ADDON,
   "compat/zap-reply.test.ts": NATIVE_ADDON,
   "interop/curve-auth.test.ts": NATIVE_ADDON,
   "interop/curve.test.ts": NATIVE_ADDON,

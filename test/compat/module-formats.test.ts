@@ -1,6 +1,6 @@
 /**
  * The package as users get it: `npm pack`, installed into a fresh project,
- * then every entry point (`purezmq`, `purezmq/rpc`, `purezmq/lua-rpc`)
+ * then every entry point (`purezmq`, `purezmq/rpc`, `purezmq/lua-rpc`, `purezmq/v5-compat`)
  * loaded with `require` and with `import`, each doing a Dealer/Router round
  * trip. `require` runs with require(esm) turned off where Node has it, so it
  * must find the CommonJS build, as on Node before 20.19. The types of both
@@ -20,6 +20,7 @@ const ROUND_TRIP = `
     Dealer: typeof zmq.Dealer, Router: typeof zmq.Router, context: typeof zmq.context,
     RpcServer: typeof rpc.RpcServer, RpcClient: typeof rpc.RpcClient,
     newClient: typeof lua.newClient, newMultiServer: typeof lua.newMultiServer,
+    v5socket: typeof v5.socket, v5SndMore: v5.ZMQ_SNDMORE,
   };
   const router = new zmq.Router();
   const dealer = new zmq.Dealer({ routingId: "d" });
@@ -37,6 +38,7 @@ const ROUND_TRIP = `
 const EXPECTED_KINDS = {
   Dealer: "function", Router: "function", context: "object",
   RpcServer: "function", RpcClient: "function", newClient: "function", newMultiServer: "function",
+  v5socket: "function", v5SndMore: 2,
 };
 
 const CONSUMERS: Record<string, string> = {
@@ -44,6 +46,7 @@ const CONSUMERS: Record<string, string> = {
     const zmq = require("purezmq");
     const rpc = require("purezmq/rpc");
     const lua = require("purezmq/lua-rpc");
+    const v5 = require("purezmq/v5-compat");
     const file = require.resolve("purezmq").split(/[\\\\/]dist[\\\\/]/)[1];
     (async () => {${ROUND_TRIP}})();
   `,
@@ -51,6 +54,7 @@ const CONSUMERS: Record<string, string> = {
     import * as zmq from "purezmq";
     import * as rpc from "purezmq/rpc";
     import * as lua from "purezmq/lua-rpc";
+    import * as v5 from "purezmq/v5-compat";
     const file = import.meta.resolve("purezmq").split("/dist/")[1];
     ${ROUND_TRIP}
   `,
@@ -73,15 +77,20 @@ const CONSUMERS: Record<string, string> = {
     import zmq = require("purezmq");
     import rpc = require("purezmq/rpc");
     import lua = require("purezmq/lua-rpc");
+    import v5 = require("purezmq/v5-compat");
     const dealer: zmq.Dealer = new zmq.Dealer();
+    const v5sock: v5.Socket = v5.socket("pull");
+    v5sock.close();
     const server: rpc.RpcServer = new rpc.RpcServer();
     const connect: typeof lua.newClient = lua.newClient;
-    export { dealer, server, connect };
+    export { dealer, server, connect, v5sock };
   `,
   "types.mts": `
     import { Dealer } from "purezmq";
     import { RpcServer } from "purezmq/rpc";
     import { newClient } from "purezmq/lua-rpc";
+    import { socket, type Socket as V5Socket } from "purezmq/v5-compat";
+    export const v5sock: V5Socket = socket("pull").close();
     export const dealer: Dealer = new Dealer();
     export const server: RpcServer = new RpcServer();
     export const connect: typeof newClient = newClient;

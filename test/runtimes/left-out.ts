@@ -37,6 +37,8 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "compat/v5-endpoints.test.ts": NATIVE_ADDON,
   "compat/v5-readme-example.test.ts":
     "runs zeromq.js's README example against the native `zeromq` package in a child process of the runtime under test, as well as against purezmq",
+  "compat/v5-lifetime.test.ts":
+    "runs a script against the native `zeromq` package in a child process of the runtime under test, as well as against purezmq",
   "compat/v5-messages.test.ts": NATIVE_ADDON,
   "compat/v5-monitor.test.ts": NATIVE_ADDON,
   "compat/v5-options.test.ts": NATIVE_ADDON,

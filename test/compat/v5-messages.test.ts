@@ -2,7 +2,8 @@
  * The v5 API's messages, differentially (zeromq/v5-compat and
  * purezmq/v5-compat, same body, same outcome): request/reply with
  * callbacks, publish/subscribe with subscribe and unsubscribe, push/pull,
- * dealer/router multipart, send flags and callbacks, pause and resume.
+ * dealer/router multipart, send flags and callbacks, pause and resume,
+ * and proxy() with a capture socket.
  */
 import { once } from "node:events";
 import { errorShape } from "./differential.js";
@@ -147,3 +148,22 @@ async function roundTrips(zmq: Zmq5, closing: <S extends { close(): void }>(s: S
     await arrived;
   }
 }
+
+same5("proxy(router, dealer, capture): requests and replies pass, the capture gets replies without the envelope", async (zmq, { closing }) => {
+  const frontend = closing(zmq.socket("router"));
+  const backend = closing(zmq.socket("dealer"));
+  const capture = closing(zmq.socket("push"));
+  const captured = closing(zmq.socket("pull"));
+  const client = closing(zmq.socket("req"));
+  const worker = closing(zmq.socket("rep"));
+  zmq.proxy(frontend, backend, capture);
+  captured.connect(await bindFree(capture));
+  client.connect(await bindFree(frontend));
+  worker.connect(await bindFree(backend));
+  const requests = messages(worker, 1);
+  worker.on("message", (msg: Buffer) => worker.send([`done ${msg}`, "part 2"]));
+  const copies = messages(captured, 1);
+  const replies = messages(client, 1);
+  client.send("job");
+  return { requests: await requests, replies: await replies, copies: await copies };
+}, { requests: [["job"]], replies: [["done job", "part 2"]], copies: [["done job", "part 2"]] });

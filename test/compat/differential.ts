@@ -42,7 +42,7 @@ export interface Run {
 /** A body of a differential test: returns the observable outcome. */
 export type Body<T> = (zmq: Zmq, run: Run) => Promise<T> | T;
 
-async function outcomeOf<T>(name: LibName, zmq: Zmq, t: TestContext, body: Body<T>): Promise<T> {
+async function outcomeOf<M, T>(name: LibName, zmq: M, t: TestContext, body: (zmq: M, run: Run) => Promise<T> | T): Promise<T> {
   const open: Array<{ close(): void }> = [];
   const run: Run = {
     lib: name,
@@ -71,9 +71,17 @@ async function outcomeOf<T>(name: LibName, zmq: Zmq, t: TestContext, body: Body<
  * outcome too, so the test also fails if both change together.
  */
 export function same<T>(title: string, body: Body<T>, expected?: T): void {
+  sameAcross(LIBS, title, body, expected);
+}
+
+/**
+ * {@link same} for another pair of modules (the native package's
+ * `zeromq/v5-compat` and purezmq's, say): `libs` lists the native one first.
+ */
+export function sameAcross<M, T>(libs: ReadonlyArray<{ readonly name: LibName; readonly zmq: M }>, title: string, body: (zmq: M, run: Run) => Promise<T> | T, expected?: T): void {
   test(title, async (t) => {
     const outcomes: Partial<Record<LibName, T>> = {};
-    for (const { name, zmq } of LIBS) outcomes[name] = await outcomeOf(name, zmq, t, body);
+    for (const { name, zmq } of libs) outcomes[name] = await outcomeOf(name, zmq, t, body);
     if (expected !== undefined) assert.deepStrictEqual(outcomes.zeromq, expected, "native outcome");
     assert.deepStrictEqual(outcomes.purezmq, outcomes.zeromq, "purezmq's outcome differs from zeromq's");
   });
@@ -84,8 +92,19 @@ export function same<T>(title: string, body: Body<T>, expected?: T): void {
  * equal its own documented value. `reason` is the README's wording.
  */
 export function differs<T>(title: string, body: Body<T>, expected: Record<LibName, T>, reason: string): void {
+  differsAcross(LIBS, title, body, expected, reason);
+}
+
+/** {@link differs} for another pair of modules, as {@link sameAcross}. */
+export function differsAcross<M, T>(
+  libs: ReadonlyArray<{ readonly name: LibName; readonly zmq: M }>,
+  title: string,
+  body: (zmq: M, run: Run) => Promise<T> | T,
+  expected: Record<LibName, T>,
+  reason: string,
+): void {
   test(`${title} (deliberate difference: ${reason})`, async (t) => {
-    for (const { name, zmq } of LIBS) {
+    for (const { name, zmq } of libs) {
       assert.deepStrictEqual(await outcomeOf(name, zmq, t, body), expected[name], `${name} outcome`);
     }
   });

@@ -1,8 +1,9 @@
 /**
  * The package as users get it: `npm pack`, installed into a fresh project,
  * then every entry point (`purezmq`, `purezmq/rpc`, `purezmq/lua-rpc`,
- * `purezmq/wire`) loaded with `require` and with `import`, doing a
- * Dealer/Router round trip and decoding a greeting. `require` runs with require(esm) turned off where Node has it, so it
+ * `purezmq/wire`, `purezmq/v5-compat`) loaded with `require` and with
+ * `import`, doing a Dealer/Router round trip and decoding a greeting.
+ * `require` runs with require(esm) turned off where Node has it, so it
  * must find the CommonJS build, as on Node before 20.19. The types of both
  * formats are checked by compiling a consumer of each.
  */
@@ -22,6 +23,7 @@ const ROUND_TRIP = `
     newClient: typeof lua.newClient, newMultiServer: typeof lua.newMultiServer,
     FrameDecoder: typeof wire.FrameDecoder,
     greeting: new wire.GreetingReader().push(wire.encodeGreeting("PLAIN", true))?.greeting.mechanism,
+    v5socket: typeof v5.socket, v5SndMore: v5.ZMQ_SNDMORE,
   };
   const router = new zmq.Router();
   const dealer = new zmq.Dealer({ routingId: "d" });
@@ -40,6 +42,7 @@ const EXPECTED_KINDS = {
   Dealer: "function", Router: "function", context: "object",
   RpcServer: "function", RpcClient: "function", newClient: "function", newMultiServer: "function",
   FrameDecoder: "function", greeting: "PLAIN",
+  v5socket: "function", v5SndMore: 2,
 };
 
 const CONSUMERS: Record<string, string> = {
@@ -48,6 +51,7 @@ const CONSUMERS: Record<string, string> = {
     const rpc = require("purezmq/rpc");
     const lua = require("purezmq/lua-rpc");
     const wire = require("purezmq/wire");
+    const v5 = require("purezmq/v5-compat");
     const file = require.resolve("purezmq").split(/[\\\\/]dist[\\\\/]/)[1];
     (async () => {${ROUND_TRIP}})();
   `,
@@ -56,6 +60,7 @@ const CONSUMERS: Record<string, string> = {
     import * as rpc from "purezmq/rpc";
     import * as lua from "purezmq/lua-rpc";
     import * as wire from "purezmq/wire";
+    import * as v5 from "purezmq/v5-compat";
     const file = import.meta.resolve("purezmq").split("/dist/")[1];
     ${ROUND_TRIP}
   `,
@@ -79,11 +84,14 @@ const CONSUMERS: Record<string, string> = {
     import rpc = require("purezmq/rpc");
     import lua = require("purezmq/lua-rpc");
     import wire = require("purezmq/wire");
+    import v5 = require("purezmq/v5-compat");
     const dealer: zmq.Dealer = new zmq.Dealer();
+    const v5sock: v5.Socket = v5.socket("pull");
+    v5sock.close();
     const server: rpc.RpcServer = new rpc.RpcServer();
     const connect: typeof lua.newClient = lua.newClient;
     const decoder: wire.FrameDecoder = new wire.FrameDecoder({ onFrame: (body: Buffer, flags: number) => void [body, flags] });
-    export { dealer, server, connect, decoder };
+    export { dealer, server, connect, decoder, v5sock };
   `,
   "types.mts": `
     import { Dealer } from "purezmq";
@@ -91,6 +99,8 @@ const CONSUMERS: Record<string, string> = {
     import { newClient } from "purezmq/lua-rpc";
     import { GreetingReader, type Greeting } from "purezmq/wire";
     export const read = (bytes: Buffer): Greeting | undefined => new GreetingReader().push(bytes)?.greeting;
+    import { socket, type Socket as V5Socket } from "purezmq/v5-compat";
+    export const v5sock: V5Socket = socket("pull").close();
     export const dealer: Dealer = new Dealer();
     export const server: RpcServer = new RpcServer();
     export const connect: typeof newClient = newClient;

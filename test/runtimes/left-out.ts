@@ -36,6 +36,14 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "compat/surface-sealing.test.ts": NATIVE_ADDON,
   "compat/types-usage.test.ts":
     "type-checks the published declarations against the `zeromq` package's with two TypeScript compilers: nothing in it depends on the runtime",
+  "compat/v5-endpoints.test.ts": NATIVE_ADDON,
+  "compat/v5-readme-example.test.ts":
+    "runs zeromq.js's README example against the native `zeromq` package in a child process of the runtime under test, as well as against purezmq",
+  "compat/v5-lifetime.test.ts":
+    "runs a script against the native `zeromq` package in a child process of the runtime under test, as well as against purezmq",
+  "compat/v5-messages.test.ts": NATIVE_ADDON,
+  "compat/v5-monitor.test.ts": NATIVE_ADDON,
+  "compat/v5-options.test.ts": NATIVE_ADDON,
   "compat/zap-reply.test.ts": NATIVE_ADDON,
   "interop/curve-auth.test.ts": NATIVE_ADDON,
   "interop/curve-keylog.test.ts": NATIVE_ADDON,
@@ -48,6 +56,7 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "interop/rpc-pubsub.test.ts": NATIVE_ADDON,
   "interop/rpc.test.ts": NATIVE_ADDON,
   "interop/stream-connect.test.ts": NATIVE_ADDON,
+  "interop/v5-compat.test.ts": NATIVE_ADDON,
   "rpc/zerorpc/golden.test.ts": NATIVE_ADDON,
   "rpc/zerorpc/one-way.test.ts": NATIVE_ADDON,
   "runtimes/deno-connect.test.ts": NATIVE_ADDON,

@@ -28,7 +28,7 @@ function reachesZeromq(file: string, seen = new Set<string>()): boolean {
   if (seen.has(file)) return false;
   seen.add(file);
   for (const spec of specifiers(file)) {
-    if (spec === "zeromq") return true;
+    if (spec === "zeromq" || spec.startsWith("zeromq/")) return true;
     if (spec.startsWith(".")) {
       const target = resolve(dirname(file), spec);
       if (existsSync(target) && reachesZeromq(target, seen)) return true;

@@ -601,8 +601,20 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     return this.blockWhile(this.bindNow(address));
   }
 
-  private async bindNow(address: string): Promise<void> {
-    const ep = bindEndpoint(address, this.ipv6);
+  /**
+   * @internal A bind that does not block the socket (zeromq.js's `bindSync`,
+   * which the v5 API offers): the endpoint is checked at once, and an
+   * invalid one throws here; the listener then starts in the background
+   * (node:net cannot listen synchronously), so {@link lastEndpoint} tells a
+   * port chosen by the system once the returned promise resolves.
+   */
+  bindInBackground(address: string): Promise<void> {
+    this.assertOpen();
+    return this.bindNow(address, bindEndpoint(address, this.ipv6));
+  }
+
+  private async bindNow(address: string, checked?: Endpoint): Promise<void> {
+    const ep = checked ?? bindEndpoint(address, this.ipv6);
     let bound: Endpointish & { address: string };
     if (ep.transport === "inproc") {
       this.context.inproc.bind(ep.name, this);
@@ -617,6 +629,12 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
         throw error;
       }
       bound = listener;
+      // Only a bind in the background can see close() while it listens.
+      if (this.isClosed) {
+        listener.close(0);
+        this.reportListenerClosed(listener);
+        return;
+      }
     }
     this.addEndpoint(address, bound);
     if (bound.address !== address) this.addEndpoint(bound.address, bound);
@@ -631,6 +649,16 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   }
 
   private async unbindNow(address: string): Promise<void> {
+    this.unbindAtOnce(address);
+  }
+
+  /**
+   * @internal Stops listening on `address` before returning (zeromq.js's
+   * `unbindSync`, which the v5 API offers): closing a listener needs no wait.
+   * @throws ZmqError ENOENT for an endpoint that is not bound.
+   */
+  unbindAtOnce(address: string): void {
+    this.assertOpen();
     const list = this.endpoints.get(address);
     if (!list) throw new ZmqError("ENOENT", undefined, address);
     for (const ep of list) {

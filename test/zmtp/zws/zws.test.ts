@@ -1,0 +1,98 @@
+/**
+ * ZeroMQ over WebSocket (RFC 45, bare ZWS2.0) between purezmq sockets:
+ * REQ/REP, DEALER/ROUTER with routing ids, PUB/SUB with subscriptions
+ * sent as messages, large multipart messages, reconnection after the
+ * listener goes away, and what ws:// refuses (a security mechanism, a
+ * wss:// bind). jszmq and hostile peers: test/interop, test/hostile.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Dealer, Publisher, Reply, Request, Router, Subscriber } from "../../../src/index.js";
+import { bindResolved, nextEvent, texts, track, withDeadline } from "../sockets/helpers.js";
+
+test("REQ/REP over ws:// with a path: the request and the reply, multipart", async (t) => {
+  const [rep, req] = track(t, new Reply(), new Request());
+  const endpoint = await bindResolved(rep, "ws://127.0.0.1:0/zeromq");
+  assert.match(endpoint, /^ws:\/\/127\.0\.0\.1:\d+\/zeromq$/);
+  req.connect(endpoint);
+  await req.send(["hello", "over", "websocket"]);
+  assert.deepEqual(texts(await withDeadline(rep.receive(), 5000, "the request")), ["hello", "over", "websocket"]);
+  await rep.send("world");
+  assert.deepEqual(texts(await withDeadline(req.receive(), 5000, "the reply")), ["world"]);
+});
+
+test("DEALER to ROUTER over ws://: the router sees the dealer's routing id and routes back to it", async (t) => {
+  const [router, a, b] = track(t, new Router(), new Dealer({ routingId: "alpha" }), new Dealer({ routingId: "beta" }));
+  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
+  a.connect(endpoint);
+  b.connect(endpoint);
+  await a.send("from a");
+  await b.send("from b");
+  const seen = new Map<string, string>();
+  for (let i = 0; i < 2; i++) {
+    const [id, body] = await withDeadline(router.receive(), 5000, "a dealer's message");
+    seen.set(id!.toString(), body!.toString());
+  }
+  assert.deepEqual(Object.fromEntries(seen), { alpha: "from a", beta: "from b" });
+  await router.send(["beta", "to b"]);
+  await router.send(["alpha", "to a"]);
+  assert.deepEqual(texts(await withDeadline(b.receive(), 5000, "b's reply")), ["to b"]);
+  assert.deepEqual(texts(await withDeadline(a.receive(), 5000, "a's reply")), ["to a"]);
+});
+
+test("a 1 MiB frame in a multipart message crosses ws:// whole", async (t) => {
+  const [pull, push] = track(t, new Router(), new Dealer());
+  const endpoint = await bindResolved(pull, "ws://127.0.0.1:0");
+  push.connect(endpoint);
+  const big = Buffer.alloc(1 << 20, 7);
+  await push.send(["head", big, ""]);
+  const [, head, body, tail] = await withDeadline(pull.receive(), 5000, "the large message");
+  assert.equal(head!.toString(), "head");
+  assert.ok(body!.equals(big));
+  assert.equal(tail!.length, 0);
+});
+
+test("PUB/SUB over ws://: only the subscribed topic arrives", async (t) => {
+  const [pub, sub] = track(t, new Publisher(), new Subscriber());
+  const endpoint = await bindResolved(pub, "ws://127.0.0.1:0/feed");
+  sub.subscribe("news");
+  sub.connect(endpoint);
+  const received = sub.receive();
+  let got: Buffer[] | undefined;
+  void received.then((m) => (got = m));
+  // The subscription travels after the connection: publish until it is seen.
+  for (let i = 0; got === undefined && i < 2000; i++) {
+    await pub.send(["sport", "ignored"]);
+    await pub.send(["news", `item ${i}`]);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const [topic, item] = texts(await withDeadline(received, 5000, "a published message"));
+  assert.equal(topic, "news");
+  assert.match(item!, /^item \d+$/);
+});
+
+test("after the ws:// listener goes away, the dialer reconnects to the new one", async (t) => {
+  const [dealer] = track(t, new Dealer({ reconnectInterval: 20 }));
+  const first = track(t, new Router())[0];
+  const endpoint = await bindResolved(first, "ws://127.0.0.1:0");
+  dealer.connect(endpoint);
+  await dealer.send("one");
+  assert.equal((await withDeadline(first.receive(), 5000, "the first message"))[1]!.toString(), "one");
+  const gone = nextEvent(dealer, "disconnect");
+  first.close();
+  await gone;
+  const second = track(t, new Router())[0];
+  const back = nextEvent(dealer, "handshake");
+  await second.bind(endpoint);
+  await back;
+  await dealer.send("two");
+  assert.equal((await withDeadline(second.receive(), 5000, "the message after reconnection"))[1]!.toString(), "two");
+});
+
+test("ws:// refuses a security mechanism (no subprotocol can name it) and wss:// refuses bind", async (t) => {
+  const [plain, curveless, bound] = track(t, new Dealer({ plainUsername: "u", plainPassword: "p" }), new Router({ plainServer: true }), new Router());
+  assert.throws(() => plain.connect("ws://127.0.0.1:9/"), (err: NodeJS.ErrnoException) => err.code === "ENOTSUP" && /use tcp:\/\/ for PLAIN/.test(err.message));
+  await assert.rejects(curveless.bind("ws://127.0.0.1:0"), (err: NodeJS.ErrnoException) => err.code === "ENOTSUP");
+  await assert.rejects(bound.bind("wss://127.0.0.1:0"), (err: NodeJS.ErrnoException) => err.code === "EPROTONOSUPPORT" && /TLS/.test(err.message));
+  assert.throws(() => bound.connect("ws://*:80/"), (err: NodeJS.ErrnoException) => err.code === "EINVAL");
+});

@@ -1,6 +1,6 @@
 /**
  * purezmq in a real browser: headless Chromium (Debian's `chromium`,
- * driven by playwright-core) loads a page served here whose script,
+ * driven by playwright-core) loads the README's page, served here; its script,
  * bundled from `purezmq` with esbuild under the `browser` export
  * condition, calls an RpcServer of this process and subscribes to a
  * Publisher of this process, both over ZeroMQ over WebSocket (ws://).
@@ -18,41 +18,27 @@ import { chromium } from "playwright-core";
 import { Publisher } from "../../src/index.js";
 import { RpcServer } from "../../src/rpc/index.js";
 import { bundlePortable } from "../support/portable-bundle.js";
+import { blockAfter } from "../support/readme-block.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 
-/** The page's program: one RPC call, then one published message; the outcome goes to window.__result. */
-const APP = `
-import { Subscriber } from "purezmq";
-import { RpcClient } from "purezmq/rpc";
-const query = new URLSearchParams(location.search);
-const text = (b) => new TextDecoder().decode(b);
-try {
-  const client = new RpcClient(query.get("rpc"), { timeout: 10000 });
-  const sum = await client.call("add", 2, 40);
-  const greeting = await client.call("greet", "browser");
-  client.close();
-  const sub = new Subscriber();
-  sub.subscribe("news");
-  sub.connect(query.get("pub"));
-  window.__subscribed = true;
-  const [topic, body] = await sub.receive();
-  sub.close();
-  window.__result = { sum, greeting, topic: text(topic), body: text(body) };
-} catch (err) {
-  window.__result = { error: String(err && err.stack || err) };
+/** The README's page: its HTML, and the module script in it, which is bundled. */
+function readmePage(): { html: string; script: string } {
+  const html = blockAfter("### Browsers and Cloudflare Workers", "html");
+  const script = /<script type="module">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(script, "the README's page has a module script");
+  return { html: html.replace(script[0], '<script type="module" src="/app.js"></script>'), script: script[1]! };
 }
-`;
 
 test("a page in headless Chromium calls an RpcServer and subscribes to a Publisher over ws://", async (t) => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does) to run the browser test`);
-  const bundle = await bundlePortable(APP, ["browser"]);
+  const readme = readmePage();
+  const bundle = await bundlePortable(readme.script, ["browser"]);
   assert.ok(bundle.inputs.some((p) => p.startsWith("dist/browser/")), `the browser entry was bundled: ${bundle.inputs.join(", ")}`);
   assert.doesNotMatch(bundle.code, /from\s*["']node:|require\(["']node:/, "no node: module is left in the page's bundle");
 
   const server = new RpcServer();
   server.register("add", (a: number, b: number) => a + b);
-  server.register("greet", (name: string) => `hello, ${name}`);
   await server.bind("ws://127.0.0.1:0/rpc");
   t.after(() => server.close());
   const pub = new Publisher();
@@ -61,7 +47,7 @@ test("a page in headless Chromium calls an RpcServer and subscribes to a Publish
 
   const http = createServer((request, response) => {
     if (request.url?.startsWith("/app.js")) response.writeHead(200, { "Content-Type": "text/javascript" }).end(bundle.code);
-    else response.writeHead(200, { "Content-Type": "text/html" }).end('<!doctype html><title>purezmq</title><script type="module" src="/app.js"></script>');
+    else response.writeHead(200, { "Content-Type": "text/html" }).end(readme.html);
   });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   t.after(() => http.close());
@@ -78,17 +64,14 @@ test("a page in headless Chromium calls an RpcServer and subscribes to a Publish
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on("pageerror", (err) => errors.push(String(err)));
-  await page.goto(`${origin}/?rpc=${encodeURIComponent(server.endpoint!)}&pub=${encodeURIComponent(String(pub.lastEndpoint))}`);
-
-  // The subscription crosses after the connection: publish until the page has a message.
-  await page.waitForFunction("window.__subscribed || window.__result", undefined, { timeout: 20_000 });
+  // The subscription crosses after the connection: publish until the page shows a message.
   const ticker = setInterval(() => void pub.send(["news", "from node"]), 20);
   try {
-    await page.waitForFunction("window.__result !== undefined", undefined, { timeout: 20_000 });
+    await page.goto(`${origin}/?rpc=${encodeURIComponent(server.endpoint!)}&feed=${encodeURIComponent(String(pub.lastEndpoint))}`);
+    await page.waitForFunction("document.getElementById('out').textContent.includes('news:')", undefined, { timeout: 20_000 });
   } finally {
     clearInterval(ticker);
   }
-  const result = await page.evaluate("window.__result");
   assert.deepEqual(errors, []);
-  assert.deepEqual(result, { sum: 42, greeting: "hello, browser", topic: "news", body: "from node" });
+  assert.equal(await page.textContent("#out"), "add(2, 40) = 42\nnews: from node\n");
 });

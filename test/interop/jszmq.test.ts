@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import jszmq from "jszmq";
 import { Dealer, Publisher, Request, Router, Subscriber } from "../../src/index.js";
-import { bindResolved, texts, track, withDeadline } from "../zmtp/sockets/helpers.js";
+import { bindResolved, publishUntil, texts, track, withDeadline } from "../zmtp/sockets/helpers.js";
 
 type JsSocket = ReturnType<typeof jszmq.socket>;
 
@@ -31,17 +31,6 @@ async function httpServer(t: TestContext, path: string): Promise<{ server: Serve
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   t.after(() => server.close());
   return { server, address: `ws://127.0.0.1:${(server.address() as AddressInfo).port}${path}` };
-}
-
-/** Sends `send()` every few ms until `received` settles (a subscription travels after the connection). */
-async function publishUntil<T>(received: Promise<T>, send: () => unknown): Promise<T> {
-  let done = false;
-  void received.then(() => (done = true), () => (done = true));
-  for (let i = 0; !done && i < 2000; i++) {
-    await send();
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  return received;
 }
 
 test("a jszmq DEALER dials a purezmq ROUTER: the router sees its routing id and answers it", async (t) => {

@@ -8,7 +8,7 @@
  * Bun, Workers, Node 22 and the `ws` package all have.
  */
 import { Buffer } from "node:buffer";
-import { Duplex } from "node:stream";
+import { SocketLikeDuplex } from "./socket-like-duplex.js";
 import { ZmtpProtocolError, ZwsInbound, ZwsOutbound, ZwsSession, type SocketTypeName } from "../wire/index.js";
 
 /** The part of a standard WebSocket that is used. */
@@ -63,7 +63,7 @@ function backgroundTimer(fn: () => void, ms: number): void {
 }
 
 /** One ZWS connection as a Duplex of ZMTP octets. */
-export class ZwsDuplex extends Duplex {
+export class ZwsDuplex extends SocketLikeDuplex {
   #session: ZwsSession | undefined;
   #inbound: ZwsInbound | undefined;
   #outbound: ZwsOutbound | undefined;
@@ -96,18 +96,6 @@ export class ZwsDuplex extends Duplex {
     ws.addEventListener("error", (event) => this.#error(event));
     if (ws.readyState === OPEN) this.#open();
     else ws.addEventListener("open", () => this.#open());
-  }
-
-  /** net.Socket's: no such setting on a WebSocket. */
-  setNoDelay(): this {
-    return this;
-  }
-
-  /** net.Socket's: end our side, then destroy once it is written. */
-  destroySoon(): void {
-    if (this.writable) this.end();
-    if (this.writableFinished) this.destroy();
-    else this.once("finish", () => this.destroy());
   }
 
   #open(): void {

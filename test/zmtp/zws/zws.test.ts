@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dealer, Publisher, Reply, Request, Router, Subscriber } from "../../../src/index.js";
-import { bindResolved, nextEvent, texts, track, withDeadline } from "../sockets/helpers.js";
+import { bindResolved, checkReconnection, publishUntil, texts, track, withDeadline } from "../sockets/helpers.js";
 
 test("REQ/REP over ws:// with a path: the request and the reply, multipart", async (t) => {
   const [rep, req] = track(t, new Reply(), new Request());
@@ -57,36 +57,17 @@ test("PUB/SUB over ws://: only the subscribed topic arrives", async (t) => {
   const endpoint = await bindResolved(pub, "ws://127.0.0.1:0/feed");
   sub.subscribe("news");
   sub.connect(endpoint);
-  const received = sub.receive();
-  let got: Buffer[] | undefined;
-  void received.then((m) => (got = m));
-  // The subscription travels after the connection: publish until it is seen.
-  for (let i = 0; got === undefined && i < 2000; i++) {
+  const [topic, item] = texts(await publishUntil(sub.receive(), async (i) => {
     await pub.send(["sport", "ignored"]);
     await pub.send(["news", `item ${i}`]);
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  const [topic, item] = texts(await withDeadline(received, 5000, "a published message"));
+  }));
   assert.equal(topic, "news");
   assert.match(item!, /^item \d+$/);
 });
 
 test("after the ws:// listener goes away, the dialer reconnects to the new one", async (t) => {
   const [dealer] = track(t, new Dealer({ reconnectInterval: 20 }));
-  const first = track(t, new Router())[0];
-  const endpoint = await bindResolved(first, "ws://127.0.0.1:0");
-  dealer.connect(endpoint);
-  await dealer.send("one");
-  assert.equal((await withDeadline(first.receive(), 5000, "the first message"))[1]!.toString(), "one");
-  const gone = nextEvent(dealer, "disconnect");
-  first.close();
-  await gone;
-  const second = track(t, new Router())[0];
-  const back = nextEvent(dealer, "handshake");
-  await second.bind(endpoint);
-  await back;
-  await dealer.send("two");
-  assert.equal((await withDeadline(second.receive(), 5000, "the message after reconnection"))[1]!.toString(), "two");
+  await checkReconnection(t, dealer, "ws://127.0.0.1:0");
 });
 
 test("ws:// refuses a security mechanism (no subprotocol can name it) and wss:// refuses bind", async (t) => {

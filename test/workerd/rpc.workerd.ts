@@ -54,7 +54,7 @@ const CONFIGURATIONS = [
 
 for (const c of CONFIGURATIONS) {
   test(`a Worker ${c.name} calls an RpcServer over tcp:// through cloudflare:sockets`, async (t) => {
-    const bundle = await bundlePortable(blockAfter("### Browsers and Cloudflare Workers", "js"), ["workerd", "worker", "browser"], ["cloudflare:sockets"]);
+    const bundle = await bundlePortable(blockAfter("### Browsers and Cloudflare Workers", "js worker.mjs"), ["workerd", "worker", "browser"], ["cloudflare:sockets"]);
     assert.ok(bundle.inputs.some((p) => p.startsWith("dist/workerd/")), `the workerd entry was bundled: ${bundle.inputs.join(", ")}`);
     assert.doesNotMatch(bundle.code, /from\s*["']node:|require\(["']node:/, "no node: module is left in the Worker");
     const dir = mkdtempSync(join(tmpdir(), "purezmq-workerd-"));

@@ -1,7 +1,7 @@
 /**
  * One ZMTP connection over a byte stream (a net.Socket for tcp:// and
- * ipc://, a WebSocket's messages translated for ws://). Runs the greeting, the mechanism's handshake, the socket-type
- * check, heartbeats (RFC 37 PING/PONG) and the traffic phase, moving
+ * ipc://, a WebSocket's messages translated for ws://). Runs the
+ * greeting, the mechanism's handshake, the socket-type check, heartbeats (RFC 37 PING/PONG) and the traffic phase, moving
  * messages between the stream and a {@link Pipe}.
  *
  * Writes are batched: messages queued in one turn of the event loop are

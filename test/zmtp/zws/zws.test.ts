@@ -8,6 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dealer, Publisher, Reply, Request, Router, Subscriber } from "../../../src/index.js";
+import { formatWs, parseEndpoint } from "../../../src/zmtp/transport/endpoint.js";
 import { bindResolved, checkReconnection, publishUntil, texts, track, withDeadline } from "../sockets/helpers.js";
 
 test("REQ/REP over ws:// with a path: the request and the reply, multipart", async (t) => {
@@ -76,4 +77,13 @@ test("ws:// refuses a security mechanism (no subprotocol can name it) and wss://
   await assert.rejects(curveless.bind("ws://127.0.0.1:0"), (err: NodeJS.ErrnoException) => err.code === "ENOTSUP");
   await assert.rejects(bound.bind("wss://127.0.0.1:0"), (err: NodeJS.ErrnoException) => err.code === "EPROTONOSUPPORT" && /TLS/.test(err.message));
   assert.throws(() => bound.connect("ws://*:80/"), (err: NodeJS.ErrnoException) => err.code === "EINVAL");
+});
+
+test("ws:// and wss:// endpoints: the path, the scheme's port when none is given, IPv6 brackets", () => {
+  assert.deepEqual(parseEndpoint("wss://example.com/zmq", false), { transport: "ws", secure: true, host: "example.com", port: 443, path: "/zmq" });
+  assert.deepEqual(parseEndpoint("ws://example.com", false), { transport: "ws", secure: false, host: "example.com", port: 80, path: "/" });
+  assert.deepEqual(parseEndpoint("ws://[::1]:8080/a/b?x=1", false), { transport: "ws", secure: false, host: "::1", port: 8080, path: "/a/b?x=1" });
+  assert.deepEqual(parseEndpoint("ws://*:0/feed", true), { transport: "ws", secure: false, host: "0.0.0.0", port: 0, path: "/feed" });
+  assert.equal(formatWs({ secure: true, host: "::1", port: 443, path: "/zmq" }), "wss://[::1]:443/zmq");
+  assert.throws(() => parseEndpoint("ws://example.com/", true), (err: NodeJS.ErrnoException) => err.code === "EINVAL");
 });

@@ -9,6 +9,7 @@
 import { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
 import * as net from "node:net";
+import { WebStreamDuplex, checkStreamConnect, type StreamConnect } from "../zmtp/transport/stream-connect.js";
 import { LuaReader, type DecodeOptions } from "./decoder.js";
 import { LuaWriter } from "./encoder.js";
 import {
@@ -102,10 +103,19 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Options of {@link newClient}: the peer's, and a signal that aborts connecting. */
+/** Options of {@link newClient}: the peer's, a signal that aborts connecting, and how to dial. */
 export interface LuaRpcClientOptions extends LuaRpcPeerOptions {
   /** Aborts connecting: the promise rejects with the signal's reason and the socket is destroyed. */
   signal?: AbortSignal;
+  /**
+   * Dials through this function instead of node:net: shaped like
+   * `connect()` of `cloudflare:sockets`, as the sockets' `connect` option
+   * (`({ hostname, port }) => { readable, writable, opened?, closed?, close() }`).
+   * The peer's `socket` is then a Duplex over those web streams, with no
+   * addresses of its own. A throw, or an `opened` that rejects, rejects
+   * with {@link LuaRpcConnectError}.
+   */
+  connect?: StreamConnect;
 }
 
 /** A remote function built by {@link LuaRpcPeer.newexec}. */
@@ -736,10 +746,13 @@ function listen(server: net.Server, host: string, port: number): Promise<void> {
  * @throws (rejects with) {@link LuaRpcConnectError}.
  */
 export function newClient(host: string = DEFAULT_HOST, port: number = DEFAULT_PORT, options: LuaRpcClientOptions = {}): Promise<LuaRpcPeer> {
-  const { signal, ...peerOptions } = options;
+  const { signal, connect, ...peerOptions } = options;
   if (signal?.aborted === true) return Promise.reject(signal.reason);
+  const dial = checkStreamConnect(connect);
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    // A Duplex over web streams behaves towards the peer as a net.Socket does
+    // (stream-connect.ts); it has no addresses, which the peer never reads.
+    const socket = dial ? new WebStreamDuplex(dial, { hostname: host, port }) as unknown as net.Socket : net.connect({ host, port });
     // The signal aborts connecting only: once connected, the peer's life is its own.
     const aborted = (): void => {
       socket.destroy();

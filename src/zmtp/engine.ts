@@ -1,7 +1,7 @@
 /**
  * One ZMTP connection over a byte stream (a net.Socket for tcp:// and
- * ipc://). Runs the greeting, the mechanism's handshake, the socket-type
- * check, heartbeats (RFC 37 PING/PONG) and the traffic phase, moving
+ * ipc://, a WebSocket's messages translated for ws://). Runs the
+ * greeting, the mechanism's handshake, the socket-type check, heartbeats (RFC 37 PING/PONG) and the traffic phase, moving
  * messages between the stream and a {@link Pipe}.
  *
  * Writes are batched: messages queued in one turn of the event loop are
@@ -145,8 +145,11 @@ export class Engine implements PipeDriver, FrameSink {
 
     stream.setNoDelay(true);
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
-    stream.on("error", () => {
-      /* the close event that follows ends the engine */
+    stream.on("error", (err) => {
+      // A stream that reads messages rather than octets (ws://) finds some
+      // of the peer's protocol errors itself; other errors end the engine
+      // through the close event that follows.
+      if (err instanceof ZmtpProtocolError) this.close(err);
     });
     stream.on("close", () => this.close(undefined));
     stream.on("drain", () => {

@@ -21,7 +21,7 @@ import { checkStreamConnect, type StreamConnect } from "../transport/stream-conn
 import { CurveKeySet } from "../security/curve-key-set.js";
 import { MechanismChoice, checkPlainCredential, mechanismFactoryFor, type SecurityMechanismName } from "../security/mechanism-select.js";
 import type { Authenticator } from "../security/zap.js";
-import { SOCKET_TYPE_NUMBER, type MechanismFactory, type SocketTypeName, type ZmtpProtocolError } from "../wire/index.js";
+import { SOCKET_TYPE_NUMBER, type MechanismFactory, type MechanismName, type SocketTypeName, type ZmtpProtocolError } from "../wire/index.js";
 
 /** Options every socket accepts (zeromq.js v6 names and defaults). */
 export interface SocketOptions {
@@ -624,7 +624,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
       try {
         await holdUntilSettled(listener.listen(), this);
       } catch (err) {
-        const error = new ZmqError(listenErrorCode((err as NodeJS.ErrnoException).code), undefined, address);
+        // Our own refusals (ws:// without what it needs) keep their code and reason.
+        const error = err instanceof ZmqError ? err : new ZmqError(listenErrorCode((err as NodeJS.ErrnoException).code), undefined, address);
         this.emit({ type: "bind:error", address, error });
         throw error;
       }
@@ -925,6 +926,11 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
       : new ZmqError("EPROTO", `${error.message.startsWith("peer ") ? `${address} ${error.message.slice(5)}` : `handshake with ${address} failed: ${error.message}`}; fix the configuration and call connect() again`, address);
     this.refusal = err;
     if (this.pipes.size === 0) this.rejectWaiters(err);
+  }
+
+  /** @internal The security mechanism of new connections. */
+  get mechanismName(): MechanismName {
+    return this.#security.mechanism === "plain" ? "PLAIN" : this.#security.mechanism === "curve" ? "CURVE" : "NULL";
   }
 
   /** @internal Settings for a new ZMTP connection. */

@@ -1,6 +1,7 @@
 /**
  * Endpoint strings, as libzmq reads them: `tcp://host:port`,
- * `ipc:///path`, `inproc://name`.
+ * `ipc:///path`, `inproc://name`, and ZeroMQ over WebSocket (RFC 45):
+ * `ws://host:port/path`, `wss://host:port/path` (connect only).
  */
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
@@ -10,7 +11,8 @@ import { ZmqError } from "../errors.js";
 export type Endpoint =
   | { transport: "tcp"; host: string; port: number }
   | { transport: "ipc"; path: string }
-  | { transport: "inproc"; name: string };
+  | { transport: "inproc"; name: string }
+  | { transport: "ws"; secure: boolean; host: string; port: number; path: string };
 
 /**
  * Parses an endpoint. For bind, `*` as host means every IPv4 interface and
@@ -23,21 +25,19 @@ export function parseEndpoint(address: string, forBind: boolean): Endpoint {
   const transport = address.slice(0, sep);
   const rest = address.slice(sep + 3);
   switch (transport) {
-    case "tcp": {
-      const colon = rest.lastIndexOf(":");
-      if (colon < 0) throw new ZmqError("EINVAL", undefined, address);
-      let host = rest.slice(0, colon);
-      const portText = rest.slice(colon + 1);
-      if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-      if (host === "*") {
-        if (!forBind) throw new ZmqError("EINVAL", undefined, address);
-        host = "0.0.0.0";
-      }
-      const port = portText === "*" ? 0 : Number(portText);
-      if (host === "" || !Number.isInteger(port) || port < 0 || port > 65535 || portText === "") {
-        throw new ZmqError("EINVAL", undefined, address);
-      }
-      return { transport, host, port };
+    case "tcp":
+      return { transport, ...hostPort(rest, forBind, address) };
+    case "ws":
+    case "wss": {
+      // A server over TLS is the job of whatever terminates TLS in front of it.
+      if (transport === "wss" && forBind) throw new ZmqError("EPROTONOSUPPORT", "wss:// cannot be bound: bind ws:// behind a TLS terminator", address);
+      const slash = rest.indexOf("/");
+      const authority = slash < 0 ? rest : rest.slice(0, slash);
+      const path = slash < 0 ? "/" : rest.slice(slash);
+      const secure = transport === "wss";
+      // A client may leave the port to the scheme, as a URL does.
+      const withPort = forBind || /:(\d+|\*)$/.test(authority) ? authority : `${authority}:${secure ? 443 : 80}`;
+      return { transport: "ws", secure, ...hostPort(withPort, forBind, address), path };
     }
     case "ipc": {
       if (rest === "") throw new ZmqError("EINVAL", undefined, address);
@@ -50,6 +50,29 @@ export function parseEndpoint(address: string, forBind: boolean): Endpoint {
     default:
       throw new ZmqError("EPROTONOSUPPORT", undefined, address);
   }
+}
+
+/** `host:port` of a tcp or ws endpoint: `*` as host binds every IPv4 interface, `*` as port asks for a free one. */
+function hostPort(text: string, forBind: boolean, address: string): { host: string; port: number } {
+  const colon = text.lastIndexOf(":");
+  if (colon < 0) throw new ZmqError("EINVAL", undefined, address);
+  let host = text.slice(0, colon);
+  const portText = text.slice(colon + 1);
+  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  if (host === "*") {
+    if (!forBind) throw new ZmqError("EINVAL", undefined, address);
+    host = "0.0.0.0";
+  }
+  const port = portText === "*" ? 0 : Number(portText);
+  if (host === "" || !Number.isInteger(port) || port < 0 || port > 65535 || portText === "") {
+    throw new ZmqError("EINVAL", undefined, address);
+  }
+  return { host, port };
+}
+
+/** Formats a ws endpoint, bracketing IPv6 hosts. */
+export function formatWs(ep: { secure: boolean; host: string; port: number; path: string }): string {
+  return `${ep.secure ? "wss" : "ws"}://${ep.host.includes(":") ? `[${ep.host}]` : ep.host}:${ep.port}${ep.path}`;
 }
 
 /** Formats a tcp endpoint, bracketing IPv6 hosts. */

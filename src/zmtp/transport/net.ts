@@ -1,20 +1,25 @@
 /**
- * tcp:// and ipc:// over node:net: a listener that accepts peers for
+ * tcp://, ipc:// and ws:// over node:net: a listener that accepts peers for
  * bind(), and a dialer that connects, and reconnects with back-off, for
  * connect(). Both run each connection through an {@link Engine}. A dialer
  * given a `connect` function dials tcp:// through it instead of node:net
- * (stream-connect.ts).
+ * (stream-connect.ts); ws:// connections are WebSockets (zws-duplex.ts).
  */
 import { Buffer } from "node:buffer";
 import { existsSync, lstatSync, unlinkSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import * as net from "node:net";
 import { Engine, type EngineHost } from "../engine.js";
 import type { Pipe } from "../pipe.js";
-import type { ZmtpProtocolError } from "../wire/index.js";
-import { formatTcp, type Endpoint } from "./endpoint.js";
+import { ZmtpProtocolError } from "../wire/index.js";
+import { zwsMessageBound } from "../wire/zws.js";
+import { ZmqError } from "../errors.js";
+import { formatTcp, formatWs, type Endpoint } from "./endpoint.js";
 import { forget, lingerDone, lingerStart, watch, type ExitDrainable } from "./exit-drain.js";
 import type { NetOwner } from "./owner.js";
 import { WebStreamDuplex, type StreamConnect } from "./stream-connect.js";
+import { ZwsDuplex } from "./zws-duplex.js";
+import { dialWebSocket, serveZws, zwsOffer } from "./zws-websocket.js";
 
 type NetEndpoint = Exclude<Endpoint, { transport: "inproc" }>;
 
@@ -40,44 +45,67 @@ function applyKeepAlive(socket: NetOwner, stream: net.Socket): void {
   else if (keepalive === 0) stream.setKeepAlive(false);
 }
 
+/** The address an endpoint is known by. */
+function formatEndpoint(ep: NetEndpoint): string {
+  return ep.transport === "tcp" ? formatTcp(ep.host, ep.port) : ep.transport === "ws" ? formatWs(ep) : `ipc://${ep.path}`;
+}
+
 /** Accepts peers on a bound endpoint. */
 export class NetListener implements EngineHost {
   address: string;
   private readonly server: net.Server;
   private readonly connections = new Map<Engine, Pipe | undefined>();
   private ipcPath: string | undefined;
+  /** Stops serving ws:// (an HTTP server's upgrades). */
+  private stopZws: (() => void) | undefined;
 
   constructor(
     private readonly socket: NetOwner,
     private readonly ep: NetEndpoint,
   ) {
-    this.address = ep.transport === "tcp" ? formatTcp(ep.host, ep.port) : `ipc://${ep.path}`;
+    this.address = formatEndpoint(ep);
     // Listening and connections do not keep the process alive (see keep-alive.ts).
-    this.server = net.createServer((stream) => this.accept(stream)).unref();
+    if (ep.transport === "ws") {
+      // An HTTP server whose upgrades become connections (listen() sets them up).
+      this.server = createHttpServer().unref();
+      this.server.on("connection", (stream: net.Socket) => stream.unref());
+    } else {
+      this.server = net.createServer((stream) => this.accept(stream)).unref();
+    }
   }
 
-  listen(): Promise<void> {
+  async listen(): Promise<void> {
     const ep = this.ep;
     if (ep.transport === "ipc") this.removeStaleIpc(ep.path);
+    if (ep.transport === "ws") {
+      zwsOffer(this.socket.mechanismName, this.address);
+      const { socketType, maxMessageSize } = this.socket.engineOptions(this.address);
+      this.stopZws = await serveZws(this.server as ReturnType<typeof createHttpServer>, {
+        path: ep.path,
+        mechanism: this.socket.mechanismName,
+        maxPayload: zwsMessageBound(maxMessageSize),
+      }, (ws, request) => this.accept(new ZwsDuplex(ws, socketType), request.socket));
+    }
     return new Promise((resolve, reject) => {
       this.server.once("error", reject);
       const done = (): void => {
         this.server.off("error", reject);
         this.server.on("error", (err) => this.socket.emit({ type: "accept:error", address: this.address, error: Object.assign(err, { code: (err as NodeJS.ErrnoException).code ?? "EPROTO" }) }));
         const addr = this.server.address();
-        if (ep.transport === "tcp" && addr && typeof addr === "object") this.address = formatTcp(ep.host, addr.port);
+        if (ep.transport !== "ipc" && addr && typeof addr === "object") this.address = formatEndpoint({ ...ep, port: addr.port });
         if (ep.transport === "ipc") this.ipcPath = ep.path;
         resolve();
       };
       const backlog = this.socket.backlog;
-      if (ep.transport === "tcp") this.server.listen({ host: ep.host, port: ep.port, exclusive: true, backlog }, done);
-      else this.server.listen({ path: ep.path, backlog }, done);
+      if (ep.transport === "ipc") this.server.listen({ path: ep.path, backlog }, done);
+      else this.server.listen({ host: ep.host, port: ep.port, exclusive: true, backlog }, done);
     });
   }
 
   /** Stops listening and ends the accepted connections (after `linger`). */
   close(linger: number): void {
     this.server.close();
+    this.stopZws?.();
     if (this.ipcPath) {
       this.removeStaleIpc(this.ipcPath);
       this.ipcPath = undefined;
@@ -104,7 +132,8 @@ export class NetListener implements EngineHost {
     reportEnd(this.socket, this.address, error, handshaken);
   }
 
-  private accept(stream: net.Socket): void {
+  /** A new peer on `stream`; `raw` is its TCP connection (the stream itself, but for ws://). */
+  private accept(stream: net.Socket | ZwsDuplex, raw: net.Socket = stream as net.Socket): void {
     if (!this.socket.isOpen) {
       stream.destroy();
       return;
@@ -117,10 +146,10 @@ export class NetListener implements EngineHost {
       this.socket.emit({ type: "accept:error", address: this.address, error });
       return;
     }
-    stream.unref();
+    raw.unref();
     this.socket.emit({ type: "accept", address: this.address });
-    applyKeepAlive(this.socket, stream);
-    const remote = stream.remoteAddress ? formatTcp(stream.remoteAddress, stream.remotePort ?? 0) : this.address;
+    applyKeepAlive(this.socket, raw);
+    const remote = raw.remoteAddress ? formatTcp(raw.remoteAddress, raw.remotePort ?? 0) : this.address;
     const engine = new Engine(stream, this.socket.engineOptions(remote), this);
     this.connections.set(engine, undefined);
   }
@@ -143,7 +172,7 @@ export class NetListener implements EngineHost {
 export class NetDialer implements EngineHost, ExitDrainable {
   private pipe: Pipe | undefined;
   private engine: Engine | undefined;
-  private attempt: net.Socket | WebStreamDuplex | undefined;
+  private attempt: net.Socket | WebStreamDuplex | ZwsDuplex | undefined;
   private timer: NodeJS.Timeout | undefined;
   private interval: number;
   private stopped = false;
@@ -152,6 +181,8 @@ export class NetDialer implements EngineHost, ExitDrainable {
   /** When a lingering dialer gives up (`performance.now()` ms). */
   private lingerDeadline = Infinity;
   private lingerTimer: NodeJS.Timeout | undefined;
+  /** The subprotocols to offer (ws:// only), checked when connect() is called. */
+  private readonly zwsOffer: string[] | undefined;
 
   constructor(
     private readonly socket: NetOwner,
@@ -162,6 +193,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
     private readonly streamConnect?: StreamConnect,
   ) {
     this.interval = socket.reconnectInterval;
+    if (ep.transport === "ws") this.zwsOffer = zwsOffer(socket.mechanismName, address);
     // Without `immediate`, messages queue in the pipe before the first connection.
     if (!socket.immediate) this.pipe = this.newPipe();
     watch(this);
@@ -261,20 +293,27 @@ export class NetDialer implements EngineHost, ExitDrainable {
     if (!this.active) return;
     const ep = this.ep;
     const stream = ep.transport === "ipc" ? net.connect(ep.path).unref()
+      : ep.transport === "ws" ? this.dialWs(ep)
       : this.streamConnect ? new WebStreamDuplex(this.streamConnect, { hostname: ep.host, port: ep.port })
       : net.connect({ host: ep.host, port: ep.port }).unref();
     this.attempt = stream;
     // libzmq's tcp connect is asynchronous: ZMQ_EVENT_CONNECT_DELAYED.
-    if (ep.transport === "tcp") this.socket.emit({ type: "connect:delay", address: this.address });
+    if (ep.transport !== "ipc") this.socket.emit({ type: "connect:delay", address: this.address });
     // ZMQ_CONNECT_TIMEOUT: a dial that has not connected in time is abandoned and retried.
     const timeout = this.socket.connectTimeout;
     const timer = timeout > 0 ? setTimeout(() => onError(), timeout).unref() : undefined;
     // An attempt destroyed by close() is over: no retry may follow it.
     if (timer) stream.once("close", () => clearTimeout(timer));
-    const onError = (): void => {
+    const onError = (err?: Error): void => {
       clearTimeout(timer);
       stream.destroy();
       this.attempt = undefined;
+      if (err instanceof ZmqError) {
+        // No retry can cure it (ws:// with no WebSocket to dial with): say why, as a refused handshake does.
+        this.socket.handshakeRefused(this.address, new ZmtpProtocolError(err.message));
+        this.close(0);
+        return;
+      }
       // The failed attempt's socket is closed (ZMQ_EVENT_CLOSED), then retried.
       this.socket.emit({ type: "close", address: this.address });
       this.scheduleReconnect();
@@ -292,6 +331,13 @@ export class NetDialer implements EngineHost, ExitDrainable {
       if (stream instanceof net.Socket) applyKeepAlive(this.socket, stream);
       this.engine = new Engine(stream, this.socket.engineOptions(this.address), this);
     });
+  }
+
+  /** A WebSocket to a ws:// endpoint, offering the subprotocols of the socket's mechanism. */
+  private dialWs(ep: Extract<NetEndpoint, { transport: "ws" }>): ZwsDuplex {
+    const { socketType, maxMessageSize } = this.socket.engineOptions(this.address);
+    const ws = dialWebSocket(formatWs(ep), this.zwsOffer!, zwsMessageBound(maxMessageSize));
+    return new ZwsDuplex(ws, socketType);
   }
 
   private scheduleReconnect(): void {

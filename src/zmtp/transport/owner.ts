@@ -8,7 +8,7 @@ import type { Buffer } from "node:buffer";
 import type { EngineOptions } from "../engine.js";
 import type { ReportedEvent } from "../events.js";
 import type { PeerInfo, Pipe, PipeOwner } from "../pipe.js";
-import type { SocketTypeName, ZmtpProtocolError } from "../wire/index.js";
+import type { MechanismName, SocketTypeName, ZmtpProtocolError } from "../wire/index.js";
 
 /** The owner of inproc links: a socket, or the ZAP client's one-pipe stand-in. */
 export interface InprocOwner extends PipeOwner {
@@ -48,6 +48,8 @@ export interface NetOwner extends InprocOwner {
   readonly context: { readonly blocky: boolean };
   /** Closes the socket (at exit, with messages still queued). */
   close(): void;
+  /** The security mechanism of new connections (ws:// names it in the subprotocol). */
+  readonly mechanismName: MechanismName;
   /** Settings for a new ZMTP connection with `address`. */
   engineOptions(address: string): EngineOptions;
   /** A handshake with `address` failed for a reason retrying cannot cure. */

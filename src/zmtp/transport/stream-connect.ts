@@ -7,7 +7,7 @@
  * `error`, and `close` when either side ends.
  */
 import { Buffer } from "node:buffer";
-import { Duplex } from "node:stream";
+import { SocketLikeDuplex } from "./socket-like-duplex.js";
 
 /** Where to dial: the host and port of a `tcp://host:port` endpoint. */
 export interface StreamAddress {
@@ -91,7 +91,7 @@ function noop(): void {}
  * through the web stream. Half-open is off: when the peer ends its side,
  * ours ends too, as for the engine's net.Socket.
  */
-export class WebStreamDuplex extends Duplex {
+export class WebStreamDuplex extends SocketLikeDuplex {
   readonly #socket: StreamSocket | undefined;
   readonly #reader: ByteReader | undefined;
   readonly #writer: ByteWriter | undefined;
@@ -120,18 +120,6 @@ export class WebStreamDuplex extends Duplex {
     );
     // A clean end shows as the end of the readable; only a failure needs this.
     socket.closed?.catch((err: unknown) => this.destroy(asError(err)));
-  }
-
-  /** net.Socket's: no such setting on a web stream. */
-  setNoDelay(): this {
-    return this;
-  }
-
-  /** net.Socket's: end our side, then destroy once it is written. */
-  destroySoon(): void {
-    if (this.writable) this.end();
-    if (this.writableFinished) this.destroy();
-    else this.once("finish", () => this.destroy());
   }
 
   override _read(): void {

@@ -35,3 +35,11 @@ export function compatibleSocketTypes(ours: SocketTypeName, theirs: string): boo
 export function sendsIdentity(type: SocketTypeName): boolean {
   return type === "REQ" || type === "DEALER" || type === "ROUTER";
 }
+
+/**
+ * A type of peer `ours` may talk to: what a peer that never tells its type
+ * (ZWS 2.0 without a mechanism) is taken for.
+ */
+export function anyPeerType(ours: SocketTypeName): SocketTypeName {
+  return PEERS[ours][0]!;
+}

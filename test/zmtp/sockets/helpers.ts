@@ -7,9 +7,11 @@ import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
-import type { EventType, Socket } from "../../../src/index.js";
+import assert from "node:assert/strict";
+import { Router, type EventType, type Socket } from "../../../src/index.js";
 import type { AnyEvent } from "../../support/sockets.js";
 import { withDeadline } from "../../support/deadline.js";
+import { nextEvent as nextEventOf } from "../../support/sockets.js";
 export { withDeadline } from "../../support/deadline.js";
 export { nextEvent } from "../../support/sockets.js";
 
@@ -90,4 +92,42 @@ export function watch<T>(promise: Promise<T>): { readonly settled: boolean; read
     () => (state.settled = true),
   );
   return state;
+}
+
+/**
+ * Calls `send` every millisecond or so until `received` settles, at most
+ * 2000 times: a subscription travels after the connection, so what is
+ * published before it arrives is dropped. Resolves with `received`.
+ */
+export async function publishUntil<T>(received: Promise<T>, send: (round: number) => unknown, what = "a published message"): Promise<T> {
+  let done = false;
+  void received.then(() => (done = true), () => (done = true));
+  for (let i = 0; !done && i < 2000; i++) {
+    await send(i);
+    // A timer, not setImmediate: Deno runs immediates before polling for I/O.
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  return withDeadline(received, 5000, what);
+}
+
+/**
+ * `dealer` connects to a ROUTER bound at `address`; that router goes away
+ * and a new one binds the same endpoint: the dealer reconnects by itself
+ * and its next message reaches the new router.
+ */
+export async function checkReconnection(t: TestContext, dealer: Socket, address: string): Promise<void> {
+  const first = track(t, new Router())[0];
+  const endpoint = await bindResolved(first, address);
+  dealer.connect(endpoint);
+  await dealer.send("one");
+  assert.equal((await withDeadline(first.receive(), 5000, "the first message"))[1]!.toString(), "one");
+  const gone = nextEventOf(dealer, "disconnect");
+  first.close();
+  await gone;
+  const second = track(t, new Router())[0];
+  const back = nextEventOf(dealer, "handshake");
+  await second.bind(endpoint);
+  await back;
+  await dealer.send("two");
+  assert.equal((await withDeadline(second.receive(), 5000, "the message after reconnection"))[1]!.toString(), "two");
 }

@@ -5,12 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { blockAfter } from "../../support/readme-block.js";
 import { runChild } from "../../support/run-child.js";
 
-const README = fileURLToPath(new URL("../../../../README.md", import.meta.url));
 /**
  * Where the example is written: inside the build, not the system's temporary
  * directory. Deno resolves the npm packages the library imports
@@ -18,16 +18,6 @@ const README = fileURLToPath(new URL("../../../../README.md", import.meta.url));
  */
 const BUILD = fileURLToPath(new URL("../../../", import.meta.url));
 const INDEX = pathToFileURL(fileURLToPath(new URL("../../../src/index.js", import.meta.url))).href;
-
-/** The first code block after `heading` in the README. */
-function blockAfter(heading: string): string {
-  const text = readFileSync(README, "utf8");
-  const at = text.indexOf(`\n${heading}\n`);
-  assert.ok(at >= 0, `the README has the heading "${heading}"`);
-  const block = /```ts\n([\s\S]*?)```/.exec(text.slice(at));
-  assert.ok(block, `a ts block follows "${heading}"`);
-  return block[1]!;
-}
 
 test("the README's `connect` example prints the reply it promises", async (t) => {
   const code = blockAfter("### Any byte stream: the `connect` option");

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dealer, Reply, Request, Router, Subscriber, Publisher, type StreamConnect } from "../../../src/index.js";
 import { webStreamConnect } from "../../support/web-stream-connect.js";
-import { bindAddress, bindResolved, nextEvent, texts, track, withDeadline } from "../sockets/helpers.js";
+import { bindAddress, bindResolved, checkReconnection, nextEvent, publishUntil, texts, track, withDeadline } from "../sockets/helpers.js";
 
 /** The port of a resolved tcp:// endpoint. */
 function portOf(endpoint: string): number {
@@ -42,16 +42,11 @@ test("a Subscriber dialing through `connect` sends its subscription and receives
   sub.connect(endpoint);
   await joined;
   // The subscription travels after the handshake: publish until it is seen.
-  const received = sub.receive();
-  let got: Buffer[] | undefined;
-  void received.then((m) => (got = m));
-  for (let i = 0; got === undefined && i < 2000; i++) {
+  const message = await publishUntil(sub.receive(), async (i) => {
     await pub.send(["sport", "ignored"]);
     await pub.send(["news", `item ${i}`]);
-    // A timer, not setImmediate: Deno runs immediates before polling for I/O.
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  const [topic, item] = texts(await withDeadline(received, 5000, "a published message"));
+  });
+  const [topic, item] = texts(message);
   assert.equal(topic, "news");
   assert.match(item!, /^item \d+$/);
 });
@@ -59,20 +54,7 @@ test("a Subscriber dialing through `connect` sends its subscription and receives
 test("after the peer goes away, the socket calls `connect` again and reconnects", async (t) => {
   const dial = webStreamConnect();
   const [dealer] = track(t, new Dealer({ connect: dial.connect, reconnectInterval: 20 }));
-  const first = track(t, new Router())[0];
-  const endpoint = await bindResolved(first, "tcp://127.0.0.1:0");
-  dealer.connect(endpoint);
-  await dealer.send("one");
-  assert.equal((await withDeadline(first.receive(), 5000, "the first message"))[1]!.toString(), "one");
-  const gone = nextEvent(dealer, "disconnect");
-  first.close();
-  await gone;
-  const second = track(t, new Router())[0];
-  const back = nextEvent(dealer, "handshake");
-  await second.bind(endpoint);
-  await back;
-  await dealer.send("two");
-  assert.equal((await withDeadline(second.receive(), 5000, "the message after reconnection"))[1]!.toString(), "two");
+  await checkReconnection(t, dealer, "tcp://127.0.0.1:0");
   assert.ok(dial.calls.length >= 2, `connect called ${dial.calls.length} times`);
   assert.ok(dial.sockets[0]!.destroyed);
 });

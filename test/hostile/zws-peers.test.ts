@@ -1,0 +1,99 @@
+/**
+ * Hostile WebSocket peers against a purezmq ws:// listener: a message over
+ * the size bound (refused by the WebSocket layer before it is buffered),
+ * one within it but over maxMessageSize, a flags octet RFC 45 does not
+ * allow, an empty message, a text message, and a client offering no ZWS
+ * subprotocol. Each ends that connection with a clear reason (an event
+ * here, a close code there); the listener goes on serving a good peer.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import WebSocket from "ws";
+import { Dealer, Router } from "../../src/index.js";
+import { bindResolved, nextEvent, texts, track, withDeadline } from "../zmtp/sockets/helpers.js";
+
+/** A raw WebSocket client that has sent its routing id (bare ZWS2.0), open. */
+async function rawPeer(endpoint: string): Promise<WebSocket> {
+  const ws = new WebSocket(endpoint, ["ZWS2.0"]);
+  await withDeadline(new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  }), 5000, "the WebSocket to open");
+  ws.send(Buffer.from([0x00, ...Buffer.from("raw")]));
+  return ws;
+}
+
+/** The close code the server ends `ws` with. */
+function closeCode(ws: WebSocket): Promise<number> {
+  return withDeadline(new Promise((resolve) => ws.once("close", (code: number) => resolve(code))), 5000, "the server's close");
+}
+
+const attacks: Array<{ name: string; send: (ws: WebSocket) => void; code: number; error: RegExp; errorCode: string }> = [
+  {
+    name: "a message over the WebSocket bound (maxMessageSize, at least 64 KiB, plus the flags octet)",
+    send: (ws) => ws.send(Buffer.alloc(128 * 1024)),
+    code: 1009, error: /size bound/, errorCode: "EMSGSIZE",
+  },
+  {
+    name: "a frame within the WebSocket bound but over maxMessageSize",
+    send: (ws) => ws.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)])),
+    // Refused by the engine, which ends it as it ends a TCP connection: after what it had to send.
+    code: 1000, error: /5000|1000/, errorCode: "EMSGSIZE",
+  },
+  {
+    name: "a flags octet RFC 45 does not allow",
+    send: (ws) => ws.send(Buffer.from([0x07, 1, 2, 3])),
+    code: 1002, error: /flags octet 0x07/, errorCode: "EPROTO",
+  },
+  {
+    name: "an empty message (no flags octet)",
+    send: (ws) => ws.send(Buffer.alloc(0)),
+    code: 1002, error: /empty WebSocket message/, errorCode: "EPROTO",
+  },
+  {
+    name: "a text message",
+    send: (ws) => ws.send("\u0000hello"),
+    code: 1002, error: /text WebSocket message/, errorCode: "EPROTO",
+  },
+  {
+    name: "a command over bare ZWS2.0",
+    send: (ws) => ws.send(Buffer.from([0x02, 4, ...Buffer.from("PING"), 0, 0])),
+    code: 1002, error: /command over ZWS2\.0/, errorCode: "EPROTO",
+  },
+];
+
+for (const attack of attacks) {
+  test(`${attack.name}: the connection ends with ${attack.errorCode}, the listener serves the next peer`, async (t) => {
+    const [router] = track(t, new Router({ maxMessageSize: 1000 }));
+    const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
+    const attacker = await rawPeer(endpoint);
+    const ended = nextEvent(router, "disconnect");
+    const closed = closeCode(attacker);
+    attack.send(attacker);
+    const event = await ended;
+    assert.equal((event.error as NodeJS.ErrnoException).code, attack.errorCode);
+    assert.match(event.error!.message, attack.error);
+    assert.equal(await closed, attack.code);
+    const [good] = track(t, new Dealer({ routingId: "good" }));
+    good.connect(endpoint);
+    await good.send("still served");
+    assert.deepEqual(texts(await withDeadline(router.receive(), 5000, "the good peer's message")), ["good", "still served"]);
+  });
+}
+
+test("a client offering no ZWS subprotocol, or asking for another path, is refused before the upgrade", async (t) => {
+  const [router] = track(t, new Router());
+  const endpoint = await bindResolved(router, "ws://127.0.0.1:0/zmq");
+  const refusal = (url: string, protocols: string[]): Promise<number> => withDeadline(new Promise((resolve) => {
+    const ws = new WebSocket(url, protocols);
+    ws.once("unexpected-response", (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once("open", () => resolve(101));
+    ws.once("error", () => {});
+  }), 5000, "the server's answer");
+  assert.equal(await refusal(endpoint, ["chat"]), 400);
+  assert.equal(await refusal(endpoint.replace(/\/zmq$/, "/other"), ["ZWS2.0"]), 404);
+  assert.equal(await refusal(endpoint, ["ZWS2.0"]), 101);
+});

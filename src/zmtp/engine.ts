@@ -110,7 +110,10 @@ export class Engine implements PipeDriver, FrameSink {
   private pipe: Pipe | undefined;
   private parts: Buffer[] = [];
   private flushScheduled = false;
-  /** Set once a kick flushed in a microtask; later kicks until the next tick batch. */
+  /**
+   * Set once a kick flushed in a microtask; later kicks batch at the next
+   * tick until input from the peer starts a new turn (see kick()).
+   */
   private wroteThisTick = false;
   private waitingDrain = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
@@ -177,9 +180,11 @@ export class Engine implements PipeDriver, FrameSink {
       // as the current job ends (a microtask, not the next tick): a lone
       // request or reply (REQ/REP, RPC) waits for nothing else. Later kicks
       // of the same turn batch at the next tick, so a burst of sends still
-      // costs one write, not one per message.
+      // costs one write, not one per message. Input from the peer is what
+      // starts a new turn here (onData clears the flag): a request or reply
+      // answers input, and a sender with no input gains nothing from the
+      // microtask, so this costs no tick of its own to reset.
       this.wroteThisTick = true;
-      process.nextTick(this.endTick);
       queueMicrotask(this.scheduledFlush);
       return;
     }
@@ -190,10 +195,6 @@ export class Engine implements PipeDriver, FrameSink {
   private readonly scheduledFlush = (): void => {
     this.flushScheduled = false;
     this.flush();
-  };
-
-  private readonly endTick = (): void => {
-    this.wroteThisTick = false;
   };
 
   resume(): void {
@@ -263,6 +264,7 @@ export class Engine implements PipeDriver, FrameSink {
 
   private onData(chunk: Buffer): void {
     this.received++;
+    this.wroteThisTick = false;
     try {
       if (this.phase === Phase.Greeting) {
         const done = this.greeting.push(chunk);

@@ -73,14 +73,6 @@ const enum Phase {
 
 /** Stop pulling from the pipe while this much is waiting in the stream. */
 const WRITE_BUFFER_LIMIT = 256 * 1024;
-/**
- * Octets written between two passes through the event loop's check phase.
- * A sender whose send() never has to wait (its peer reads as fast) would
- * otherwise keep the thread in microtasks for as long as the flood lasts,
- * and every other connection's input (a reply, a heartbeat) would wait for
- * it; past this much output the next flush waits for setImmediate instead.
- */
-const TURN_WRITE_BUDGET = 64 * 1024;
 /** Handshake commands are small; refuse a huge one before buffering it. */
 const HANDSHAKE_FRAME_LIMIT = 64 * 1024;
 /**
@@ -124,10 +116,6 @@ export class Engine implements PipeDriver, FrameSink {
    */
   private wroteThisTick = false;
   private waitingDrain = false;
-  /** Octets written since the last pass through the check phase (see TURN_WRITE_BUDGET). */
-  private turnWritten = 0;
-  /** Set while a flush waits for setImmediate. */
-  private flushDeferred = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private pongTimer: NodeJS.Timeout | undefined;
@@ -276,9 +264,8 @@ export class Engine implements PipeDriver, FrameSink {
 
   private onData(chunk: Buffer): void {
     this.received++;
-    // Input means the event loop has just polled: a new turn for both.
+    // Input means the event loop has just polled: a new turn.
     this.wroteThisTick = false;
-    this.turnWritten = 0;
     try {
       if (this.phase === Phase.Greeting) {
         const done = this.greeting.push(chunk);
@@ -455,23 +442,9 @@ export class Engine implements PipeDriver, FrameSink {
     for (let i = 0; i <= last; i++) this.encoder.frame(cipher.seal(msg[i]!, i < last ? FLAG_MORE : 0), 0);
   }
 
-  private readonly deferredFlush = (): void => {
-    this.flushDeferred = false;
-    this.turnWritten = 0;
-    this.flush();
-  };
-
   /** Moves messages from the pipe to the stream, up to the buffer limit. */
   private flush(): void {
     if (this.phase !== Phase.Ready) return;
-    if (this.turnWritten > TURN_WRITE_BUDGET) {
-      // Let the event loop poll for input first (see TURN_WRITE_BUDGET).
-      if (!this.flushDeferred) {
-        this.flushDeferred = true;
-        setImmediate(this.deferredFlush);
-      }
-      return;
-    }
     const pipe = this.pipe;
     if (pipe && !this.waitingDrain) {
       const subscriber = this.peerMinor >= 1 && (this.options.socketType === "SUB" || this.options.socketType === "XSUB");
@@ -493,7 +466,6 @@ export class Engine implements PipeDriver, FrameSink {
   }
 
   private writeOut(): void {
-    this.turnWritten += this.encoder.pendingBytes;
     const bufs = this.encoder.take();
     if (bufs.length === 0) return;
     if (bufs.length === 1) {

@@ -93,6 +93,30 @@ type Waiter<T> = {
 const RESOLVED = Promise.resolve();
 
 /**
+ * What send() may queue at once, in octets plus {@link SEND_MESSAGE_CHARGE}
+ * per message, before one send() resolves only after the event loop's next
+ * check phase. A loop of awaited sends that never have to wait (the peer
+ * reads as fast, or PUB, which drops instead) runs in promise jobs alone,
+ * and would otherwise hold the thread for as long as it lasts: no other
+ * socket's input, no timer, no reader in the same process. Counted per
+ * thread, over every socket, since that is what the thread's loop serves.
+ */
+const SEND_BURST_BUDGET = 64 * 1024;
+/** The cost of a message of empty parts, against {@link SEND_BURST_BUDGET}. */
+const SEND_MESSAGE_CHARGE = 64;
+/** Charges of sends queued at once since the last yield. */
+let sendBurst = 0;
+
+/** The promise of a send() that was queued at once; see {@link SEND_BURST_BUDGET}. */
+function queuedAtOnce(msg: Message): Promise<void> {
+  let cost = SEND_MESSAGE_CHARGE;
+  for (let i = 0; i < msg.length; i++) cost += msg[i]!.length;
+  if ((sendBurst += cost) <= SEND_BURST_BUDGET) return RESOLVED;
+  sendBurst = 0;
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
  * Properties that look like options (assignable, primitive) but are the
  * socket's identity or its patterns' state: a constructor option of one of
  * these names is refused as unknown.
@@ -721,7 +745,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     if (this.sendWaiter) throw new ZmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
     const msg = toParts(message);
     try {
-      if (this.xsend(msg)) return RESOLVED;
+      if (this.xsend(msg)) return queuedAtOnce(msg);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -132,8 +132,8 @@ for (const transport of TRANSPORTS) {
 
 test("a loop of awaited sends to a peer that keeps up lets the event loop run: a timer fires within a few thousand sends (tcp)", async (t) => {
   // The peer reads as fast as it is sent to, so send() never has to wait:
-  // without a limit on what one turn writes, the loop would hold the thread
-  // until the kernel's buffers filled (tens of thousands of messages).
+  // unless some send() yields to the event loop, the loop holds the thread
+  // and the reader beside it in this process never runs.
   const [sender, receiver] = track(t, new Dealer(), new Dealer());
   sender.connect(await bindResolved(receiver, bindAddress("tcp")));
   await nextEvent(sender, "handshake");

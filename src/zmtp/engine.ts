@@ -18,6 +18,7 @@ import {
   type Property, type SocketTypeName,
 } from "./wire/index.js";
 import type { Message, PeerInfo, Pipe, PipeDriver } from "./pipe.js";
+import { inputPolled } from "./send-burst.js";
 
 /** Settings of one connection, taken from the socket's options. */
 export interface EngineOptions {
@@ -266,6 +267,7 @@ export class Engine implements PipeDriver, FrameSink {
     this.received++;
     // Input means the event loop has just polled: a new turn.
     this.wroteThisTick = false;
+    inputPolled();
     try {
       if (this.phase === Phase.Greeting) {
         const done = this.greeting.push(chunk);

@@ -15,6 +15,7 @@ import type { ReportedEvent } from "../events.js";
 import { makeObservable, Observer, reportEvent } from "../observer.js";
 import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
+import { queuedAtOnce } from "../send-burst.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
 import { checkStreamConnect, type StreamConnect } from "../transport/stream-connect.js";
@@ -89,32 +90,6 @@ type Waiter<T> = {
   reject: (err: Error) => void;
   timer: NodeJS.Timeout | undefined;
 };
-
-const RESOLVED = Promise.resolve();
-
-/**
- * What send() may queue at once, in octets plus {@link SEND_MESSAGE_CHARGE}
- * per message, before one send() resolves only after the event loop's next
- * check phase. A loop of awaited sends that never have to wait (the peer
- * reads as fast, or PUB, which drops instead) runs in promise jobs alone,
- * and would otherwise hold the thread for as long as it lasts: no other
- * socket's input, no timer, no reader in the same process. Counted per
- * thread, over every socket, since that is what the thread's loop serves.
- */
-const SEND_BURST_BUDGET = 64 * 1024;
-/** The cost of a message of empty parts, against {@link SEND_BURST_BUDGET}. */
-const SEND_MESSAGE_CHARGE = 64;
-/** Charges of sends queued at once since the last yield. */
-let sendBurst = 0;
-
-/** The promise of a send() that was queued at once; see {@link SEND_BURST_BUDGET}. */
-function queuedAtOnce(msg: Message): Promise<void> {
-  let cost = SEND_MESSAGE_CHARGE;
-  for (let i = 0; i < msg.length; i++) cost += msg[i]!.length;
-  if ((sendBurst += cost) <= SEND_BURST_BUDGET) return RESOLVED;
-  sendBurst = 0;
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 /**
  * Properties that look like options (assignable, primitive) but are the

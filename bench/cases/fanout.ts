@@ -7,9 +7,9 @@
  * libraries' default), so the share delivered is reported too.
  */
 import { Worker } from "../lib/child.js";
-import { bindLoopback, hasSockets, makeSocket, type Lib } from "../lib/sockets.js";
+import { bindLoopback, hasSockets, makeSocket, sendUntil, type Lib } from "../lib/sockets.js";
 import { secondsSince } from "../lib/stats.js";
-import { sleep, type BenchCase, type Metrics } from "../lib/case.js";
+import type { BenchCase, Metrics } from "../lib/case.js";
 
 const SIZE = 100;
 /** Subscriber counts of the curve. */
@@ -31,15 +31,7 @@ async function round(lib: Lib, subscribers: number, messages: number, maxSeconds
     const started = await Worker.start("subs", { lib, endpoint, count: subscribers, size: SIZE }, 60_000);
     worker = started.worker;
     // Probe until every subscription has reached the publisher.
-    const probe = Buffer.from("A?");
-    const probed = worker.next("probed", 60_000);
-    let all = false;
-    void probed.then(() => (all = true), () => undefined);
-    while (!all) {
-      await pub.send(probe);
-      await Promise.race([sleep(10), probed.catch(() => undefined)]);
-    }
-    await probed;
+    await sendUntil(pub, Buffer.from("A?"), worker.next("probed", 60_000), 10);
 
     const body = Buffer.alloc(SIZE, 0x61);
     body[0] = 0x41;
@@ -54,14 +46,7 @@ async function round(lib: Lib, subscribers: number, messages: number, maxSeconds
       if ((sent & 255) === 0 && process.hrtime.bigint() > deadline) break;
     }
     // End markers until the worker has reported (a marker may be dropped too).
-    const end = Buffer.from("A!");
-    let finished = false;
-    void done.then(() => (finished = true), () => undefined);
-    while (!finished) {
-      await pub.send(end);
-      await Promise.race([sleep(5), done.catch(() => undefined)]);
-    }
-    const report = await done;
+    const report = await sendUntil(pub, Buffer.from("A!"), done, 5);
     const seconds = secondsSince(start);
     const delivered = report.count as number;
     const cpu = cpuMicros() - cpuStart + (report.cpuMicros as number);

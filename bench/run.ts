@@ -26,6 +26,8 @@ import { dealerRouterCase, largeCase, pushPullCase } from "./cases/throughput.js
 import { pubSubCase } from "./cases/pubsub.js";
 import { luaCases, rpcCases } from "./cases/rpc.js";
 import { memoryCase } from "./cases/memory.js";
+import { loadCase } from "./cases/load.js";
+import { FANOUT_POINTS, fanoutCases } from "./cases/fanout.js";
 import { curveCpuCase, curveHandshakeCase, curveLargeCase, curveSmallCase } from "./cases/curve.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -170,9 +172,14 @@ async function main(): Promise<void> {
 
   const cases: BenchCase[] = [];
   if (wanted("reqrep")) cases.push(...(await build("reqrep", "REQ/REP", () => reqrepCase(args.seconds))));
+  if (wanted("reqrep-load")) cases.push(...(await build("reqrep-load", "REQ/REP under load", () => loadCase(args.seconds))));
   if (wanted("dealer-router")) cases.push(...(await build("dealer-router", "DEALER/ROUTER", () => dealerRouterCase(args.messages, maxS))));
   if (wanted("push-pull")) cases.push(...(await build("push-pull", "PUSH/PULL", () => pushPullCase(args.messages, maxS))));
   if (wanted("pub-sub")) cases.push(...(await build("pub-sub", "PUB/SUB", () => pubSubCase(args.messages, maxS))));
+  if (wanted("pub-fanout") || FANOUT_POINTS.some((n) => wanted(`pub-fanout-${n}`))) {
+    const fanout = await build("pub-fanout", "PUB fan-out", () => fanoutCases(args.messages, maxS));
+    cases.push(...fanout.filter((c) => wanted("pub-fanout") || wanted(c.id)));
+  }
   if (wanted("large")) cases.push(...(await build("large", "1 MiB", () => largeCase(Math.min(args.messages, LARGE_MESSAGES), maxS))));
   if (wanted("rpc") || wanted("rpc-seq") || wanted("rpc-100")) {
     const rpc = await build("rpc", "RPC", () => rpcCases(args.seconds, args.rpcStandIn));

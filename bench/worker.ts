@@ -168,6 +168,51 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
     }
   },
 
+  /**
+   * `count` subscribers of the fan-out curve in this one process, each
+   * subscribed to "A": "probed" once every one has seen an "A?" probe;
+   * "done" with the messages of `size` octets all of them counted, and this
+   * process's CPU time over the round, once every one has seen "A!".
+   */
+  async subs(p) {
+    const size = p.size as number;
+    const count = p.count as number;
+    let probed = 0;
+    let finished = 0;
+    let delivered = 0;
+    let cpuStart: NodeJS.CpuUsage | undefined;
+    const subs: BenchSubscriber[] = [];
+    for (let i = 0; i < count; i++) {
+      const sub = track((await makeSocket(p.lib, "Subscriber")) as BenchSubscriber);
+      sub.connect(p.endpoint as string);
+      sub.subscribe("A");
+      subs.push(sub);
+    }
+    post({ type: "ready" });
+    await Promise.all(subs.map(async (sub) => {
+      let seenProbe = false;
+      for await (const [body] of sub) {
+        if (!body) continue;
+        if (body.length === size) {
+          delivered++;
+        } else if (body.length === 2 && body[1] === 0x3f /* ? */) {
+          if (seenProbe) continue;
+          seenProbe = true;
+          if (++probed === count) {
+            cpuStart = process.cpuUsage();
+            post({ type: "probed" });
+          }
+        } else if (body.length === 2 && body[1] === 0x21 /* ! */) {
+          if (++finished === count) {
+            const cpu = process.cpuUsage(cpuStart);
+            post({ type: "done", count: delivered, cpuMicros: cpu.user + cpu.system });
+          }
+          return;
+        }
+      }
+    }));
+  },
+
   /** RPC server of case 5 (variant: purezmq RpcServer, purezmq sockets + codec, or native + msgpack). */
   async "rpc-server"(p) {
     const server = await rpcServerVariant(p.variant as RpcVariant, p.mode as "rep" | "router");

@@ -7,9 +7,9 @@
  * are what reached the subscribers, with the share delivered.
  */
 import { Worker } from "../lib/child.js";
-import { bindLoopback, hasSockets, makeSocket, type Lib } from "../lib/sockets.js";
+import { bindLoopback, hasSockets, makeSocket, sendUntil, type Lib } from "../lib/sockets.js";
 import { secondsSince } from "../lib/stats.js";
-import { sleep, type BenchCase, type Metrics } from "../lib/case.js";
+import type { BenchCase, Metrics } from "../lib/case.js";
 
 const SIZE = 100;
 const SUBSCRIBERS = 4;
@@ -24,15 +24,7 @@ async function round(lib: Lib, messages: number, maxSeconds: number): Promise<Me
     );
     workers.push(...started.map((s) => s.worker));
     // Probe until every subscription has reached the publisher.
-    const probe = Buffer.from("A?");
-    const probed = Promise.all(workers.map((w) => w.next("probed", 15_000)));
-    let all = false;
-    void probed.then(() => (all = true), () => undefined);
-    while (!all) {
-      await pub.send(probe);
-      await Promise.race([sleep(10), probed.catch(() => undefined)]);
-    }
-    await probed;
+    await sendUntil(pub, Buffer.from("A?"), Promise.all(workers.map((w) => w.next("probed", 15_000))), 10);
 
     const a = Buffer.alloc(SIZE, 0x61);
     a[0] = 0x41;
@@ -49,15 +41,7 @@ async function round(lib: Lib, messages: number, maxSeconds: number): Promise<Me
     }
     const sendSeconds = secondsSince(start);
     // End markers until every subscriber has reported (a marker may be dropped too).
-    const end = Buffer.from("A!");
-    let finished = false;
-    const results = Promise.all(done);
-    void results.then(() => (finished = true), () => undefined);
-    while (!finished) {
-      await pub.send(end);
-      await Promise.race([sleep(5), results.catch(() => undefined)]);
-    }
-    const subs = await results;
+    const subs = await sendUntil(pub, Buffer.from("A!"), Promise.all(done), 5);
     const seconds = Math.max(...subs.map((s) => s.at));
     const delivered = subs.reduce((n, s) => n + s.count, 0);
     const matching = Math.ceil(sent / 2);

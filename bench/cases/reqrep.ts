@@ -23,6 +23,7 @@ function summarise(lat: number[], seconds: number): Metrics {
     meanUs: (seconds / lat.length) * 1e6,
     p50Us: percentile(sorted, 50) / 1e3,
     p99Us: percentile(sorted, 99) / 1e3,
+    p999Us: percentile(sorted, 99.9) / 1e3,
   };
 }
 
@@ -42,7 +43,7 @@ async function timed(trip: () => Promise<void>, seconds: number): Promise<Metric
   return summarise(lat, Number(t - start) / 1e9);
 }
 
-async function zmqRound(lib: Lib, seconds: number): Promise<Metrics> {
+export async function zmqRound(lib: Lib, seconds: number): Promise<Metrics> {
   const { worker, ready } = await Worker.start("echo", { lib });
   const req = await makeSocket(lib, "Request");
   try {
@@ -59,7 +60,7 @@ async function zmqRound(lib: Lib, seconds: number): Promise<Metrics> {
   }
 }
 
-async function netRound(seconds: number): Promise<Metrics> {
+export async function netRound(seconds: number): Promise<Metrics> {
   const { worker, ready } = await Worker.start("echo-net", {});
   const sock = net.connect(ready.port as number, "127.0.0.1");
   try {

@@ -28,8 +28,9 @@ const USAGE = `usage: node build/bench/run.js [options]
   --messages N        messages per throughput round (default 1000000)
   --seconds S         length of a time-boxed round (default 2)
   --max-round S       cap of one throughput round in seconds (default 12)
-  --only a,b          run only these cases (reqrep, dealer-router, push-pull,
-                      pub-sub, large, rpc, lua-rpc, pub-memory)
+  --only a,b          run only these cases (reqrep, reqrep-load, dealer-router,
+                      push-pull, pub-sub, pub-fanout (or pub-fanout-N for
+                      N = 1, 10, 100, 1000), large, rpc, lua-rpc, pub-memory)
   --libs a,b          run only these sides (purezmq, native, net)
   --out DIR           results directory (default bench/results)
   --no-write          print the table only

@@ -73,3 +73,18 @@ export async function bindLoopback(sock: BenchSocket): Promise<string> {
   if (!ep) throw new Error("bind did not report its endpoint");
   return ep;
 }
+
+/**
+ * Sends `marker` every `everyMs` until `until` settles, and returns what it
+ * settles to: a PUB drops for a subscriber that is not there yet or falls
+ * behind, so a lone probe or end marker may never arrive.
+ */
+export async function sendUntil<T>(sock: BenchSocket, marker: Buffer, until: Promise<T>, everyMs: number): Promise<T> {
+  let settled = false;
+  void until.then(() => (settled = true), () => (settled = true));
+  while (!settled) {
+    await sock.send(marker);
+    await Promise.race([new Promise((r) => setTimeout(r, everyMs)), until.catch(() => undefined)]);
+  }
+  return until;
+}

@@ -18,6 +18,7 @@ import {
   type Property, type SocketTypeName,
 } from "./wire/index.js";
 import type { Message, PeerInfo, Pipe, PipeDriver } from "./pipe.js";
+import { inputPolled } from "./send-burst.js";
 
 /** Settings of one connection, taken from the socket's options. */
 export interface EngineOptions {
@@ -110,7 +111,10 @@ export class Engine implements PipeDriver, FrameSink {
   private pipe: Pipe | undefined;
   private parts: Buffer[] = [];
   private flushScheduled = false;
-  /** Set once a kick flushed in a microtask; later kicks until the next tick batch. */
+  /**
+   * Set once a kick flushed in a microtask; later kicks batch at the next
+   * tick until input from the peer starts a new turn (see kick()).
+   */
   private wroteThisTick = false;
   private waitingDrain = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
@@ -180,9 +184,11 @@ export class Engine implements PipeDriver, FrameSink {
       // as the current job ends (a microtask, not the next tick): a lone
       // request or reply (REQ/REP, RPC) waits for nothing else. Later kicks
       // of the same turn batch at the next tick, so a burst of sends still
-      // costs one write, not one per message.
+      // costs one write, not one per message. Input from the peer is what
+      // starts a new turn here (onData clears the flag): a request or reply
+      // answers input, and a sender with no input gains nothing from the
+      // microtask, so this costs no tick of its own to reset.
       this.wroteThisTick = true;
-      process.nextTick(this.endTick);
       queueMicrotask(this.scheduledFlush);
       return;
     }
@@ -193,10 +199,6 @@ export class Engine implements PipeDriver, FrameSink {
   private readonly scheduledFlush = (): void => {
     this.flushScheduled = false;
     this.flush();
-  };
-
-  private readonly endTick = (): void => {
-    this.wroteThisTick = false;
   };
 
   resume(): void {
@@ -266,6 +268,9 @@ export class Engine implements PipeDriver, FrameSink {
 
   private onData(chunk: Buffer): void {
     this.received++;
+    // Input means the event loop has just polled: a new turn.
+    this.wroteThisTick = false;
+    inputPolled();
     try {
       if (this.phase === Phase.Greeting) {
         const done = this.greeting.push(chunk);

@@ -97,9 +97,29 @@ function writeInt(w: Writer, n: bigint): void {
   } else throw unencodable(`integer ${n} does not fit in 64 bits`);
 }
 
+/**
+ * writeInt's formats for an integer between -2^31 and 2^32-1, in number
+ * arithmetic: the integers RPC calls carry nearly always, without the
+ * BigInt that writeInt needs for the 64-bit formats.
+ */
+function writeInt32(w: Writer, n: number): void {
+  if (n >= 0) {
+    if (n < 128) w.byte(n);
+    else if (n < 0x100) w.head(0xcc, 1, n);
+    else if (n < 0x10000) w.head(0xcd, 2, n);
+    else w.head(0xce, 4, n);
+    return;
+  }
+  if (n >= -32) w.byte(n & 0xff);
+  else if (n >= -0x80) w.head(0xd0, 1, n & 0xff);
+  else if (n >= -0x8000) w.head(0xd1, 2, n & 0xffff);
+  else w.head(0xd2, 4, n >>> 0);
+}
+
 function writeNumber(w: Writer, n: number): void {
   if (Number.isSafeInteger(n) && !Object.is(n, -0)) {
-    writeInt(w, BigInt(n));
+    if (n >= -0x80000000 && n <= 0xffffffff) writeInt32(w, n);
+    else writeInt(w, BigInt(n));
     return;
   }
   w.room(9);
@@ -195,10 +215,31 @@ function writeValue(w: Writer, v: unknown, depth: number): void {
  *   beyond 64 bits, nesting deeper than {@link MAX_NESTING_DEPTH}.
  */
 export function encodeMsgpack(value: unknown): Buffer {
-  const w = new Writer();
-  writeValue(w, value, 0);
-  return Buffer.from(w.buf.subarray(0, w.pos));
+  // One scratch writer for every call: a value is encoded into it, then
+  // copied out once. A getter that encodes while we encode (re-entry) gets
+  // a writer of its own.
+  const w = scratchBusy ? new Writer() : scratch;
+  const own = w === scratch;
+  scratchBusy ||= own;
+  try {
+    w.pos = 0;
+    writeValue(w, value, 0);
+    const out = Buffer.allocUnsafe(w.pos);
+    w.buf.copy(out, 0, 0, w.pos);
+    return out;
+  } finally {
+    if (own) {
+      scratchBusy = false;
+      // A huge value's buffer is not kept for ever.
+      if (w.buf.length > SCRATCH_KEEP) scratch = new Writer();
+    }
+  }
 }
+
+/** The largest scratch buffer kept between calls of {@link encodeMsgpack}. */
+const SCRATCH_KEEP = 64 * 1024;
+let scratch = new Writer();
+let scratchBusy = false;
 
 /** A container being filled while decoding. */
 interface Open {
@@ -311,7 +352,107 @@ function readItem(r: Reader): { value: unknown } | Open {
  *   octets), `TOO_LARGE` (nested deeper than {@link MAX_NESTING_DEPTH}).
  */
 export function decodeMsgpack(frame: Uint8Array): unknown {
-  const r = new Reader(Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length));
+  const buf = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length);
+  const lean = decodeFlat(buf);
+  return lean !== NOT_FLAT ? lean : decodeGeneral(buf);
+}
+
+/** {@link decodeFlat}'s answer for what it leaves to the general decoder. */
+const NOT_FLAT = Symbol("not flat");
+
+/**
+ * The lean path for the common small shapes (an RPC request `[method,
+ * ...args]`, a reply's value): a scalar, or a fixarray of scalars, where a
+ * scalar is an integer of at most 32 bits, a float 64, a string under 256
+ * octets, nil or a boolean. No wrapper object per item, no stack. Anything
+ * else, and any input that is not exactly one such value (truncated, with
+ * trailing octets), answers NOT_FLAT: the general decoder then gives the
+ * result or the error, so the two always agree (a property test checks it).
+ */
+function decodeFlat(buf: Buffer): unknown {
+  const len = buf.length;
+  if (len === 0) return NOT_FLAT;
+  const t = buf[0]!;
+  if (t >= 0x90 && t < 0xa0) {
+    const n = t & 0x0f;
+    const items: unknown[] = new Array(n);
+    let pos = 1;
+    for (let i = 0; i < n; i++) {
+      const end = flatScalar(buf, pos, len);
+      if (end < 0) return NOT_FLAT;
+      items[i] = flatValue;
+      pos = end;
+    }
+    return pos === len ? items : NOT_FLAT;
+  }
+  return flatScalar(buf, 0, len) === len ? flatValue : NOT_FLAT;
+}
+
+/** The value {@link flatScalar} read last (a field, so that it returns a plain number). */
+let flatValue: unknown;
+
+/** Reads one scalar of {@link decodeFlat}'s kinds at `pos` into flatValue; returns where it ends, or -1. */
+function flatScalar(buf: Buffer, pos: number, len: number): number {
+  if (pos >= len) return -1;
+  const t = buf[pos++]!;
+  if (t < 0x80) {
+    flatValue = t;
+    return pos;
+  }
+  if (t >= 0xe0) {
+    flatValue = t - 0x100;
+    return pos;
+  }
+  let size: number;
+  if (t >= 0xa0 && t < 0xc0) size = t & 0x1f;
+  else {
+    switch (t) {
+      case 0xc0: flatValue = null; return pos;
+      case 0xc2: flatValue = false; return pos;
+      case 0xc3: flatValue = true; return pos;
+      case 0xd9:
+        if (pos >= len) return -1;
+        size = buf[pos++]!;
+        break;
+      case 0xcb:
+        if (len - pos < 8) return -1;
+        flatValue = buf.readDoubleBE(pos);
+        return pos + 8;
+      case 0xcc: case 0xd0:
+        if (pos >= len) return -1;
+        flatValue = t === 0xcc ? buf[pos]! : buf.readInt8(pos);
+        return pos + 1;
+      case 0xcd: case 0xd1:
+        if (len - pos < 2) return -1;
+        flatValue = t === 0xcd ? buf.readUInt16BE(pos) : buf.readInt16BE(pos);
+        return pos + 2;
+      case 0xce: case 0xd2:
+        if (len - pos < 4) return -1;
+        flatValue = t === 0xce ? buf.readUInt32BE(pos) : buf.readInt32BE(pos);
+        return pos + 4;
+      default:
+        return -1;
+    }
+  }
+  if (len - pos < size) return -1;
+  flatValue = buf.toString("utf8", pos, pos + size);
+  return pos + size;
+}
+
+/**
+ * @internal The two decoding paths on their own, for the property test that
+ * holds them to the same results: `flat` answers `notFlat` where it leaves
+ * the input to `general`.
+ */
+export const msgpackDecoders = {
+  flat: (buf: Buffer): unknown => decodeFlat(buf),
+  general: (buf: Buffer): unknown => decodeGeneral(buf),
+  notFlat: NOT_FLAT,
+} as const;
+
+/** The decoder for every value (iterative, bounded). */
+function decodeGeneral(buf: Buffer): unknown {
+  const r = new Reader(buf);
   const stack: Open[] = [];
   let result: unknown;
   for (;;) {

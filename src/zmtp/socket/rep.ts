@@ -40,8 +40,9 @@ export class Reply extends Socket {
     }
     let msg: Message | undefined;
     while ((msg = this.fq.recv()) !== undefined) {
-      const delimiter = msg.findIndex((part) => part.length === 0);
-      if (delimiter < 0) continue; // no envelope: not a request
+      let delimiter = 0;
+      while (delimiter < msg.length && msg[delimiter]!.length !== 0) delimiter++;
+      if (delimiter === msg.length) continue; // no envelope: not a request
       this.envelope = msg.slice(0, delimiter + 1);
       this.replyTo = this.fq.lastPipe;
       this.replying = true;

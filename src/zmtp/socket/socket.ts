@@ -15,6 +15,7 @@ import type { ReportedEvent } from "../events.js";
 import { makeObservable, Observer, reportEvent } from "../observer.js";
 import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
+import { queuedAtOnce } from "../send-burst.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
 import { checkStreamConnect, type StreamConnect } from "../transport/stream-connect.js";
@@ -89,8 +90,6 @@ type Waiter<T> = {
   reject: (err: Error) => void;
   timer: NodeJS.Timeout | undefined;
 };
-
-const RESOLVED = Promise.resolve();
 
 /**
  * Properties that look like options (assignable, primitive) but are the
@@ -750,7 +749,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     if (this.sendWaiter) throw new ZmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
     const msg = toParts(message);
     try {
-      if (this.xsend(msg)) return RESOLVED;
+      if (this.xsend(msg)) return queuedAtOnce(msg);
     } catch (err) {
       return Promise.reject(err);
     }

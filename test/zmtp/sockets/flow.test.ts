@@ -129,3 +129,28 @@ for (const transport of TRANSPORTS) {
     await assert.rejects(receiver.receive(), { code: "EAGAIN" }, "nothing was delivered");
   });
 }
+
+test("a loop of awaited sends to a peer that keeps up lets the event loop run: a timer fires within a few thousand sends (tcp)", async (t) => {
+  // The peer reads as fast as it is sent to, so send() never has to wait:
+  // unless some send() yields to the event loop, the loop holds the thread
+  // and the reader beside it in this process never runs.
+  const [sender, receiver] = track(t, new Dealer(), new Dealer());
+  sender.connect(await bindResolved(receiver, bindAddress("tcp")));
+  await nextEvent(sender, "handshake");
+  let received = 0;
+  const reading = (async () => {
+    for await (const _ of receiver) if (++received === 1) break;
+  })();
+  let fired = false;
+  const timer = setTimeout(() => (fired = true), 0);
+  const body = Buffer.alloc(100, 1);
+  let sent = 0;
+  while (!fired && sent < 200_000) {
+    await sender.send(body);
+    sent++;
+  }
+  clearTimeout(timer);
+  await reading;
+  assert.ok(fired, "the timer never fired during the flood");
+  assert.ok(sent < 5_000, `the timer fired only after ${sent} sends`);
+});

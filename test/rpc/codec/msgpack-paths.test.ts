@@ -1,0 +1,89 @@
+// The msgpack codec's lean paths (flat decoding of small shapes, integer
+// encoding without BigInt) held to the results of its general paths.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { encodeMsgpack, msgpackDecoders } from '../../../src/rpc/codec/msgpack.js';
+import { msgpackValue } from './arbitraries.js';
+
+const { flat, general, notFlat } = msgpackDecoders;
+
+/** What the general decoder makes of `buf`: its value, or its error's message. */
+function generalOutcome(buf: Buffer): { value: unknown } | { error: string } {
+  try {
+    return { value: general(buf) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+/** The flat path answers exactly what the general path answers, or leaves the input to it. */
+function agree(buf: Buffer): boolean {
+  const lean = flat(buf);
+  if (lean === notFlat) return false;
+  assert.deepStrictEqual({ value: lean }, generalOutcome(buf));
+  return true;
+}
+
+/** Scalars of the flat path's kinds, and a few it leaves alone. */
+const scalar = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }),
+  fc.integer({ min: -40, max: 300 }),
+  fc.double(),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', minLength: 20, maxLength: 90 }),
+  fc.maxSafeInteger(),
+  fc.uint8Array({ maxLength: 4 }).map((u) => Buffer.from(u)),
+);
+
+test('msgpack: the flat decoder agrees with the general one on small shapes, and takes the common ones', () => {
+  let taken = 0;
+  fc.assert(
+    fc.property(fc.oneof(scalar, fc.array(scalar, { maxLength: 17 }), msgpackValue), (v) => {
+      if (agree(encodeMsgpack(v))) taken++;
+    }),
+    { numRuns: 2000 },
+  );
+  // A request's shape, ["add", 1, 2], is always taken.
+  assert.ok(agree(encodeMsgpack(['add', 1, 2.5, null, true, 'x'.repeat(200), -(2 ** 31), 2 ** 32 - 1])));
+  assert.ok(taken > 500, `flat path took ${taken} of 2000`);
+});
+
+test('msgpack: on arbitrary octets (truncated, trailing, foreign types) the flat decoder never disagrees', () => {
+  const prefixed = fc.tuple(fc.constantFrom(0x90, 0x91, 0x92, 0x93, 0x9f, 0xd9, 0xcb, 0xce, 0xd2, 0xa3), fc.uint8Array({ maxLength: 20 }))
+    .map(([t, rest]) => Buffer.from([t, ...rest]));
+  const cut = fc.tuple(fc.array(scalar, { maxLength: 6 }), fc.nat(), fc.uint8Array({ maxLength: 3 }))
+    .map(([v, at, tail]) => {
+      const full = encodeMsgpack(v);
+      return Buffer.concat([full.subarray(0, at % (full.length + 1)), tail]);
+    });
+  fc.assert(fc.property(fc.oneof(prefixed, cut, fc.uint8Array({ maxLength: 24 }).map((u) => Buffer.from(u))), (buf) => {
+    agree(buf);
+  }), { numRuns: 3000 });
+});
+
+test('msgpack: integers up to 32 bits encode as the 64-bit path encodes them', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), fc.integer({ min: -300, max: 70000 })), (n) => {
+      assert.deepStrictEqual(encodeMsgpack(n), encodeMsgpack(BigInt(n)));
+    }),
+    { numRuns: 2000 },
+  );
+  for (const n of [0, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, -1, -32, -33, -128, -129, -32768, -32769, -(2 ** 31)]) {
+    assert.deepStrictEqual(encodeMsgpack(n), encodeMsgpack(BigInt(n)), String(n));
+  }
+});
+
+test('msgpack: an encoding started from inside another (a getter) does not disturb it', () => {
+  const inner = { a: [1, 'two', 3] };
+  const outer = {
+    get x(): Buffer {
+      return encodeMsgpack(inner);
+    },
+    y: 'after',
+  };
+  const encoded = encodeMsgpack(outer);
+  assert.deepStrictEqual(general(encoded), { x: encodeMsgpack(inner), y: 'after' });
+});

@@ -2,7 +2,7 @@
  * PULL (RFC 30): fair-queues messages in from the upstream peers. Never
  * sends.
  */
-import { ZmqError } from "../errors.js";
+import { cannotSend } from "./one-way.js";
 import type { Message } from "../pipe.js";
 import { BalancedSocket, type BalancedSocketOptions } from "./dealer.js";
 
@@ -17,7 +17,7 @@ export class Pull extends BalancedSocket {
 
   /** A Pull cannot send: rejects with ENOTSUP, as libzmq's zmq_send does. */
   protected override xsend(_msg: Message): boolean {
-    throw new ZmqError("ENOTSUP", "a Pull socket cannot send");
+    throw cannotSend("Pull");
   }
 
   protected override xwritable(): boolean {

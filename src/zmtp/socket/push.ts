@@ -3,7 +3,7 @@
  * waits when none can take the message (no peer, or all at their
  * high-water mark). Never receives.
  */
-import { ZmqError } from "../errors.js";
+import { cannotReceive, discardInput } from "./one-way.js";
 import type { Message, Pipe } from "../pipe.js";
 import { BalancedSocket, type BalancedSocketOptions } from "./dealer.js";
 
@@ -21,12 +21,12 @@ export class Push extends BalancedSocket {
    * (zeromq.js declares no receive() here; its inherited one never settles.)
    */
   protected override xrecv(): Message | undefined {
-    throw new ZmqError("ENOTSUP", "a Push socket cannot receive");
+    throw cannotReceive("Push");
   }
 
   /** A PULL peer sends nothing; whatever a rogue peer sends is discarded so reading never stalls. */
   protected override xreadablePipe(pipe: Pipe): void {
-    while (pipe.read() !== undefined);
+    discardInput(pipe);
   }
 
   protected override xreadable(): boolean {

@@ -13,3 +13,4 @@ export * from "./curve-crypto.js";
 export * from "./curve-commands.js";
 export * from "./curve-cipher.js";
 export * from "./curve-mechanism.js";
+export * from "./group.js";

@@ -1,6 +1,6 @@
 /**
  * The package as users get it: `npm pack`, installed into a fresh project,
- * then every entry point (`purezmq`, `purezmq/rpc`, `purezmq/lua-rpc`)
+ * then every entry point (`purezmq`, `purezmq/draft`, `purezmq/rpc`, `purezmq/lua-rpc`)
  * loaded with `require` and with `import`, each doing a Dealer/Router round
  * trip. `require` runs with require(esm) turned off where Node has it, so it
  * must find the CommonJS build, as on Node before 20.19. The types of both
@@ -20,6 +20,7 @@ const ROUND_TRIP = `
     Dealer: typeof zmq.Dealer, Router: typeof zmq.Router, context: typeof zmq.context,
     RpcServer: typeof rpc.RpcServer, RpcClient: typeof rpc.RpcClient,
     newClient: typeof lua.newClient, newMultiServer: typeof lua.newMultiServer,
+    Server: typeof draft.Server, Dish: typeof draft.Dish,
   };
   const router = new zmq.Router();
   const dealer = new zmq.Dealer({ routingId: "d" });
@@ -37,6 +38,7 @@ const ROUND_TRIP = `
 const EXPECTED_KINDS = {
   Dealer: "function", Router: "function", context: "object",
   RpcServer: "function", RpcClient: "function", newClient: "function", newMultiServer: "function",
+  Server: "function", Dish: "function",
 };
 
 const CONSUMERS: Record<string, string> = {
@@ -44,6 +46,7 @@ const CONSUMERS: Record<string, string> = {
     const zmq = require("purezmq");
     const rpc = require("purezmq/rpc");
     const lua = require("purezmq/lua-rpc");
+    const draft = require("purezmq/draft");
     const file = require.resolve("purezmq").split(/[\\\\/]dist[\\\\/]/)[1];
     (async () => {${ROUND_TRIP}})();
   `,
@@ -51,6 +54,7 @@ const CONSUMERS: Record<string, string> = {
     import * as zmq from "purezmq";
     import * as rpc from "purezmq/rpc";
     import * as lua from "purezmq/lua-rpc";
+    import * as draft from "purezmq/draft";
     const file = import.meta.resolve("purezmq").split("/dist/")[1];
     ${ROUND_TRIP}
   `,
@@ -73,7 +77,9 @@ const CONSUMERS: Record<string, string> = {
     import zmq = require("purezmq");
     import rpc = require("purezmq/rpc");
     import lua = require("purezmq/lua-rpc");
+    import draft = require("purezmq/draft");
     const dealer: zmq.Dealer = new zmq.Dealer();
+    export const server2: draft.Server = new draft.Server();
     const server: rpc.RpcServer = new rpc.RpcServer();
     const connect: typeof lua.newClient = lua.newClient;
     export { dealer, server, connect };
@@ -82,6 +88,8 @@ const CONSUMERS: Record<string, string> = {
     import { Dealer } from "purezmq";
     import { RpcServer } from "purezmq/rpc";
     import { newClient } from "purezmq/lua-rpc";
+    import { Radio } from "purezmq/draft";
+    export const radio: Radio = new Radio();
     export const dealer: Dealer = new Dealer();
     export const server: RpcServer = new RpcServer();
     export const connect: typeof newClient = newClient;

@@ -37,6 +37,7 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "compat/zap-reply.test.ts": NATIVE_ADDON,
   "interop/curve-auth.test.ts": NATIVE_ADDON,
   "interop/curve.test.ts": NATIVE_ADDON,
+  "interop/draft.test.ts": NATIVE_ADDON,
   "interop/pipeline.test.ts": NATIVE_ADDON,
   "interop/plain.test.ts": NATIVE_ADDON,
   "interop/proxy.test.ts": NATIVE_ADDON,

@@ -1,0 +1,207 @@
+/**
+ * The draft sockets against libzmq 4.3.5's (the `zeromq` package's
+ * `zeromq/draft`): Server/Client, Radio/Dish and Scatter/Gather with
+ * purezmq on either side, either side binding, over tcp and ipc. Then the
+ * same checks of the API run against both libraries (errors and shapes),
+ * which must agree.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import "zeromq";
+import * as theirs from "zeromq/draft.js";
+import * as ours from "../../src/draft/index.js";
+import { bindAddress, bindResolved, closeAll, withDeadline, type Impl, type NetTransport, type PeerSocket } from "./peers.js";
+import { nextReal, untilJoined, type DishLike, type RadioLike } from "../zmtp/draft/helpers.js";
+
+const TIMEOUT = 10_000;
+
+type DraftName = "Server" | "Client" | "Radio" | "Dish" | "Scatter" | "Gather";
+
+/** A draft socket of either library; libzmq's get linger 0 so a failed test never hangs the process. */
+function draft(impl: Impl, name: DraftName): PeerSocket {
+  const lib = (impl === "purezmq" ? ours : theirs) as unknown as Record<DraftName, new (o: object) => PeerSocket>;
+  return new lib[name](impl === "libzmq" ? { linger: 0 } : {});
+}
+
+/** What each pair does once connected: a to-and-fro exchange that only a working pair completes. */
+const exchanges: Record<string, { a: DraftName; b: DraftName; run(a: PeerSocket, b: PeerSocket): Promise<void> }> = {
+  "Server/Client": {
+    a: "Server",
+    b: "Client",
+    async run(server, client) {
+      for (let i = 0; i < 3; i++) {
+        await client.send(`ping ${i}`);
+        const [body, meta] = (await withDeadline(server.receive(), TIMEOUT, "a request")) as unknown as [Buffer, { routingId: number }];
+        assert.equal(body.toString(), `ping ${i}`);
+        assert.equal(typeof meta.routingId, "number");
+        await (server.send as (m: string, o: object) => Promise<void>)(`pong ${i}`, meta);
+        const reply = await withDeadline(client.receive(), TIMEOUT, "a reply");
+        assert.deepEqual(reply.map(String), [`pong ${i}`]);
+      }
+    },
+  },
+  "Radio/Dish": {
+    a: "Radio",
+    b: "Dish",
+    async run(radio, dish) {
+      (dish as unknown as { join(...g: string[]): void }).join("weather", "news");
+      const r = radio as unknown as RadioLike;
+      const d = dish as unknown as DishLike;
+      await withDeadline(untilJoined(r, d, "weather"), TIMEOUT, "the join of weather");
+      await untilJoined(r, d, "news");
+      await r.send("not joined", { group: "sport" });
+      await r.send("sunny", { group: "weather" });
+      assert.equal(await withDeadline(nextReal(d), TIMEOUT, "sunny"), "weather:sunny");
+      (dish as unknown as { leave(...g: string[]): void }).leave("weather");
+      await r.send("rain", { group: "weather" });
+      await r.send("elections", { group: "news" });
+      assert.equal(await withDeadline(nextReal(d), TIMEOUT, "elections"), "news:elections");
+    },
+  },
+  "Scatter/Gather": {
+    a: "Scatter",
+    b: "Gather",
+    async run(scatter, gather) {
+      for (let i = 0; i < 100; i++) await scatter.send(`task ${i}`);
+      for (let i = 0; i < 100; i++) assert.deepEqual((await withDeadline(gather.receive(), TIMEOUT, `task ${i}`)).map(String), [`task ${i}`]);
+    },
+  },
+};
+
+for (const [pattern, ex] of Object.entries(exchanges)) {
+  for (const transport of ["tcp", "ipc"] as NetTransport[]) {
+    for (const oursIs of ["a", "b"] as const) {
+      for (const binder of ["a", "b"] as const) {
+        const impl = (side: "a" | "b"): Impl => (side === oursIs ? "purezmq" : "libzmq");
+        const name = (side: "a" | "b") => (side === "a" ? ex.a : ex.b);
+        test(`${pattern}: ${ex.a}(${impl("a")}) with ${ex.b}(${impl("b")}), ${name(binder)} binds, ${transport}`, async (t) => {
+          const a = draft(impl("a"), ex.a);
+          const b = draft(impl("b"), ex.b);
+          t.after(() => closeAll(a, b));
+          const [bound, connecting] = binder === "a" ? [a, b] : [b, a];
+          connecting.connect(await bindResolved(bound, bindAddress(transport)));
+          await ex.run(a, b);
+        });
+      }
+    }
+  }
+}
+
+/** One API check, run against each library: it returns what it observed, which must be the same. */
+async function observe(lib: typeof ours, check: (lib: typeof ours) => Promise<unknown>): Promise<unknown> {
+  try {
+    return { value: await check(lib) };
+  } catch (err) {
+    const e = err as { code?: string; name?: string };
+    return { error: e.code ?? e.name };
+  }
+}
+
+const checks: Record<string, (lib: typeof ours) => Promise<unknown>> = {
+  "a Client refuses a multipart send (EINVAL)": async (lib) => {
+    const c = new lib.Client({ linger: 0 });
+    try {
+      c.connect("tcp://127.0.0.1:1");
+      await c.send(["a", "b"]);
+    } finally {
+      c.close();
+    }
+  },
+  "a Scatter refuses a multipart send (EINVAL)": async (lib) => {
+    const s = new lib.Scatter({ linger: 0 });
+    try {
+      s.connect("tcp://127.0.0.1:1");
+      await s.send(["a", "b"]);
+    } finally {
+      s.close();
+    }
+  },
+  "a Radio refuses a multipart send (EINVAL)": async (lib) => {
+    const r = new lib.Radio({ linger: 0 });
+    try {
+      await r.send(["a", "b"], { group: "g" });
+    } finally {
+      r.close();
+    }
+  },
+  "a Radio send without options throws a TypeError": async (lib) => {
+    const r = new lib.Radio({ linger: 0 });
+    try {
+      await (r.send as (m: string) => Promise<void>)("a");
+    } finally {
+      r.close();
+    }
+  },
+  "a Radio send with options but no group throws EINVAL": async (lib) => {
+    const r = new lib.Radio({ linger: 0 });
+    try {
+      await r.send("a", {} as { group: string });
+    } finally {
+      r.close();
+    }
+  },
+  "a Server send to an unknown routing id fails EHOSTUNREACH": async (lib) => {
+    const s = new lib.Server({ linger: 0 });
+    try {
+      await s.send("a", { routingId: 42 });
+    } finally {
+      s.close();
+    }
+  },
+  "a Dish joins twice: EINVAL": async (lib) => {
+    const d = new lib.Dish({ linger: 0 });
+    try {
+      d.join("g");
+      d.join("g");
+    } finally {
+      d.close();
+    }
+  },
+  "a Dish leaves a group it never joined: EINVAL": async (lib) => {
+    const d = new lib.Dish({ linger: 0 });
+    try {
+      d.leave("g");
+    } finally {
+      d.close();
+    }
+  },
+  "a Dish joins a group of 255 octets, not one of 256 (EINVAL)": async (lib) => {
+    const d = new lib.Dish({ linger: 0 });
+    try {
+      d.join("x".repeat(255));
+      d.join("y".repeat(256));
+    } finally {
+      d.close();
+    }
+  },
+  "a Dish join of a number throws a TypeError": async (lib) => {
+    const d = new lib.Dish({ linger: 0 });
+    try {
+      d.join(5 as unknown as string);
+    } finally {
+      d.close();
+    }
+  },
+  "a Dish cannot send (ENOTSUP)": async (lib) => {
+    const d = new lib.Dish({ linger: 0 });
+    try {
+      await (d as unknown as { send(m: string): Promise<void> }).send("a");
+    } finally {
+      d.close();
+    }
+  },
+  "socket type numbers and threadSafe": async (lib) => {
+    const sockets = [new lib.Server(), new lib.Client(), new lib.Radio(), new lib.Dish(), new lib.Gather(), new lib.Scatter()];
+    const seen = sockets.map((s) => [s.type, s.threadSafe]);
+    for (const s of sockets) s.close();
+    return seen;
+  },
+};
+
+for (const [name, check] of Object.entries(checks)) {
+  test(`same outcome on both libraries: ${name}`, async () => {
+    const got = await observe(theirs as unknown as typeof ours, check);
+    assert.deepEqual(await observe(ours, check), got);
+    assert.notDeepEqual(got, { value: undefined }, "the check observes something");
+  });
+}

@@ -1,10 +1,12 @@
 /**
  * The draft sockets against libzmq 4.3.5's (the `zeromq` package's
  * `zeromq/draft`): Server/Client, Radio/Dish and Scatter/Gather with
- * purezmq on either side, either side binding, over tcp and ipc. Then the
+ * purezmq on either side, either side binding, over tcp and ipc; Radio/Dish
+ * over udp, unicast and multicast, either side purezmq. Then the
  * same checks of the API run against both libraries (errors and shapes),
  * which must agree.
  */
+import * as dgram from "node:dgram";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import "zeromq";
@@ -84,6 +86,30 @@ for (const [pattern, ex] of Object.entries(exchanges)) {
         });
       }
     }
+  }
+}
+
+/** A UDP port that was free a moment ago: libzmq's DISH cannot bind udp:// to port 0. */
+async function freeUdpPort(): Promise<number> {
+  const sock = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => sock.bind(0, "127.0.0.1", resolve));
+  const { port } = sock.address();
+  await new Promise<void>((resolve) => sock.close(resolve));
+  return port;
+}
+
+for (const host of ["127.0.0.1", "239.192.41.8"]) {
+  for (const oursIs of ["Radio", "Dish"] as const) {
+    const impl = (side: "Radio" | "Dish"): Impl => (side === oursIs ? "purezmq" : "libzmq");
+    test(`Radio/Dish: Radio(${impl("Radio")}) with Dish(${impl("Dish")}), Dish binds, udp://${host}`, async (t) => {
+      const radio = draft(impl("Radio"), "Radio");
+      const dish = draft(impl("Dish"), "Dish");
+      t.after(() => closeAll(radio, dish));
+      const endpoint = `udp://${host}:${await freeUdpPort()}`;
+      await dish.bind(endpoint);
+      radio.connect(endpoint);
+      await exchanges["Radio/Dish"]!.run(radio, dish);
+    });
   }
 }
 

@@ -79,6 +79,11 @@ export class Dish extends Socket<[Buffer, DishGroupOptions]> {
     return options;
   }
 
+  /** A Dish binds udp:// endpoints (a multicast group address joins the group). */
+  protected override udpTransport(bind: boolean): boolean {
+    return bind;
+  }
+
   protected xattach(pipe: Pipe): void {
     this.radios.add(pipe);
   }

@@ -46,10 +46,21 @@ export class Radio extends Socket<Buffer[], [RadioGroupOptions]> {
     this.setOptions(options);
   }
 
-  protected xattach(_pipe: Pipe): void {}
+  /** A udp:// peer gets every message: its dish filters, as in libzmq. */
+  private readonly udpPipes = new Set<Pipe>();
+
+  protected xattach(pipe: Pipe): void {
+    if (pipe.endpoint.startsWith("udp://")) this.udpPipes.add(pipe);
+  }
+
+  /** A Radio connects to udp:// endpoints, unicast or multicast. */
+  protected override udpTransport(bind: boolean): boolean {
+    return !bind;
+  }
 
   protected xdetach(pipe: Pipe): void {
     this.members.removePipe(pipe);
+    this.udpPipes.delete(pipe);
   }
 
   /** JOIN and LEAVE are control traffic: taken as soon as they arrive. */
@@ -69,7 +80,9 @@ export class Radio extends Socket<Buffer[], [RadioGroupOptions]> {
 
   protected xsend(msg: Message): boolean {
     refuseMultipart(msg.slice(1), "Radio");
-    return distribute(this.members.membersOf(msg[0]!, this.targets), msg, false);
+    const targets = this.members.membersOf(msg[0]!, this.targets);
+    for (const pipe of this.udpPipes) targets.push(pipe);
+    return distribute(targets, msg, false);
   }
 
   /** A Radio cannot receive: rejects with ENOTSUP, as libzmq's zmq_recv does. */

@@ -17,6 +17,7 @@ import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from 
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
+import { UdpReceiver, UdpSender } from "../transport/udp.js";
 import { checkStreamConnect, type StreamConnect } from "../transport/stream-connect.js";
 import { CurveKeySet } from "../security/curve-key-set.js";
 import { MechanismChoice, checkPlainCredential, mechanismFactoryFor, type SecurityMechanismName } from "../security/mechanism-select.js";
@@ -618,6 +619,17 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     if (ep.transport === "inproc") {
       this.context.inproc.bind(ep.name, this);
       bound = { address, close: () => this.context.inproc.unbind(ep.name, this) };
+    } else if (ep.transport === "udp") {
+      if (!this.udpTransport(true)) throw new ZmqError("ENOCOMPATPROTO", undefined, address);
+      const receiver = new UdpReceiver(this, ep, address);
+      try {
+        await holdUntilSettled(receiver.listen(), this);
+      } catch (err) {
+        const error = new ZmqError(listenErrorCode((err as NodeJS.ErrnoException).code), undefined, address);
+        this.emit({ type: "bind:error", address, error });
+        throw error;
+      }
+      bound = receiver;
     } else {
       const listener = new NetListener(this, ep);
       try {
@@ -678,6 +690,9 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     const connectId = options?.routingId === undefined ? undefined : Buffer.from(options.routingId);
     if (ep.transport === "inproc") {
       this.addEndpoint(address, this.context.inproc.connect(ep.name, this, address, connectId));
+    } else if (ep.transport === "udp") {
+      if (!this.udpTransport(false)) throw new ZmqError("ENOCOMPATPROTO", undefined, address);
+      this.addEndpoint(address, new UdpSender(this, ep, address));
     } else {
       this.addEndpoint(address, new NetDialer(this, ep, address, connectId, this.#streamConnect));
     }
@@ -815,6 +830,14 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   }
 
   // ---- pattern hooks
+
+  /**
+   * Whether udp:// may be bound (`bind` true) or connected: only a DISH
+   * binds and a RADIO connects; others fail ENOCOMPATPROTO, as in libzmq.
+   */
+  protected udpTransport(_bind: boolean): boolean {
+    return false;
+  }
 
   /**
    * Checks send()'s options before anything else, as zeromq.js does

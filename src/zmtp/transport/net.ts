@@ -16,7 +16,7 @@ import { forget, lingerDone, lingerStart, watch, type ExitDrainable } from "./ex
 import type { NetOwner } from "./owner.js";
 import { WebStreamDuplex, type StreamConnect } from "./stream-connect.js";
 
-type NetEndpoint = Exclude<Endpoint, { transport: "inproc" }>;
+type NetEndpoint = Exclude<Endpoint, { transport: "inproc" | "udp" }>;
 
 /** Reports how a connection ended, as zeromq.js events. */
 function reportEnd(socket: NetOwner, address: string, error: ZmtpProtocolError | undefined, handshaken: boolean): void {

@@ -49,19 +49,25 @@ export interface EngineOptions {
   address: string;
 }
 
+/** What a transport holds of a connection's engine (ZMTP, or raw for STREAM). */
+export interface ConnectionEngine {
+  /** Ends the connection after `linger` ms for what is queued (0 = at once, -1 = no limit). */
+  shutdown(linger: number): void;
+}
+
 /** Where a connection's life is reported. */
 export interface EngineHost {
   /**
    * The handshake succeeded. Returns the pipe that carries this connection's
    * messages, or a reason to refuse the peer (the connection closes).
    */
-  engineReady(engine: Engine, peer: PeerInfo): Pipe | string;
+  engineReady(engine: ConnectionEngine, peer: PeerInfo): Pipe | string;
   /**
    * The connection ended. `error` is set when it ended because of the peer's
    * behaviour (protocol error, refused handshake, silent peer) rather than
    * a plain disconnect; `handshaken` says whether it ever got that far.
    */
-  engineClosed(engine: Engine, error: ZmtpProtocolError | undefined, handshaken: boolean): void;
+  engineClosed(engine: ConnectionEngine, error: ZmtpProtocolError | undefined, handshaken: boolean): void;
 }
 
 const enum Phase {
@@ -99,7 +105,7 @@ function tighter(a: number, b: number): number {
 }
 
 /** Runs one ZMTP connection. */
-export class Engine implements PipeDriver, FrameSink {
+export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
   private phase = Phase.Greeting;
   private readonly greeting = new GreetingReader();
   private readonly decoder: FrameDecoder;

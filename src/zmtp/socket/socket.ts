@@ -135,8 +135,8 @@ function socketOfType(args: IArguments): AnySocket {
   const n = type | 0;
   const ctor = classesByType.get(n);
   if (ctor) return new ctor(options);
-  // STREAM (11) and DGRAM (18) exist in libzmq but are not built here.
-  if (n === 11 || n === 18) throw new ZmqError("EINVAL", `socket type ${n} (STREAM or DGRAM) is not built in purezmq`);
+  // DGRAM (18) exists in libzmq but is not built here.
+  if (n === 18) throw new ZmqError("EINVAL", `socket type ${n} (DGRAM) is not built in purezmq`);
   throw new ZmqError("EINVAL", "Invalid argument");
 }
 
@@ -999,6 +999,11 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   /** @internal Reports an event to the socket's observers. */
   emit(event: ReportedEvent): void {
     reportEvent(this, event);
+  }
+
+  /** @internal See NetOwner: ZMQ_IMMEDIATE here; a STREAM's peers are always one connection each. */
+  get pipePerConnection(): boolean {
+    return this.immediate;
   }
 
   /** @internal Whether bind() or connect() gave the socket an endpoint (a Proxy needs one on each side). */

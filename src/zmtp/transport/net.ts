@@ -1,14 +1,16 @@
 /**
  * tcp:// and ipc:// over node:net: a listener that accepts peers for
  * bind(), and a dialer that connects, and reconnects with back-off, for
- * connect(). Both run each connection through an {@link Engine}. A dialer
+ * connect(). Both run each connection through an {@link Engine} (a
+ * {@link RawEngine} for a STREAM socket). A dialer
  * given a `connect` function dials tcp:// through it instead of node:net
  * (stream-connect.ts).
  */
 import { Buffer } from "node:buffer";
 import { existsSync, lstatSync, unlinkSync } from "node:fs";
 import * as net from "node:net";
-import { Engine, type EngineHost } from "../engine.js";
+import { Engine, type ConnectionEngine, type EngineHost, type EngineOptions } from "../engine.js";
+import { RawEngine } from "../raw-engine.js";
 import type { Pipe } from "../pipe.js";
 import type { ZmtpProtocolError } from "../wire/index.js";
 import { formatTcp, type Endpoint } from "./endpoint.js";
@@ -40,11 +42,16 @@ function applyKeepAlive(socket: NetOwner, stream: net.Socket): void {
   else if (keepalive === 0) stream.setKeepAlive(false);
 }
 
+/** The engine of a new connection: raw for a STREAM socket, ZMTP otherwise. */
+function openEngine(stream: net.Socket | WebStreamDuplex, options: EngineOptions, host: EngineHost): ConnectionEngine {
+  return options.socketType === "STREAM" ? new RawEngine(stream, options, host) : new Engine(stream, options, host);
+}
+
 /** Accepts peers on a bound endpoint. */
 export class NetListener implements EngineHost {
   address: string;
   private readonly server: net.Server;
-  private readonly connections = new Map<Engine, Pipe | undefined>();
+  private readonly connections = new Map<ConnectionEngine, Pipe | undefined>();
   private ipcPath: string | undefined;
 
   constructor(
@@ -85,7 +92,7 @@ export class NetListener implements EngineHost {
     for (const engine of [...this.connections.keys()]) engine.shutdown(linger);
   }
 
-  engineReady(engine: Engine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
+  engineReady(engine: ConnectionEngine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
     const pipe = this.socket.openPipe(this.address);
     const refused = this.socket.pipeHandshake(pipe, peer);
     if (refused !== undefined) {
@@ -97,7 +104,7 @@ export class NetListener implements EngineHost {
     return pipe;
   }
 
-  engineClosed(engine: Engine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
+  engineClosed(engine: ConnectionEngine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
     const pipe = this.connections.get(engine);
     this.connections.delete(engine);
     if (pipe) this.socket.closePipe(pipe);
@@ -121,7 +128,7 @@ export class NetListener implements EngineHost {
     this.socket.emit({ type: "accept", address: this.address });
     applyKeepAlive(this.socket, stream);
     const remote = stream.remoteAddress ? formatTcp(stream.remoteAddress, stream.remotePort ?? 0) : this.address;
-    const engine = new Engine(stream, this.socket.engineOptions(remote), this);
+    const engine = openEngine(stream, this.socket.engineOptions(remote), this);
     this.connections.set(engine, undefined);
   }
 
@@ -142,7 +149,7 @@ export class NetListener implements EngineHost {
  */
 export class NetDialer implements EngineHost, ExitDrainable {
   private pipe: Pipe | undefined;
-  private engine: Engine | undefined;
+  private engine: ConnectionEngine | undefined;
   private attempt: net.Socket | WebStreamDuplex | undefined;
   private timer: NodeJS.Timeout | undefined;
   private interval: number;
@@ -163,7 +170,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
   ) {
     this.interval = socket.reconnectInterval;
     // Without `immediate`, messages queue in the pipe before the first connection.
-    if (!socket.immediate) this.pipe = this.newPipe();
+    if (!socket.pipePerConnection) this.pipe = this.newPipe();
     watch(this);
     this.dial();
   }
@@ -195,7 +202,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
     else this.dropPipe();
   }
 
-  engineReady(_engine: Engine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
+  engineReady(_engine: ConnectionEngine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
     // A pipe the socket gave up (ROUTER handover) is not reused.
     if (this.pipe?.detached) this.pipe = undefined;
     const pipe = this.pipe ?? (this.pipe = this.newPipe());
@@ -211,14 +218,14 @@ export class NetDialer implements EngineHost, ExitDrainable {
     return pipe;
   }
 
-  engineClosed(_engine: Engine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
+  engineClosed(_engine: ConnectionEngine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
     this.engine = undefined;
     // libzmq reports nothing for a connection the application ended (disconnect, close).
     if (!this.stopped) reportEnd(this.socket, this.address, error, handshaken);
     // libzmq ends a session after a protocol error instead of reconnecting;
     // timeouts, plain disconnects and our own failures (EINTERNAL) reconnect.
     const fatal = error !== undefined && error.code !== "ETIMEDOUT" && error.code !== "EINTERNAL";
-    if (this.stopped || fatal || this.socket.immediate) this.dropPipe();
+    if (this.stopped || fatal || this.socket.pipePerConnection) this.dropPipe();
     if (fatal && !handshaken && !this.stopped) this.socket.handshakeRefused(this.address, error);
     if (this.stopped || fatal) return;
     this.scheduleReconnect();
@@ -290,7 +297,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
       }
       this.socket.emit({ type: "connect", address: this.address });
       if (stream instanceof net.Socket) applyKeepAlive(this.socket, stream);
-      this.engine = new Engine(stream, this.socket.engineOptions(this.address), this);
+      this.engine = openEngine(stream, this.socket.engineOptions(this.address), this);
     });
   }
 

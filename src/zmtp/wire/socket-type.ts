@@ -7,12 +7,14 @@
 /** ZMTP socket type names, as sent in the Socket-Type property. */
 export type SocketTypeName =
   | "PAIR" | "PUB" | "SUB" | "REQ" | "REP" | "DEALER" | "ROUTER" | "PULL" | "PUSH" | "XPUB" | "XSUB"
-  | "SERVER" | "CLIENT" | "RADIO" | "DISH" | "GATHER" | "SCATTER";
+  | "SERVER" | "CLIENT" | "RADIO" | "DISH" | "GATHER" | "SCATTER"
+  // STREAM speaks no ZMTP (its peers are raw TCP); it is here for its number.
+  | "STREAM";
 
 /** The libzmq numbers of the socket types (ZMQ_PAIR = 0 ...). */
 export const SOCKET_TYPE_NUMBER: Readonly<Record<SocketTypeName, number>> = {
   PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
-  SERVER: 12, CLIENT: 13, RADIO: 14, DISH: 15, GATHER: 16, SCATTER: 17,
+  STREAM: 11, SERVER: 12, CLIENT: 13, RADIO: 14, DISH: 15, GATHER: 16, SCATTER: 17,
 };
 
 const PEERS: Readonly<Record<SocketTypeName, readonly SocketTypeName[]>> = {
@@ -33,6 +35,7 @@ const PEERS: Readonly<Record<SocketTypeName, readonly SocketTypeName[]>> = {
   DISH: ["RADIO"],
   SCATTER: ["GATHER"],
   GATHER: ["SCATTER"],
+  STREAM: [],
 };
 
 /** True when a socket of type `ours` may talk to a peer of type `theirs`. */

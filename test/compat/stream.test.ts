@@ -8,20 +8,25 @@
  */
 import { once } from "node:events";
 import * as net from "node:net";
-import { errorShape, same } from "./differential.js";
+import { errorShape, same, type Run, type Zmq } from "./differential.js";
 import { withDeadline } from "../support/deadline.js";
 
 const T = 5000;
 
-/** Receives the next message as text parts, with a deadline. */
+/** A Stream bound to a free port of 127.0.0.1, closed when the test ends, and that port. */
+async function boundStream(zmq: Zmq, closing: Run["closing"], options: { notify?: boolean } = {}): Promise<{ stream: InstanceType<Zmq["Stream"]>; port: number }> {
+  const stream = closing(new zmq.Stream(options));
+  await stream.bind("tcp://127.0.0.1:*");
+  return { stream, port: Number(stream.lastEndpoint!.split(":").pop()) };
+}
+
+/** Receives the next message, with a deadline. */
 async function next(s: { receive(): Promise<Buffer[]> }, what: string): Promise<Buffer[]> {
   return withDeadline(s.receive(), T, what);
 }
 
 same("a Stream serves a node:net client: a connect notification, then data both ways", async (zmq, { closing }) => {
-  const stream = closing(new zmq.Stream());
-  await stream.bind("tcp://127.0.0.1:*");
-  const port = Number(stream.lastEndpoint!.split(":").pop());
+  const { stream, port } = await boundStream(zmq, closing);
   const client = net.connect(port, "127.0.0.1");
   closing({ close: () => client.destroy() });
   const [id, connectNote] = await next(stream, "the connect notification");
@@ -62,9 +67,7 @@ same("a Stream connects to a node:net server with a routing id; the server's clo
 }, { id: "peer-1", note: 0, ping: "ping", pong: "pong", gone: 0 });
 
 same("a Stream refuses a send to an unknown peer (EHOSTUNREACH) and reads parts as libzmq does: a lone part after the data shifts the next message", async (zmq, { closing }) => {
-  const stream = closing(new zmq.Stream());
-  await stream.bind("tcp://127.0.0.1:*");
-  const port = Number(stream.lastEndpoint!.split(":").pop());
+  const { stream, port } = await boundStream(zmq, closing);
   const client = net.connect(port, "127.0.0.1");
   closing({ close: () => client.destroy() });
   const [id] = await next(stream, "the connect notification");
@@ -87,9 +90,7 @@ same("a Stream refuses a send to an unknown peer (EHOSTUNREACH) and reads parts 
 }, { shapes: ["EHOSTUNREACH", "sent", "sent", "sent", "sent"], text: "abe" });
 
 same("a Stream with notify off delivers data only", async (zmq, { closing }) => {
-  const stream = closing(new zmq.Stream({ notify: false }));
-  await stream.bind("tcp://127.0.0.1:*");
-  const port = Number(stream.lastEndpoint!.split(":").pop());
+  const { stream, port } = await boundStream(zmq, closing, { notify: false });
   const client = net.connect(port, "127.0.0.1");
   closing({ close: () => client.destroy() });
   await once(client, "connect");

@@ -123,99 +123,43 @@ async function observe(lib: typeof ours, check: (lib: typeof ours) => Promise<un
   }
 }
 
+/** Runs `fn` on `socket`, then closes it. */
+async function using<S extends { close(): void }>(socket: S, fn: (s: S) => unknown): Promise<unknown> {
+  try {
+    return await fn(socket);
+  } finally {
+    socket.close();
+  }
+}
+
 const checks: Record<string, (lib: typeof ours) => Promise<unknown>> = {
-  "a Client refuses a multipart send (EINVAL)": async (lib) => {
-    const c = new lib.Client({ linger: 0 });
-    try {
-      c.connect("tcp://127.0.0.1:1");
-      await c.send(["a", "b"]);
-    } finally {
-      c.close();
-    }
-  },
-  "a Scatter refuses a multipart send (EINVAL)": async (lib) => {
-    const s = new lib.Scatter({ linger: 0 });
-    try {
-      s.connect("tcp://127.0.0.1:1");
-      await s.send(["a", "b"]);
-    } finally {
-      s.close();
-    }
-  },
-  "a Radio refuses a multipart send (EINVAL)": async (lib) => {
-    const r = new lib.Radio({ linger: 0 });
-    try {
-      await r.send(["a", "b"], { group: "g" });
-    } finally {
-      r.close();
-    }
-  },
-  "a Radio send without options throws a TypeError": async (lib) => {
-    const r = new lib.Radio({ linger: 0 });
-    try {
-      await (r.send as (m: string) => Promise<void>)("a");
-    } finally {
-      r.close();
-    }
-  },
-  "a Radio send with options but no group throws EINVAL": async (lib) => {
-    const r = new lib.Radio({ linger: 0 });
-    try {
-      await r.send("a", {} as { group: string });
-    } finally {
-      r.close();
-    }
-  },
-  "a Server send to an unknown routing id fails EHOSTUNREACH": async (lib) => {
-    const s = new lib.Server({ linger: 0 });
-    try {
-      await s.send("a", { routingId: 42 });
-    } finally {
-      s.close();
-    }
-  },
-  "a Dish joins twice: EINVAL": async (lib) => {
-    const d = new lib.Dish({ linger: 0 });
-    try {
-      d.join("g");
-      d.join("g");
-    } finally {
-      d.close();
-    }
-  },
-  "a Dish leaves a group it never joined: EINVAL": async (lib) => {
-    const d = new lib.Dish({ linger: 0 });
-    try {
-      d.leave("g");
-    } finally {
-      d.close();
-    }
-  },
-  "a Dish joins a group of 255 octets, not one of 256 (EINVAL)": async (lib) => {
-    const d = new lib.Dish({ linger: 0 });
-    try {
-      d.join("x".repeat(255));
-      d.join("y".repeat(256));
-    } finally {
-      d.close();
-    }
-  },
-  "a Dish join of a number throws a TypeError": async (lib) => {
-    const d = new lib.Dish({ linger: 0 });
-    try {
-      d.join(5 as unknown as string);
-    } finally {
-      d.close();
-    }
-  },
-  "a Dish cannot send (ENOTSUP)": async (lib) => {
-    const d = new lib.Dish({ linger: 0 });
-    try {
-      await (d as unknown as { send(m: string): Promise<void> }).send("a");
-    } finally {
-      d.close();
-    }
-  },
+  "a Client refuses a multipart send (EINVAL)": (lib) => using(new lib.Client({ linger: 0 }), (c) => {
+    c.connect("tcp://127.0.0.1:1");
+    return c.send(["a", "b"]);
+  }),
+  "a Scatter refuses a multipart send (EINVAL)": (lib) => using(new lib.Scatter({ linger: 0 }), (s) => {
+    s.connect("tcp://127.0.0.1:1");
+    return s.send(["a", "b"]);
+  }),
+  "a Radio refuses a multipart send (EINVAL)": (lib) => using(new lib.Radio({ linger: 0 }), (r) => r.send(["a", "b"], { group: "g" })),
+  "a Radio send without options throws a TypeError": (lib) =>
+    using(new lib.Radio({ linger: 0 }), (r) => (r.send as (m: string) => Promise<void>)("a")),
+  "a Radio send with options but no group throws EINVAL": (lib) =>
+    using(new lib.Radio({ linger: 0 }), (r) => r.send("a", {} as { group: string })),
+  "a Server send to an unknown routing id fails EHOSTUNREACH": (lib) =>
+    using(new lib.Server({ linger: 0 }), (s) => s.send("a", { routingId: 42 })),
+  "a Dish joins twice: EINVAL": (lib) => using(new lib.Dish({ linger: 0 }), (d) => {
+    d.join("g");
+    d.join("g");
+  }),
+  "a Dish leaves a group it never joined: EINVAL": (lib) => using(new lib.Dish({ linger: 0 }), (d) => d.leave("g")),
+  "a Dish joins a group of 255 octets, not one of 256 (EINVAL)": (lib) => using(new lib.Dish({ linger: 0 }), (d) => {
+    d.join("x".repeat(255));
+    d.join("y".repeat(256));
+  }),
+  "a Dish join of a number throws a TypeError": (lib) => using(new lib.Dish({ linger: 0 }), (d) => d.join(5 as unknown as string)),
+  "a Dish cannot send (ENOTSUP)": (lib) =>
+    using(new lib.Dish({ linger: 0 }), (d) => (d as unknown as { send(m: string): Promise<void> }).send("a")),
   "socket type numbers and threadSafe": async (lib) => {
     const sockets = [new lib.Server(), new lib.Client(), new lib.Radio(), new lib.Dish(), new lib.Gather(), new lib.Scatter()];
     const seen = sockets.map((s) => [s.type, s.threadSafe]);

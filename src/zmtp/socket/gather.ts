@@ -4,12 +4,12 @@
  * libzmq does. Never sends.
  */
 import type { Message } from "../pipe.js";
-import { BalancedSocket, type BalancedSocketOptions } from "./dealer.js";
-import { cannotSend } from "./one-way.js";
+import type { BalancedSocketOptions } from "./dealer.js";
+import { ReceivingPipelineSocket } from "./pipeline.js";
 import { nextSinglePart } from "./single-part.js";
 
 /** A GATHER socket (draft). */
-export class Gather extends BalancedSocket {
+export class Gather extends ReceivingPipelineSocket {
   readonly socketType = "GATHER";
 
   constructor(options?: BalancedSocketOptions) {
@@ -19,14 +19,5 @@ export class Gather extends BalancedSocket {
 
   protected override xrecv(): Message | undefined {
     return nextSinglePart(() => super.xrecv());
-  }
-
-  /** A Gather cannot send: rejects with ENOTSUP, as libzmq's zmq_send does. */
-  protected override xsend(_msg: Message): boolean {
-    throw cannotSend("Gather");
-  }
-
-  protected override xwritable(): boolean {
-    return false;
   }
 }

@@ -11,6 +11,7 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
+import { RoutingIdCounter } from "./routing-ids.js";
 import { requireOptionsObject, requiredOption } from "./send-options.js";
 import { nextSinglePart, refuseMultipart } from "./single-part.js";
 import { Socket, type SocketOptions } from "./socket.js";
@@ -27,7 +28,7 @@ export class Server extends Socket<[Buffer, ServerRoutingOptions], [ServerRoutin
   private readonly fq = new FairQueue();
   private readonly routes = new Map<number, Pipe>();
   private readonly ids = new Map<Pipe, number>();
-  private nextId = (Math.random() * 0xffffffff) >>> 0;
+  private readonly counter = new RoutingIdCounter();
 
   constructor(options?: SocketOptions) {
     super(options);
@@ -37,11 +38,7 @@ export class Server extends Socket<[Buffer, ServerRoutingOptions], [ServerRoutin
   protected xattach(_pipe: Pipe): void {}
 
   protected override xhandshake(pipe: Pipe): string | undefined {
-    let id: number;
-    do {
-      id = this.nextId;
-      this.nextId = (this.nextId + 1) >>> 0;
-    } while (id === 0 || this.routes.has(id));
+    const id = this.counter.freshNumber((n) => this.routes.has(n));
     this.routes.set(id, pipe);
     this.ids.set(pipe, id);
     return undefined;

@@ -100,7 +100,7 @@ const RESOLVED = Promise.resolve();
  */
 const NOT_OPTIONS = new Set([
   "socketType", "isClosed", "boundLast", "plainUser", "conflateMode", "invertMode", "verbosityLevel",
-  "manualMode", "welcome", "epoch", "replying", "waiting", "filters", "nextId", "notifies", "requestId", "requestIdFrame",
+  "manualMode", "welcome", "epoch", "replying", "waiting", "filters", "notifies", "requestId", "requestIdFrame",
 ]);
 
 /** The concrete socket classes by libzmq type number, for `new Socket(type)`. */
@@ -621,30 +621,26 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
       bound = { address, close: () => this.context.inproc.unbind(ep.name, this) };
     } else if (ep.transport === "udp") {
       if (!this.udpTransport(true)) throw new ZmqError("ENOCOMPATPROTO", undefined, address);
-      const receiver = new UdpReceiver(this, ep, address);
-      try {
-        await holdUntilSettled(receiver.listen(), this);
-      } catch (err) {
-        const error = new ZmqError(listenErrorCode((err as NodeJS.ErrnoException).code), undefined, address);
-        this.emit({ type: "bind:error", address, error });
-        throw error;
-      }
-      bound = receiver;
+      bound = await this.listenOn(new UdpReceiver(this, ep, address), address);
     } else {
-      const listener = new NetListener(this, ep);
-      try {
-        await holdUntilSettled(listener.listen(), this);
-      } catch (err) {
-        const error = new ZmqError(listenErrorCode((err as NodeJS.ErrnoException).code), undefined, address);
-        this.emit({ type: "bind:error", address, error });
-        throw error;
-      }
-      bound = listener;
+      bound = await this.listenOn(new NetListener(this, ep), address);
     }
     this.addEndpoint(address, bound);
     if (bound.address !== address) this.addEndpoint(bound.address, bound);
     this.boundLast = bound.address;
     this.emit({ type: "bind", address: bound.address });
+  }
+
+  /** Starts a listener; a failure is reported (`bind:error`) and thrown with libzmq's code. */
+  private async listenOn<L extends Endpointish & { listen(): Promise<void> }>(listener: L, address: string): Promise<L> {
+    try {
+      await holdUntilSettled(listener.listen(), this);
+    } catch (err) {
+      const error = new ZmqError(listenErrorCode((err as NodeJS.ErrnoException).code), undefined, address);
+      this.emit({ type: "bind:error", address, error });
+      throw error;
+    }
+    return listener;
   }
 
   /** Stops listening on an endpoint given to bind() (or its resolved form). */

@@ -17,6 +17,7 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
+import { RoutingIdCounter } from "./routing-ids.js";
 import { Socket, type SocketOptions } from "./socket.js";
 
 /** Options of a Stream socket. */
@@ -44,7 +45,7 @@ export class Stream extends Socket<[Buffer, Buffer]> {
   private target: Pipe | undefined;
   /** Peers closed by an empty message, whose end is not announced. */
   private readonly closing = new Set<Pipe>();
-  private nextId = (Math.random() * 0xffffffff) >>> 0;
+  private readonly ids = new RoutingIdCounter();
 
   constructor(options?: StreamOptions) {
     super(options);
@@ -68,14 +69,7 @@ export class Stream extends Socket<[Buffer, Buffer]> {
 
   protected override xhandshake(pipe: Pipe): string | undefined {
     let id = pipe.connectRoutingId;
-    if (!id || id.length === 0 || this.routes.has(id.toString("latin1"))) {
-      do {
-        id = Buffer.allocUnsafe(5);
-        id[0] = 0;
-        id.writeUInt32BE(this.nextId, 1);
-        this.nextId = (this.nextId + 1) >>> 0;
-      } while (this.routes.has(id.toString("latin1")));
-    }
+    if (!id || id.length === 0 || this.routes.has(id.toString("latin1"))) id = this.ids.freshBytes((key) => this.routes.has(key));
     pipe.routingId = id;
     this.routes.set(id.toString("latin1"), pipe);
     // Through the pipe, so that it comes before the peer's data.

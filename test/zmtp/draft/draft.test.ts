@@ -127,9 +127,14 @@ test("a Radio filters on the sending side: a raw DISH gets only its groups, as g
       else assert.match(msg[1]!.toString(), /^gone /, "only what was sent before the LEAVE arrived");
     }
   }
+  // The LEAVE came before the JOIN: once z arrives, g never does (late probes of z may still come).
   await radio.send("after", { group: "g" });
   await radio.send("end", { group: "z" });
-  assert.deepEqual((await within(peer.readMessage(), T, "end")).map(String), ["z", "end"]);
+  for (;;) {
+    const msg = (await within(peer.readMessage(), T, "end")).map(String);
+    assert.equal(msg[0], "z", `after the LEAVE only z arrives: ${msg.join(" ")}`);
+    if (msg[1] === "end") break;
+  }
 });
 
 test("a JOIN of a group over 255 octets ends the raw DISH's connection; the Radio serves others", async (t) => {

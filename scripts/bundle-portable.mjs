@@ -22,7 +22,7 @@ function nodeModules(target) {
     events: "events",
     stream: "readable-stream",
     net: join(SHIMS, target === "workerd" ? "net-workerd.js" : "net-browser.js"),
-    http: hostOnly, fs: hostOnly, os: hostOnly, path: hostOnly, module: hostOnly, util: hostOnly, url: hostOnly,
+    http: hostOnly, dgram: hostOnly, fs: hostOnly, os: hostOnly, path: hostOnly, module: hostOnly, util: hostOnly, url: hostOnly,
     worker_threads: hostOnly, zlib: hostOnly,
     process: join(SHIMS, "globals.js"),
   };

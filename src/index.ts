@@ -47,5 +47,6 @@ export { XPublisher, type XPublisherOptions, type Verbosity } from "./zmtp/socke
 export { XSubscriber } from "./zmtp/socket/xsub.js";
 export { Push } from "./zmtp/socket/push.js";
 export { Pull } from "./zmtp/socket/pull.js";
+export { Stream, type StreamConnectOptions, type StreamOptions } from "./zmtp/socket/stream.js";
 export { Proxy } from "./zmtp/proxy.js";
 export type { ByteReader, ByteSink, ByteSource, ByteWriter, StreamAddress, StreamConnect, StreamSocket } from "./zmtp/transport/stream-connect.js";

@@ -18,6 +18,7 @@ export function dialTarget(endpoint: string): net.NetConnectOpts {
     throw new UsageError(`bad endpoint "${endpoint}": write tcp://host:port or ipc:///path`);
   }
   if (ep.transport === "inproc") throw new UsageError(`inproc:// endpoints live inside one process: use tcp:// or ipc://`);
+  if (ep.transport === "udp") throw new UsageError(`udp:// carries no connections to reach: use tcp:// or ipc://`);
   return ep.transport === "tcp" ? { host: ep.host, port: ep.port } : { path: ep.path };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The Node modules with no counterpart in a browser or a Worker, for the
  * portable bundles: what only a server or a process does (listen, files,
- * temporary paths, module loading). Each throws, naming what is missing,
+ * temporary paths, module loading, datagrams). Each throws, naming what is missing,
  * when it is called; reading them at load time costs nothing.
  */
 
@@ -16,6 +16,10 @@ function absent(what: string): (...args: unknown[]) => never {
 export const createServer = absent("listening (bind)");
 /** `instanceof net.Socket` is never true here. */
 export class Socket {}
+// node:dgram (udp:// for RADIO/DISH)
+export const createSocket = absent("udp://");
+/** `net.isIP`, roughly: only udp:// (absent here) asks. */
+export const isIP = (host: string): number => (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? 4 : host.includes(":") ? 6 : 0);
 // node:fs
 export const existsSync = (): boolean => false;
 export const lstatSync = absent("the file system");
@@ -24,6 +28,7 @@ export const appendFileSync = absent("the file system");
 // node:os
 export const tmpdir = (): string => "/tmp";
 export const hostname = (): string => "localhost";
+export const networkInterfaces = absent("network interfaces");
 export const constants = { errno: {} as Record<string, number>, signals: {} as Record<string, number> };
 // node:path
 export const join = (...parts: string[]): string => parts.join("/").replace(/\/+/g, "/");

@@ -2,7 +2,7 @@
  * `node:net` for the browser bundle: no TCP from a page. tcp:// dials need
  * a `connect` option there; ws:// is what a page speaks.
  */
-export { Socket, createServer } from "./host-only.js";
+export { Socket, createServer, isIP } from "./host-only.js";
 
 /** Refuses: a page has no TCP. */
 export function connect(): never {

@@ -7,7 +7,7 @@
 import { connect as workerConnect } from "cloudflare:sockets";
 import { WebStreamDuplex } from "../zmtp/transport/stream-connect.js";
 
-export { Socket, createServer } from "./host-only.js";
+export { Socket, createServer, isIP } from "./host-only.js";
 
 /** A node:net-shaped dial over `cloudflare:sockets`. */
 export function connect(options: { host: string; port: number }): WebStreamDuplex & { unref(): WebStreamDuplex } {

@@ -15,7 +15,7 @@ export const version: string = "4.3.5";
 /**
  * The optional features purezmq builds, with zeromq.js's keys: `true` only
  * for what works. ipc yes; pgm, tipc and norm transports no; CURVE
- * security yes, GSSAPI no; DRAFT socket types no.
+ * security yes, GSSAPI no; the DRAFT socket types (`purezmq/draft`) yes.
  */
 export const capability: Partial<{
   ipc: boolean;
@@ -25,4 +25,4 @@ export const capability: Partial<{
   curve: boolean;
   gssapi: boolean;
   draft: boolean;
-}> = { ipc: true, pgm: false, tipc: false, norm: false, curve: true, gssapi: false, draft: false };
+}> = { ipc: true, pgm: false, tipc: false, norm: false, curve: true, gssapi: false, draft: true };

@@ -13,7 +13,7 @@ import { Buffer } from "node:buffer";
 import type { ByteStream } from "./byte-stream.js";
 import {
   FLAG_COMMAND, FLAG_MORE, FrameDecoder, FrameEncoder, GreetingReader, ZmtpProtocolError,
-  compatibleSocketTypes, decodeCommand, decodeError, decodePing, encodeCommand, encodeGreeting,
+  compatibleSocketTypes, decodeCommand, decodeError, decodeGroupCommand, decodePing, encodeCommand, encodeGreeting,
   encodePing, encodePong, type FrameCipher, type FrameLimits, type FrameSink, type Mechanism, type MechanismFactory, type Metadata,
   type Property, type SocketTypeName,
 } from "./wire/index.js";
@@ -50,19 +50,25 @@ export interface EngineOptions {
   address: string;
 }
 
+/** What a transport holds of a connection's engine (ZMTP, or raw for STREAM). */
+export interface ConnectionEngine {
+  /** Ends the connection after `linger` ms for what is queued (0 = at once, -1 = no limit). */
+  shutdown(linger: number): void;
+}
+
 /** Where a connection's life is reported. */
 export interface EngineHost {
   /**
    * The handshake succeeded. Returns the pipe that carries this connection's
    * messages, or a reason to refuse the peer (the connection closes).
    */
-  engineReady(engine: Engine, peer: PeerInfo): Pipe | string;
+  engineReady(engine: ConnectionEngine, peer: PeerInfo): Pipe | string;
   /**
    * The connection ended. `error` is set when it ended because of the peer's
    * behaviour (protocol error, refused handshake, silent peer) rather than
    * a plain disconnect; `handshaken` says whether it ever got that far.
    */
-  engineClosed(engine: Engine, error: ZmtpProtocolError | undefined, handshaken: boolean): void;
+  engineClosed(engine: ConnectionEngine, error: ZmtpProtocolError | undefined, handshaken: boolean): void;
 }
 
 const enum Phase {
@@ -100,7 +106,7 @@ function tighter(a: number, b: number): number {
 }
 
 /** Runs one ZMTP connection. */
-export class Engine implements PipeDriver, FrameSink {
+export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
   private phase = Phase.Greeting;
   private readonly greeting = new GreetingReader();
   private readonly decoder: FrameDecoder;
@@ -365,6 +371,16 @@ export class Engine implements PipeDriver, FrameSink {
           if (this.pipe && !this.pipe.deliver([msg])) this.stream.pause();
         }
         return;
+      case "JOIN":
+      case "LEAVE":
+        // A radio takes a dish's groups as messages holding the command
+        // body (the form a dish's pipe carries them in, inproc as here);
+        // others ignore them, as libzmq does.
+        if (this.options.socketType === "RADIO") {
+          decodeGroupCommand(body); // refuses an oversized group, ending the connection
+          if (this.pipe && !this.pipe.deliver([Buffer.from(body)])) this.stream.pause();
+        }
+        return;
       default:
         return; // unknown commands are ignored (RFC 37)
     }
@@ -453,10 +469,14 @@ export class Engine implements PipeDriver, FrameSink {
     const pipe = this.pipe;
     if (pipe && !this.waitingDrain) {
       const subscriber = this.peerMinor >= 1 && (this.options.socketType === "SUB" || this.options.socketType === "XSUB");
+      // A dish sends nothing but its JOIN and LEAVE command bodies.
+      const dish = this.options.socketType === "DISH";
       const room = WRITE_BUFFER_LIMIT - this.stream.writableLength;
       let msg: Message | undefined;
       while (room > this.encoder.pendingBytes && (msg = pipe.takeOut()) !== undefined) {
-        if (subscriber && msg.length === 1 && msg[0]!.length > 0 && msg[0]![0]! <= 1) {
+        if (dish) {
+          this.encodeCommand(msg[0]!);
+        } else if (subscriber && msg.length === 1 && msg[0]!.length > 0 && msg[0]![0]! <= 1) {
           // ZMTP 3.1 peers get subscriptions as commands.
           const topic = msg[0]!.subarray(1);
           this.encodeCommand(encodeCommand(msg[0]![0] === 1 ? "SUBSCRIBE" : "CANCEL", topic));

@@ -10,7 +10,7 @@ import { constants } from "node:os";
 export type ZmqErrorCode =
   | "EAGAIN" | "EFSM" | "EHOSTUNREACH" | "EBUSY" | "EBADF" | "ENOTSOCK" | "EINVAL" | "EPROTONOSUPPORT"
   | "EADDRINUSE" | "EADDRNOTAVAIL" | "ENOENT" | "ENODEV" | "ENOTSUP" | "ETERM" | "EACCES" | "ETIMEDOUT" | "EPROTO"
-  | "EMSGSIZE" | "ECONNREFUSED";
+  | "EMSGSIZE" | "ECONNREFUSED" | "ENOCOMPATPROTO";
 
 /** libzmq numbers its own errors from this base (ZMQ_HAUSNUMERO). */
 const HAUSNUMERO = 156384712;
@@ -18,6 +18,7 @@ const HAUSNUMERO = 156384712;
 /** The errno of the libzmq-specific codes; the others are the platform's. */
 const ZMQ_ERRNO: Partial<Record<ZmqErrorCode, number>> = {
   EFSM: HAUSNUMERO + 51,
+  ENOCOMPATPROTO: HAUSNUMERO + 52,
   ETERM: HAUSNUMERO + 53,
 };
 
@@ -46,6 +47,7 @@ export const ERROR_TEXT: Readonly<Record<ZmqErrorCode, string>> = {
   EPROTO: "Protocol error",
   EMSGSIZE: "Message too long",
   ECONNREFUSED: "Connection refused",
+  ENOCOMPATPROTO: "The protocol is not compatible with the socket type",
 };
 
 /** The errno zeromq.js reports for `code` (libzmq's own numbers, or the platform's). */

@@ -1,9 +1,9 @@
 /**
  * The package as users get it: `npm pack`, installed into a fresh project,
- * then every entry point (`purezmq`, `purezmq/rpc`, `purezmq/lua-rpc`,
- * `purezmq/wire`, `purezmq/v5-compat`) loaded with `require` and with
- * `import`, doing a Dealer/Router round trip and decoding a greeting.
- * `require` runs with require(esm) turned off where Node has it, so it
+ * then every entry point (`purezmq`, `purezmq/draft`, `purezmq/rpc`,
+ * `purezmq/lua-rpc`, `purezmq/wire`, `purezmq/v5-compat`) loaded with
+ * `require` and with `import`, doing a Dealer/Router round trip and
+ * decoding a greeting. `require` runs with require(esm) turned off where Node has it, so it
  * must find the CommonJS build, as on Node before 20.19. The types of both
  * formats are checked by compiling a consumer of each.
  */
@@ -24,6 +24,7 @@ const ROUND_TRIP = `
     FrameDecoder: typeof wire.FrameDecoder,
     greeting: new wire.GreetingReader().push(wire.encodeGreeting("PLAIN", true))?.greeting.mechanism,
     v5socket: typeof v5.socket, v5SndMore: v5.ZMQ_SNDMORE,
+    Server: typeof draft.Server, Dish: typeof draft.Dish,
   };
   const router = new zmq.Router();
   const dealer = new zmq.Dealer({ routingId: "d" });
@@ -43,6 +44,7 @@ const EXPECTED_KINDS = {
   RpcServer: "function", RpcClient: "function", newClient: "function", newMultiServer: "function",
   FrameDecoder: "function", greeting: "PLAIN",
   v5socket: "function", v5SndMore: 2,
+  Server: "function", Dish: "function",
 };
 
 const CONSUMERS: Record<string, string> = {
@@ -52,6 +54,7 @@ const CONSUMERS: Record<string, string> = {
     const lua = require("purezmq/lua-rpc");
     const wire = require("purezmq/wire");
     const v5 = require("purezmq/v5-compat");
+    const draft = require("purezmq/draft");
     const file = require.resolve("purezmq").split(/[\\\\/]dist[\\\\/]/)[1];
     (async () => {${ROUND_TRIP}})();
   `,
@@ -61,6 +64,7 @@ const CONSUMERS: Record<string, string> = {
     import * as lua from "purezmq/lua-rpc";
     import * as wire from "purezmq/wire";
     import * as v5 from "purezmq/v5-compat";
+    import * as draft from "purezmq/draft";
     const file = import.meta.resolve("purezmq").split("/dist/")[1];
     ${ROUND_TRIP}
   `,
@@ -85,9 +89,11 @@ const CONSUMERS: Record<string, string> = {
     import lua = require("purezmq/lua-rpc");
     import wire = require("purezmq/wire");
     import v5 = require("purezmq/v5-compat");
+    import draft = require("purezmq/draft");
     const dealer: zmq.Dealer = new zmq.Dealer();
     const v5sock: v5.Socket = v5.socket("pull");
     v5sock.close();
+    export const server2: draft.Server = new draft.Server();
     const server: rpc.RpcServer = new rpc.RpcServer();
     const connect: typeof lua.newClient = lua.newClient;
     const decoder: wire.FrameDecoder = new wire.FrameDecoder({ onFrame: (body: Buffer, flags: number) => void [body, flags] });
@@ -101,6 +107,8 @@ const CONSUMERS: Record<string, string> = {
     export const read = (bytes: Buffer): Greeting | undefined => new GreetingReader().push(bytes)?.greeting;
     import { socket, type Socket as V5Socket } from "purezmq/v5-compat";
     export const v5sock: V5Socket = socket("pull").close();
+    import { Radio } from "purezmq/draft";
+    export const radio: Radio = new Radio();
     export const dealer: Dealer = new Dealer();
     export const server: RpcServer = new RpcServer();
     export const connect: typeof newClient = newClient;

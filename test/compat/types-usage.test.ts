@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const usage = `${root}test/compat/types/usage.ts`;
+const draftUsage = `${root}test/compat/types/draft-usage.ts`;
 /** Inside the package, so that `purezmq` resolves to it by its own name (package.json `exports`). */
 const generated = `${root}build/types-check`;
 
@@ -55,11 +56,11 @@ async function typeErrors(compiler: string, files: string[]): Promise<Map<string
   return byFile;
 }
 
-/** The usage file with only the module name of its imports changed. */
-function forPurezmq(source: string): string {
-  const imports = source.match(/from "zeromq";/g) ?? [];
-  assert.ok(imports.length > 0, "the usage file imports zeromq");
-  return source.replaceAll('from "zeromq";', 'from "purezmq";');
+/** A usage file with only the module name of its imports changed (`zeromq` or `zeromq/draft`). */
+function forPurezmq(source: string, module = "zeromq", ours = "purezmq"): string {
+  const imports = source.match(new RegExp(`from "${module}";`, "g")) ?? [];
+  assert.ok(imports.length > 0, `the usage file imports ${module}`);
+  return source.replaceAll(`from "${module}";`, `from "${ours}";`);
 }
 
 /** About 20 s of CPU in all; a loaded machine stretches it, hence the hooks' own bound. */
@@ -68,6 +69,8 @@ const HOOK = { timeout: 300_000 };
 const targets = {
   zeromq: usage,
   purezmq: `${generated}/usage.ts`,
+  zeromqDraft: draftUsage,
+  purezmqDraft: `${generated}/draft-usage.ts`,
   misuse: `${generated}/misuse.ts`,
 };
 
@@ -81,6 +84,7 @@ before(async () => {
   await run(process.execPath, [compilers["TypeScript 5"], "-p", "tsconfig.json"], { cwd: root, env });
   await mkdir(generated, { recursive: true });
   await writeFile(targets.purezmq, forPurezmq(await readFile(usage, "utf8")));
+  await writeFile(targets.purezmqDraft, forPurezmq(await readFile(draftUsage, "utf8"), "zeromq/draft.js", "purezmq/draft"));
   await writeFile(targets.misuse, [
     'import { Dealer, Context } from "purezmq";',
     "const dealer = new Dealer({ linger: 0 });",
@@ -104,6 +108,8 @@ for (const version of Object.keys(compilers) as Array<keyof typeof compilers>) {
     assert.deepEqual(reports[version].get("(other)") ?? [], [], "errors outside the compiled files");
     assert.deepEqual(errorsOf(version, "zeromq"), [], "the usage file must type-check against zeromq itself");
     assert.deepEqual(errorsOf(version, "purezmq"), [], "the same code against purezmq");
+    assert.deepEqual(errorsOf(version, "zeromqDraft"), [], "the draft usage file must type-check against zeromq/draft itself");
+    assert.deepEqual(errorsOf(version, "purezmqDraft"), [], "the same draft code against purezmq/draft");
   });
 
   test(`purezmq's declarations refuse what zeromq.js's refuse: the check is real (${version})`, () => {

@@ -1,5 +1,6 @@
 /** Test helpers shared by the purezmq socket tests. */
-import type { Event, EventType, Socket } from "../../src/index.js";
+import type { Event, EventType } from "../../src/index.js";
+import type { AnySocket as Socket } from "../../src/zmtp/socket/socket.js";
 import type { ReportedEvent } from "../../src/zmtp/events.js";
 import { withDeadline } from "./deadline.js";
 

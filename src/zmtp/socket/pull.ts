@@ -2,25 +2,15 @@
  * PULL (RFC 30): fair-queues messages in from the upstream peers. Never
  * sends.
  */
-import { ZmqError } from "../errors.js";
-import type { Message } from "../pipe.js";
-import { BalancedSocket, type BalancedSocketOptions } from "./dealer.js";
+import type { BalancedSocketOptions } from "./dealer.js";
+import { ReceivingPipelineSocket } from "./pipeline.js";
 
 /** A PULL socket. */
-export class Pull extends BalancedSocket {
+export class Pull extends ReceivingPipelineSocket {
   readonly socketType = "PULL";
 
   constructor(options?: BalancedSocketOptions) {
     super(options);
     this.setOptions(options);
-  }
-
-  /** A Pull cannot send: rejects with ENOTSUP, as libzmq's zmq_send does. */
-  protected override xsend(_msg: Message): boolean {
-    throw new ZmqError("ENOTSUP", "a Pull socket cannot send");
-  }
-
-  protected override xwritable(): boolean {
-    return false;
   }
 }

@@ -3,33 +3,15 @@
  * waits when none can take the message (no peer, or all at their
  * high-water mark). Never receives.
  */
-import { ZmqError } from "../errors.js";
-import type { Message, Pipe } from "../pipe.js";
-import { BalancedSocket, type BalancedSocketOptions } from "./dealer.js";
+import type { BalancedSocketOptions } from "./dealer.js";
+import { SendingPipelineSocket } from "./pipeline.js";
 
 /** A PUSH socket. */
-export class Push extends BalancedSocket {
+export class Push extends SendingPipelineSocket {
   readonly socketType = "PUSH";
 
   constructor(options?: BalancedSocketOptions) {
     super(options);
     this.setOptions(options);
-  }
-
-  /**
-   * A Push cannot receive: rejects with ENOTSUP, as libzmq's zmq_recv does.
-   * (zeromq.js declares no receive() here; its inherited one never settles.)
-   */
-  protected override xrecv(): Message | undefined {
-    throw new ZmqError("ENOTSUP", "a Push socket cannot receive");
-  }
-
-  /** A PULL peer sends nothing; whatever a rogue peer sends is discarded so reading never stalls. */
-  protected override xreadablePipe(pipe: Pipe): void {
-    while (pipe.read() !== undefined);
-  }
-
-  protected override xreadable(): boolean {
-    return false;
   }
 }

@@ -5,10 +5,10 @@
  * dropped, or fail with EHOSTUNREACH when `mandatory`. A duplicate Identity
  * is refused unless `handover` gives it to the newcomer.
  */
-import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
+import { RoutingIdCounter } from "./routing-ids.js";
 import { Socket, type SocketOptions } from "./socket.js";
 
 /** Options of a Router socket. */
@@ -26,7 +26,7 @@ export class Router extends Socket {
   handover = false;
   private readonly fq = new FairQueue();
   private readonly routes = new Map<string, Pipe>();
-  private nextId = (Math.random() * 0xffffffff) >>> 0;
+  private readonly ids = new RoutingIdCounter();
 
   constructor(options?: RouterOptions) {
     super(options);
@@ -67,12 +67,7 @@ export class Router extends Socket {
         holder.terminate();
       }
     } else {
-      do {
-        id = Buffer.allocUnsafe(5);
-        id[0] = 0;
-        id.writeUInt32BE(this.nextId, 1);
-        this.nextId = (this.nextId + 1) >>> 0;
-      } while (this.routes.has(id.toString("latin1")));
+      id = this.ids.freshBytes((key) => this.routes.has(key));
     }
     pipe.routingId = id;
     this.routes.set(id.toString("latin1"), pipe);

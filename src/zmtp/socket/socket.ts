@@ -18,11 +18,12 @@ import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { queuedAtOnce } from "../send-burst.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
+import { UdpReceiver, UdpSender } from "../transport/udp.js";
 import { checkStreamConnect, type StreamConnect } from "../transport/stream-connect.js";
 import { CurveKeySet } from "../security/curve-key-set.js";
 import { MechanismChoice, checkPlainCredential, mechanismFactoryFor, type SecurityMechanismName } from "../security/mechanism-select.js";
 import type { Authenticator } from "../security/zap.js";
-import { SOCKET_TYPE_NUMBER, type MechanismFactory, type MechanismName, type SocketTypeName, type ZmtpProtocolError } from "../wire/index.js";
+import { SOCKET_TYPE_NUMBER, isThreadSafe, type MechanismFactory, type MechanismName, type SocketTypeName, type ZmtpProtocolError } from "../wire/index.js";
 
 /** Options every socket accepts (zeromq.js v6 names and defaults). */
 export interface SocketOptions {
@@ -98,17 +99,17 @@ type Waiter<T> = {
  */
 const NOT_OPTIONS = new Set([
   "socketType", "isClosed", "boundLast", "plainUser", "conflateMode", "invertMode", "verbosityLevel",
-  "manualMode", "welcome", "epoch", "replying", "waiting", "filters", "nextId", "notifies", "requestId", "requestIdFrame",
+  "manualMode", "welcome", "epoch", "replying", "waiting", "filters", "notifies", "requestId", "requestIdFrame",
 ]);
 
 /** The concrete socket classes by libzmq type number, for `new Socket(type)`. */
-const classesByType = new Map<number, new (options?: object) => Socket>();
+const classesByType = new Map<number, new (options?: object) => AnySocket>();
 
 /**
  * @internal Lets `new Socket(type, options)` build sockets of `type` with
  * `ctor` (socket/by-type.ts registers every pattern).
  */
-export function registerSocketType(type: number, ctor: new (options?: object) => Socket): void {
+export function registerSocketType(type: number, ctor: new (options?: object) => AnySocket): void {
   classesByType.set(type, ctor);
 }
 
@@ -123,7 +124,7 @@ function checkContextOption(options: object | undefined): void {
  * `new Socket(type, options)` as zeromq.js allows it from JavaScript: the
  * same checks in the same order, then a socket of the class of that type.
  */
-function socketOfType(args: IArguments): Socket {
+function socketOfType(args: IArguments): AnySocket {
   const [type, options] = args as unknown as [unknown, object | undefined];
   if (typeof type !== "number") throw new TypeError("Socket type must be a number");
   checkOptionsArgument(options);
@@ -133,8 +134,8 @@ function socketOfType(args: IArguments): Socket {
   const n = type | 0;
   const ctor = classesByType.get(n);
   if (ctor) return new ctor(options);
-  // STREAM (11) and the DRAFT types (12 to 18) exist in libzmq but are not built here.
-  if (n >= 11 && n <= 18) throw new ZmqError("EINVAL", `socket type ${n} (STREAM or DRAFT) is not built in purezmq`);
+  // DGRAM (18) exists in libzmq but is not built here.
+  if (n === 18) throw new ZmqError("EINVAL", `socket type ${n} (DGRAM) is not built in purezmq`);
   throw new ZmqError("EINVAL", "Invalid argument");
 }
 
@@ -165,8 +166,16 @@ export interface Endpointish {
   close(linger: number): void;
 }
 
-/** Base class of every socket type. */
-export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
+/** A socket of any type, whatever its messages and send options look like. */
+export type AnySocket = Socket<any, any>;
+
+/**
+ * Base class of every socket type. `In` is what receive() gives (the parts
+ * of a message; the draft types add an object with the routing id or the
+ * group), `SendOptions` what send() takes after the message (the draft
+ * types' routing id or group), as in zeromq.js's `Readable` and `Writable`.
+ */
+export abstract class Socket<In extends object[] = Message, SendOptions extends object[] = []> implements PipeOwner, AsyncIterable<In> {
   /** The ZMTP socket type name. */
   abstract readonly socketType: SocketTypeName;
   // Assigned in the constructor, which returns another object for `new Socket(type)`.
@@ -303,7 +312,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   private readonly endpoints = new Map<string, Endpointish[]>();
   private readonly pipes = new Set<Pipe>();
   private sendWaiter: (Waiter<void> & { msg: Message }) | undefined;
-  private recvWaiter: Waiter<Message> | undefined;
+  private recvWaiter: Waiter<In> | undefined;
   private isClosed = false;
   /** Set while a bind or unbind runs. */
   #blocked = false;
@@ -376,9 +385,12 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     this.#probe = value;
   }
 
-  /** ZMQ_THREAD_SAFE: false, as for every zeromq.js socket type purezmq has. */
+  /**
+   * ZMQ_THREAD_SAFE: true for the draft types (libzmq makes them thread
+   * safe, and zeromq.js reports it), false for the others.
+   */
   get threadSafe(): boolean {
-    return false;
+    return isThreadSafe(this.socketType);
   }
 
   /**
@@ -618,16 +630,11 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     if (ep.transport === "inproc") {
       this.context.inproc.bind(ep.name, this);
       bound = { address, close: () => this.context.inproc.unbind(ep.name, this) };
+    } else if (ep.transport === "udp") {
+      if (!this.udpTransport(true)) throw new ZmqError("ENOCOMPATPROTO", undefined, address);
+      bound = await this.listenOn(new UdpReceiver(this, ep, address), address);
     } else {
-      const listener = new NetListener(this, ep);
-      try {
-        await holdUntilSettled(listener.listen(), this);
-      } catch (err) {
-        // Our own refusals (ws:// without what it needs) keep their code and reason.
-        const error = err instanceof ZmqError ? err : new ZmqError(listenErrorCode((err as NodeJS.ErrnoException).code), undefined, address);
-        this.emit({ type: "bind:error", address, error });
-        throw error;
-      }
+      const listener = await this.listenOn(new NetListener(this, ep), address);
       bound = listener;
       // Only a bind in the background can see close() while it listens.
       if (this.isClosed) {
@@ -640,6 +647,19 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     if (bound.address !== address) this.addEndpoint(bound.address, bound);
     this.boundLast = bound.address;
     this.emit({ type: "bind", address: bound.address });
+  }
+
+  /** Starts a listener; a failure is reported (`bind:error`) and thrown with libzmq's code. */
+  private async listenOn<L extends Endpointish & { listen(): Promise<void> }>(listener: L, address: string): Promise<L> {
+    try {
+      await holdUntilSettled(listener.listen(), this);
+    } catch (err) {
+      // Our own refusals (ws:// without what it needs) keep their code and reason.
+      const error = err instanceof ZmqError ? err : new ZmqError(listenErrorCode((err as NodeJS.ErrnoException).code), undefined, address);
+      this.emit({ type: "bind:error", address, error });
+      throw error;
+    }
+    return listener;
   }
 
   /** Stops listening on an endpoint given to bind() (or its resolved form). */
@@ -695,6 +715,9 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     const connectId = options?.routingId === undefined ? undefined : Buffer.from(options.routingId);
     if (ep.transport === "inproc") {
       this.addEndpoint(address, this.context.inproc.connect(ep.name, this, address, connectId));
+    } else if (ep.transport === "udp") {
+      if (!this.udpTransport(false)) throw new ZmqError("ENOCOMPATPROTO", undefined, address);
+      this.addEndpoint(address, new UdpSender(this, ep, address));
     } else {
       this.addEndpoint(address, new NetDialer(this, ep, address, connectId, this.#streamConnect));
     }
@@ -742,12 +765,13 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    * queued; waits when the pattern must block (high-water mark, no peer),
    * up to {@link sendTimeout}.
    */
-  send(message: MessageLike | MessageLike[]): Promise<void> {
+  send(message: MessageLike | MessageLike[], ...options: SendOptions): Promise<void> {
     // Thrown, not rejected, as zeromq.js does.
     if (message === undefined) throw new TypeError("Message must be present");
+    this.checkSendOptions(options);
     this.assertOpen();
     if (this.sendWaiter) throw new ZmqError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
-    const msg = toParts(message);
+    const msg = this.outgoing(toParts(message), options);
     try {
       if (this.xsend(msg)) return queuedAtOnce(msg);
     } catch (err) {
@@ -771,11 +795,11 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
    * Receives the next message as its parts. Waits up to
    * {@link receiveTimeout}.
    */
-  receive(): Promise<Message> {
+  receive(): Promise<In> {
     // Thrown, not rejected, as zeromq.js does.
     this.assertOpen();
     if (this.recvWaiter) throw new ZmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time");
-    let msg: Message | undefined;
+    let msg: In | undefined;
     try {
       msg = this.xrecv();
     } catch (err) {
@@ -784,8 +808,8 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     if (msg) return Promise.resolve(msg);
     if (this.receiveTimeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
     if (this.refusal && this.pipes.size === 0) return Promise.reject(this.refusal);
-    return holdUntilSettled(new Promise<Message>((resolve, reject) => {
-      const waiter: Waiter<Message> = { resolve, reject, timer: undefined };
+    return holdUntilSettled(new Promise<In>((resolve, reject) => {
+      const waiter: Waiter<In> = { resolve, reject, timer: undefined };
       if (this.receiveTimeout > 0) {
         waiter.timer = setTimeout(() => {
           this.recvWaiter = undefined;
@@ -797,22 +821,22 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   }
 
   /** Receives messages until the socket is closed. */
-  [Symbol.asyncIterator](): AsyncIterator<Message> {
+  [Symbol.asyncIterator](): AsyncIterator<In> {
     // A plain iterator rather than an async generator: a generator costs
     // several promises per message, which halved `for await` throughput.
     const done: IteratorReturnResult<undefined> = { value: undefined, done: true };
-    const ended = (err: unknown): IteratorResult<Message> => {
+    const ended = (err: unknown): IteratorResult<In> => {
       if (this.isClosed) return done;
       throw err;
     };
-    const toResult = (value: Message): IteratorResult<Message> => ({ value, done: false });
+    const toResult = (value: In): IteratorResult<In> => ({ value, done: false });
     return {
       next: () => {
         if (this.isClosed) return Promise.resolve(done);
         // A message already queued resolves the step directly: one promise
         // instead of receive()'s plus the one its then() makes.
         if (!this.recvWaiter) {
-          let msg: Message | undefined;
+          let msg: In | undefined;
           try {
             msg = this.xrecv();
           } catch (err) {
@@ -832,6 +856,27 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
 
   // ---- pattern hooks
 
+  /**
+   * Whether udp:// may be bound (`bind` true) or connected: only a DISH
+   * binds and a RADIO connects; others fail ENOCOMPATPROTO, as in libzmq.
+   */
+  protected udpTransport(_bind: boolean): boolean {
+    return false;
+  }
+
+  /**
+   * Checks send()'s options before anything else, as zeromq.js does
+   * (the draft types that need one throw its TypeError when it is absent).
+   */
+  protected checkSendOptions(_options: SendOptions): void {}
+  /**
+   * The message xsend() routes, from the parts and the options: the draft
+   * types put the routing id or the group first. Throws, rather than
+   * rejects, for a bad option, as zeromq.js does.
+   */
+  protected outgoing(parts: Message, _options: SendOptions): Message {
+    return parts;
+  }
   /** Routes an outgoing message; false when it must wait. Throws ZmqError for pattern violations. */
   protected abstract xsend(msg: Message): boolean;
   /** Why a send that waited in vain (timeout, close) fails: EAGAIN unless the pattern knows better. */
@@ -839,7 +884,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
     return new ZmqError("EAGAIN");
   }
   /** The next incoming message for the application, if any. Throws for pattern violations. */
-  protected abstract xrecv(): Message | undefined;
+  protected abstract xrecv(): In | undefined;
   /** A new pipe (maybe before its first handshake). */
   protected abstract xattach(pipe: Pipe): void;
   /** A pipe's connection completed a handshake; return a reason to refuse the peer. */
@@ -870,7 +915,7 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   protected tryReceive(): void {
     const w = this.recvWaiter;
     if (!w) return;
-    let msg: Message | undefined;
+    let msg: In | undefined;
     try {
       msg = this.xrecv();
     } catch (err) {
@@ -984,6 +1029,11 @@ export abstract class Socket implements PipeOwner, AsyncIterable<Message> {
   /** @internal Reports an event to the socket's observers. */
   emit(event: ReportedEvent): void {
     reportEvent(this, event);
+  }
+
+  /** @internal See NetOwner: ZMQ_IMMEDIATE here; a STREAM's peers are always one connection each. */
+  get pipePerConnection(): boolean {
+    return this.immediate;
   }
 
   /** @internal Whether bind() or connect() gave the socket an endpoint (a Proxy needs one on each side). */

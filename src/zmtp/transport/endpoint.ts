@@ -1,7 +1,8 @@
 /**
  * Endpoint strings, as libzmq reads them: `tcp://host:port`,
- * `ipc:///path`, `inproc://name`, and ZeroMQ over WebSocket (RFC 45):
- * `ws://host:port/path`, `wss://host:port/path` (connect only).
+ * `ipc:///path`, `inproc://name`, ZeroMQ over WebSocket (RFC 45):
+ * `ws://host:port/path`, `wss://host:port/path` (connect only), and for
+ * RADIO/DISH `udp://[interface;]host:port`.
  */
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
@@ -12,7 +13,20 @@ export type Endpoint =
   | { transport: "tcp"; host: string; port: number }
   | { transport: "ipc"; path: string }
   | { transport: "inproc"; name: string }
-  | { transport: "ws"; secure: boolean; host: string; port: number; path: string };
+  | { transport: "ws"; secure: boolean; host: string; port: number; path: string }
+  | UdpEndpoint;
+
+/**
+ * A udp:// endpoint. `iface` is what comes before a `;`: for a DISH
+ * binding a multicast group, the interface (address or name) to join it
+ * on; for a RADIO, the local address to send from.
+ */
+export interface UdpEndpoint {
+  transport: "udp";
+  host: string;
+  port: number;
+  iface: string | undefined;
+}
 
 /**
  * Parses an endpoint. For bind, `*` as host means every IPv4 interface and
@@ -39,6 +53,12 @@ export function parseEndpoint(address: string, forBind: boolean): Endpoint {
       const withPort = forBind || /:(\d+|\*)$/.test(authority) ? authority : `${authority}:${secure ? 443 : 80}`;
       return { transport: "ws", secure, ...hostPort(withPort, forBind, address), path };
     }
+    case "udp": {
+      const semi = rest.indexOf(";");
+      const iface = semi < 0 ? undefined : rest.slice(0, semi);
+      if (iface === "") throw new ZmqError("EINVAL", undefined, address);
+      return { transport, ...hostPort(rest.slice(semi + 1), forBind, address), iface };
+    }
     case "ipc": {
       if (rest === "") throw new ZmqError("EINVAL", undefined, address);
       const path = rest === "*" && forBind ? join(tmpdir(), `purezmq-${randomBytes(6).toString("hex")}.sock`) : rest;
@@ -52,7 +72,7 @@ export function parseEndpoint(address: string, forBind: boolean): Endpoint {
   }
 }
 
-/** `host:port` of a tcp or ws endpoint: `*` as host binds every IPv4 interface, `*` as port asks for a free one. */
+/** `host:port` of a tcp, ws or udp endpoint: `*` as host binds every IPv4 interface, `*` as port asks for a free one. */
 function hostPort(text: string, forBind: boolean, address: string): { host: string; port: number } {
   const colon = text.lastIndexOf(":");
   if (colon < 0) throw new ZmqError("EINVAL", undefined, address);
@@ -79,3 +99,4 @@ export function formatWs(ep: { secure: boolean; host: string; port: number; path
 export function formatTcp(host: string, port: number): string {
   return `tcp://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
+

@@ -1,7 +1,8 @@
 /**
  * tcp://, ipc:// and ws:// over node:net: a listener that accepts peers for
  * bind(), and a dialer that connects, and reconnects with back-off, for
- * connect(). Both run each connection through an {@link Engine}. A dialer
+ * connect(). Both run each connection through an {@link Engine} (a
+ * {@link RawEngine} for a STREAM socket). A dialer
  * given a `connect` function dials tcp:// through it instead of node:net
  * (stream-connect.ts); ws:// connections are WebSockets (zws-duplex.ts).
  */
@@ -9,7 +10,8 @@ import { Buffer } from "node:buffer";
 import { existsSync, lstatSync, unlinkSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import * as net from "node:net";
-import { Engine, type EngineHost } from "../engine.js";
+import { Engine, type ConnectionEngine, type EngineHost, type EngineOptions } from "../engine.js";
+import { RawEngine } from "../raw-engine.js";
 import type { Pipe } from "../pipe.js";
 import { ZmtpProtocolError } from "../wire/index.js";
 import { zwsMessageBound } from "../wire/zws.js";
@@ -21,7 +23,7 @@ import { WebStreamDuplex, type StreamConnect } from "./stream-connect.js";
 import { ZwsDuplex } from "./zws-duplex.js";
 import { dialWebSocket, serveZws, zwsOffer } from "./zws-websocket.js";
 
-type NetEndpoint = Exclude<Endpoint, { transport: "inproc" }>;
+type NetEndpoint = Exclude<Endpoint, { transport: "inproc" | "udp" }>;
 
 /** Reports how a connection ended, as zeromq.js events. */
 function reportEnd(socket: NetOwner, address: string, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
@@ -50,11 +52,16 @@ function formatEndpoint(ep: NetEndpoint): string {
   return ep.transport === "tcp" ? formatTcp(ep.host, ep.port) : ep.transport === "ws" ? formatWs(ep) : `ipc://${ep.path}`;
 }
 
+/** The engine of a new connection: raw for a STREAM socket, ZMTP otherwise. */
+function openEngine(stream: net.Socket | WebStreamDuplex | ZwsDuplex, options: EngineOptions, host: EngineHost): ConnectionEngine {
+  return options.socketType === "STREAM" ? new RawEngine(stream, options, host) : new Engine(stream, options, host);
+}
+
 /** Accepts peers on a bound endpoint. */
 export class NetListener implements EngineHost {
   address: string;
   private readonly server: net.Server;
-  private readonly connections = new Map<Engine, Pipe | undefined>();
+  private readonly connections = new Map<ConnectionEngine, Pipe | undefined>();
   private ipcPath: string | undefined;
   /** Stops serving ws:// (an HTTP server's upgrades). */
   private stopZws: (() => void) | undefined;
@@ -113,7 +120,7 @@ export class NetListener implements EngineHost {
     for (const engine of [...this.connections.keys()]) engine.shutdown(linger);
   }
 
-  engineReady(engine: Engine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
+  engineReady(engine: ConnectionEngine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
     const pipe = this.socket.openPipe(this.address);
     const refused = this.socket.pipeHandshake(pipe, peer);
     if (refused !== undefined) {
@@ -125,7 +132,7 @@ export class NetListener implements EngineHost {
     return pipe;
   }
 
-  engineClosed(engine: Engine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
+  engineClosed(engine: ConnectionEngine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
     const pipe = this.connections.get(engine);
     this.connections.delete(engine);
     if (pipe) this.socket.closePipe(pipe);
@@ -150,7 +157,7 @@ export class NetListener implements EngineHost {
     this.socket.emit({ type: "accept", address: this.address });
     applyKeepAlive(this.socket, raw);
     const remote = raw.remoteAddress ? formatTcp(raw.remoteAddress, raw.remotePort ?? 0) : this.address;
-    const engine = new Engine(stream, this.socket.engineOptions(remote), this);
+    const engine = openEngine(stream, this.socket.engineOptions(remote), this);
     this.connections.set(engine, undefined);
   }
 
@@ -171,7 +178,7 @@ export class NetListener implements EngineHost {
  */
 export class NetDialer implements EngineHost, ExitDrainable {
   private pipe: Pipe | undefined;
-  private engine: Engine | undefined;
+  private engine: ConnectionEngine | undefined;
   private attempt: net.Socket | WebStreamDuplex | ZwsDuplex | undefined;
   private timer: NodeJS.Timeout | undefined;
   private interval: number;
@@ -195,7 +202,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
     this.interval = socket.reconnectInterval;
     if (ep.transport === "ws") this.zwsOffer = zwsOffer(socket.mechanismName, address);
     // Without `immediate`, messages queue in the pipe before the first connection.
-    if (!socket.immediate) this.pipe = this.newPipe();
+    if (!socket.pipePerConnection) this.pipe = this.newPipe();
     watch(this);
     this.dial();
   }
@@ -227,7 +234,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
     else this.dropPipe();
   }
 
-  engineReady(_engine: Engine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
+  engineReady(_engine: ConnectionEngine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
     // A pipe the socket gave up (ROUTER handover) is not reused.
     if (this.pipe?.detached) this.pipe = undefined;
     const pipe = this.pipe ?? (this.pipe = this.newPipe());
@@ -243,14 +250,14 @@ export class NetDialer implements EngineHost, ExitDrainable {
     return pipe;
   }
 
-  engineClosed(_engine: Engine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
+  engineClosed(_engine: ConnectionEngine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
     this.engine = undefined;
     // libzmq reports nothing for a connection the application ended (disconnect, close).
     if (!this.stopped) reportEnd(this.socket, this.address, error, handshaken);
     // libzmq ends a session after a protocol error instead of reconnecting;
     // timeouts, plain disconnects and our own failures (EINTERNAL) reconnect.
     const fatal = error !== undefined && error.code !== "ETIMEDOUT" && error.code !== "EINTERNAL";
-    if (this.stopped || fatal || this.socket.immediate) this.dropPipe();
+    if (this.stopped || fatal || this.socket.pipePerConnection) this.dropPipe();
     if (fatal && !handshaken && !this.stopped) this.socket.handshakeRefused(this.address, error);
     if (this.stopped || fatal) return;
     this.scheduleReconnect();
@@ -329,7 +336,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
       }
       this.socket.emit({ type: "connect", address: this.address });
       if (stream instanceof net.Socket) applyKeepAlive(this.socket, stream);
-      this.engine = new Engine(stream, this.socket.engineOptions(this.address), this);
+      this.engine = openEngine(stream, this.socket.engineOptions(this.address), this);
     });
   }
 

@@ -32,6 +32,13 @@ export interface InprocOwner extends PipeOwner {
 
 /** The owner of tcp and ipc listeners and dialers. */
 export interface NetOwner extends InprocOwner {
+  /**
+   * Whether each connection of a dialer gets a pipe of its own, made at
+   * the handshake and ended with the connection (ZMQ_IMMEDIATE, and always
+   * for STREAM, whose peers are connections), instead of one pipe that
+   * queues across reconnects.
+   */
+  readonly pipePerConnection: boolean;
   readonly isOpen: boolean;
   readonly maxConnections: number;
   readonly reconnectInterval: number;

@@ -46,7 +46,7 @@ export {
   encodeError, encodeMetadata, encodePing, encodePong, encodeReady, encodeSubscribe,
   type Command, type Metadata, type Property,
 } from "./command.js";
-export { SOCKET_TYPE_NUMBER, compatibleSocketTypes, sendsIdentity, type SocketTypeName } from "./socket-type.js";
+export { SOCKET_TYPE_NUMBER, compatibleSocketTypes, isThreadSafe, sendsIdentity, type SocketTypeName } from "./socket-type.js";
 export type { FrameCipher, Mechanism, MechanismFactory, MechanismOptions, MechanismPeer } from "./mechanism.js";
 export { NullMechanism, nullMechanism } from "./null-mechanism.js";
 export {
@@ -66,3 +66,4 @@ export {
   CurveClientMechanism, CurveServerMechanism, curveClientMechanism, curveServerMechanism, type CurveKeyLog, type CurveSessionKeys,
   type CurveAuthenticate, type CurveClientOptions, type CurveServerOptions,
 } from "./curve-mechanism.js";
+export { GROUP_MAX_LENGTH, decodeGroupCommand, decodeGroupDatagram, encodeGroupCommand, encodeGroupDatagram } from "./group.js";

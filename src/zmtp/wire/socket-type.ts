@@ -1,15 +1,20 @@
 /**
  * Socket types and which may talk: RFC 23 section "The Socket-Type
- * Property", RFC 28/29/30/31.
+ * Property", RFC 28/29/30/31, and the draft types of RFC 41
+ * (CLIENT/SERVER), RFC 48 (RADIO/DISH) and RFC 49 (SCATTER/GATHER).
  */
 
 /** ZMTP socket type names, as sent in the Socket-Type property. */
 export type SocketTypeName =
-  | "PAIR" | "PUB" | "SUB" | "REQ" | "REP" | "DEALER" | "ROUTER" | "PULL" | "PUSH" | "XPUB" | "XSUB";
+  | "PAIR" | "PUB" | "SUB" | "REQ" | "REP" | "DEALER" | "ROUTER" | "PULL" | "PUSH" | "XPUB" | "XSUB"
+  | "SERVER" | "CLIENT" | "RADIO" | "DISH" | "GATHER" | "SCATTER"
+  // STREAM speaks no ZMTP (its peers are raw TCP); it is here for its number.
+  | "STREAM";
 
 /** The libzmq numbers of the socket types (ZMQ_PAIR = 0 ...). */
 export const SOCKET_TYPE_NUMBER: Readonly<Record<SocketTypeName, number>> = {
   PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
+  STREAM: 11, SERVER: 12, CLIENT: 13, RADIO: 14, DISH: 15, GATHER: 16, SCATTER: 17,
 };
 
 const PEERS: Readonly<Record<SocketTypeName, readonly SocketTypeName[]>> = {
@@ -24,6 +29,13 @@ const PEERS: Readonly<Record<SocketTypeName, readonly SocketTypeName[]>> = {
   PUSH: ["PULL"],
   PULL: ["PUSH"],
   PAIR: ["PAIR"],
+  SERVER: ["CLIENT"],
+  CLIENT: ["SERVER"],
+  RADIO: ["DISH"],
+  DISH: ["RADIO"],
+  SCATTER: ["GATHER"],
+  GATHER: ["SCATTER"],
+  STREAM: [],
 };
 
 /** True when a socket of type `ours` may talk to a peer of type `theirs`. */
@@ -42,4 +54,9 @@ export function sendsIdentity(type: SocketTypeName): boolean {
  */
 export function anyPeerType(ours: SocketTypeName): SocketTypeName {
   return PEERS[ours][0]!;
+}
+
+/** True for the draft types, which libzmq makes thread safe (single-part messages, no ZMQ_SNDMORE). */
+export function isThreadSafe(type: SocketTypeName): boolean {
+  return SOCKET_TYPE_NUMBER[type] >= SOCKET_TYPE_NUMBER.SERVER;
 }

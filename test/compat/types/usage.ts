@@ -19,6 +19,7 @@ import {
   Request,
   Router,
   Socket,
+  Stream,
   Subscriber,
   XPublisher,
   XSubscriber,
@@ -275,4 +276,15 @@ export async function errors(socket: Request): Promise<string> {
         throw err;
     }
   }
+}
+
+// ---- raw TCP peers
+
+export async function rawTcp(): Promise<void> {
+  const stream = new Stream({ notify: true, receiveHighWaterMark: 100 });
+  stream.connect("tcp://127.0.0.1:8080", { routingId: "web" });
+  const [id, data] = await stream.receive();
+  await stream.send([id, data]);
+  await stream.send([id, ""]);
+  stream.close();
 }

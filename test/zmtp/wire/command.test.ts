@@ -169,6 +169,8 @@ test("socket-type table: the legal pairs of the spec, symmetric, and nothing els
   const legal = new Set([
     "REQ-REP", "REQ-ROUTER", "DEALER-REP", "DEALER-DEALER", "DEALER-ROUTER", "ROUTER-ROUTER",
     "PUB-SUB", "PUB-XSUB", "XPUB-SUB", "XPUB-XSUB", "PUSH-PULL", "PAIR-PAIR",
+    // The draft pairs (RFC 41, 48, 49); STREAM speaks no ZMTP and pairs with nothing.
+    "SERVER-CLIENT", "RADIO-DISH", "SCATTER-GATHER",
   ]);
   const types = Object.keys(SOCKET_TYPE_NUMBER) as SocketTypeName[];
   for (const a of types) {

@@ -33,17 +33,22 @@ export async function traced(keylogFile: string | undefined, client: (serverKey:
   });
   const c = client(serverKeys.publicKey, `tcp://127.0.0.1:${(relay.address() as net.AddressInfo).port}`);
   try {
-    for (let i = 0; i < 2; i++) {
-      await c.send(`secret-request-${i}`);
-      await server.receive();
-      await server.send(`secret-reply-${i}`);
-      await c.receive();
-    }
+    await roundTrips(c, server);
     return events;
   } finally {
     c.close();
     server.close();
     relay.close();
+  }
+}
+
+/** Two request-reply round trips of `client` with `server`, with the texts the tests look for. */
+export async function roundTrips(client: Client, server: Reply): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    await client.send(`secret-request-${i}`);
+    await server.receive();
+    await server.send(`secret-reply-${i}`);
+    await client.receive();
   }
 }
 

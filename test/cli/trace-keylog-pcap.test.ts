@@ -12,16 +12,15 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { Reply } from "../../src/index.js";
 import type { Direction, TraceEvent } from "../../src/cli/trace/events.js";
 import { KeyLog } from "../../src/cli/trace/keylog.js";
 import { traceCaptureChunks } from "../../src/cli/trace/pcap/capture-trace.js";
 import { startRelay } from "../../src/cli/trace/relay.js";
 import { ZmtpTap } from "../../src/cli/trace/zmtp-tap.js";
-import { curveKeyPair } from "../../src/index.js";
+import { Reply, curveKeyPair } from "../../src/index.js";
 import { setKeyLogFileForTests } from "../../src/zmtp/security/key-log.js";
 import { LINK, conversation, framesOf, pcapFile } from "./capture-bytes.js";
-import { messages, purezmqClient, texts } from "./keylog-session.js";
+import { messages, purezmqClient, roundTrips, texts } from "./keylog-session.js";
 
 const dir = mkdtempSync(join(tmpdir(), "purezmq-keylog-pcap-"));
 after(() => {
@@ -50,12 +49,7 @@ test("a capture of a CURVE session, with the keylog written while it ran, shows 
   });
   const client = purezmqClient(serverKeys.publicKey, `tcp://127.0.0.1:${(relay.address() as AddressInfo).port}`);
   try {
-    for (let i = 0; i < 2; i++) {
-      await client.send(`secret-request-${i}`);
-      await server.receive();
-      await server.send(`secret-reply-${i}`);
-      await client.receive();
-    }
+    await roundTrips(client, server);
   } finally {
     client.close();
     server.close();

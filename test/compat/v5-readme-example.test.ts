@@ -2,7 +2,9 @@
  * The example of zeromq.js's README for its v5 compatibility layer, taken
  * from the installed `zeromq` package's README as it is, run with its
  * import switched to `purezmq/v5-compat`, and, for comparison, as it is:
- * both must print the same and end. The example never ends by itself (its
+ * both must print the same and end. Its fixed port (3456) is the one thing
+ * changed besides the import: a free one, so that a parallel test or a
+ * local service cannot make it fail. The example never ends by itself (its
  * SUB waits for messages), so the test appends a few lines that report
  * the bind and the connection, then close both sockets; the process must
  * then end by itself.
@@ -13,6 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import { runChild } from "../support/run-child.js";
+import { freePort } from "../zmtp/sockets/helpers.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const NATIVE_IMPORT = 'require("zeromq/v5-compat")';
@@ -49,10 +52,13 @@ async function runExample(source: string, name: string): Promise<{ status: numbe
 }
 
 test("zeromq.js's README v5 example runs unchanged with the import switched, as it runs with zeromq", async () => {
-  const example = readmeExample();
+  const written = readmeExample();
+  assert.match(written, /:3456\b/, "the example binds port 3456");
+  const port = await freePort();
+  const example = written.replaceAll(":3456", `:${port}`);
   const native = await runExample(example, "zeromq");
   const ours = await runExample(example.replace(NATIVE_IMPORT, 'require("purezmq/v5-compat")'), "purezmq");
-  const expected = ["pub bound tcp://*:3456", "sub connected tcp://127.0.0.1:3456", "exit 0"];
+  const expected = [`pub bound tcp://*:${port}`, `sub connected tcp://127.0.0.1:${port}`, "exit 0"];
   assert.deepEqual({ status: native.status, lines: native.stdout.trim().split("\n"), stderr: native.stderr }, { status: 0, lines: expected, stderr: "" });
   assert.deepEqual({ status: ours.status, lines: ours.stdout.trim().split("\n"), stderr: ours.stderr }, { status: 0, lines: expected, stderr: "" });
 });

@@ -4,10 +4,9 @@
  * An explicit state machine (flags, size, body) fed with chunks split
  * anywhere. A frame lying wholly inside one chunk is handed out as a slice of
  * that chunk (zero copy); only frames spanning chunks are assembled. Sizes are
- * checked against the limits before any body is buffered. A large body gets
- * its final buffer once, and each received piece is copied into it (no
- * gather-then-concat), but only after the peer has sent a sixteenth of it:
- * a peer cannot make us reserve gigabytes with a 9-octet header.
+ * checked against the limits before any body is buffered, and a large body is
+ * gathered as it arrives rather than allocated from its declared size, so a
+ * peer cannot make us reserve gigabytes with a 9-octet header.
  *
  * The limits ({@link FrameLimits}) bound whole messages, not single frames:
  * a message is its frames up to the first without MORE, and a peer could
@@ -44,14 +43,8 @@ const enum State {
 }
 
 const EMPTY = Buffer.alloc(0);
-/** Spanning bodies up to this size get their buffer at once. */
+/** Spanning bodies up to this size get their buffer at once; larger ones are gathered piece by piece. */
 const PREALLOCATE_LIMIT = 64 * 1024;
-/**
- * A larger body gets its buffer once the peer has sent this fraction of it
- * (the pieces before are kept and copied in then): what a header alone can
- * make us reserve is bounded by what the peer has really sent, times this.
- */
-const PROOF_RATIO = 16;
 /**
  * The largest frame body ever accepted, whatever the limits: 4 GiB, Node's
  * Buffer limit on 64-bit hosts. Fixed rather than read from the runtime
@@ -74,7 +67,7 @@ export class FrameDecoder {
   private readonly sizeBuf = Buffer.alloc(8);
   private sizeFilled = 0;
   private body: Buffer = EMPTY;
-  /** Received pieces of a large body whose buffer is not allocated yet (see PROOF_RATIO). */
+  /** Received pieces of a body larger than PREALLOCATE_LIMIT. */
   private pieces: Buffer[] = [];
   private bodyFilled = 0;
   private limits!: FrameLimits;
@@ -189,17 +182,18 @@ export class FrameDecoder {
             break;
           }
           const take = Math.min(this.size - this.bodyFilled, len - pos);
-          if (this.body === EMPTY && (this.size <= PREALLOCATE_LIMIT || (this.bodyFilled + take) * PROOF_RATIO >= this.size)) {
-            this.allocateBody();
+          if (this.size <= PREALLOCATE_LIMIT) {
+            if (this.body === EMPTY) this.body = Buffer.allocUnsafe(this.size);
+            chunk.copy(this.body, this.bodyFilled, pos, pos + take);
+          } else {
+            this.pieces.push(chunk.subarray(pos, pos + take));
           }
-          if (this.body !== EMPTY) chunk.copy(this.body, this.bodyFilled, pos, pos + take);
-          else this.pieces.push(chunk.subarray(pos, pos + take));
           this.bodyFilled += take;
           pos += take;
           if (this.bodyFilled === this.size) {
-            // Complete, so the proof above was met: the body is allocated.
-            const body = this.body;
+            const body = this.body !== EMPTY ? this.body : Buffer.concat(this.pieces, this.size);
             this.body = EMPTY;
+            this.pieces = [];
             this.bodyFilled = 0;
             this.finish(body);
           }
@@ -207,18 +201,6 @@ export class FrameDecoder {
         }
       }
     }
-  }
-
-  /** The body's final buffer, with the pieces gathered so far copied in. */
-  private allocateBody(): void {
-    const body = Buffer.allocUnsafe(this.size);
-    let at = 0;
-    for (const piece of this.pieces) {
-      piece.copy(body, at);
-      at += piece.length;
-    }
-    this.pieces = [];
-    this.body = body;
   }
 
   private beginBody(size: number): void {

@@ -16,6 +16,7 @@ import { Buffer } from "node:buffer";
 import { closeSync, openSync, readSync, fstatSync } from "node:fs";
 import { CurveFrameCipher, PeerNonce, SendNonce } from "../../zmtp/wire/curve-cipher.js";
 import { KEY_SIZE, decodeCurveHello } from "../../zmtp/wire/index.js";
+import { KEYLOG_LABEL } from "../../zmtp/security/key-log.js";
 import type { Direction } from "./events.js";
 
 /** Octets of the key log read at most (a line is 147 octets: some 100,000 connections). */
@@ -23,7 +24,7 @@ export const KEYLOG_READ_LIMIT = 16 * 1024 * 1024;
 /** Keys held at most. */
 export const KEYLOG_ENTRIES = 100_000;
 
-const LINE = /^CURVE_SHORT_TERM ([0-9a-fA-F]{64}) ([0-9a-fA-F]{64})$/;
+const LINE = new RegExp(`^${KEYLOG_LABEL} ([0-9a-fA-F]{64}) ([0-9a-fA-F]{64})$`);
 
 /** The keys of a key log file, read as it grows. */
 export class KeyLog {
@@ -143,11 +144,8 @@ export class ConnectionKeys {
       this.missing = this.log.problem ?? `no key in the keylog for this connection (client short-term key ${this.clientShortKey.toString("hex").slice(0, 16)}…)`;
       return undefined;
     }
-    // The sender's prefix opens its direction: the client seals with
-    // "CurveZMQMESSAGEC", the server with "CurveZMQMESSAGES".
-    const sender = dir === "c>s" ? "CurveZMQMESSAGEC" : "CurveZMQMESSAGES";
-    const other = dir === "c>s" ? "CurveZMQMESSAGES" : "CurveZMQMESSAGEC";
-    const cipher = new CurveFrameCipher(key, other, sender, new SendNonce(), new PeerNonce());
+    // What the client sends is opened as its server would, and the other way round.
+    const cipher = new CurveFrameCipher(key, dir === "c>s", new SendNonce(), new PeerNonce());
     this.ciphers.set(dir, cipher);
     return cipher;
   }

@@ -57,6 +57,9 @@ export class PeerNonce {
 const CURVE_MORE = 0x01;
 const CURVE_COMMAND = 0x02;
 const MESSAGE_NAME = Buffer.from("\x07MESSAGE", "latin1");
+/** The MESSAGE nonce prefixes of each side (RFC 26). */
+const CLIENT_PREFIX = Buffer.from("CurveZMQMESSAGEC", "latin1");
+const SERVER_PREFIX = Buffer.from("CurveZMQMESSAGES", "latin1");
 
 /** Seals and opens the frames of one CURVE connection. */
 export class CurveFrameCipher implements FrameCipher {
@@ -78,18 +81,18 @@ export class CurveFrameCipher implements FrameCipher {
 
   /**
    * @param key the precomputed key of C' and S'
-   * @param sendPrefix our 16-octet nonce prefix ("CurveZMQMESSAGEC" for a client)
-   * @param peerPrefix the peer's
+   * @param asServer true on the server's side: it seals with the server's
+   *   nonce prefix ("CurveZMQMESSAGES") and opens the client's, and the
+   *   other way round on the client's side
    */
   constructor(
     key: Uint8Array,
-    sendPrefix: string,
-    peerPrefix: string,
+    asServer: boolean,
     private readonly ours: SendNonce,
     private readonly theirs: PeerNonce,
   ) {
-    this.sendKey = prefixKey(key, Buffer.from(sendPrefix, "latin1"));
-    this.peerKey = prefixKey(key, Buffer.from(peerPrefix, "latin1"));
+    this.sendKey = prefixKey(key, asServer ? SERVER_PREFIX : CLIENT_PREFIX);
+    this.peerKey = prefixKey(key, asServer ? CLIENT_PREFIX : SERVER_PREFIX);
   }
 
   setLimits(limits: FrameLimits): void {

@@ -148,7 +148,7 @@ export class CurveClientMechanism implements Mechanism {
     this.peerNonce.accept(ready.shortNonce, "READY");
     const metadata = decodeMetadata(plain);
     this.state = "done";
-    this.cipher = new CurveFrameCipher(this.key!, "CurveZMQMESSAGEC", "CurveZMQMESSAGES", this.nonce, this.peerNonce);
+    this.cipher = new CurveFrameCipher(this.key!, false, this.nonce, this.peerNonce);
     this.options.keyLog?.({ clientShortKey: Buffer.from(this.shortTerm!.publicKey), sessionKey: Buffer.from(this.key!) });
     this.forget();
     this.peer!.ready(metadata);
@@ -299,7 +299,7 @@ export class CurveServerMechanism implements Mechanism {
     const short = nextShortNonce(this.nonce);
     const box = sealBox(this.key!, boxNonce("CurveZMQREADY---", short), encodeMetadata(this.options.metadata));
     peer.sendCommand(encodeCurveCommand("READY", short, box));
-    this.cipher = new CurveFrameCipher(this.key!, "CurveZMQMESSAGES", "CurveZMQMESSAGEC", this.nonce, this.peerNonce);
+    this.cipher = new CurveFrameCipher(this.key!, true, this.nonce, this.peerNonce);
     if (this.logged) this.options.keyLog?.(this.logged);
     this.logged = undefined;
     peer.ready(this.clientMetadata!, verdict.userId);

@@ -95,8 +95,8 @@ test("CurveFrameCipher: each MESSAGE is NaCl's box under the RFC 26 nonce, and o
       key,
       fc.array(fc.record({ len: length, seed: fc.integer(), more: fc.boolean(), at: offset }), { minLength: 1, maxLength: 4 }),
       (k, frames) => {
-        const client = new CurveFrameCipher(k, "CurveZMQMESSAGEC", "CurveZMQMESSAGES", new SendNonce(), new PeerNonce());
-        const server = new CurveFrameCipher(k, "CurveZMQMESSAGES", "CurveZMQMESSAGEC", new SendNonce(), new PeerNonce());
+        const client = new CurveFrameCipher(k, false, new SendNonce(), new PeerNonce());
+        const server = new CurveFrameCipher(k, true, new SendNonce(), new PeerNonce());
         frames.forEach(({ len, seed, more, at }, i) => {
           const body = octets(len, seed);
           const sealed = client.seal(body, more ? 1 : 0);

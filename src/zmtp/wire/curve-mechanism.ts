@@ -296,12 +296,14 @@ export class CurveServerMechanism implements Mechanism {
       refuseVerdict(peer, verdict, `CURVE client at ${this.options.address}`, encodeError);
       return;
     }
+    // Logged before READY can leave: the client's first MESSAGE follows
+    // READY, and a tracer reading the log looks its key up then.
+    if (this.logged) this.options.keyLog?.(this.logged);
+    this.logged = undefined;
     const short = nextShortNonce(this.nonce);
     const box = sealBox(this.key!, boxNonce("CurveZMQREADY---", short), encodeMetadata(this.options.metadata));
     peer.sendCommand(encodeCurveCommand("READY", short, box));
     this.cipher = new CurveFrameCipher(this.key!, true, this.nonce, this.peerNonce);
-    if (this.logged) this.options.keyLog?.(this.logged);
-    this.logged = undefined;
     peer.ready(this.clientMetadata!, verdict.userId);
   }
 

@@ -1,7 +1,8 @@
 /**
  * purezmq/draft: the draft socket types of libzmq 4.3 with the classes and
  * options of zeromq.js v6's `zeromq/draft`, so that code written for it
- * switches by changing its import. Each works over tcp, ipc and inproc.
+ * switches by changing its import. Each but Datagram works over tcp, ipc
+ * and inproc.
  *
  * - {@link Server} / {@link Client} (RFC 41): single-part messages; the
  *   server gives each client a numeric routing id, received with each
@@ -11,9 +12,11 @@
  *   group, filtering on the sending side.
  * - {@link Scatter} / {@link Gather} (RFC 49): PUSH/PULL with single-part
  *   messages.
+ * - {@link Datagram} (libzmq's DGRAM): plain UDP datagrams as
+ *   `[address, body]`; binds udp:// only.
  *
- * zeromq.js's `Datagram` (libzmq's DGRAM, UDP only) is not built; nor are
- * libzmq's PEER and CHANNEL, which zeromq.js does not offer.
+ * Radio/Dish also work over udp:// (a Dish binds, a Radio connects).
+ * libzmq's PEER and CHANNEL are not built: zeromq.js does not offer them.
  *
  * @module purezmq/draft
  */
@@ -25,3 +28,4 @@ export { Radio, type RadioGroupOptions, type RadioOptions } from "../zmtp/socket
 export { Dish, type DishGroupOptions } from "../zmtp/socket/dish.js";
 export { Scatter } from "../zmtp/socket/scatter.js";
 export { Gather } from "../zmtp/socket/gather.js";
+export { Datagram } from "../zmtp/socket/datagram.js";

@@ -5,6 +5,7 @@
  */
 import { SOCKET_TYPE_NUMBER } from "../wire/socket-type.js";
 import { Client } from "./client.js";
+import { Datagram } from "./datagram.js";
 import { Dealer } from "./dealer.js";
 import { Dish } from "./dish.js";
 import { Gather } from "./gather.js";
@@ -42,3 +43,4 @@ registerSocketType(SOCKET_TYPE_NUMBER.DISH, Dish);
 registerSocketType(SOCKET_TYPE_NUMBER.GATHER, Gather);
 registerSocketType(SOCKET_TYPE_NUMBER.SCATTER, Scatter);
 registerSocketType(SOCKET_TYPE_NUMBER.STREAM, Stream);
+registerSocketType(SOCKET_TYPE_NUMBER.DGRAM, Datagram);

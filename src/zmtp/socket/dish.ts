@@ -15,6 +15,7 @@
  */
 import { Buffer } from "node:buffer";
 import type { EngineOptions } from "../engine.js";
+import { DISH_CODEC, type UdpCodec } from "../transport/udp.js";
 import { closedError, ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { encodeGroupCommand, GROUP_MAX_LENGTH, ZmtpProtocolError } from "../wire/index.js";
@@ -80,8 +81,8 @@ export class Dish extends Socket<[Buffer, DishGroupOptions]> {
   }
 
   /** A Dish binds udp:// endpoints (a multicast group address joins the group). */
-  protected override udpTransport(bind: boolean): boolean {
-    return bind;
+  protected override udpCodec(bind: boolean): UdpCodec | undefined {
+    return bind ? DISH_CODEC : undefined;
   }
 
   protected xattach(pipe: Pipe): void {

@@ -10,6 +10,7 @@
  */
 import { Buffer } from "node:buffer";
 import type { Message, Pipe } from "../pipe.js";
+import { GROUP_CODEC, type UdpCodec } from "../transport/udp.js";
 import { decodeGroupCommand, ZmtpProtocolError } from "../wire/index.js";
 import { distribute } from "./distributor.js";
 import { groupName, GroupMembers } from "./groups.js";
@@ -54,8 +55,8 @@ export class Radio extends Socket<Buffer[], [RadioGroupOptions]> {
   }
 
   /** A Radio connects to udp:// endpoints, unicast or multicast. */
-  protected override udpTransport(bind: boolean): boolean {
-    return !bind;
+  protected override udpCodec(bind: boolean): UdpCodec | undefined {
+    return bind ? undefined : GROUP_CODEC;
   }
 
   protected xdetach(pipe: Pipe): void {

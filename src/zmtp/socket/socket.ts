@@ -18,7 +18,7 @@ import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { queuedAtOnce } from "../send-burst.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
-import { UdpReceiver, UdpSender } from "../transport/udp.js";
+import { UdpReceiver, UdpSender, type UdpCodec } from "../transport/udp.js";
 import { checkStreamConnect, type StreamConnect } from "../transport/stream-connect.js";
 import { CurveKeySet } from "../security/curve-key-set.js";
 import { MechanismChoice, checkPlainCredential, mechanismFactoryFor, type SecurityMechanismName } from "../security/mechanism-select.js";
@@ -626,13 +626,15 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
 
   private async bindNow(address: string, checked?: Endpoint): Promise<void> {
     const ep = checked ?? bindEndpoint(address, this.ipv6);
+    this.checkEndpoint(ep, address, true);
     let bound: Endpointish & { address: string };
     if (ep.transport === "inproc") {
       this.context.inproc.bind(ep.name, this);
       bound = { address, close: () => this.context.inproc.unbind(ep.name, this) };
     } else if (ep.transport === "udp") {
-      if (!this.udpTransport(true)) throw new ZmqError("ENOCOMPATPROTO", undefined, address);
-      bound = await this.listenOn(new UdpReceiver(this, ep, address), address);
+      const codec = this.udpCodec(true);
+      if (!codec) throw new ZmqError("ENOCOMPATPROTO", undefined, address);
+      bound = await this.listenOn(new UdpReceiver(this, ep, address, codec), address);
     } else {
       const listener = await this.listenOn(new NetListener(this, ep), address);
       bound = listener;
@@ -711,13 +713,15 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   connect(address: string, options?: { routingId?: string | Buffer }): void {
     this.assertOpen();
     const ep = parseEndpoint(address, false);
+    this.checkEndpoint(ep, address, false);
     this.refusal = undefined;
     const connectId = options?.routingId === undefined ? undefined : Buffer.from(options.routingId);
     if (ep.transport === "inproc") {
       this.addEndpoint(address, this.context.inproc.connect(ep.name, this, address, connectId));
     } else if (ep.transport === "udp") {
-      if (!this.udpTransport(false)) throw new ZmqError("ENOCOMPATPROTO", undefined, address);
-      this.addEndpoint(address, new UdpSender(this, ep, address));
+      const codec = this.udpCodec(false);
+      if (!codec) throw new ZmqError("ENOCOMPATPROTO", undefined, address);
+      this.addEndpoint(address, new UdpSender(this, ep, address, codec));
     } else {
       this.addEndpoint(address, new NetDialer(this, ep, address, connectId, this.#streamConnect));
     }
@@ -857,12 +861,20 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   // ---- pattern hooks
 
   /**
-   * Whether udp:// may be bound (`bind` true) or connected: only a DISH
-   * binds and a RADIO connects; others fail ENOCOMPATPROTO, as in libzmq.
+   * How this socket's messages travel over udp:// when bound (`bind` true)
+   * or connected, or undefined where libzmq refuses it (ENOCOMPATPROTO): a
+   * DISH and a DGRAM bind, a RADIO connects.
    */
-  protected udpTransport(_bind: boolean): boolean {
-    return false;
+  protected udpCodec(_bind: boolean): UdpCodec | undefined {
+    return undefined;
   }
+
+  /**
+   * Throws a ZmqError for an endpoint this socket type cannot use, before
+   * anything is opened, to bind (`bind` true) or connect (a DGRAM binds
+   * IPv4 udp:// only).
+   */
+  protected checkEndpoint(_ep: Endpoint, _address: string, _bind: boolean): void {}
 
   /**
    * Checks send()'s options before anything else, as zeromq.js does

@@ -8,13 +8,13 @@
 export type SocketTypeName =
   | "PAIR" | "PUB" | "SUB" | "REQ" | "REP" | "DEALER" | "ROUTER" | "PULL" | "PUSH" | "XPUB" | "XSUB"
   | "SERVER" | "CLIENT" | "RADIO" | "DISH" | "GATHER" | "SCATTER"
-  // STREAM speaks no ZMTP (its peers are raw TCP); it is here for its number.
-  | "STREAM";
+  // STREAM and DGRAM speak no ZMTP (their peers are raw TCP and UDP); they are here for their numbers.
+  | "STREAM" | "DGRAM";
 
 /** The libzmq numbers of the socket types (ZMQ_PAIR = 0 ...). */
 export const SOCKET_TYPE_NUMBER: Readonly<Record<SocketTypeName, number>> = {
   PAIR: 0, PUB: 1, SUB: 2, REQ: 3, REP: 4, DEALER: 5, ROUTER: 6, PULL: 7, PUSH: 8, XPUB: 9, XSUB: 10,
-  STREAM: 11, SERVER: 12, CLIENT: 13, RADIO: 14, DISH: 15, GATHER: 16, SCATTER: 17,
+  STREAM: 11, SERVER: 12, CLIENT: 13, RADIO: 14, DISH: 15, GATHER: 16, SCATTER: 17, DGRAM: 18,
 };
 
 const PEERS: Readonly<Record<SocketTypeName, readonly SocketTypeName[]>> = {
@@ -36,6 +36,7 @@ const PEERS: Readonly<Record<SocketTypeName, readonly SocketTypeName[]>> = {
   SCATTER: ["GATHER"],
   GATHER: ["SCATTER"],
   STREAM: [],
+  DGRAM: [],
 };
 
 /** True when a socket of type `ours` may talk to a peer of type `theirs`. */
@@ -56,7 +57,10 @@ export function anyPeerType(ours: SocketTypeName): SocketTypeName {
   return PEERS[ours][0]!;
 }
 
-/** True for the draft types, which libzmq makes thread safe (single-part messages, no ZMQ_SNDMORE). */
+/**
+ * True for the draft types that libzmq makes thread safe (single-part
+ * messages, no ZMQ_SNDMORE): all but DGRAM, whose messages are two parts.
+ */
 export function isThreadSafe(type: SocketTypeName): boolean {
-  return SOCKET_TYPE_NUMBER[type] >= SOCKET_TYPE_NUMBER.SERVER;
+  return SOCKET_TYPE_NUMBER[type] >= SOCKET_TYPE_NUMBER.SERVER && type !== "DGRAM";
 }

@@ -161,5 +161,5 @@ export const ZMQ_PUSH = 8;
 export const ZMQ_XPUB = 9;
 /** Socket type ZMQ_XSUB. */
 export const ZMQ_XSUB = 10;
-/** Socket type ZMQ_STREAM (no `socket("stream")` in purezmq yet: it has no STREAM socket). */
+/** Socket type ZMQ_STREAM (`socket("stream")`). */
 export const ZMQ_STREAM = 11;

@@ -1,7 +1,8 @@
 /**
  * The socket type names of the v5 API and the purezmq socket each makes.
- * `xreq` and `xrep` are the old names of DEALER and ROUTER. zeromq.js's
- * `stream` is not here: purezmq has no STREAM socket.
+ * `xreq` and `xrep` are the old names of DEALER and ROUTER; `stream` is a
+ * STREAM socket (raw TCP peers, each message `[routingId, data]`), as in
+ * zeromq.js v6's v5 API.
  */
 import { Dealer } from "../zmtp/socket/dealer.js";
 import { Pair } from "../zmtp/socket/pair.js";
@@ -11,6 +12,7 @@ import { Push } from "../zmtp/socket/push.js";
 import { Reply } from "../zmtp/socket/rep.js";
 import { Request } from "../zmtp/socket/req.js";
 import { Router } from "../zmtp/socket/router.js";
+import { Stream } from "../zmtp/socket/stream.js";
 import type { Socket as CoreSocket } from "../zmtp/socket/socket.js";
 import { Subscriber } from "../zmtp/socket/sub.js";
 import { XPublisher } from "../zmtp/socket/xpub.js";
@@ -30,7 +32,8 @@ export type SocketType =
   | "pull"
   | "push"
   | "xpub"
-  | "xsub";
+  | "xsub"
+  | "stream";
 
 const MAKERS: Readonly<Record<SocketType, () => CoreSocket>> = {
   pair: () => new Pair(),
@@ -46,6 +49,8 @@ const MAKERS: Readonly<Record<SocketType, () => CoreSocket>> = {
   push: () => new Push(),
   xpub: () => new XPublisher(),
   xsub: () => new XSubscriber(),
+  // Its `[routingId, data]` tuples are messages like any other's to the v5 socket.
+  stream: () => new Stream() as unknown as CoreSocket,
 };
 
 /**

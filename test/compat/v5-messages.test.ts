@@ -3,9 +3,11 @@
  * purezmq/v5-compat, same body, same outcome): request/reply with
  * callbacks, publish/subscribe with subscribe and unsubscribe, push/pull,
  * dealer/router multipart, send flags and callbacks, pause and resume,
- * and proxy() with a capture socket.
+ * proxy() with a capture socket, and a stream socket serving a raw node:net
+ * client.
  */
 import { once } from "node:events";
+import * as net from "node:net";
 import { errorShape } from "./differential.js";
 import { bindFree, messages, type Zmq5, nextMessage, same5, sendWithCallback, until } from "./v5-harness.js";
 
@@ -167,3 +169,29 @@ same5("proxy(router, dealer, capture): requests and replies pass, the capture ge
   client.send("job");
   return { requests: await requests, replies: await replies, copies: await copies };
 }, { requests: [["job"]], replies: [["done job", "part 2"]], copies: [["done job", "part 2"]] });
+
+same5("stream: a node:net client's connection, data and end arrive as [id, data]; [id, data] answers it", async (zmq, { closing }) => {
+  const stream = closing(zmq.socket("stream"));
+  const endpoint = await bindFree(stream);
+  const seen: Buffer[][] = [];
+  stream.on("message", (...parts: Buffer[]) => seen.push(parts));
+  const client = net.connect(Number(endpoint.split(":").pop()), "127.0.0.1");
+  closing({ close: () => client.destroy() });
+  await until(stream, () => seen.length === 1);
+  client.write("hello");
+  await until(stream, () => seen.length === 2);
+  const id = seen[0]![0]!;
+  const reply = once(client, "data");
+  stream.send([id, "world"]);
+  const [answer] = (await reply) as [Buffer];
+  client.end();
+  await until(stream, () => seen.length === 3);
+  return {
+    // The same peer throughout, named by a routing id of 5 octets starting with 0 (libzmq's form).
+    sameId: seen.every((parts) => parts[0]!.equals(id)),
+    idShape: [id.length, id[0]],
+    parts: seen.map((parts) => parts.length),
+    data: seen.map((parts) => String(parts[1])),
+    answer: String(answer),
+  };
+}, { sameId: true, idShape: [5, 0], parts: [2, 2, 2], data: ["", "hello", ""], answer: "world" });

@@ -134,8 +134,6 @@ function socketOfType(args: IArguments): AnySocket {
   const n = type | 0;
   const ctor = classesByType.get(n);
   if (ctor) return new ctor(options);
-  // DGRAM (18) exists in libzmq but is not built here.
-  if (n === 18) throw new ZmqError("EINVAL", `socket type ${n} (DGRAM) is not built in purezmq`);
   throw new ZmqError("EINVAL", "Invalid argument");
 }
 

@@ -3,7 +3,7 @@
  * compiled like usage.ts: as it is against the `zeromq` package, and with
  * only the module name changed against `purezmq/draft`. Nothing here runs.
  */
-import { Client, Dish, Gather, Radio, Scatter, Server } from "zeromq/draft.js";
+import { Client, Datagram, Dish, Gather, Radio, Scatter, Server } from "zeromq/draft.js";
 
 export async function serverLoop(): Promise<void> {
   const server = new Server({ linger: 0, sendHighWaterMark: 100, receiveTimeout: -1 });
@@ -49,4 +49,15 @@ export async function scatterGather(): Promise<Buffer[]> {
   const out: Buffer[] = [];
   for await (const [task] of gather) out.push(task);
   return out;
+}
+
+export async function datagramEcho(): Promise<string> {
+  const sock = new Datagram({ receiveHighWaterMark: 10 });
+  await sock.bind("udp://127.0.0.1:5557");
+  const [address, body] = await sock.receive();
+  await sock.send([address, body]);
+  await sock.send(["127.0.0.1:5558", Buffer.from("hello")]);
+  for await (const [from] of sock) return from.toString();
+  sock.close();
+  return "";
 }

@@ -6,13 +6,12 @@
  * same checks of the API run against both libraries (errors and shapes),
  * which must agree.
  */
-import * as dgram from "node:dgram";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import "zeromq";
 import * as theirs from "zeromq/draft.js";
 import * as ours from "../../src/draft/index.js";
-import { bindAddress, bindResolved, closeAll, withDeadline, type Impl, type NetTransport, type PeerSocket } from "./peers.js";
+import { bindAddress, bindResolved, closeAll, freeUdpPort, withDeadline, type Impl, type NetTransport, type PeerSocket } from "./peers.js";
 import { nextReal, untilJoined, type DishLike, type RadioLike } from "../zmtp/draft/helpers.js";
 
 const TIMEOUT = 10_000;
@@ -89,15 +88,6 @@ for (const [pattern, ex] of Object.entries(exchanges)) {
   }
 }
 
-/** A UDP port that was free a moment ago: libzmq's DISH cannot bind udp:// to port 0. */
-async function freeUdpPort(): Promise<number> {
-  const sock = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => sock.bind(0, "127.0.0.1", resolve));
-  const { port } = sock.address();
-  await new Promise<void>((resolve) => sock.close(resolve));
-  return port;
-}
-
 for (const host of ["127.0.0.1", "239.192.41.8"]) {
   for (const oursIs of ["Radio", "Dish"] as const) {
     const impl = (side: "Radio" | "Dish"): Impl => (side === oursIs ? "purezmq" : "libzmq");
@@ -160,6 +150,21 @@ const checks: Record<string, (lib: typeof ours) => Promise<unknown>> = {
   "a Dish join of a number throws a TypeError": (lib) => using(new lib.Dish({ linger: 0 }), (d) => d.join(5 as unknown as string)),
   "a Dish cannot send (ENOTSUP)": (lib) =>
     using(new lib.Dish({ linger: 0 }), (d) => (d as unknown as { send(m: string): Promise<void> }).send("a")),
+  // libzmq 4.3.5 binds udp:// for a DISH (and a DGRAM) only and connects it for a RADIO only.
+  "a Dish cannot connect udp://, unicast or multicast (ENOCOMPATPROTO)": (lib) => using(new lib.Dish({ linger: 0 }), (d) => {
+    const tried = ["udp://127.0.0.1:5555", "udp://239.192.41.8:5555"].map((ep) => {
+      try {
+        d.connect(ep);
+        return "connected";
+      } catch (err) {
+        return (err as { code?: string }).code;
+      }
+    });
+    return tried;
+  }),
+  "a Radio cannot bind udp:// (ENOCOMPATPROTO)": (lib) => using(new lib.Radio({ linger: 0 }), (r) => r.bind("udp://127.0.0.1:5555")),
+  "a Radio cannot bind udp:// to a multicast group (ENOCOMPATPROTO)": (lib) =>
+    using(new lib.Radio({ linger: 0 }), (r) => r.bind("udp://239.192.41.8:5555")),
   "socket type numbers and threadSafe": async (lib) => {
     const sockets = [new lib.Server(), new lib.Client(), new lib.Radio(), new lib.Dish(), new lib.Gather(), new lib.Scatter()];
     const seen = sockets.map((s) => [s.type, s.threadSafe]);

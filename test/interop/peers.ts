@@ -5,6 +5,7 @@
  * deadline so a broken peer fails a test instead of hanging it.
  */
 import { randomBytes } from "node:crypto";
+import * as dgram from "node:dgram";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
@@ -104,6 +105,15 @@ export function nextEvent(socket: PeerSocket, type: string, ms = 10_000): Promis
     ms,
     `the "${type}" event`,
   );
+}
+
+/** A UDP port of 127.0.0.1 that was free a moment ago: libzmq binds udp:// port 0 without telling the port it got. */
+export async function freeUdpPort(): Promise<number> {
+  const sock = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => sock.bind(0, "127.0.0.1", resolve));
+  const { port } = sock.address();
+  await new Promise<void>((resolve) => sock.close(resolve));
+  return port;
 }
 
 /** Closes every socket given, ignoring those already closed. */

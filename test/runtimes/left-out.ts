@@ -49,6 +49,7 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "interop/curve-auth.test.ts": NATIVE_ADDON,
   "interop/curve-keylog.test.ts": NATIVE_ADDON,
   "interop/curve.test.ts": NATIVE_ADDON,
+  "interop/datagram.test.ts": NATIVE_ADDON,
   "interop/draft.test.ts": NATIVE_ADDON,
   "interop/pipeline.test.ts": NATIVE_ADDON,
   "interop/plain.test.ts": NATIVE_ADDON,

@@ -4,7 +4,8 @@
  * either one first; then the same checks run against both libraries,
  * which must observe the same: the address form of what comes in, the
  * addresses a send takes and drops, the part rules, the size bounds and
- * the endpoints refused.
+ * the endpoints refused. Last, the deliberate differences, each library
+ * giving its own documented outcome.
  */
 import * as dgram from "node:dgram";
 import { once } from "node:events";
@@ -13,7 +14,7 @@ import assert from "node:assert/strict";
 import "zeromq";
 import * as theirs from "zeromq/draft.js";
 import * as ours from "../../src/draft/index.js";
-import { freeUdpPort, withDeadline, type Impl } from "./peers.js";
+import { freeUdpPort, ipcPath, withDeadline, type Impl } from "./peers.js";
 
 const TIMEOUT = 10_000;
 
@@ -197,3 +198,34 @@ for (const [name, check] of Object.entries(checks)) {
     assert.notEqual(got, undefined);
   });
 }
+
+/** Runs `check` against both libraries; each must give its own documented outcome. */
+function differs(name: string, check: (impl: Impl) => Promise<unknown>, expected: Record<Impl, unknown>, reason: string): void {
+  test(`deliberate difference: ${name} (${reason})`, async () => {
+    assert.deepEqual(await check("libzmq"), expected.libzmq);
+    assert.deepEqual(await check("purezmq"), expected.purezmq);
+  });
+}
+
+differs("lastEndpoint after a udp:// bind to port 0", async (impl) => {
+  const sock = new LIBS[impl].Datagram({ linger: 0 });
+  try {
+    await sock.bind("udp://127.0.0.1:0");
+    return /^udp:\/\/127\.0\.0\.1:[1-9]\d*$/.test(sock.lastEndpoint!) ? "udp://127.0.0.1:<port>" : sock.lastEndpoint;
+  } finally {
+    sock.close();
+  }
+}, { libzmq: "127.0.0.1:0", purezmq: "udp://127.0.0.1:<port>" }, "purezmq tells the port it got");
+
+differs("a bind to tcp://, ipc:// or inproc://", async (impl) => {
+  const sock = new LIBS[impl].Datagram({ linger: 0 });
+  try {
+    return [
+      await outcome(() => sock.bind("tcp://127.0.0.1:*")),
+      await outcome(() => sock.bind(`ipc://${ipcPath()}`)),
+      await outcome(() => sock.bind(`inproc://datagram-${impl}`)),
+    ];
+  } finally {
+    sock.close();
+  }
+}, { libzmq: ["ok", "ok", "ok"], purezmq: ["ENOCOMPATPROTO", "ENOCOMPATPROTO", "ENOCOMPATPROTO"] }, "a DGRAM delivers nothing usable over them");

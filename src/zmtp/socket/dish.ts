@@ -15,9 +15,9 @@
  */
 import { Buffer } from "node:buffer";
 import type { EngineOptions } from "../engine.js";
-import { DISH_CODEC, type UdpCodec } from "../transport/udp.js";
 import { closedError, ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
+import { DISH_CODEC, type UdpCodec } from "../transport/udp.js";
 import { encodeGroupCommand, GROUP_MAX_LENGTH, ZmtpProtocolError } from "../wire/index.js";
 import { FairQueue } from "./fair-queue.js";
 import { groupName } from "./groups.js";

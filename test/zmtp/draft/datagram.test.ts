@@ -130,7 +130,7 @@ test("parts as libzmq reads them: EINVAL for one part or three, and the address 
   assert.equal(await next, "back to normal");
 });
 
-test("a send before any bind waits for the bind (EAGAIN after sendTimeout)", async (t) => {
+test("a send before any bind has no peer to go to: EAGAIN with sendTimeout 0, as libzmq", async (t) => {
   const [sock] = track(t, new Datagram({ sendTimeout: 0 }));
   await assert.rejects(sock.send(["127.0.0.1:9", "x"]), { code: "EAGAIN" });
 });

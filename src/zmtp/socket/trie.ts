@@ -15,13 +15,14 @@
  *
  * Why typed arrays rather than an object per node: a million subscriptions
  * are a million nodes, and a V8 object with a Map of children and a string
- * label costs well over a hundred bytes. Here a node is a row across a few
- * typed arrays (26 bytes and its value), its label a run in one octet pool
- * and its children a block of ids and keys in one child pool, so a
- * subscription of a few octets costs about 40 bytes all in. The pools are
- * append-only: what a change abandons is counted, and a pool is compacted
- * when it must grow while at least half of it is abandoned, so it stays
- * within a small factor of what is live at an amortised constant cost.
+ * label cost 125 bytes per 7-octet topic. Here a node is a row across a few
+ * typed arrays (18 bytes, and 8 for its value in one array), its label a
+ * run in one octet pool and its children a block of ids and keys in one
+ * child pool: about 46 bytes per 7-octet topic all in, slack included. The
+ * pools are append-only: what a change abandons is counted (outgrown child
+ * blocks are reused by size first), and a pool is compacted when it must
+ * grow while a large share of it is abandoned, so it stays within a small
+ * factor of what is live at an amortised constant cost.
  *
  * Node ids are stable while a node holds a value (splits and merges move
  * only valueless nodes), which lets a caller keep the id of a topic (see

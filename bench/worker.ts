@@ -8,6 +8,7 @@ import net from "node:net";
 import { bindLoopback, makeSocket, type BenchSocket, type BenchSubscriber, type Lib, type SocketKind } from "./lib/sockets.js";
 import { rpcServerVariant, type RpcVariant } from "./lib/rpc.js";
 import type { WorkerMessage } from "./lib/child.js";
+import { subscriptionsPublisher, subscriptionsSubscriber } from "./cases/subscriptions.js";
 
 const cleanups: Array<() => void | Promise<void>> = [];
 const fromParent: WorkerMessage[] = [];
@@ -277,6 +278,16 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
       peakHeap,
       peakExternal,
     });
+  },
+
+  /** Publisher of the subscriptions curve: see bench/cases/subscriptions.ts. */
+  async "subscriptions-pub"(p) {
+    await subscriptionsPublisher({ post, fromRunner, track }, p as Params & { count: number });
+  },
+
+  /** Subscriber of the subscriptions curve, subscribing `count` topics. */
+  async "subscriptions-sub"(p) {
+    await subscriptionsSubscriber({ post, fromRunner, track }, p as Params & { count: number; endpoint: string });
   },
 };
 

@@ -10,7 +10,7 @@
 export type Lib = "purezmq" | "native";
 
 /** Socket classes used by the benchmarks (zeromq.js v6 names). */
-export type SocketKind = "Request" | "Reply" | "Dealer" | "Router" | "Push" | "Pull" | "Publisher" | "Subscriber";
+export type SocketKind = "Request" | "Reply" | "Dealer" | "Router" | "Push" | "Pull" | "Publisher" | "Subscriber" | "XSubscriber";
 
 /** The part of the zeromq.js v6 socket API the benchmarks use. */
 export interface BenchSocket {

@@ -123,7 +123,7 @@ test("maxSubscriptionBytesPerPeer: repeats cost nothing; the subscription past t
   for (let i = 0; i < 10; i++) greedy.write(command("SUBSCRIBE", topic, true));
   await roundTrip(greedy);
   const dropped = nextEvent(pub, "disconnect");
-  // 500 + 160 twice is over 1000.
+  // 500 + 64 (SUBSCRIPTION_OVERHEAD) twice is over 1000.
   greedy.write(command("SUBSCRIBE", Buffer.alloc(500, 0x63), true));
   const e = await dropped;
   assert.equal(e.error?.code, "ENOBUFS");

@@ -67,7 +67,7 @@ export abstract class FanOutSocket extends Socket {
   conflate = false;
   /**
    * Subscription bytes one peer may hold (purezmq's own option): each
-   * topic weighs its length plus 160 octets of bookkeeping. A subscription
+   * topic weighs its length plus 64 octets of bookkeeping. A subscription
    * past it ends that peer's connection (`disconnect`, code ENOBUFS), and
    * a SUBSCRIBE command larger than it is refused from its header. -1 = no
    * limit.

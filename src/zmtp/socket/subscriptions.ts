@@ -19,11 +19,14 @@ import { PrefixTrie } from "./trie.js";
 
 /**
  * What a publisher holds for one topic of one peer beyond its octets (tree
- * node, the peer's entry, set entries), in octets, measured on V8: it is
+ * rows, child slot, the peer's id entry, pool slack), in octets: it is
  * counted with the topic's length, so that a bound on subscription bytes
- * also bounds a flood of tiny topics.
+ * also bounds a flood of tiny topics. Measured on V8 (heap and array
+ * buffers): 44 for a million distinct 7-octet topics of one peer; rounded
+ * up for tree shapes that cost more (a split node per topic, sparse direct
+ * blocks) and for topics several peers share (a Set of them).
  */
-export const SUBSCRIPTION_OVERHEAD = 160;
+export const SUBSCRIPTION_OVERHEAD = 64;
 
 /** The weight of one subscription against the subscription bounds: its octets plus the overhead. */
 export function subscriptionCost(topic: Uint8Array): number {
@@ -72,9 +75,22 @@ export class TopicCounts {
 /** What removing a peer's subscription did. */
 export type RemoveResult = "absent" | "remaining" | "last";
 
-/** One peer's topics (latin1 keys) and their total {@link subscriptionCost}. */
+/**
+ * One peer's topics, as the tree ids of their nodes (four octets each
+ * rather than a copy of the topic), and their total {@link subscriptionCost}.
+ *
+ * A cancel does not look for its id here: the entry goes stale, and is
+ * recognised as such (its node no longer holds the peer) when the list is
+ * read. An id may even come back for another topic of the same peer, so
+ * readers skip repeats too. Stale entries are swept when the list must
+ * grow and more than half of it is stale, which keeps it within twice the
+ * peer's live topics at an amortised constant cost per change.
+ */
 interface PeerTopics {
-  readonly keys: Set<string>;
+  ids: Int32Array;
+  used: number;
+  /** Topics the peer holds. */
+  live: number;
   cost: number;
 }
 
@@ -104,25 +120,25 @@ export class SubscriberIndex<P> {
 
   /** True when `peer` holds `topic`. */
   has(topic: Uint8Array, peer: P): boolean {
-    const holders = this.trie.get(topic);
-    return holders === peer || (holders instanceof Set && holders.has(peer));
+    return holds(this.trie.get(topic), peer);
   }
 
   /** Subscribes `peer` to `topic`; true when no peer had that topic before. */
   add(topic: Uint8Array, peer: P): boolean {
-    const holders = this.trie.get(topic);
+    let id = this.trie.idOf(topic);
+    const holders = this.trie.valueAt(id);
     if (holders === undefined) {
-      this.trie.set(topic, peer);
-    } else if (holders === peer || (holders instanceof Set && holders.has(peer))) {
+      id = this.trie.set(topic, peer);
+    } else if (holds(holders, peer)) {
       return false;
     } else if (holders instanceof Set) {
       holders.add(peer);
     } else {
-      this.trie.set(topic, new Set([holders as P, peer]));
+      this.trie.replaceAt(id, new Set([holders, peer]));
     }
     let mine = this.byPeer.get(peer);
-    if (!mine) this.byPeer.set(peer, (mine = { keys: new Set(), cost: 0 }));
-    mine.keys.add(Buffer.from(topic.buffer, topic.byteOffset, topic.byteLength).toString("latin1"));
+    if (!mine) this.byPeer.set(peer, (mine = { ids: new Int32Array(4), used: 0, live: 0, cost: 0 }));
+    this.remember(peer, mine, id);
     const cost = subscriptionCost(topic);
     mine.cost += cost;
     this.totalCost += cost;
@@ -131,21 +147,11 @@ export class SubscriberIndex<P> {
 
   /** Cancels `peer`'s subscription to `topic`. */
   remove(topic: Uint8Array, peer: P): RemoveResult {
-    const holders = this.trie.get(topic);
-    if (holders === undefined) return "absent";
-    let left: boolean;
-    if (holders === peer) {
-      this.trie.delete(topic);
-      left = false;
-    } else if (holders instanceof Set && holders.delete(peer)) {
-      left = true;
-      if (holders.size === 1) this.trie.set(topic, holders.values().next().value as P);
-    } else {
-      return "absent";
-    }
-    const mine = this.byPeer.get(peer)!;
-    mine.keys.delete(Buffer.from(topic.buffer, topic.byteOffset, topic.byteLength).toString("latin1"));
-    this.forget(peer, mine, subscriptionCost(topic));
+    const id = this.trie.idOf(topic);
+    const holders = this.trie.valueAt(id);
+    if (!holds(holders, peer)) return "absent";
+    const left = this.release(id, holders!, peer);
+    this.forget(peer, this.byPeer.get(peer)!, subscriptionCost(topic));
     return left ? "remaining" : "last";
   }
 
@@ -153,11 +159,15 @@ export class SubscriberIndex<P> {
   removePeer(peer: P, onLast: (topic: Buffer) => void): void {
     const mine = this.byPeer.get(peer);
     if (!mine) return;
-    for (const key of mine.keys) {
-      const topic = Buffer.from(key, "latin1");
-      if (this.remove(topic, peer) === "last") onLast(topic);
-    }
     this.byPeer.delete(peer);
+    for (let i = 0; i < mine.used; i++) {
+      const id = mine.ids[i]!;
+      const holders = this.trie.valueAt(id);
+      if (!holds(holders, peer)) continue; // stale, or a repeat already removed
+      const topic = this.trie.topicAt(id);
+      this.totalCost -= subscriptionCost(topic);
+      if (!this.release(id, holders!, peer)) onLast(topic);
+    }
   }
 
   /** Calls `visit` for each (peer, topic) pair whose topic prefixes `data`; a peer may come more than once. */
@@ -170,12 +180,58 @@ export class SubscriberIndex<P> {
 
   /** The topics `peer` is subscribed to. */
   topicsOf(peer: P): Buffer[] {
-    return [...(this.byPeer.get(peer)?.keys ?? [])].map((k) => Buffer.from(k, "latin1"));
+    const mine = this.byPeer.get(peer);
+    if (!mine) return [];
+    this.sweep(peer, mine);
+    return Array.from(mine.ids.subarray(0, mine.used), (id) => this.trie.topicAt(id));
+  }
+
+  /** Takes `peer` off the topic of node `id`, which it holds; true when other peers still hold it. */
+  private release(id: number, holders: Holders<P>, peer: P): boolean {
+    if (!(holders instanceof Set)) {
+      this.trie.deleteAt(id);
+      return false;
+    }
+    holders.delete(peer);
+    if (holders.size === 1) this.trie.replaceAt(id, holders.values().next().value as P);
+    return true;
+  }
+
+  /** Appends `id` to the peer's list, sweeping stale entries or growing it when full. */
+  private remember(peer: P, mine: PeerTopics, id: number): void {
+    mine.live++;
+    if (mine.used === mine.ids.length) {
+      if (mine.used - mine.live + 1 > mine.used / 2) this.sweep(peer, mine);
+      if (mine.used === mine.ids.length) {
+        const ids = new Int32Array(Math.ceil(mine.ids.length * 1.5));
+        ids.set(mine.ids);
+        mine.ids = ids;
+      }
+    }
+    mine.ids[mine.used++] = id;
+  }
+
+  /** Keeps only the ids whose node holds the peer, each once. */
+  private sweep(peer: P, mine: PeerTopics): void {
+    const ids = mine.ids.subarray(0, mine.used).sort();
+    let kept = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if ((kept > 0 && ids[kept - 1] === id) || !holds(this.trie.valueAt(id), peer)) continue;
+      ids[kept++] = id;
+    }
+    mine.used = kept;
   }
 
   private forget(peer: P, mine: PeerTopics, cost: number): void {
     mine.cost -= cost;
+    mine.live--;
     this.totalCost -= cost;
-    if (mine.keys.size === 0) this.byPeer.delete(peer);
+    if (mine.live === 0) this.byPeer.delete(peer);
   }
+}
+
+/** True when `holders` (a topic's) include `peer`. */
+function holds<P>(holders: Holders<P> | undefined, peer: P): boolean {
+  return holders === peer || (holders instanceof Set && holders.has(peer));
 }

@@ -5,14 +5,28 @@
  * octets of its first frame once, stopping where no topic continues, so its
  * cost is bounded by the longest subscribed topic and does not grow with the
  * number of topics or subscribers (only with the number of subscribers that
- * actually match, who must each get the message).
+ * actually match, who must each get the message). Each step finds the next
+ * node among at most 256 sorted keys: at most eight comparisons.
  *
  * Why a radix tree (a run of octets per node) rather than one node per
- * octet: topics come from the network, and a node costs a hundred and more
- * bytes of heap. Here the nodes number at most twice the topics, whatever
- * their length, and the octets are held once, as one-byte strings (16 bytes
- * of header each, no separate backing store), so memory follows the topic
- * bytes rather than two hundred times them.
+ * octet: topics come from the network, so the nodes must follow the topics,
+ * not their octets. Here the nodes number at most twice the topics, whatever
+ * their length.
+ *
+ * Why typed arrays rather than an object per node: a million subscriptions
+ * are a million nodes, and a V8 object with a Map of children and a string
+ * label cost 125 bytes per 7-octet topic. Here a node is a row across a few
+ * typed arrays (18 bytes, and 8 for its value in one array), its label a
+ * run in one octet pool and its children a block of ids and keys in one
+ * child pool: about 46 bytes per 7-octet topic all in, slack included. The
+ * pools are append-only: what a change abandons is counted (outgrown child
+ * blocks are reused by size first), and a pool is compacted when it must
+ * grow while a large share of it is abandoned, so it stays within a small
+ * factor of what is live at an amortised constant cost.
+ *
+ * Node ids are stable while a node holds a value (splits and merges move
+ * only valueless nodes), which lets a caller keep the id of a topic (see
+ * {@link PrefixTrie.idOf}) instead of a copy of its octets.
  *
  * No operation recurses: a peer chooses the length of its topics, and a
  * recursion one frame per octet (or per node) would let it overflow the
@@ -20,45 +34,72 @@
  */
 import { Buffer } from "node:buffer";
 
+/** The root's id: the empty topic. */
+const ROOT = 0;
+/** Rows, octets and child slots a new (or emptied) tree starts with. */
+const INITIAL = 16;
+/** Pools grow by a quarter: little slack at a million rows, still amortised constant time per row. */
+const GROWTH = 1.25;
+
 /**
- * A node holds the octets `label.slice(start)` of the path from its parent
- * (the first of them is its key in the parent's children). A split moves
- * `start` forward instead of copying the rest of a long label; merging back
- * moves it backward when the label still holds those octets. Both halves of
- * a label are thus never held twice for long: a node's string is made for
- * that node, so what it keeps before `start` is bounded by its own length.
+ * Past this many children a node's block is direct: 256 slots indexed by
+ * octet (0: none; the root is nobody's child), one load per step instead
+ * of a search. Below it, keys sorted for a binary search: a small node
+ * does not pay for 256 slots (a direct block costs at most five times the
+ * sorted one's slots per child).
  */
-class RadixNode<V> {
-  value: V | undefined = undefined;
-  children: Map<number, RadixNode<V>> | undefined = undefined;
-  constructor(
-    /** Latin-1 string: one char per octet. */
-    public label: string,
-    public start: number,
-  ) {}
+const DIRECT_ABOVE = 48;
 
-  get length(): number {
-    return this.label.length - this.start;
-  }
+/**
+ * Capacity of a child block holding `count` children (so that it need not
+ * be stored): the next power of two, or 256 for a direct block.
+ */
+function capacityFor(count: number): number {
+  if (count > DIRECT_ABOVE) return 256;
+  return count <= 1 ? count : 1 << (32 - Math.clz32(count - 1));
 }
 
-/** Octets `from` to `to` of `data` as a string of its own (never a slice that keeps a larger one alive). */
-function octetsOf(data: Uint8Array, from: number, to: number): string {
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("latin1", from, to);
-}
+/** Children of one node in octet order, gathered while its block changes layout. */
+const scratchKeys = new Uint8Array(257);
+const scratchIds = new Int32Array(257);
 
-/** How far `data` from `pos` agrees with the node's label; the label's first octet is known to agree. */
-function agreement(node: RadixNode<unknown>, data: Uint8Array, pos: number): number {
-  const label = node.label;
-  const n = Math.min(node.length, data.length - pos);
-  let i = 1;
-  for (let j = node.start + 1; i < n && label.charCodeAt(j) === data[pos + i]; i++, j++);
-  return i;
+/** A larger copy of a typed array, its first `used` elements kept. */
+function grown<T extends Int32Array | Uint16Array | Uint8Array>(array: T, size: number, used: number): T {
+  const next = new (array.constructor as new (n: number) => T)(size);
+  next.set(array.subarray(0, used));
+  return next;
 }
 
 /** Maps topics (octet strings) to values and finds every topic that prefixes a message. */
 export class PrefixTrie<V> {
-  private readonly root = new RadixNode<V>("", 0);
+  // One row per node id. A free row has labelLength -1 and parent = the next free id.
+  private labelAt = new Int32Array(INITIAL);
+  private labelLength = new Int32Array(INITIAL);
+  private parent = new Int32Array(INITIAL);
+  private kidsAt = new Int32Array(INITIAL);
+  private kidCount = new Uint16Array(INITIAL);
+  private values: Array<V | undefined> = [undefined];
+  /** Rows in use or on the free list; ids from here on are fresh. */
+  private rows = 1;
+  private freeRow = -1;
+
+  /** Labels: node `n` holds octets[labelAt[n] .. labelAt[n] + labelLength[n]]. */
+  private octets = new Uint8Array(INITIAL);
+  private octetsEnd = 0;
+  private liveOctets = 0;
+
+  /** Children: node `n` has kidCount[n] ids and first octets at kidsAt[n], sorted by octet. */
+  private kidIds = new Int32Array(INITIAL);
+  private kidKeys = new Uint8Array(INITIAL);
+  private kidsEnd = 0;
+  private liveKids = 0;
+  /**
+   * Abandoned child blocks by capacity class (log2 of 1 .. 256), each list
+   * threaded through the first id slot of its blocks: nodes grow through the
+   * same sizes, so a block one node outgrows soon serves another.
+   */
+  private freeKids = new Int32Array(9).fill(-1);
+
   private count = 0;
   private nodes = 1;
 
@@ -72,167 +113,526 @@ export class PrefixTrie<V> {
     return this.nodes;
   }
 
-  /** The value stored for exactly `topic`. */
-  get(topic: Uint8Array): V | undefined {
-    return this.find(topic)?.value;
+  /** @internal Bytes of the typed arrays behind the tree (the values array aside), for tests and benchmarks. */
+  get poolBytes(): number {
+    return this.labelAt.byteLength * 3 + this.kidsAt.byteLength + this.kidCount.byteLength + this.octets.byteLength + this.kidIds.byteLength + this.kidKeys.byteLength;
   }
 
-  /** Stores a value for `topic`. */
-  set(topic: Uint8Array, value: V): void {
-    let node = this.root;
+  /** The value stored for exactly `topic`. */
+  get(topic: Uint8Array): V | undefined {
+    const id = this.idOf(topic);
+    return id < 0 ? undefined : this.values[id];
+  }
+
+  /**
+   * The id of the node holding exactly `topic` (with or without a value),
+   * or -1. The id of a topic with a value stays the same until the topic is
+   * deleted.
+   */
+  idOf(topic: Uint8Array): number {
+    let node = ROOT;
     let pos = 0;
     while (pos < topic.length) {
-      const child = node.children?.get(topic[pos]!);
-      if (child === undefined) {
-        const leaf = new RadixNode<V>(octetsOf(topic, pos, topic.length), 0);
-        (node.children ??= new Map()).set(topic[pos]!, leaf);
-        this.nodes++;
+      const child = this.step(node, topic, pos);
+      if (child < 0) return -1;
+      node = child;
+      pos += this.labelLength[child]!;
+    }
+    return node;
+  }
+
+  /** The value held by node `id`; undefined for a valueless, free or unknown id. */
+  valueAt(id: number): V | undefined {
+    return id >= 0 && id < this.rows ? this.values[id] : undefined;
+  }
+
+  /** Replaces the value of node `id`, which must hold one. */
+  replaceAt(id: number, value: V): void {
+    if (this.values[id] === undefined) throw new RangeError(`node ${id} holds no topic`);
+    this.values[id] = value;
+  }
+
+  /** The topic of node `id` (a fresh Buffer), found by walking up to the root. */
+  topicAt(id: number): Buffer {
+    let length = 0;
+    for (let n = id; n !== ROOT; n = this.parent[n]!) length += this.labelLength[n]!;
+    const topic = Buffer.allocUnsafe(length);
+    let end = length;
+    for (let n = id; n !== ROOT; n = this.parent[n]!) {
+      const at = this.labelAt[n]!;
+      const len = this.labelLength[n]!;
+      end -= len;
+      topic.set(this.octets.subarray(at, at + len), end);
+    }
+    return topic;
+  }
+
+  /** Stores a value for `topic`; returns the id of its node. */
+  set(topic: Uint8Array, value: V): number {
+    let node = ROOT;
+    let pos = 0;
+    while (pos < topic.length) {
+      const child = this.childAt(node, topic[pos]!);
+      if (child < 0) {
+        const leaf = this.newNode(node, topic, pos, topic.length);
+        this.insertKid(node, topic[pos]!, leaf);
         node = leaf;
-        pos = topic.length;
         break;
       }
-      const same = agreement(child, topic, pos);
-      if (same < child.length) {
+      const same = this.agreement(child, topic, pos);
+      if (same < this.labelLength[child]!) {
         // The topic leaves (or ends inside) the child's label: a new node
-        // takes the shared octets, copied from the topic (the caller paid
-        // for those), and the child keeps its string past them.
-        const mid = new RadixNode<V>(octetsOf(topic, pos, pos + same), 0);
-        child.start += same;
-        mid.children = new Map([[child.label.charCodeAt(child.start), child]]);
-        node.children!.set(topic[pos]!, mid);
-        this.nodes++;
+        // takes the shared octets, the first part of the child's run (no
+        // copy), and the child keeps the rest.
+        const mid = this.allocRow();
+        this.labelAt[mid] = this.labelAt[child]!;
+        this.labelLength[mid] = same;
+        this.parent[mid] = node;
+        this.labelAt[child] += same;
+        this.labelLength[child] -= same;
+        this.parent[child] = mid;
+        this.kidIds[this.kidsAt[node]! + this.slotOf(node, topic[pos]!)] = mid;
+        this.insertKid(mid, this.octets[this.labelAt[child]!]!, child);
         node = mid;
       } else {
         node = child;
       }
       pos += same;
     }
-    if (node.value === undefined) this.count++;
-    node.value = value;
+    if (this.values[node] === undefined) this.count++;
+    this.values[node] = value;
+    return node;
   }
 
   /** Removes `topic`, merging nodes no other topic needs. Returns false when absent. */
   delete(topic: Uint8Array): boolean {
-    let parent: RadixNode<V> | undefined;
-    let node: RadixNode<V> = this.root;
-    let pos = 0;
-    while (pos < topic.length) {
-      const child = node.children?.get(topic[pos]!);
-      if (child === undefined || child.length > topic.length - pos || agreement(child, topic, pos) < child.length) return false;
-      parent = node;
-      node = child;
-      pos += child.length;
-    }
-    if (node.value === undefined) return false;
-    node.value = undefined;
-    this.count--;
-    if (parent === undefined) return true; // the root stays, with or without the empty topic
-    const children = node.children?.size ?? 0;
-    if (children === 1) {
-      this.absorb(parent, node);
-    } else if (children === 0) {
-      parent.children!.delete(node.label.charCodeAt(node.start));
-      this.nodes--;
-      if (parent.children!.size === 0) parent.children = undefined;
-      // The parent may now be a valueless node with one child: merge it, so
-      // that nodes stay at most twice the topics. Its own parent is needed
-      // for that; one more walk down finds it (no parent pointers to keep).
-      if (parent !== this.root && parent.value === undefined && parent.children?.size === 1) {
-        const grand = this.parentOf(topic, parent);
-        this.absorb(grand, parent);
-      }
-    }
+    const id = this.idOf(topic);
+    if (id < 0 || this.values[id] === undefined) return false;
+    this.deleteAt(id);
     return true;
+  }
+
+  /** Removes the topic of node `id`, which must hold one (see {@link delete}). */
+  deleteAt(id: number): void {
+    if (this.values[id] === undefined) throw new RangeError(`node ${id} holds no topic`);
+    this.values[id] = undefined;
+    this.count--;
+    if (this.count === 0) {
+      // Nothing left: give the pools back rather than keep a peak's worth.
+      this.reset();
+      return;
+    }
+    if (id === ROOT) return; // the root stays, with or without the empty topic
+    const kids = this.kidCount[id]!;
+    if (kids === 1) {
+      this.absorb(id);
+    } else if (kids === 0) {
+      const parent = this.parent[id]!;
+      this.removeKid(parent, this.octets[this.labelAt[id]!]!);
+      this.liveOctets -= this.labelLength[id]!;
+      this.freeNode(id);
+      // The parent may now be a valueless node with one child: merge it, so
+      // that nodes stay at most twice the topics.
+      if (parent !== ROOT && this.values[parent] === undefined && this.kidCount[parent] === 1) this.absorb(parent);
+    }
   }
 
   /** Calls `visit` with the value of every stored topic that is a prefix of `data` (shortest first). */
   forEachPrefixOf(data: Uint8Array, visit: (value: V) => void): void {
-    let node: RadixNode<V> = this.root;
+    const values = this.values;
+    let node = ROOT;
     let pos = 0;
     for (;;) {
-      if (node.value !== undefined) visit(node.value);
+      const value = values[node];
+      if (value !== undefined) visit(value);
       if (pos >= data.length) return;
-      const child = node.children?.get(data[pos]!);
-      if (child === undefined || child.length > data.length - pos || agreement(child, data, pos) < child.length) return;
+      const child = this.step(node, data, pos);
+      if (child < 0) return;
       node = child;
-      pos += child.length;
+      pos += this.labelLength[child]!;
     }
   }
 
   /** True when some stored topic is a prefix of `data`. */
   hasPrefixOf(data: Uint8Array): boolean {
-    let node: RadixNode<V> = this.root;
+    const values = this.values;
+    let node = ROOT;
     let pos = 0;
     for (;;) {
-      if (node.value !== undefined) return true;
+      if (values[node] !== undefined) return true;
       if (pos >= data.length) return false;
-      const child = node.children?.get(data[pos]!);
-      if (child === undefined || child.length > data.length - pos || agreement(child, data, pos) < child.length) return false;
+      const child = this.step(node, data, pos);
+      if (child < 0) return false;
       node = child;
-      pos += child.length;
+      pos += this.labelLength[child]!;
     }
   }
 
-  /** Calls `visit` for every stored topic (a fresh Buffer each), depth first with an explicit stack. */
+  /**
+   * Calls `visit` for every stored topic (a fresh Buffer each), in octet
+   * order, depth first with an explicit stack. `visit` must not change the
+   * tree.
+   */
   forEach(visit: (topic: Buffer, value: V) => void): void {
-    const stack: Array<[node: RadixNode<V>, depth: number]> = [[this.root, 0]];
+    const stack: number[] = [ROOT];
+    const depths: number[] = [0];
     let path = Buffer.allocUnsafe(256);
-    let entry: [RadixNode<V>, number] | undefined;
-    while ((entry = stack.pop()) !== undefined) {
-      const [node, depth] = entry;
-      const end = depth + node.length;
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      const depth = depths.pop()!;
+      const len = node === ROOT ? 0 : this.labelLength[node]!;
+      const end = depth + len;
       if (end > path.length) {
-        const grown = Buffer.allocUnsafe(Math.max(end, path.length * 2));
-        path.copy(grown, 0, 0, depth);
-        path = grown;
+        const larger = Buffer.allocUnsafe(Math.max(end, path.length * 2));
+        path.copy(larger, 0, 0, depth);
+        path = larger;
       }
-      path.write(node.label.substring(node.start), depth, "latin1");
-      if (node.value !== undefined) visit(Buffer.from(path.subarray(0, end)), node.value);
-      if (node.children) for (const child of node.children.values()) stack.push([child, end]);
+      const at = this.labelAt[node]!;
+      path.set(this.octets.subarray(at, at + len), depth);
+      const value = this.values[node];
+      if (value !== undefined) visit(Buffer.from(path.subarray(0, end)), value);
+      const count = this.gatherKids(node, -1, -1);
+      for (let i = count - 1; i >= 0; i--) {
+        stack.push(scratchIds[i]!);
+        depths.push(end);
+      }
     }
   }
 
-  /** The node holding exactly `topic`, if the tree has one. */
-  private find(topic: Uint8Array): RadixNode<V> | undefined {
-    let node: RadixNode<V> = this.root;
-    let pos = 0;
-    while (pos < topic.length) {
-      const child = node.children?.get(topic[pos]!);
-      if (child === undefined || child.length > topic.length - pos || agreement(child, topic, pos) < child.length) return undefined;
-      node = child;
-      pos += child.length;
-    }
-    return node;
+  /** The child of `node` whose label starts with `octet`, or -1. */
+  private childAt(node: number, octet: number): number {
+    const slot = this.slotOf(node, octet);
+    return slot < 0 ? -1 : this.kidIds[this.kidsAt[node]! + slot]!;
   }
 
-  /** The parent of `target`, a node on the path of `topic`. */
-  private parentOf(topic: Uint8Array, target: RadixNode<V>): RadixNode<V> {
-    let node = this.root;
-    let pos = 0;
-    for (;;) {
-      const child = node.children!.get(topic[pos]!)!;
-      if (child === target) return node;
-      node = child;
-      pos += child.length;
+  /** Where the child of `node` for `octet` is in its block (the octet itself in a direct one), or -1. */
+  private slotOf(node: number, octet: number): number {
+    const count = this.kidCount[node]!;
+    const first = this.kidsAt[node]!;
+    if (count > DIRECT_ABOVE) return this.kidIds[first + octet] !== 0 ? octet : -1;
+    const keys = this.kidKeys;
+    let lo = 0;
+    let hi = count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const key = keys[first + mid]!;
+      if (key === octet) return mid;
+      if (key < octet) lo = mid + 1;
+      else hi = mid - 1;
     }
+    return -1;
   }
 
-  /** Replaces `node` (valueless, one child) in `parent` by its child, which takes over its octets. */
-  private absorb(parent: RadixNode<V>, node: RadixNode<V>): void {
-    const child = node.children!.values().next().value!;
-    const key = node.label.charCodeAt(node.start);
-    const shared = node.length;
-    if (child.start >= shared) {
-      // The child's string still holds those octets, from before a split.
-      child.start -= shared;
+  /**
+   * The child of `node` whose whole label is at `pos` in `data` (which has
+   * an octet there), or -1: one step of every walk down, matching's hot path.
+   */
+  private step(node: number, data: Uint8Array, pos: number): number {
+    const count = this.kidCount[node]!;
+    if (count === 0) return -1;
+    const first = this.kidsAt[node]!;
+    const octet = data[pos]!;
+    let child = 0;
+    if (count > DIRECT_ABOVE) {
+      child = this.kidIds[first + octet]!;
     } else {
-      const merged = Buffer.allocUnsafe(shared + child.length);
-      merged.write(node.label.substring(node.start), 0, "latin1");
-      merged.write(child.label.substring(child.start), shared, "latin1");
-      child.label = merged.toString("latin1");
-      child.start = 0;
+      const keys = this.kidKeys;
+      let lo = first;
+      let hi = first + count - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const key = keys[mid]!;
+        if (key === octet) {
+          child = this.kidIds[mid]!;
+          break;
+        }
+        if (key < octet) lo = mid + 1;
+        else hi = mid - 1;
+      }
     }
-    parent.children!.set(key, child);
+    if (child === 0) return -1;
+    const len = this.labelLength[child]!;
+    if (len > data.length - pos) return -1;
+    const octets = this.octets;
+    const at = this.labelAt[child]! - pos;
+    for (let i = pos + 1; i < pos + len; i++) if (octets[at + i] !== data[i]) return -1;
+    return child;
+  }
+
+  /** How far `data` from `pos` agrees with the label of `node`; its first octet is known to agree. */
+  private agreement(node: number, data: Uint8Array, pos: number): number {
+    const octets = this.octets;
+    const at = this.labelAt[node]!;
+    const n = Math.min(this.labelLength[node]!, data.length - pos);
+    let i = 1;
+    while (i < n && octets[at + i] === data[pos + i]) i++;
+    return i;
+  }
+
+  /** A new node under `parent` labelled with `data[from..to)`, copied into the pool. */
+  private newNode(parent: number, data: Uint8Array, from: number, to: number): number {
+    const id = this.allocRow();
+    const at = this.allocOctets(to - from);
+    this.octets.set(data.subarray(from, to), at);
+    this.liveOctets += to - from;
+    this.labelAt[id] = at;
+    this.labelLength[id] = to - from;
+    this.parent[id] = parent;
+    return id;
+  }
+
+  /** Replaces `node` (valueless, one child) by its child, which takes over its octets. */
+  private absorb(node: number): void {
+    const child = this.kidIds[this.kidsAt[node]!]!;
+    const parent = this.parent[node]!;
+    const key = this.octets[this.labelAt[node]!]!;
+    const shared = this.labelLength[node]!;
+    const own = this.labelLength[child]!;
+    if (this.labelAt[node]! + shared === this.labelAt[child]) {
+      // The two runs still touch, as a split left them: extend the child's.
+      this.labelAt[child] = this.labelAt[node]!;
+    } else {
+      const at = this.allocOctets(shared + own); // may compact: read the runs after it
+      this.octets.copyWithin(at, this.labelAt[node]!, this.labelAt[node]! + shared);
+      this.octets.copyWithin(at + shared, this.labelAt[child]!, this.labelAt[child]! + own);
+      this.labelAt[child] = at;
+    }
+    this.labelLength[child] = shared + own;
+    this.parent[child] = parent;
+    this.kidIds[this.kidsAt[parent]! + this.slotOf(parent, key)] = child;
+    this.freeKidBlock(this.kidsAt[node]!, 1);
+    this.liveKids -= 1;
+    this.kidCount[node] = 0;
+    this.freeNode(node);
+  }
+
+  /** Adds `child` under `node` with first octet `key` (which it has not). */
+  private insertKid(node: number, key: number, child: number): void {
+    const count = this.kidCount[node]!;
+    if (capacityFor(count + 1) !== capacityFor(count)) {
+      this.relayout(node, this.gatherKids(node, key, child));
+    } else if (count > DIRECT_ABOVE) {
+      this.kidIds[this.kidsAt[node]! + key] = child;
+    } else {
+      const first = this.kidsAt[node]!;
+      let i = first + count;
+      while (i > first && this.kidKeys[i - 1]! > key) {
+        this.kidKeys[i] = this.kidKeys[i - 1]!;
+        this.kidIds[i] = this.kidIds[i - 1]!;
+        i--;
+      }
+      this.kidKeys[i] = key;
+      this.kidIds[i] = child;
+    }
+    this.kidCount[node] = count + 1;
+  }
+
+  /** Removes the child of `node` with first octet `key` (which it has). */
+  private removeKid(node: number, key: number): void {
+    const count = this.kidCount[node]!;
+    if (capacityFor(count - 1) !== capacityFor(count)) {
+      this.relayout(node, this.gatherKids(node, key, -1));
+    } else if (count > DIRECT_ABOVE) {
+      this.kidIds[this.kidsAt[node]! + key] = 0;
+    } else {
+      const first = this.kidsAt[node]!;
+      const slot = first + this.slotOf(node, key);
+      this.kidKeys.copyWithin(slot, slot + 1, first + count);
+      this.kidIds.copyWithin(slot, slot + 1, first + count);
+    }
+    this.kidCount[node] = count - 1;
+  }
+
+  /**
+   * Copies the children of `node` into the scratch arrays in octet order,
+   * with `key` added as `child`, or removed when `child` is -1 (`key` -1:
+   * no change). Returns how many there are then.
+   */
+  private gatherKids(node: number, key: number, child: number): number {
+    const count = this.kidCount[node]!;
+    const first = this.kidsAt[node]!;
+    const ids = this.kidIds;
+    let n = 0;
+    const put = (k: number, id: number): void => {
+      if (k === key) {
+        if (child < 0) return;
+        id = child;
+      }
+      scratchKeys[n] = k;
+      scratchIds[n++] = id;
+    };
+    if (count > DIRECT_ABOVE) {
+      for (let k = 0; k < 256; k++) if (ids[first + k] !== 0 || (k === key && child >= 0)) put(k, ids[first + k]!);
+    } else {
+      let added = child < 0;
+      for (let i = 0; i < count; i++) {
+        const k = this.kidKeys[first + i]!;
+        if (!added && k > key) {
+          put(key, child);
+          added = true;
+        }
+        put(k, ids[first + i]!);
+      }
+      if (!added) put(key, child);
+    }
+    return n;
+  }
+
+  /** Moves the children of `node` to a block fitting `count` gathered children (see {@link gatherKids}). */
+  private relayout(node: number, count: number): void {
+    const oldCap = capacityFor(this.kidCount[node]!);
+    const cap = capacityFor(count);
+    const at = cap > 0 ? this.allocKids(cap) : 0; // may compact: the old block moves
+    this.freeKidBlock(this.kidsAt[node]!, oldCap);
+    if (cap === 256) {
+      this.kidIds.fill(0, at, at + 256);
+      for (let i = 0; i < count; i++) this.kidIds[at + scratchKeys[i]!] = scratchIds[i]!;
+    } else {
+      this.kidKeys.set(scratchKeys.subarray(0, count), at);
+      this.kidIds.set(scratchIds.subarray(0, count), at);
+    }
+    this.kidsAt[node] = at;
+    this.liveKids += cap - oldCap;
+  }
+
+  /** A row for a new node: a freed one, or the next fresh one (growing the rows). */
+  private allocRow(): number {
+    this.nodes++;
+    let id = this.freeRow;
+    if (id >= 0) {
+      this.freeRow = this.parent[id]!;
+    } else {
+      id = this.rows++;
+      if (id >= this.labelAt.length) {
+        const size = Math.ceil(this.labelAt.length * GROWTH);
+        this.labelAt = grown(this.labelAt, size, id);
+        this.labelLength = grown(this.labelLength, size, id);
+        this.parent = grown(this.parent, size, id);
+        this.kidsAt = grown(this.kidsAt, size, id);
+        this.kidCount = grown(this.kidCount, size, id);
+      }
+      this.values.push(undefined);
+    }
+    this.kidCount[id] = 0;
+    return id;
+  }
+
+  /** Puts the row of `id` (valueless, no children, label already accounted) on the free list. */
+  private freeNode(id: number): void {
     this.nodes--;
+    this.labelLength[id] = -1;
+    this.parent[id] = this.freeRow;
+    this.freeRow = id;
+  }
+
+  /** Room for `length` octets at the end of the label pool; compacts it first when half of it is abandoned. */
+  private allocOctets(length: number): number {
+    if (this.octetsEnd + length > this.octets.length) {
+      const abandoned = this.octetsEnd - this.liveOctets;
+      if (abandoned >= this.liveOctets) {
+        this.compactOctets(Math.ceil((this.liveOctets + length) * GROWTH));
+      } else {
+        this.octets = grown(this.octets, Math.max(Math.ceil(this.octets.length * GROWTH), this.octetsEnd + length), this.octetsEnd);
+      }
+    }
+    const at = this.octetsEnd;
+    this.octetsEnd += length;
+    return at;
+  }
+
+  /** Puts the abandoned block at `at` of capacity `cap` (a power of two, or 0: nothing) on its free list. */
+  private freeKidBlock(at: number, cap: number): void {
+    if (cap === 0) return;
+    const size = 31 - Math.clz32(cap);
+    this.kidIds[at] = this.freeKids[size]!;
+    this.freeKids[size] = at;
+  }
+
+  /**
+   * Room for a block of `cap` children: an abandoned block of that size,
+   * else at the end of the child pool, compacting it first when half of it
+   * is abandoned.
+   */
+  private allocKids(cap: number): number {
+    const size = 31 - Math.clz32(cap);
+    const reused = this.freeKids[size]!;
+    if (reused >= 0) {
+      this.freeKids[size] = this.kidIds[reused]!;
+      return reused;
+    }
+    if (this.kidsEnd + cap > this.kidIds.length) {
+      // Blocks outgrown by nodes that stop growing stay abandoned (nothing
+      // asks for their size any more): compact at a third of the pool.
+      const abandoned = this.kidsEnd - this.liveKids;
+      if (2 * abandoned >= this.liveKids) {
+        this.compactKids(Math.ceil((this.liveKids + cap) * GROWTH));
+      } else {
+        const size = Math.max(Math.ceil(this.kidIds.length * GROWTH), this.kidsEnd + cap);
+        this.kidIds = grown(this.kidIds, size, this.kidsEnd);
+        this.kidKeys = grown(this.kidKeys, size, this.kidsEnd);
+      }
+    }
+    const at = this.kidsEnd;
+    this.kidsEnd += cap;
+    return at;
+  }
+
+  /** Copies every live label into a fresh pool of `size` octets, in row order. */
+  private compactOctets(size: number): void {
+    const from = this.octets;
+    const to = new Uint8Array(Math.max(size, INITIAL));
+    let end = 0;
+    for (let id = 1; id < this.rows; id++) {
+      const len = this.labelLength[id]!;
+      if (len < 0) continue;
+      const at = this.labelAt[id]!;
+      to.set(from.subarray(at, at + len), end);
+      this.labelAt[id] = end;
+      end += len;
+    }
+    this.octets = to;
+    this.octetsEnd = end;
+  }
+
+  /** Copies every live child block into a fresh pool of `size` slots, in row order. */
+  private compactKids(size: number): void {
+    const ids = new Int32Array(Math.max(size, INITIAL));
+    const keys = new Uint8Array(ids.length);
+    let end = 0;
+    for (let id = 0; id < this.rows; id++) {
+      const count = this.kidCount[id]!;
+      if (count === 0 || (id !== ROOT && this.labelLength[id]! < 0)) continue;
+      const at = this.kidsAt[id]!;
+      const used = count > DIRECT_ABOVE ? 256 : count;
+      ids.set(this.kidIds.subarray(at, at + used), end);
+      keys.set(this.kidKeys.subarray(at, at + used), end);
+      this.kidsAt[id] = end;
+      end += capacityFor(count);
+    }
+    this.kidIds = ids;
+    this.kidKeys = keys;
+    this.kidsEnd = end;
+    this.freeKids.fill(-1);
+  }
+
+  /** Back to a tree of the root alone, with small pools. */
+  private reset(): void {
+    this.labelAt = new Int32Array(INITIAL);
+    this.labelLength = new Int32Array(INITIAL);
+    this.parent = new Int32Array(INITIAL);
+    this.kidsAt = new Int32Array(INITIAL);
+    this.kidCount = new Uint16Array(INITIAL);
+    this.values = [undefined];
+    this.rows = 1;
+    this.freeRow = -1;
+    this.octets = new Uint8Array(INITIAL);
+    this.octetsEnd = 0;
+    this.liveOctets = 0;
+    this.kidIds = new Int32Array(INITIAL);
+    this.kidKeys = new Uint8Array(INITIAL);
+    this.kidsEnd = 0;
+    this.liveKids = 0;
+    this.freeKids.fill(-1);
+    this.nodes = 1;
   }
 }

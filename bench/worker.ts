@@ -8,6 +8,7 @@ import net from "node:net";
 import { bindLoopback, makeSocket, type BenchSocket, type BenchSubscriber, type Lib, type SocketKind } from "./lib/sockets.js";
 import { rpcServerVariant, type RpcVariant } from "./lib/rpc.js";
 import type { WorkerMessage } from "./lib/child.js";
+import { idleClients, idleServer } from "./lib/idle-roles.js";
 
 const cleanups: Array<() => void | Promise<void>> = [];
 const fromParent: WorkerMessage[] = [];
@@ -279,6 +280,10 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
     });
   },
 };
+
+/** The idle-clients case's roles (bench/lib/idle-roles.ts), with this worker's plumbing. */
+roles["idle-server"] = (p) => idleServer(p as Parameters<typeof idleServer>[0], post, fromRunner, (close) => cleanups.push(() => void close()));
+roles["idle-clients"] = (p) => idleClients(p as unknown as Parameters<typeof idleClients>[0], post, fromRunner, (close) => cleanups.push(() => void close()));
 
 async function main(): Promise<void> {
   const [role, json] = process.argv.slice(2);

@@ -30,7 +30,8 @@ const USAGE = `usage: node build/bench/run.js [options]
   --max-round S       cap of one throughput round in seconds (default 12)
   --only a,b          run only these cases (reqrep, reqrep-load, dealer-router,
                       push-pull, pub-sub, pub-fanout (or pub-fanout-N for
-                      N = 1, 10, 100, 1000), large, rpc, lua-rpc, pub-memory)
+                      N = 1, 10, 100, 1000), large, rpc, lua-rpc, pub-memory,
+                      idle-clients (or idle-clients-N for N = 1, 100, 10000))
   --libs a,b          run only these sides (purezmq, native, net)
   --out DIR           results directory (default bench/results)
   --no-write          print the table only

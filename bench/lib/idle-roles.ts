@@ -44,16 +44,25 @@ export interface MemorySample {
   arrayBuffers: number;
 }
 
-/** Collects until the heap stops shrinking, then samples. */
+/**
+ * Collects until neither the heap nor the ArrayBuffers shrink any more (V8
+ * frees dead ArrayBuffers' memory on a background thread after a
+ * collection), then samples. Bounded: it is a measurement.
+ */
 export async function settledMemory(): Promise<MemorySample> {
-  let last = Infinity;
-  for (let i = 0; i < 6; i++) {
+  let best = Infinity;
+  let still = 0;
+  for (let i = 0; i < 100 && still < 3; i++) {
     collect();
-    // Let finalizers and weak callbacks (which free off-heap memory) run.
-    await new Promise((r) => setImmediate(r));
-    const used = process.memoryUsage().heapUsed;
-    if (used >= last) break;
-    last = used;
+    await new Promise((r) => setTimeout(r, 5));
+    const m = process.memoryUsage();
+    const now = m.heapUsed + m.arrayBuffers;
+    if (now < best) {
+      best = now;
+      still = 0;
+    } else {
+      still++;
+    }
   }
   const m = process.memoryUsage();
   return { rss: m.rss, heap: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };

@@ -414,8 +414,13 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
       return;
     }
     // A copy: the property is a view into the received chunk, which the
-    // connection would otherwise keep alive for as long as it lasts.
-    const identity = announced === undefined ? NO_IDENTITY : Buffer.from(announced);
+    // connection would otherwise keep alive for as long as it lasts; and
+    // not from Node's shared pool, where it would keep a whole 8 KiB slab.
+    let identity = NO_IDENTITY;
+    if (announced !== undefined && announced.length > 0) {
+      identity = Buffer.allocUnsafeSlow(announced.length);
+      announced.copy(identity);
+    }
     const result = this.host.engineReady(this, { socketType: type, identity, minor: this.peerMinor, userId });
     if (typeof result === "string") {
       this.close(new ZmtpProtocolError(result));
@@ -513,17 +518,28 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
       if (this.stream.writableLength === 0) this.encoder.rewind();
       return;
     }
-    if (bufs.length === 1) {
-      this.stream.write(bufs[0]);
+    const last = bufs.length - 1;
+    if (last === 0) {
+      this.stream.write(bufs[0]!, this.written);
     } else {
       this.stream.cork();
-      for (const b of bufs) this.stream.write(b);
+      for (let i = 0; i < last; i++) this.stream.write(bufs[i]!);
+      this.stream.write(bufs[last]!, this.written);
       this.stream.uncork();
     }
     // Nothing left in the stream: the write completed at once and the kernel
     // has its own copy, so the encoder may reuse its chunk.
     if (this.stream.writableLength === 0) this.encoder.rewind();
   }
+
+  /**
+   * A batch was handed on. One that did not complete at once would
+   * otherwise leave the chunk with this connection until its next write,
+   * which for a connection gone quiet is never.
+   */
+  private readonly written = (): void => {
+    if (this.stream.writableLength === 0) this.encoder.rewind();
+  };
 
   // ---- heartbeats (RFC 37)
 

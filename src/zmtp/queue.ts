@@ -3,11 +3,12 @@
  * copying on either, growing by doubling. Bounds are the caller's business
  * (pipes check their high-water marks before pushing).
  *
- * A queue holds no array until its first push, and drops back to the
- * smallest one when a burst has emptied it: a connection has two queues,
- * and most connections of a busy server are idle most of the time.
+ * A queue holds no array until its first push: a connection has two
+ * queues, and many connections of a server never use one of them. A ring
+ * grown by a burst is kept once empty: a busy pipe empties and refills at
+ * every batch, and would regrow it each time; clear() drops it.
  */
-/** The smallest ring (and the size a queue drops back to once empty). */
+/** The smallest ring. */
 const MIN_SIZE = 16;
 const NONE: never[] = [];
 
@@ -36,7 +37,7 @@ export class Queue<T> {
     const item = this.items[this.head];
     this.items[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
-    if (--this.size === 0 && this.items.length > MIN_SIZE) this.clear();
+    this.size--;
     return item;
   }
 

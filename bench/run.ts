@@ -29,6 +29,7 @@ import { memoryCase } from "./cases/memory.js";
 import { loadCase } from "./cases/load.js";
 import { FANOUT_POINTS, fanoutCases } from "./cases/fanout.js";
 import { SUBSCRIPTION_POINTS, subscriptionsCases } from "./cases/subscriptions.js";
+import { IDLE_POINTS, idleCases } from "./cases/idle.js";
 import { curveCpuCase, curveHandshakeCase, curveLargeCase, curveSmallCase } from "./cases/curve.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -197,6 +198,10 @@ async function main(): Promise<void> {
   if (wanted("curve-large")) cases.push(...(await build("curve-large", "CURVE 1 MiB", () => curveLargeCase(Math.min(args.messages, LARGE_MESSAGES), maxS))));
   if (wanted("curve-handshake")) cases.push(...(await build("curve-handshake", "CURVE handshakes", () => curveHandshakeCase(Math.min(args.seconds, 3)))));
   if (wanted("curve-cpu")) cases.push(...(await build("curve-cpu", "CURVE handshake CPU", () => curveCpuCase(Math.min(args.seconds, 3)))));
+  if (wanted("idle-clients") || IDLE_POINTS.some((n) => wanted(`idle-clients-${n}`))) {
+    const idle = await build("idle-clients", "Idle clients", () => idleCases());
+    cases.push(...idle.filter((c) => wanted("idle-clients") || wanted(c.id)));
+  }
   if (wanted("pub-memory")) cases.push(...(await build("pub-memory", "PUB memory", () => memoryCase(args.messages, maxS))));
 
   if (args.keepAwake) log("keep-awake: a lowest-priority busy loop runs during the round-trip cases (the same for every library)");

@@ -9,6 +9,7 @@ import { bindLoopback, makeSocket, type BenchSocket, type BenchSubscriber, type 
 import { rpcServerVariant, type RpcVariant } from "./lib/rpc.js";
 import type { WorkerMessage } from "./lib/child.js";
 import { subscriptionsPublisher, subscriptionsSubscriber } from "./cases/subscriptions.js";
+import { idleClients, idleServer } from "./lib/idle-roles.js";
 
 const cleanups: Array<() => void | Promise<void>> = [];
 const fromParent: WorkerMessage[] = [];
@@ -290,6 +291,10 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
     await subscriptionsSubscriber({ post, fromRunner, track }, p as Params & { count: number; endpoint: string });
   },
 };
+
+/** The idle-clients case's roles (bench/lib/idle-roles.ts), with this worker's plumbing. */
+roles["idle-server"] = (p) => idleServer(p as Parameters<typeof idleServer>[0], post, fromRunner, (close) => cleanups.push(() => void close()));
+roles["idle-clients"] = (p) => idleClients(p as unknown as Parameters<typeof idleClients>[0], post, fromRunner, (close) => cleanups.push(() => void close()));
 
 async function main(): Promise<void> {
   const [role, json] = process.argv.slice(2);

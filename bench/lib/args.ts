@@ -32,7 +32,10 @@ const USAGE = `usage: node build/bench/run.js [options]
                       push-pull, pub-sub, pub-fanout (or pub-fanout-N for
                       N = 1, 10, 100, 1000), large, rpc, lua-rpc, pub-memory,
                       subscriptions (or subscriptions-N for N = 1000, 10000,
-                      100000, 1000000))
+                      100000, 1000000), idle-clients (or idle-clients-N for
+                      N = 1, 100, 10000), curve, curve-large, curve-handshake,
+                      curve-cpu, inproc (inproc-thread, inproc-large,
+                      inproc-workers))
   --libs a,b          run only these sides (purezmq, native, net)
   --out DIR           results directory (default bench/results)
   --no-write          print the table only

@@ -12,7 +12,8 @@ export interface ByteStream {
   on(event: "data", listener: (chunk: Buffer) => void): this;
   on(event: "error", listener: (err: Error) => void): this;
   on(event: "close" | "drain", listener: () => void): this;
-  write(chunk: Uint8Array): boolean;
+  /** Queues `chunk`; `written` is called once it has been handed on (or failed). */
+  write(chunk: Uint8Array, written?: (err?: Error | null) => void): boolean;
   cork(): void;
   uncork(): void;
   /** Octets written but not yet handed on. */

@@ -91,6 +91,9 @@ export const COMMAND_SIZE_LIMIT = 64 * 1024;
 /** RFC 23: an Identity property is at most 255 octets. */
 const IDENTITY_MAX = 255;
 
+/** The identity of a peer that announced none: one for all, it has no octets to change. */
+const NO_IDENTITY = Buffer.alloc(0);
+
 /** What a MESSAGE command adds to the frame it seals (RFC 26): name, nonce, tag, flags. */
 const SEALED_OVERHEAD = 8 + 8 + 16 + 1;
 
@@ -108,14 +111,18 @@ function tighter(a: number, b: number): number {
 /** Runs one ZMTP connection. */
 export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
   private phase = Phase.Greeting;
-  private readonly greeting = new GreetingReader();
+  // What only the greeting and the handshake need is dropped after them:
+  // a server may hold many thousands of idle connections.
+  private greeting: GreetingReader | undefined = new GreetingReader();
   private readonly decoder: FrameDecoder;
   private readonly encoder = new FrameEncoder();
-  private readonly mechanism: Mechanism;
+  /** The handshake's mechanism (and the callbacks it holds); undefined once it is over. */
+  private mechanism: Mechanism | undefined;
   /** Seals and opens every frame after the handshake (CURVE); undefined for NULL and PLAIN. */
   private cipher: FrameCipher | undefined;
   private pipe: Pipe | undefined;
-  private parts: Buffer[] = [];
+  /** The frames of a multipart message being received (none held between messages). */
+  private parts: Buffer[] | undefined;
   private flushScheduled = false;
   /**
    * Set once a kick flushed in a microtask; later kicks batch at the next
@@ -149,7 +156,8 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
   ) {
     const metadata: Property[] = [["Socket-Type", options.socketType]];
     if (options.identity !== undefined) metadata.push(["Identity", options.identity]);
-    this.mechanism = options.mechanism({ metadata, address: options.address });
+    const mechanism = options.mechanism({ metadata, address: options.address });
+    this.mechanism = mechanism;
     this.decoder = new FrameDecoder(this);
     this.decoder.setLimits({ maxMessageSize: HANDSHAKE_FRAME_LIMIT, maxMessageParts: 1, maxCommandSize: HANDSHAKE_FRAME_LIMIT });
 
@@ -177,7 +185,7 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
       ).unref();
     }
     // Our whole greeting goes out at once; we never wait for the peer's first.
-    stream.write(encodeGreeting(this.mechanism.name, this.mechanism.asServer));
+    stream.write(encodeGreeting(mechanism.name, mechanism.asServer));
   }
 
   // ---- PipeDriver
@@ -260,9 +268,9 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
     clearTimeout(this.ttlTimer);
     clearTimeout(this.lingerTimer);
     clearTimeout(this.idleTimer);
-    this.mechanism.close?.();
+    this.mechanism?.close?.();
     if (this.pipe?.driver === this) this.pipe.driver = undefined;
-    this.parts = [];
+    this.parts = undefined;
     // Send what is already encoded (an ERROR command, say), then close.
     const pending = this.encoder.take();
     for (const buf of pending) this.stream.write(buf);
@@ -279,16 +287,18 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
     inputPolled();
     try {
       if (this.phase === Phase.Greeting) {
-        const done = this.greeting.push(chunk);
+        const done = this.greeting!.push(chunk);
         if (!done) return;
+        this.greeting = undefined;
         const g = done.greeting;
-        if (g.mechanism !== this.mechanism.name) {
-          throw new ZmtpProtocolError(`peer uses the ${g.mechanism} mechanism, this socket uses ${this.mechanism.name}`, "EMECHANISM");
+        const mechanism = this.mechanism!;
+        if (g.mechanism !== mechanism.name) {
+          throw new ZmtpProtocolError(`peer uses the ${g.mechanism} mechanism, this socket uses ${mechanism.name}`, "EMECHANISM");
         }
-        this.mechanism.checkPeer?.(g.asServer);
+        mechanism.checkPeer?.(g.asServer);
         this.peerMinor = g.major > 3 ? 1 : g.minor;
         this.phase = Phase.Handshake;
-        this.mechanism.start({
+        mechanism.start({
           sendCommand: (body) => this.sendCommand(body),
           ready: (metadata, userId) => this.onHandshake(metadata, userId),
           fail: (error) => this.close(error),
@@ -315,17 +325,17 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
       }
       if ((flags & FLAG_COMMAND) === 0) {
         if ((flags & FLAG_MORE) !== 0) {
-          this.parts.push(body);
+          (this.parts ??= []).push(body);
           return;
         }
         // The common single-frame message needs no assembly array.
         let msg: Buffer[];
-        if (this.parts.length === 0) {
+        if (this.parts === undefined) {
           msg = [body];
         } else {
           msg = this.parts;
           msg.push(body);
-          this.parts = [];
+          this.parts = undefined;
         }
         if (this.pipe && !this.pipe.deliver(msg)) this.stream.pause();
         return;
@@ -342,7 +352,8 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
       }
     } else if (this.phase === Phase.Handshake) {
       if ((flags & FLAG_COMMAND) === 0) throw new ZmtpProtocolError("message frame received before the handshake completed");
-      this.mechanism.onCommand(this.mechanism.decode ? this.mechanism.decode(body) : decodeCommand(body));
+      const mechanism = this.mechanism!;
+      mechanism.onCommand(mechanism.decode ? mechanism.decode(body) : decodeCommand(body));
     }
   }
 
@@ -403,14 +414,20 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
       return;
     }
     // A copy: the property is a view into the received chunk, which the
-    // connection would otherwise keep alive for as long as it lasts.
-    const identity = announced === undefined ? Buffer.alloc(0) : Buffer.from(announced);
+    // connection would otherwise keep alive for as long as it lasts; and
+    // not from Node's shared pool, where it would keep a whole 8 KiB slab.
+    let identity = NO_IDENTITY;
+    if (announced !== undefined && announced.length > 0) {
+      identity = Buffer.allocUnsafeSlow(announced.length);
+      announced.copy(identity);
+    }
     const result = this.host.engineReady(this, { socketType: type, identity, minor: this.peerMinor, userId });
     if (typeof result === "string") {
       this.close(new ZmtpProtocolError(result));
       return;
     }
     clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
     this.phase = Phase.Ready;
     const o = this.options;
     const limits: FrameLimits = {
@@ -418,7 +435,10 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
       maxMessageParts: o.maxMessageParts,
       maxCommandSize: tighter(o.maxMessageSize, o.maxCommandSize ?? COMMAND_SIZE_LIMIT),
     };
-    this.cipher = this.mechanism.cipher;
+    this.cipher = this.mechanism!.cipher;
+    // The handshake is over: nothing is pending in the mechanism (the
+    // cipher, if any, is held on its own).
+    this.mechanism = undefined;
     if (this.cipher === undefined) {
       this.decoder.setLimits(limits);
     } else {
@@ -492,18 +512,34 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
 
   private writeOut(): void {
     const bufs = this.encoder.take();
-    if (bufs.length === 0) return;
-    if (bufs.length === 1) {
-      this.stream.write(bufs[0]);
+    if (bufs.length === 0) {
+      // Nothing new (a flush after "drain"): what was written before has
+      // been consumed once the stream is empty, so the chunk can go back.
+      if (this.stream.writableLength === 0) this.encoder.rewind();
+      return;
+    }
+    const last = bufs.length - 1;
+    if (last === 0) {
+      this.stream.write(bufs[0]!, this.written);
     } else {
       this.stream.cork();
-      for (const b of bufs) this.stream.write(b);
+      for (let i = 0; i < last; i++) this.stream.write(bufs[i]!);
+      this.stream.write(bufs[last]!, this.written);
       this.stream.uncork();
     }
     // Nothing left in the stream: the write completed at once and the kernel
     // has its own copy, so the encoder may reuse its chunk.
     if (this.stream.writableLength === 0) this.encoder.rewind();
   }
+
+  /**
+   * A batch was handed on. One that did not complete at once would
+   * otherwise leave the chunk with this connection until its next write,
+   * which for a connection gone quiet is never.
+   */
+  private readonly written = (): void => {
+    if (this.stream.writableLength === 0) this.encoder.rewind();
+  };
 
   // ---- heartbeats (RFC 37)
 

@@ -2,10 +2,19 @@
  * A FIFO queue over a power-of-two ring buffer: O(1) push and shift with no
  * copying on either, growing by doubling. Bounds are the caller's business
  * (pipes check their high-water marks before pushing).
+ *
+ * A queue holds no array until its first push: a connection has two
+ * queues, and many connections of a server never use one of them. A ring
+ * grown by a burst is kept once empty: a busy pipe empties and refills at
+ * every batch, and would regrow it each time; clear() drops it.
  */
+/** The smallest ring. */
+const MIN_SIZE = 16;
+const NONE: never[] = [];
+
 export class Queue<T> {
-  private items: (T | undefined)[] = new Array(16);
-  private mask = 15;
+  private items: (T | undefined)[] = NONE;
+  private mask = 0;
   private head = 0;
   private size = 0;
 
@@ -33,8 +42,8 @@ export class Queue<T> {
   }
 
   clear(): void {
-    this.items = new Array(16);
-    this.mask = 15;
+    this.items = NONE;
+    this.mask = 0;
     this.head = 0;
     this.size = 0;
   }
@@ -45,7 +54,7 @@ export class Queue<T> {
 
   private grow(): void {
     const old = this.items;
-    const next = new Array<T | undefined>(old.length * 2);
+    const next = new Array<T | undefined>(Math.max(MIN_SIZE, old.length * 2));
     for (let i = 0; i < this.size; i++) next[i] = old[(this.head + i) & this.mask];
     this.items = next;
     this.mask = next.length - 1;

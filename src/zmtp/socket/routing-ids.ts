@@ -15,7 +15,9 @@ export class RoutingIdCounter {
   freshBytes(taken: (key: string) => boolean): Buffer {
     let id: Buffer;
     do {
-      id = Buffer.allocUnsafe(5);
+      // Not a slice of Node's shared pool: an id lives as long as its
+      // connection, and a slice would keep a whole 8 KiB slab alive with it.
+      id = Buffer.allocUnsafeSlow(5);
       id[0] = 0;
       id.writeUInt32BE(this.freshNumber(() => false), 1);
     } while (taken(id.toString("latin1")));

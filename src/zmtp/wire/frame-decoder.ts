@@ -64,11 +64,13 @@ export class FrameDecoder {
   private state = State.Flags;
   private flags = 0;
   private size = 0;
-  private readonly sizeBuf = Buffer.alloc(8);
+  /** The long size's octets received so far, as two 32-bit halves (no buffer per connection). */
+  private sizeHigh = 0;
+  private sizeLow = 0;
   private sizeFilled = 0;
   private body: Buffer = EMPTY;
-  /** Received pieces of a body larger than PREALLOCATE_LIMIT. */
-  private pieces: Buffer[] = [];
+  /** Received pieces of a body larger than PREALLOCATE_LIMIT (none held between such bodies). */
+  private pieces: Buffer[] | undefined;
   private bodyFilled = 0;
   private limits!: FrameLimits;
   // The limits as plain bounds, and what is left of them for the message
@@ -152,25 +154,25 @@ export class FrameDecoder {
             }
           }
           this.state = (flags & FLAG_LONG) !== 0 ? State.LongSize : State.ShortSize;
-          this.sizeFilled = 0;
+          this.sizeFilled = this.sizeHigh = this.sizeLow = 0;
           break;
         }
         case State.ShortSize:
           this.beginBody(chunk[pos++]!);
           break;
         case State.LongSize: {
-          const take = Math.min(8 - this.sizeFilled, len - pos);
-          chunk.copy(this.sizeBuf, this.sizeFilled, pos, pos + take);
-          this.sizeFilled += take;
-          pos += take;
+          // At most 8 octets per frame, one at a time: a header split
+          // anywhere needs no assembly buffer.
+          const b = chunk[pos++]!;
+          if (this.sizeFilled++ < 4) this.sizeHigh = this.sizeHigh * 256 + b;
+          else this.sizeLow = this.sizeLow * 256 + b;
           if (this.sizeFilled === 8) {
-            const hi = this.sizeBuf.readUInt32BE(0);
-            const lo = this.sizeBuf.readUInt32BE(4);
+            const hi = this.sizeHigh;
             // Past 2^53 the size is not even a safe number, let alone a buffer.
             if (hi >= 0x200000) {
-              throw new ZmtpProtocolError(`frame of ${this.sizeBuf.readBigUInt64BE(0)} octets is larger than any buffer`, "EMSGSIZE");
+              throw new ZmtpProtocolError(`frame of ${(BigInt(hi) << 32n) + BigInt(this.sizeLow)} octets is larger than any buffer`, "EMSGSIZE");
             }
-            this.beginBody(hi * 0x100000000 + lo);
+            this.beginBody(hi * 0x100000000 + this.sizeLow);
           }
           break;
         }
@@ -186,14 +188,14 @@ export class FrameDecoder {
             if (this.body === EMPTY) this.body = Buffer.allocUnsafe(this.size);
             chunk.copy(this.body, this.bodyFilled, pos, pos + take);
           } else {
-            this.pieces.push(chunk.subarray(pos, pos + take));
+            (this.pieces ??= []).push(chunk.subarray(pos, pos + take));
           }
           this.bodyFilled += take;
           pos += take;
           if (this.bodyFilled === this.size) {
-            const body = this.body !== EMPTY ? this.body : Buffer.concat(this.pieces, this.size);
+            const body = this.body !== EMPTY ? this.body : Buffer.concat(this.pieces!, this.size);
             this.body = EMPTY;
-            this.pieces = [];
+            this.pieces = undefined;
             this.bodyFilled = 0;
             this.finish(body);
           }

@@ -5,6 +5,14 @@
  * small bodies are copied into a shared chunk so that a burst of small
  * messages becomes one contiguous buffer (one syscall); large bodies are
  * referenced, not copied.
+ *
+ * An encoder holds a chunk only while what it wrote into it may still be
+ * read: once its writer says every batch was consumed ({@link
+ * FrameEncoder.rewind}), the chunk goes back to one spare per thread,
+ * which the next encoder to write takes. A connection that is idle after
+ * traffic then keeps no chunk of its own, and busy connections, whose
+ * writes mostly complete at once, pass one chunk around instead of each
+ * holding up to 64 KiB.
  */
 import { Buffer } from "node:buffer";
 import { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, SHORT_MAX } from "./frame.js";
@@ -21,6 +29,8 @@ const COPY_LIMIT = 16 * 1024;
 const FIRST_CHUNK = 512;
 const CHUNK_SIZE = 64 * 1024;
 const NO_CHUNK = Buffer.alloc(0);
+/** The chunk no encoder holds: the largest one given back (see {@link FrameEncoder.rewind}). */
+let spare = NO_CHUNK;
 
 /** Builds batches of encoded frames. */
 export class FrameEncoder {
@@ -99,14 +109,19 @@ export class FrameEncoder {
   }
 
   /**
-   * Writes the next batch from the start of the current chunk again. Only
-   * for a caller that knows every buffer taken so far has been consumed
-   * (copied into the kernel by a write that completed at once): the chunk
-   * is then reused instead of a new one being allocated per batch,
-   * which is most of the garbage a busy sender makes.
+   * Gives the chunk back: the next batch (of this encoder or any other on
+   * the thread) is written from its start again. Only for a caller that
+   * knows every buffer taken so far has been consumed (copied into the
+   * kernel by a write that completed at once): the chunk is then reused
+   * instead of a new one being allocated per batch, which is most of the
+   * garbage a busy sender makes, and an idle connection holds none.
    */
   rewind(): void {
-    if (this.out.length === 0 && this.start === this.pos) this.start = this.pos = 0;
+    if (this.out.length !== 0 || this.start !== this.pos || this.chunk === NO_CHUNK) return;
+    // One spare is enough: encoders of one thread write one after the other.
+    if (this.chunk.length > spare.length) spare = this.chunk;
+    this.chunk = NO_CHUNK;
+    this.start = this.pos = 0;
   }
 
   private cut(): void {
@@ -119,8 +134,14 @@ export class FrameEncoder {
   private ensure(n: number): void {
     if (this.chunk.length - this.pos >= n) return;
     this.cut();
-    this.chunk = Buffer.allocUnsafe(Math.max(this.nextChunk, n));
-    if (this.nextChunk < CHUNK_SIZE) this.nextChunk *= 2;
+    const size = Math.max(this.nextChunk, n);
+    if (spare.length >= size) {
+      this.chunk = spare;
+      spare = NO_CHUNK;
+    } else {
+      this.chunk = Buffer.allocUnsafe(size);
+      if (this.nextChunk < CHUNK_SIZE) this.nextChunk *= 2;
+    }
     this.start = this.pos = 0;
   }
 }

@@ -19,6 +19,8 @@ const I22 = 1 / B22;
 const B20 = 1048576;
 const I20 = 1 / B20;
 const M22 = 0x3fffff;
+/** 1.5 * 2^52: adding it to a float64 below 2^51 in size rounds it to an integer. */
+const K = 6755399441055744;
 const I32 = 1 / 4294967296;
 
 /** True when a Uint32Array over octets reads them little-endian. */
@@ -89,22 +91,26 @@ export function poly1305Into(key: Uint8Array, message: Uint8Array, out: Uint8Arr
     const d4 = (h0 * R4 + h1 * R3) + (h2 * R2 + h3 * R1) + (h4 * R0 + h5 * S5);
     const d5 = (h0 * R5 + h1 * R4) + (h2 * R3 + h3 * R2) + (h4 * R1 + h5 * R0);
     // Two rounds of carries, each limb's at once rather than one after
-    // another: the first leaves limbs below 2^34, the second below
-    // 2^22 + 2^12 (2^20 + 2^8 at the top), small enough for the next block.
-    let c0 = Math.floor(d0 * I22), c1 = Math.floor(d1 * I22), c2 = Math.floor(d2 * I22);
-    let c3 = Math.floor(d3 * I22), c4 = Math.floor(d4 * I22), c5 = Math.floor(d5 * I20);
+    // another. A carry is the limb over 2^22 rounded to the nearest
+    // integer, by adding and taking off 1.5 * 2^52 (cheaper than
+    // Math.floor): limbs become signed, the first round leaves them below
+    // 2^34 in size, the second within 2^21 + 2^12 (2^19 + 2^8 at the top),
+    // small enough for the next block.
+    let c0 = (d0 * I22 + K) - K, c1 = (d1 * I22 + K) - K, c2 = (d2 * I22 + K) - K;
+    let c3 = (d3 * I22 + K) - K, c4 = (d4 * I22 + K) - K, c5 = (d5 * I20 + K) - K;
     const e0 = d0 - c0 * B22 + c5 * 5, e1 = d1 - c1 * B22 + c0, e2 = d2 - c2 * B22 + c1;
     const e3 = d3 - c3 * B22 + c2, e4 = d4 - c4 * B22 + c3, e5 = d5 - c5 * B20 + c4;
-    c0 = Math.floor(e0 * I22); c1 = Math.floor(e1 * I22); c2 = Math.floor(e2 * I22);
-    c3 = Math.floor(e3 * I22); c4 = Math.floor(e4 * I22); c5 = Math.floor(e5 * I20);
+    c0 = (e0 * I22 + K) - K; c1 = (e1 * I22 + K) - K; c2 = (e2 * I22 + K) - K;
+    c3 = (e3 * I22 + K) - K; c4 = (e4 * I22 + K) - K; c5 = (e5 * I20 + K) - K;
     h0 = e0 - c0 * B22 + c5 * 5; h1 = e1 - c1 * B22 + c0; h2 = e2 - c2 * B22 + c1;
     h3 = e3 - c3 * B22 + c2; h4 = e4 - c4 * B22 + c3; h5 = e5 - c5 * B20 + c4;
   }
 
-  // Full carry, twice round, then h0 once more: every limb in range and h
-  // below 2^130. (A second wrap at 2^130 leaves h1 to h5 near zero, so
-  // the last carry out of h0 stops at h1.) Integers below 2^22 from here
-  // on, so 32-bit operations.
+  // Full carry with floored carries, twice round, then h0 once more: every
+  // limb in range, none negative, and h below 2^130. (A second wrap, up
+  // or down, leaves h1 to h5 at the far end of their range, so the last
+  // carry out of h0 stops at h1.) Integers below 2^22 from here on, so
+  // 32-bit operations.
   let c: number;
   for (let round = 0; round < 2; round++) {
     c = Math.floor(h0 * I22); h0 -= c * B22; h1 += c;

@@ -183,27 +183,42 @@ export function openPrefixed(subkey: PrefixKey, nonce8: Uint8Array, box: Uint8Ar
  * returned, so that a caller that drops a header of its own from it makes
  * one view instead of two.
  *
- * The ciphertext is copied once into the result, word-aligned whatever its
- * offset in the frame, and the stream run once over the zeros and it
- * together, as the seal does. The tag is checked against the ciphertext as
- * received before the result is released: a box that fails has its
- * decryption wiped, never returned.
+ * The ciphertext is copied once into the result, word-aligned whatever
+ * its offset in the frame, and the stream run once over the zeros and it
+ * together, as the seal does. A large box has its tag checked on that
+ * aligned copy (Poly1305 reads aligned words about a quarter faster)
+ * before anything is decrypted, which costs the stream's first block
+ * twice; a small one is decrypted in the same pass that makes the
+ * Poly1305 key and its tag checked on the box as received. Either way a
+ * box that fails is never returned, and its decryption is wiped.
  */
 export function openPrefixedAt(subkey: PrefixKey, nonce8: Uint8Array, box: Uint8Array): Buffer | undefined {
   if (box.length < BOX_OVERHEAD) return undefined;
+  const n0 = wordLE(nonce8, 0);
+  const n1 = wordLE(nonce8, 4);
   const out = Buffer.allocUnsafe(box.length + BOX_OVERHEAD);
   out.fill(0, 0, 2 * BOX_OVERHEAD);
-  out.set(view(box, BOX_OVERHEAD), 2 * BOX_OVERHEAD);
-  salsa20XorInPlace(subkey, wordLE(nonce8, 0), wordLE(nonce8, 4), out);
+  const ciphertext = view(box, BOX_OVERHEAD);
+  const tagFirst = ciphertext.length >= TAG_FIRST_FROM;
+  if (tagFirst) salsa20XorInPlace(subkey, n0, n1, view(out, 0, 2 * BOX_OVERHEAD));
+  out.set(ciphertext, 2 * BOX_OVERHEAD);
+  if (!tagFirst) salsa20XorInPlace(subkey, n0, n1, out);
   // The tag is written over the second half of the Poly1305 key, which
-  // is read first; the first half stays until the buffer is wiped or used.
-  poly1305Into(out, view(box, BOX_OVERHEAD), out, BOX_OVERHEAD);
+  // is read first.
+  poly1305Into(out, tagFirst ? view(out, 2 * BOX_OVERHEAD) : ciphertext, out, BOX_OVERHEAD);
   if (!sameTag(out, BOX_OVERHEAD, box)) {
     out.fill(0);
     return undefined;
   }
+  if (tagFirst) {
+    out.fill(0, 0, 2 * BOX_OVERHEAD);
+    salsa20XorInPlace(subkey, n0, n1, out);
+  }
   return out;
 }
+
+/** Ciphertext octets from which {@link openPrefixedAt} checks the tag on an aligned copy first. */
+const TAG_FIRST_FROM = 1024;
 
 /** Compares the 16 octets at `at` of `a` with the first 16 of `b`, in time that does not depend on where they differ. */
 function sameTag(a: Uint8Array, at: number, b: Uint8Array): boolean {

@@ -121,7 +121,8 @@ export class CurveFrameCipher implements FrameCipher {
     }
     const nonce = this.peerNonceCopy;
     body.copy(nonce, 0, 8, 8 + SHORT_NONCE_SIZE);
-    const plain = openPrefixedAt(this.peerKey, nonce, body.subarray(16));
+    // A plain view: Buffer#subarray goes through the species constructor.
+    const plain = openPrefixedAt(this.peerKey, nonce, new Uint8Array(body.buffer, body.byteOffset + 16, body.length - 16));
     if (plain === undefined) throw new ZmtpProtocolError("CURVE: a MESSAGE box does not open (tampered or forged)", "EPROTO");
     // Only a box that opened may move the nonce on: a forged one must not
     // burn nonces the real peer has yet to use.

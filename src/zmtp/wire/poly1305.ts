@@ -142,9 +142,9 @@ export function poly1305Into(key: Uint8Array, message: Uint8Array, out: Uint8Arr
       }
     } else {
       const rest = length & 15;
-      tail.fill(0);
-      tail.set(message.subarray(b << 4), 0);
-      tail[rest] = 1;
+      // Octet by octet: a subarray to copy from would cost more.
+      const o = b << 4;
+      for (let i = 0; i < 16; i++) tail[i] = i < rest ? message[o + i]! : i === rest ? 1 : 0;
       w0 = le(tail, 0); w1 = le(tail, 4); w2 = le(tail, 8); w3 = le(tail, 12);
       hibit = 0;
     }

@@ -22,7 +22,7 @@ const C2 = 0x79622d32;
 const C3 = 0x6b206574;
 
 /** True when a Uint32Array over octets reads them little-endian, as Salsa20 does. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** One block of keystream, for the octets that are not XORed a word at a time. */
 const block = new Uint32Array(16);

@@ -114,6 +114,6 @@ export function curveCpuCase(seconds: number): BenchCase {
     noNative: true,
     variants: [{ side: "purezmq", label: "CurveClientMechanism against CurveServerMechanism, no I/O", round: () => cpuRound(seconds) }],
     extras: [{ key: "rate", label: "handshakes/s on one core", digits: 0 }],
-    note: "the client's and the server's work for one handshake together: a short-term key pair and three X25519 agreements on each side, seven boxes (node:crypto X25519, @noble/ciphers XSalsa20-Poly1305); goal: under 1,000 µs",
+    note: "the client's and the server's work for one handshake together: a short-term key pair and three X25519 agreements on each side, seven boxes (node:crypto X25519, our own XSalsa20-Poly1305); goal: under 1,000 µs",
   };
 }

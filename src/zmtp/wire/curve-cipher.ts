@@ -10,7 +10,7 @@
  * replayed, reordered or wrapped MESSAGE ends the connection.
  */
 import { Buffer } from "node:buffer";
-import { BOX_OVERHEAD, openPrefixedAt, prefixKey, sealPrefixedInPlace } from "./curve-crypto.js";
+import { BOX_OVERHEAD, openPrefixedAt, prefixKey, sealPrefixedInPlace, type PrefixKey } from "./curve-crypto.js";
 import { MESSAGE_DATA_MIN, MESSAGE_HEADER_SIZE, SHORT_NONCE_SIZE } from "./curve-commands.js";
 import { ZmtpProtocolError } from "./errors.js";
 import { FLAG_COMMAND, FLAG_MORE } from "./frame.js";
@@ -65,10 +65,8 @@ const SERVER_PREFIX = Buffer.from("CurveZMQMESSAGES", "latin1");
 export class CurveFrameCipher implements FrameCipher {
   flags = 0;
   /** The keys of our and the peer's MESSAGE nonce prefixes (see prefixKey). */
-  private readonly sendKey: Uint8Array;
-  private readonly peerKey: Uint8Array;
-  // Both nonce buffers are their own, word-aligned allocations: the
-  // cipher would otherwise copy a nonce at an odd offset on every frame.
+  private readonly sendKey: PrefixKey;
+  private readonly peerKey: PrefixKey;
   private readonly sendNonce = Buffer.alloc(SHORT_NONCE_SIZE);
   private readonly peerNonceCopy = Buffer.alloc(SHORT_NONCE_SIZE);
   private maxMessageSize = Infinity;
@@ -123,7 +121,8 @@ export class CurveFrameCipher implements FrameCipher {
     }
     const nonce = this.peerNonceCopy;
     body.copy(nonce, 0, 8, 8 + SHORT_NONCE_SIZE);
-    const plain = openPrefixedAt(this.peerKey, nonce, body.subarray(16));
+    // A plain view: Buffer#subarray goes through the species constructor.
+    const plain = openPrefixedAt(this.peerKey, nonce, new Uint8Array(body.buffer, body.byteOffset + 16, body.length - 16));
     if (plain === undefined) throw new ZmtpProtocolError("CURVE: a MESSAGE box does not open (tampered or forged)", "EPROTO");
     // Only a box that opened may move the nonce on: a forged one must not
     // burn nonces the real peer has yet to use.

@@ -4,17 +4,17 @@
  * peer (crypto_box_beforenm), so that each box costs one secretbox.
  *
  * X25519 runs on node:crypto (OpenSSL), which is several times faster
- * than a JavaScript implementation for the handshake's key agreements;
- * XSalsa20-Poly1305 and HSalsa20, which Node does not have, come from
- * @noble/ciphers. Boxes are in the libsodium "easy" layout: the 16-octet
- * Poly1305 tag, then the ciphertext.
+ * than a JavaScript implementation for the handshake's key agreements.
+ * Node has neither Salsa20 nor a Poly1305 it lets us key: XSalsa20 and
+ * Poly1305 are our own (salsa20.ts, poly1305.ts, checked against
+ * @noble/ciphers in the tests). Boxes are in the libsodium "easy" layout:
+ * the 16-octet Poly1305 tag, then the ciphertext.
  */
 import { Buffer } from "node:buffer";
 import { createPrivateKey, createPublicKey, diffieHellman, randomBytes, type KeyObject } from "node:crypto";
-import { poly1305 } from "@noble/ciphers/_poly1305";
-import { hsalsa, salsa20, xsalsa20poly1305 } from "@noble/ciphers/salsa";
-import { equalBytes } from "@noble/ciphers/utils";
 import { ZmtpProtocolError } from "./errors.js";
+import { poly1305Into } from "./poly1305.js";
+import { hsalsa20, salsa20XorInPlace, wordLE, wordsLE } from "./salsa20.js";
 
 /** Octets of an X25519 public or secret key. */
 export const KEY_SIZE = 32;
@@ -79,15 +79,6 @@ export function exportSecretKey(pair: KeyPair): Buffer {
   return Buffer.from(pair.secret.export({ format: "jwk" }).d!, "base64url");
 }
 
-/** Copies octets into a fresh, aligned Uint32Array (little-endian words, as Salsa20 reads them). */
-function words(octets: Uint8Array): Uint32Array {
-  const w = new Uint32Array(octets.length / 4);
-  new Uint8Array(w.buffer).set(octets);
-  return w;
-}
-
-const SIGMA = words(Buffer.from("expand 32-byte k", "latin1"));
-
 /**
  * crypto_box_beforenm: the key two peers share, HSalsa20 of their X25519
  * secret. Throws a protocol error when the peer's public key is a
@@ -102,16 +93,30 @@ export function sharedKey(ours: KeyObject, theirPublicKey: Uint8Array): Uint8Arr
     throw new ZmtpProtocolError("CURVE: the peer's public key is not usable (low-order point)", "EMECHANISM");
   }
   const out = new Uint32Array(8);
-  hsalsa(SIGMA, words(secret), new Uint32Array(4), out);
+  hsalsa20(wordsLE(secret, 0, 8), new Uint32Array(4), out);
   secret.fill(0);
-  return new Uint8Array(out.buffer);
+  return octetsLE(out);
+}
+
+/** Words back to their little-endian octets. */
+function octetsLE(words: Uint32Array): Uint8Array {
+  const octets = new Uint8Array(4 * words.length);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    octets[4 * i] = w;
+    octets[4 * i + 1] = w >>> 8;
+    octets[4 * i + 2] = w >>> 16;
+    octets[4 * i + 3] = w >>> 24;
+  }
+  return octets;
 }
 
 /** Seals `plaintext` into a new box: tag then ciphertext. */
 export function sealBox(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(plaintext.length + 2 * BOX_OVERHEAD);
-  xsalsa20poly1305(key, nonce).encrypt(plaintext, out);
-  return out.subarray(BOX_OVERHEAD);
+  const buf = Buffer.allocUnsafe(plaintext.length + 2 * BOX_OVERHEAD);
+  buf.set(plaintext, 2 * BOX_OVERHEAD);
+  sealBoxInPlace(key, nonce, buf);
+  return buf.subarray(BOX_OVERHEAD);
 }
 
 /**
@@ -121,19 +126,16 @@ export function sealBox(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Arra
  * plaintext is made outside `buf`.
  */
 export function sealBoxInPlace(key: Uint8Array, nonce: Uint8Array, buf: Buffer): void {
-  xsalsa20poly1305(key, nonce).encrypt(buf.subarray(2 * BOX_OVERHEAD), buf);
+  sealPrefixedInPlace(prefixKey(key, nonce.subarray(0, 16)), nonce.subarray(16, NONCE_SIZE), buf);
 }
 
 /** Opens a box, or returns undefined when it was not sealed with this key and nonce. */
 export function openBox(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Buffer | undefined {
-  if (box.length < BOX_OVERHEAD) return undefined;
-  try {
-    const plain = xsalsa20poly1305(key, nonce).decrypt(box);
-    return Buffer.from(plain.buffer, plain.byteOffset, plain.length);
-  } catch {
-    return undefined;
-  }
+  return openPrefixed(prefixKey(key, nonce.subarray(0, 16)), nonce.subarray(16, NONCE_SIZE), box);
 }
+
+/** The key of {@link prefixKey}: XSalsa20's subkey as eight 32-bit words. */
+export type PrefixKey = Uint32Array;
 
 /**
  * The key of XSalsa20 for one fixed 16-octet nonce prefix: XSalsa20 under
@@ -141,10 +143,10 @@ export function openBox(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Bu
  * `n`. A CURVE connection's MESSAGE nonces share their prefix, so the
  * HSalsa20 step is done once per direction instead of once per frame.
  */
-export function prefixKey(key: Uint8Array, prefix: Uint8Array): Uint8Array {
+export function prefixKey(key: Uint8Array, prefix: Uint8Array): PrefixKey {
   const out = new Uint32Array(8);
-  hsalsa(SIGMA, words(key), words(prefix), out);
-  return new Uint8Array(out.buffer);
+  hsalsa20(wordsLE(key, 0, 8), wordsLE(prefix, 0, 4), out);
+  return out;
 }
 
 /**
@@ -159,22 +161,20 @@ function view(octets: Uint8Array, start: number, end: number = octets.length): U
 /**
  * {@link sealBoxInPlace} under a key from {@link prefixKey} and the last 8
  * octets of the nonce: the same box, XSalsa20-Poly1305 as NaCl makes it.
- * `nonce8` should start at an offset that is a multiple of 4, or the
- * cipher copies it on every call.
  */
-export function sealPrefixedInPlace(subkey: Uint8Array, nonce8: Uint8Array, buf: Buffer): void {
+export function sealPrefixedInPlace(subkey: PrefixKey, nonce8: Uint8Array, buf: Buffer): void {
   buf.fill(0, 0, 2 * BOX_OVERHEAD);
   // One pass of the stream: its first 32 octets, over the zeros, are the
   // one-time Poly1305 key; the rest encrypts the plaintext in place.
-  salsa20(subkey, nonce8, buf, buf);
-  tagInto(view(buf, 0, 2 * BOX_OVERHEAD), view(buf, 2 * BOX_OVERHEAD), view(buf, BOX_OVERHEAD, 2 * BOX_OVERHEAD));
+  salsa20XorInPlace(subkey, wordLE(nonce8, 0), wordLE(nonce8, 4), buf);
+  poly1305Into(buf, view(buf, 2 * BOX_OVERHEAD), buf, BOX_OVERHEAD);
 }
 
 /**
  * {@link openBox} under a key from {@link prefixKey} and the last 8 octets
- * of the nonce (aligned, as for {@link sealPrefixedInPlace}).
+ * of the nonce.
  */
-export function openPrefixed(subkey: Uint8Array, nonce8: Uint8Array, box: Uint8Array): Buffer | undefined {
+export function openPrefixed(subkey: PrefixKey, nonce8: Uint8Array, box: Uint8Array): Buffer | undefined {
   return openPrefixedAt(subkey, nonce8, box)?.subarray(2 * BOX_OVERHEAD);
 }
 
@@ -183,36 +183,48 @@ export function openPrefixed(subkey: Uint8Array, nonce8: Uint8Array, box: Uint8A
  * returned, so that a caller that drops a header of its own from it makes
  * one view instead of two.
  *
- * The stream is run once over the zeros and the ciphertext together, as
- * the seal does, which halves the cipher calls of a small frame. The tag
- * is still checked against the ciphertext as received before the result
- * is released: a box that fails has its decryption wiped, never returned.
+ * The ciphertext is copied once into the result, word-aligned whatever
+ * its offset in the frame, and the stream run once over the zeros and it
+ * together, as the seal does. A large box has its tag checked on that
+ * aligned copy (Poly1305 reads aligned words about a quarter faster)
+ * before anything is decrypted, which costs the stream's first block
+ * twice; a small one is decrypted in the same pass that makes the
+ * Poly1305 key and its tag checked on the box as received. Either way a
+ * box that fails is never returned, and its decryption is wiped.
  */
-export function openPrefixedAt(subkey: Uint8Array, nonce8: Uint8Array, box: Uint8Array): Buffer | undefined {
+export function openPrefixedAt(subkey: PrefixKey, nonce8: Uint8Array, box: Uint8Array): Buffer | undefined {
   if (box.length < BOX_OVERHEAD) return undefined;
+  const n0 = wordLE(nonce8, 0);
+  const n1 = wordLE(nonce8, 4);
   const out = Buffer.allocUnsafe(box.length + BOX_OVERHEAD);
-  const ciphertext = view(box, BOX_OVERHEAD);
   out.fill(0, 0, 2 * BOX_OVERHEAD);
+  const ciphertext = view(box, BOX_OVERHEAD);
+  const tagFirst = ciphertext.length >= TAG_FIRST_FROM;
+  if (tagFirst) salsa20XorInPlace(subkey, n0, n1, view(out, 0, 2 * BOX_OVERHEAD));
   out.set(ciphertext, 2 * BOX_OVERHEAD);
-  salsa20(subkey, nonce8, out, out);
-  const tag = view(out, BOX_OVERHEAD, 2 * BOX_OVERHEAD);
-  tagInto(view(out, 0, 2 * BOX_OVERHEAD), ciphertext, tag);
-  if (!equalBytes(tag, view(box, 0, BOX_OVERHEAD))) {
+  if (!tagFirst) salsa20XorInPlace(subkey, n0, n1, out);
+  // The tag is written over the second half of the Poly1305 key, which
+  // is read first.
+  poly1305Into(out, tagFirst ? view(out, 2 * BOX_OVERHEAD) : ciphertext, out, BOX_OVERHEAD);
+  if (!sameTag(out, BOX_OVERHEAD, box)) {
     out.fill(0);
     return undefined;
+  }
+  if (tagFirst) {
+    out.fill(0, 0, 2 * BOX_OVERHEAD);
+    salsa20XorInPlace(subkey, n0, n1, out);
   }
   return out;
 }
 
-/**
- * Writes the Poly1305 tag of `data` under the one-time key `authKey` into
- * `out` (16 octets, which may overlap the key: it is read first), with no
- * intermediate copy of the tag.
- */
-function tagInto(authKey: Uint8Array, data: Uint8Array, out: Uint8Array): void {
-  const mac = poly1305.create(authKey).update(data);
-  mac.digestInto(out);
-  mac.destroy();
+/** Ciphertext octets from which {@link openPrefixedAt} checks the tag on an aligned copy first. */
+const TAG_FIRST_FROM = 1024;
+
+/** Compares the 16 octets at `at` of `a` with the first 16 of `b`, in time that does not depend on where they differ. */
+function sameTag(a: Uint8Array, at: number, b: Uint8Array): boolean {
+  let diff = 0;
+  for (let i = 0; i < BOX_OVERHEAD; i++) diff |= a[at + i]! ^ b[i]!;
+  return diff === 0;
 }
 
 /** A 24-octet nonce: an ASCII prefix, then the given octets. */

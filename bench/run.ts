@@ -28,6 +28,7 @@ import { luaCases, rpcCases } from "./cases/rpc.js";
 import { memoryCase } from "./cases/memory.js";
 import { loadCase } from "./cases/load.js";
 import { FANOUT_POINTS, fanoutCases } from "./cases/fanout.js";
+import { INPROC_IDS, inprocCases } from "./cases/inproc.js";
 import { curveCpuCase, curveHandshakeCase, curveLargeCase, curveSmallCase } from "./cases/curve.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -179,6 +180,10 @@ async function main(): Promise<void> {
   if (wanted("pub-fanout") || FANOUT_POINTS.some((n) => wanted(`pub-fanout-${n}`))) {
     const fanout = await build("pub-fanout", "PUB fan-out", () => fanoutCases(args.messages, maxS));
     cases.push(...fanout.filter((c) => wanted("pub-fanout") || wanted(c.id)));
+  }
+  if (wanted("inproc") || INPROC_IDS.some(wanted)) {
+    const inproc = await build("inproc", "inproc", () => inprocCases(args.messages, maxS));
+    cases.push(...inproc.filter((c) => wanted("inproc") || wanted(c.id)));
   }
   if (wanted("large")) cases.push(...(await build("large", "1 MiB", () => largeCase(Math.min(args.messages, LARGE_MESSAGES), maxS))));
   if (wanted("rpc") || wanted("rpc-seq") || wanted("rpc-100")) {

@@ -6,7 +6,8 @@
  * native, node:net, purezmq, ...), and reports medians, the purezmq/native
  * ratio, and where it makes sense the raw node:net figure for the same
  * octets as the practical limit. Results: a table on stdout,
- * bench/results/latest.json and bench/results/ratios.svg.
+ * bench/results/latest.json, bench/results/ratios.svg and, for the cases
+ * that are points of a scale (`<base>-<n>`), bench/results/scale.svg.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -20,7 +21,7 @@ import type { BenchCase, Metrics } from "./lib/case.js";
 import { skipped, summarise, table, type CaseResult, type Side } from "./lib/report.js";
 import { NotBuiltError, loadLib } from "./lib/sockets.js";
 import { fmtInt, fmtNum, secondsSince } from "./lib/stats.js";
-import { ratiosSvg } from "./lib/svg.js";
+import { ratiosSvg, scaleSvg } from "./lib/svg.js";
 import { reqrepCase } from "./cases/reqrep.js";
 import { dealerRouterCase, largeCase, pushPullCase } from "./cases/throughput.js";
 import { pubSubCase } from "./cases/pubsub.js";
@@ -239,7 +240,9 @@ async function main(): Promise<void> {
     writeFileSync(path.join(dir, "latest.json"), JSON.stringify(json, null, 2) + "\n");
     const subtitle = `${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, libzmq ${libzmq}, ${new Date().toISOString().slice(0, 10)}`;
     writeFileSync(path.join(dir, "ratios.svg"), ratiosSvg(results, subtitle));
-    process.stdout.write(`results: ${path.relative(process.cwd(), path.join(dir, "latest.json"))}, ${path.relative(process.cwd(), path.join(dir, "ratios.svg"))}\n`);
+    writeFileSync(path.join(dir, "scale.svg"), scaleSvg(results, subtitle));
+    const shown = ["latest.json", "ratios.svg", "scale.svg"].map((f) => path.relative(process.cwd(), path.join(dir, f)));
+    process.stdout.write(`results: ${shown.join(", ")}\n`);
   }
 }
 

@@ -221,7 +221,9 @@ export function scaleSvg(results: readonly CaseResult[], subtitle: string): stri
   const families = scaleFamilies(results);
   const cols = families.length > 1 ? 2 : 1;
   const rows = Math.max(1, Math.ceil(families.length / cols));
-  const W = cols * PANEL_W + 20;
+  // Wide enough for the title and subtitle over a single plot.
+  const W = Math.max(cols * PANEL_W + 20, 680);
+  const x0 = (W - cols * PANEL_W) / 2;
   const head = 74;
   const H = head + rows * PANEL_H + 10;
   const out: string[] = [
@@ -241,7 +243,7 @@ export function scaleSvg(results: readonly CaseResult[], subtitle: string): stri
     );
     lx += 40 + s.name.length * 6.2;
   }
-  families.forEach((f, i) => out.push(...panel(f, 10 + (i % cols) * PANEL_W, head + Math.floor(i / cols) * PANEL_H)));
+  families.forEach((f, i) => out.push(...panel(f, x0 + (i % cols) * PANEL_W, head + Math.floor(i / cols) * PANEL_H)));
   if (families.length === 0) out.push(`<text x="${W / 2}" y="${head + 40}" text-anchor="middle">no scale case (an id ending in -n) in this run</text>`);
   out.push(`</svg>`);
   return out.join("\n") + "\n";

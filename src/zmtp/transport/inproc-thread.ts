@@ -30,12 +30,13 @@
  * messages not yet taken into the peer's pipe; the peer grants credit once
  * it has taken half a window, so that a stream of messages costs one grant
  * per half window, not one per batch (per-batch grants kept batches small:
- * a post per 155 messages on average, each post costing about as much as
- * a hundred messages). The sender still has half a window of credit while
- * a grant is held back, so it never waits for one that is not coming. Past that, messages wait in the sender's
- * pipe, whose send high-water mark then blocks or drops as the pattern
- * says. So a link holds at most sndhwm + 2 x rcvhwm messages (a mark of 0
- * means no limit, here as elsewhere). Closing with linger sends what is
+ * a post per 155 messages on average, and a post costs as much time as
+ * tens of messages). The sender still has half a window of credit while
+ * a grant is held back, so it never waits for one that is not coming.
+ * Past the window, messages wait in the sender's pipe, whose send
+ * high-water mark then blocks or drops as the pattern says. So a link
+ * holds at most sndhwm + 2 x rcvhwm messages (a mark of 0 means no limit,
+ * here as elsewhere). Closing with linger sends what is
  * queued without waiting for credit.
  *
  * Liveness: no channel keeps a thread's event loop alive, as no tcp

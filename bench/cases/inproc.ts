@@ -17,10 +17,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { isMainThread, parentPort, workerData, Worker as Thread } from "node:worker_threads";
-import type { WorkerMessage } from "../lib/child.js";
+import { Mailbox, type WorkerMessage } from "../lib/mailbox.js";
 import { hasSockets, makeSocket, type BenchSocket, type Lib } from "../lib/sockets.js";
 import type { BenchCase, Metrics } from "../lib/case.js";
-import { timedFlow, warmUpCount, type Flow, type FlowReceiver } from "./throughput.js";
+import { timedFlow, warmUpCount, type Flow } from "./throughput.js";
 
 /** workerData key that makes this module a counting sink thread. */
 const ROLE = "purezmqBenchInprocSink";
@@ -68,53 +68,10 @@ async function countInto(sock: BenchSocket, size: number, post: (m: WorkerMessag
   }
 }
 
-/** The sink's reports, awaited by type: the in-thread (or thread-message) counterpart of a forked Worker's next(). */
-class Inbox implements FlowReceiver {
-  private readonly arrived: WorkerMessage[] = [];
-  private waiters: Array<{ type: string; resolve: (m: WorkerMessage) => void; reject: (e: Error) => void }> = [];
-  private failure: Error | undefined;
-
-  readonly post = (m: WorkerMessage): void => {
-    if (m.type === "error") {
-      this.fail(new Error(`inproc sink: ${String(m.message)}`));
-      return;
-    }
-    const i = this.waiters.findIndex((w) => w.type === m.type);
-    if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(m);
-    else this.arrived.push(m);
-  };
-
-  /** The sink is gone: every wait, now and later, fails with `err`. */
-  fail(err: Error): void {
-    this.failure ??= err;
-    const ws = this.waiters;
-    this.waiters = [];
-    for (const w of ws) w.reject(err);
-  }
-
-  next(type: string, timeoutMs = 30_000): Promise<WorkerMessage> {
-    const i = this.arrived.findIndex((m) => m.type === type);
-    if (i >= 0) return Promise.resolve(this.arrived.splice(i, 1)[0]!);
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise<WorkerMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`inproc sink: no "${type}" within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const waiter = {
-        type,
-        resolve: (m: WorkerMessage) => (clearTimeout(timer), resolve(m)),
-        reject: (e: Error) => (clearTimeout(timer), reject(e)),
-      };
-      this.waiters.push(waiter);
-    });
-  }
-}
-
 /** Both ends in this thread. */
 async function sameThreadRound(lib: Lib, f: Flow): Promise<Metrics> {
   const address = freshAddress();
-  const inbox = new Inbox();
+  const inbox = new Mailbox("inproc sink");
   const pull = await makeSocket(lib, "Pull");
   const push = await makeSocket(lib, "Push");
   try {
@@ -132,7 +89,7 @@ async function sameThreadRound(lib: Lib, f: Flow): Promise<Metrics> {
 /** PUSH here, the counting PULL in a worker_thread of this process. */
 async function crossThreadRound(lib: Lib, f: Flow): Promise<Metrics> {
   const address = freshAddress();
-  const inbox = new Inbox();
+  const inbox = new Mailbox("inproc sink thread");
   const params: SinkParams = { lib, address, size: f.size };
   const thread = new Thread(new URL(import.meta.url), { workerData: { [ROLE]: params } });
   const exited = new Promise<void>((resolve) =>
@@ -141,7 +98,7 @@ async function crossThreadRound(lib: Lib, f: Flow): Promise<Metrics> {
       resolve();
     }),
   );
-  thread.on("message", inbox.post);
+  thread.on("message", (m: WorkerMessage) => (m.type === "error" ? inbox.fail(new Error(`inproc sink thread: ${String(m.message)}`)) : inbox.post(m)));
   thread.on("error", (err) => inbox.fail(err));
   const push = await makeSocket(lib, "Push");
   try {

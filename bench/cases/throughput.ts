@@ -9,7 +9,8 @@
  */
 import net from "node:net";
 import { once } from "node:events";
-import { Worker, type WorkerMessage } from "../lib/child.js";
+import { Worker } from "../lib/child.js";
+import type { Mailbox } from "../lib/mailbox.js";
 import { hasSockets, loadLib, makeSocket, type BenchSocket, type Lib, type SocketKind } from "../lib/sockets.js";
 import { secondsSince } from "../lib/stats.js";
 import type { BenchCase, Metrics } from "../lib/case.js";
@@ -53,9 +54,7 @@ async function zmqRound(lib: Lib, f: Flow): Promise<Metrics> {
 }
 
 /** The receiving end of a timed flow: the "warm" and "done" reports of a counting sink (bench/worker.ts's sink role). */
-export interface FlowReceiver {
-  next(type: string, timeoutMs?: number): Promise<WorkerMessage>;
-}
+export type FlowReceiver = Pick<Mailbox, "next">;
 
 /**
  * One timed round of `sock` (connected) sending to a counting sink: waits

@@ -6,7 +6,8 @@
  * native, node:net, purezmq, ...), and reports medians, the purezmq/native
  * ratio, and where it makes sense the raw node:net figure for the same
  * octets as the practical limit. Results: a table on stdout,
- * bench/results/latest.json and bench/results/ratios.svg.
+ * bench/results/latest.json, bench/results/ratios.svg and, for the cases
+ * that are points of a scale (`<base>-<n>`), bench/results/scale.svg.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -20,7 +21,7 @@ import type { BenchCase, Metrics } from "./lib/case.js";
 import { skipped, summarise, table, type CaseResult, type Side } from "./lib/report.js";
 import { NotBuiltError, loadLib } from "./lib/sockets.js";
 import { fmtInt, fmtNum, secondsSince } from "./lib/stats.js";
-import { ratiosSvg } from "./lib/svg.js";
+import { ratiosSvg, scaleSvg } from "./lib/svg.js";
 import { reqrepCase } from "./cases/reqrep.js";
 import { dealerRouterCase, largeCase, pushPullCase } from "./cases/throughput.js";
 import { pubSubCase } from "./cases/pubsub.js";
@@ -30,6 +31,7 @@ import { loadCase } from "./cases/load.js";
 import { FANOUT_POINTS, fanoutCases } from "./cases/fanout.js";
 import { SUBSCRIPTION_POINTS, subscriptionsCases } from "./cases/subscriptions.js";
 import { IDLE_POINTS, idleCases } from "./cases/idle.js";
+import { INPROC_IDS, inprocCases } from "./cases/inproc.js";
 import { curveCpuCase, curveHandshakeCase, curveLargeCase, curveSmallCase } from "./cases/curve.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -203,6 +205,12 @@ async function main(): Promise<void> {
     cases.push(...idle.filter((c) => wanted("idle-clients") || wanted(c.id)));
   }
   if (wanted("pub-memory")) cases.push(...(await build("pub-memory", "PUB memory", () => memoryCase(args.messages, maxS))));
+  // Last: once a worker thread of this process has used zeromq.js, native's
+  // figures in the main thread were seen to fall (bench/cases/inproc.ts).
+  if (wanted("inproc") || INPROC_IDS.some(wanted)) {
+    const inproc = await build("inproc", "inproc", () => inprocCases(args.messages, maxS));
+    cases.push(...inproc.filter((c) => wanted("inproc") || wanted(c.id)));
+  }
 
   if (args.keepAwake) log("keep-awake: a lowest-priority busy loop runs during the round-trip cases (the same for every library)");
   const busy = os.loadavg()[0]!;
@@ -244,7 +252,9 @@ async function main(): Promise<void> {
     writeFileSync(path.join(dir, "latest.json"), JSON.stringify(json, null, 2) + "\n");
     const subtitle = `${machine.cpus} x ${machine.cpuModel}, node ${machine.node}, libzmq ${libzmq}, ${new Date().toISOString().slice(0, 10)}`;
     writeFileSync(path.join(dir, "ratios.svg"), ratiosSvg(results, subtitle));
-    process.stdout.write(`results: ${path.relative(process.cwd(), path.join(dir, "latest.json"))}, ${path.relative(process.cwd(), path.join(dir, "ratios.svg"))}\n`);
+    writeFileSync(path.join(dir, "scale.svg"), scaleSvg(results, subtitle));
+    const shown = ["latest.json", "ratios.svg", "scale.svg"].map((f) => path.relative(process.cwd(), path.join(dir, f)));
+    process.stdout.write(`results: ${shown.join(", ")}\n`);
   }
 }
 

@@ -99,7 +99,7 @@ async function underLoad(flood: () => Promise<Flood>, trips: () => Promise<Metri
 export function loadCase(seconds: number): BenchCase {
   return {
     id: "reqrep-load",
-    title: "REQ/REP latency while the same process floods PUSH -> PULL, 32 B / 100 B",
+    title: "REQ/REP latency beside a PUSH -> PULL flood",
     metric: "p99Us",
     unit: "us p99",
     higherIsBetter: false,
@@ -111,9 +111,9 @@ export function loadCase(seconds: number): BenchCase {
     extras: [
       { key: "p50Us", label: "latency p50 (us)", digits: 1 },
       { key: "p999Us", label: "latency p99.9 (us)", digits: 1 },
-      { key: "rate", label: "round trips/s", digits: 0 },
-      { key: "floodRate", label: "flood delivered msg/s", digits: 0 },
+      { key: "rate", label: "round trips/s" },
+      { key: "floodRate", label: "flood delivered msg/s" },
     ],
-    note: `echo server and flood receiver in two worker processes; ${seconds} s of round trips per round; the flood is a loop of awaited send() (node:net: 64 KiB writes, awaiting drain or else setImmediate)`,
+    note: `32 B round trips beside 100 B flood messages, from the same process; echo server and flood receiver in two worker processes; ${seconds} s of round trips per round; the flood is a loop of awaited send() (node:net: 64 KiB writes, awaiting drain or else setImmediate)`,
   };
 }

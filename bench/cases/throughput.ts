@@ -10,7 +10,8 @@
 import net from "node:net";
 import { once } from "node:events";
 import { Worker } from "../lib/child.js";
-import { hasSockets, loadLib, makeSocket, type Lib, type SocketKind } from "../lib/sockets.js";
+import type { Mailbox } from "../lib/mailbox.js";
+import { hasSockets, loadLib, makeSocket, type BenchSocket, type Lib, type SocketKind } from "../lib/sockets.js";
 import { secondsSince } from "../lib/stats.js";
 import type { BenchCase, Metrics } from "../lib/case.js";
 
@@ -45,40 +46,52 @@ async function zmqRound(lib: Lib, f: Flow): Promise<Metrics> {
   const sock = await makeSocket(lib, f.sender, curve?.client);
   try {
     sock.connect(ready.endpoint as string);
-    // Wait for the connection so that the handshake is not timed.
-    await sock.send(WARM);
-    await worker.next("warm", 10_000);
-    const body = Buffer.alloc(f.size, 0x61);
-    // Untimed warm-up in the same loop, so that both ends run compiled code
-    // when the clock starts (the same for every library); the receiver
-    // starts counting again at the second marker.
-    const warmUp = warmUpCount(f);
-    for (let i = 0; i < warmUp; i++) await sock.send(body);
-    await sock.send(WARM);
-    await worker.next("warm", 60_000);
-    const start = process.hrtime.bigint();
-    const deadline = start + BigInt(Math.round(f.maxSeconds * 1e9));
-    let sent = 0;
-    while (sent < f.messages) {
-      await sock.send(body);
-      sent++;
-      if ((sent & 255) === 0 && process.hrtime.bigint() > deadline) break;
-    }
-    const sendSeconds = secondsSince(start);
-    await sock.send(END);
-    const done = await worker.next("done", 120_000);
-    const seconds = secondsSince(start);
-    const count = done.count as number;
-    if (count !== sent) throw new Error(`receiver counted ${count} of ${sent} messages`);
-    return { rate: count / seconds, mbps: (count * f.size) / seconds / 1e6, sent, seconds, sendRate: sent / sendSeconds };
+    return await timedFlow(sock, worker, f);
   } finally {
     sock.close();
     await worker.stop();
   }
 }
 
+/** The receiving end of a timed flow: the "warm" and "done" reports of a counting sink (bench/worker.ts's sink role). */
+export type FlowReceiver = Pick<Mailbox, "next">;
+
+/**
+ * One timed round of `sock` (connected) sending to a counting sink: waits
+ * for the link, sends the untimed warm-up, then `f.messages` messages or
+ * `f.maxSeconds` of them, and returns the rate the sink counted.
+ */
+export async function timedFlow(sock: BenchSocket, receiver: FlowReceiver, f: Flow): Promise<Metrics> {
+  // Wait for the connection so that the handshake is not timed.
+  await sock.send(WARM);
+  await receiver.next("warm", 10_000);
+  const body = Buffer.alloc(f.size, 0x61);
+  // Untimed warm-up in the same loop, so that both ends run compiled code
+  // when the clock starts (the same for every library); the receiver
+  // starts counting again at the second marker.
+  const warmUp = warmUpCount(f);
+  for (let i = 0; i < warmUp; i++) await sock.send(body);
+  await sock.send(WARM);
+  await receiver.next("warm", 60_000);
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(Math.round(f.maxSeconds * 1e9));
+  let sent = 0;
+  while (sent < f.messages) {
+    await sock.send(body);
+    sent++;
+    if ((sent & 255) === 0 && process.hrtime.bigint() > deadline) break;
+  }
+  const sendSeconds = secondsSince(start);
+  await sock.send(END);
+  const done = await receiver.next("done", 120_000);
+  const seconds = secondsSince(start);
+  const count = done.count as number;
+  if (count !== sent) throw new Error(`receiver counted ${count} of ${sent} messages`);
+  return { rate: count / seconds, mbps: (count * f.size) / seconds / 1e6, sent, seconds, sendRate: sent / sendSeconds };
+}
+
 /** Warm-up messages before a timed round: a tenth of the round, at most 64 MiB of payload. */
-function warmUpCount(f: Flow): number {
+export function warmUpCount(f: Flow): number {
   return Math.min(Math.floor(f.messages / 10), Math.floor((64 * 1024 * 1024) / f.size));
 }
 

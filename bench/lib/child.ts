@@ -5,38 +5,29 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { Mailbox, type WorkerMessage } from "./mailbox.js";
 
-/** A message between runner and worker. */
-export interface WorkerMessage {
-  type: string;
-  [key: string]: unknown;
-}
+export type { WorkerMessage } from "./mailbox.js";
 
 const WORKER = fileURLToPath(new URL("../worker.js", import.meta.url));
 const live = new Set<Worker>();
 
 /** One forked worker. */
 export class Worker {
-  private readonly inbox: WorkerMessage[] = [];
-  private waiters: Array<{ type: string; resolve: (m: WorkerMessage) => void; reject: (e: Error) => void }> = [];
-  private exited: Error | undefined;
+  private readonly mail: Mailbox;
   private readonly proc: ChildProcess;
 
   private constructor(readonly role: string, params: object) {
+    this.mail = new Mailbox(`worker ${role}`);
     this.proc = fork(WORKER, [role, JSON.stringify(params)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     live.add(this);
     this.proc.on("message", (m: WorkerMessage) => {
-      if (m.type === "error") {
-        this.fail(new Error(`worker ${role}: ${String(m.message)}`));
-        return;
-      }
-      const i = this.waiters.findIndex((w) => w.type === m.type);
-      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(m);
-      else this.inbox.push(m);
+      if (m.type === "error") this.mail.fail(new Error(`worker ${role}: ${String(m.message)}`));
+      else this.mail.post(m);
     });
     this.proc.on("exit", (code, signal) => {
       live.delete(this);
-      this.fail(new Error(`worker ${role} exited (${signal ?? code})`));
+      this.mail.fail(new Error(`worker ${role} exited (${signal ?? code})`));
     });
   }
 
@@ -59,43 +50,23 @@ export class Worker {
 
   /** Waits for the next message of a type. */
   next(type: string, timeoutMs = 30_000): Promise<WorkerMessage> {
-    const i = this.inbox.findIndex((m) => m.type === type);
-    if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0]!);
-    if (this.exited) return Promise.reject(this.exited);
-    return new Promise<WorkerMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`worker ${this.role}: no "${type}" within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const waiter = {
-        type,
-        resolve: (m: WorkerMessage) => {
-          clearTimeout(timer);
-          resolve(m);
-        },
-        reject: (e: Error) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      this.waiters.push(waiter);
-    });
+    return this.mail.next(type, timeoutMs);
   }
 
   /** True when a message of that type has arrived and was not taken yet. */
   has(type: string): boolean {
-    return this.inbox.some((m) => m.type === type);
+    return this.mail.has(type);
   }
 
   /** Sends a message to the worker (ignored once it is gone). */
   send(message: WorkerMessage): void {
-    if (this.exited || !this.proc.connected) return;
+    if (this.mail.failed || !this.proc.connected) return;
     this.proc.send(message);
   }
 
   /** Asks the worker to stop, then kills it if it has not gone after `graceMs`. */
   async stop(graceMs = 2000): Promise<void> {
-    if (this.exited) return;
+    if (this.mail.failed) return;
     const gone = new Promise<void>((resolve) => this.proc.once("exit", () => resolve()));
     this.send({ type: "stop" });
     const timer = setTimeout(() => this.kill(), graceMs);
@@ -106,14 +77,6 @@ export class Worker {
   /** Kills this worker (by its own pid). */
   kill(): void {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill("SIGKILL");
-  }
-
-  private fail(err: Error): void {
-    if (this.exited) return;
-    this.exited = err;
-    const ws = this.waiters;
-    this.waiters = [];
-    for (const w of ws) w.reject(err);
   }
 }
 

@@ -126,7 +126,91 @@ function pad(s: string, n: number, right = false): string {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
-/** The results table, as printed on stdout. */
+/** One point of a scale family: the case run with `n` (clients, subscribers, ...). */
+export interface ScalePoint {
+  n: number;
+  result: CaseResult;
+}
+
+/** Cases that are one setting of a scale, `<base>-<n>`: the curves of the report and of scale.svg. */
+export interface ScaleFamily {
+  base: string;
+  /** The first point's title with its n written as "n". */
+  title: string;
+  unit: string;
+  metric: string;
+  higherIsBetter: boolean;
+  /** By n, ascending. */
+  points: ScalePoint[];
+}
+
+const SCALE_ID = /^(.+)-(\d+)$/;
+
+/**
+ * Groups results whose ids are `<base>-<n>` (n a positive integer) by base,
+ * in the order the bases first appear. A base that also has a case with a
+ * named setting in the same run (rpc-seq beside rpc-100) is a set of
+ * variants, not a scale, and is left out.
+ */
+export function scaleFamilies(results: readonly CaseResult[]): ScaleFamily[] {
+  const byBase = new Map<string, ScalePoint[]>();
+  const named = new Set<string>();
+  for (const r of results) {
+    const m = SCALE_ID.exec(r.id);
+    const n = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isSafeInteger(n) || n <= 0) {
+      const dash = r.id.lastIndexOf("-");
+      if (dash > 0) named.add(r.id.slice(0, dash));
+      continue;
+    }
+    const list = byBase.get(m[1]!) ?? [];
+    list.push({ n, result: r });
+    byBase.set(m[1]!, list);
+  }
+  const families: ScaleFamily[] = [];
+  for (const [base, points] of byBase) {
+    if (named.has(base)) continue;
+    points.sort((a, b) => a.n - b.n);
+    const first = points[0]!.result;
+    families.push({ base, title: genericTitle(first.title, points[0]!.n), unit: first.unit, metric: first.metric, higherIsBetter: first.higherIsBetter, points });
+  }
+  return families;
+}
+
+/** `title` with the point's own n (as written in it, with or without thousands separators) replaced by "n". */
+function genericTitle(title: string, n: number): string {
+  for (const written of [n.toLocaleString("en-US"), String(n)]) {
+    const re = new RegExp(`(^|[^0-9,.])${written.replace(/[,.]/g, "\\$&")}(?![0-9])`);
+    if (re.test(title)) return title.replace(re, "$1n");
+  }
+  return title;
+}
+
+/** The headline median of one side of a result, when that side has one. */
+export function headOf(r: CaseResult, side: Side): number | undefined {
+  const v = r.sides[side]?.median?.[r.metric];
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
+/** Each scale family as a small table (n, purezmq, native, node:net where run, ratio); "" when there is none. */
+export function scaleTables(results: readonly CaseResult[]): string {
+  const blocks: string[] = [];
+  for (const f of scaleFamilies(results)) {
+    const withNet = f.points.some((p) => headOf(p.result, "net") !== undefined);
+    const cols = ["n", "purezmq", "native", ...(withNet ? ["node:net"] : []), "pz/native"];
+    const lines = [`${f.title} (${f.unit}${f.higherIsBetter ? "" : ", lower is better"})`, cols.map((c) => pad(c, 14, true)).join("")];
+    for (const p of f.points) {
+      const r = p.result;
+      const cell = (s: Side): string => (r.status === "skipped" ? "skipped" : s === "native" && r.noNative ? "n/a" : fmtHead(headOf(r, s), r.unit));
+      const row = [fmtInt(p.n), cell("purezmq"), cell("native"), ...(withNet ? [cell("net")] : []), r.ratio === undefined ? "-" : `${fmtNum(r.ratio, 2)}x`];
+      lines.push(row.map((c) => pad(c, 14, true)).join(""));
+    }
+    blocks.push(lines.join("\n"));
+  }
+  return blocks.join("\n\n");
+}
+
+/** The results table, as printed on stdout, then each scale family's table. */
 export function table(results: readonly CaseResult[]): string {
   const W = { title: 50, unit: 26, num: 12, ratio: 10, lim: 8 };
   const lines: string[] = [];
@@ -166,5 +250,6 @@ export function table(results: readonly CaseResult[]): string {
     if (noisy.length > 0) lines.push(`    noisy: rounds differ by ${noisy.join(", ")} of the median`);
     if (r.status === "partial") lines.push(`    some rounds failed: ${r.reason ?? ""}`);
   }
-  return lines.join("\n");
+  const scales = scaleTables(results);
+  return lines.join("\n") + (scales ? `\n\nscale curves:\n\n${scales}` : "");
 }

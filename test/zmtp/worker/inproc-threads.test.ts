@@ -100,6 +100,35 @@ test("a worker binds, main connects first; credit keeps the link within sndhwm +
   await exited;
 });
 
+/** Main PUSHes `count` messages to a worker's "count-pull"; resolves how many arrived in order. */
+async function streamToWorker(t: { after(fn: () => void): void }, role: Record<string, number>, count: number): Promise<number> {
+  const where = name("stream");
+  const worker = new Worker(ROLES, { workerData: { role: "count-pull", name: where, count, ...role } });
+  const exited = once(worker, "exit");
+  t.after(() => void worker.terminate());
+  const [bound] = await once(worker, "message");
+  assert.equal(bound, "bound");
+  const push = new Push({ sendHighWaterMark: 1 });
+  t.after(() => push.close());
+  push.connect(where);
+  const result = once(worker, "message");
+  // A credit grant that never comes leaves a send() pending: the test's timeout fails it.
+  for (let i = 0; i < count; i++) await push.send(`m${i}`);
+  const [inOrder] = (await result) as [number];
+  await exited;
+  return inOrder;
+}
+
+test("credit granted by half windows never stalls a stream, whatever the receive HWM (1, 2, 3, 7, 1000)", { timeout: 60_000 }, async (t) => {
+  for (const hwm of [1, 2, 3, 7, 1000]) {
+    assert.equal(await streamToWorker(t, { hwm }, 5000), 5000, `rcvhwm ${hwm}`);
+  }
+});
+
+test("a receive HWM lifted after the link was made (10 -> 0) keeps granting the credit the sender counts on", { timeout: 30_000 }, async (t) => {
+  assert.equal(await streamToWorker(t, { hwm: 10, unlimitAfter: 5 }, 2000), 2000);
+});
+
 test("XPUB in main, SUB in a worker: the subscription crosses threads and filters", async (t) => {
   const where = name("pubsub");
   const pub = new XPublisher();

@@ -14,7 +14,7 @@ import { runChild } from "../../support/run-child.js";
 /**
  * Where the example is written: inside the build, not the system's temporary
  * directory. Deno resolves the npm packages the library imports
- * (@noble/ciphers) only for a program inside the project, as a user's is.
+ * (@msgpack/msgpack) only for a program inside the project, as a user's is.
  */
 const BUILD = fileURLToPath(new URL("../../../", import.meta.url));
 const INDEX = pathToFileURL(fileURLToPath(new URL("../../../src/index.js", import.meta.url))).href;

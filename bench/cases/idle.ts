@@ -93,9 +93,9 @@ export async function idleCases(): Promise<BenchCase[]> {
     const fits = n === wanted ? "" : `; only ${n.toLocaleString("en-US")} clients fit the descriptor limit (ulimit -n), not ${wanted.toLocaleString("en-US")}`;
     return {
       id: `idle-clients-${wanted}`,
-      title: `${wanted.toLocaleString("en-US")} idle DEALER clients -> 1 ROUTER: RSS per connection`,
+      title: `${wanted.toLocaleString("en-US")} idle DEALERs -> 1 ROUTER`,
       metric: "rssKB",
-      unit: "KB RSS per connection (lower is better)",
+      unit: "KB RSS per connection",
       higherIsBetter: false,
       skip: built ? undefined : "not built yet (purezmq exports no Router/Dealer)",
       variants: [

@@ -8,6 +8,7 @@ import net from "node:net";
 import { bindLoopback, makeSocket, type BenchSocket, type BenchSubscriber, type Lib, type SocketKind } from "./lib/sockets.js";
 import { rpcServerVariant, type RpcVariant } from "./lib/rpc.js";
 import type { WorkerMessage } from "./lib/child.js";
+import { countInto } from "./lib/count-sink.js";
 import { subscriptionsPublisher, subscriptionsSubscriber } from "./cases/subscriptions.js";
 import { idleClients, idleServer } from "./lib/idle-roles.js";
 
@@ -61,10 +62,6 @@ function track<T extends { close(): unknown }>(s: T): T {
   return s;
 }
 
-/** A message that is a single octet marker: "w" (warm-up), "e" (end). */
-const WARM = 0x77;
-const END = 0x65;
-
 interface Params {
   lib: Lib;
   [key: string]: unknown;
@@ -105,19 +102,7 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
     const kind = p.kind as SocketKind;
     const sock = track(await makeSocket(p.lib, kind, (p.options as Record<string, unknown> | undefined) ?? {}));
     post({ type: "ready", endpoint: await bindLoopback(sock) });
-    let count = 0;
-    for await (const msg of sock) {
-      const body = msg[msg.length - 1]!;
-      if (body.length === size) {
-        count++;
-      } else if (body.length === 1 && body[0] === WARM) {
-        post({ type: "warm" });
-        count = 0;
-      } else if (body.length === 1 && body[0] === END) {
-        post({ type: "done", count });
-        count = 0;
-      }
-    }
+    await countInto(sock, size, post);
   },
 
   /** A bound socket of `kind` with `options` that only accepts connections (the CURVE handshake case). */

@@ -17,16 +17,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { isMainThread, parentPort, workerData, Worker as Thread } from "node:worker_threads";
+import { countInto } from "../lib/count-sink.js";
 import { Mailbox, type WorkerMessage } from "../lib/mailbox.js";
 import { hasSockets, makeSocket, type BenchSocket, type Lib } from "../lib/sockets.js";
 import type { BenchCase, Metrics } from "../lib/case.js";
-import { timedFlow, warmUpCount, type Flow } from "./throughput.js";
+import { flowExtras, timedFlow, warmUpCount, type Flow } from "./throughput.js";
 
 /** workerData key that makes this module a counting sink thread. */
 const ROLE = "purezmqBenchInprocSink";
-/** One-octet markers of the sink protocol (as bench/worker.ts's sink role). */
-const WARM = 0x77;
-const END = 0x65;
 /**
  * Messages per round of the 1 MiB case at most: handed over without a copy,
  * they go by at tens of thousands a second, so the cross-process 1 MiB
@@ -45,27 +43,6 @@ interface SinkParams {
 /** A fresh inproc name per round, so no round meets a previous one's socket. */
 function freshAddress(): string {
   return `inproc://bench-${randomBytes(6).toString("hex")}`;
-}
-
-/**
- * Counts messages whose last part has `size` octets, reporting as the
- * process sink does: "warm" for a one-octet "w" (and the count restarts),
- * "done" with the count for a one-octet "e". Ends when `sock` closes.
- */
-async function countInto(sock: BenchSocket, size: number, post: (m: WorkerMessage) => void): Promise<void> {
-  let count = 0;
-  for await (const msg of sock) {
-    const body = msg[msg.length - 1]!;
-    if (body.length === size) {
-      count++;
-    } else if (body.length === 1 && body[0] === WARM) {
-      post({ type: "warm" });
-      count = 0;
-    } else if (body.length === 1 && body[0] === END) {
-      post({ type: "done", count });
-      count = 0;
-    }
-  }
 }
 
 /** Both ends in this thread. */
@@ -144,16 +121,7 @@ function inprocCase(id: string, title: string, f: Flow, unit: "msg/s" | "MB/s", 
       { side: "purezmq", label: `purezmq Push -> Pull over inproc, ${where}, awaited send()`, round: () => round("purezmq", f) },
       { side: "native", label: `zeromq Push -> Pull over inproc, ${where}, awaited send()`, round: () => round("native", f) },
     ],
-    extras:
-      unit === "msg/s"
-        ? [
-            { key: "mbps", label: "payload MB/s", digits: 1 },
-            { key: "sent", label: "messages per round" },
-          ]
-        : [
-            { key: "rate", label: "messages/s", digits: 0 },
-            { key: "sent", label: "messages per round" },
-          ],
+    extras: flowExtras(unit),
     note: `${where}; ${f.messages.toLocaleString("en-US")} messages or ${f.maxSeconds} s per round, whichever comes first, after ${warmUpCount(f).toLocaleString("en-US")} untimed warm-up messages; no node:net figure (nothing crosses a socket)`,
   };
 }

@@ -130,6 +130,19 @@ async function netRound(f: Flow): Promise<Metrics> {
   }
 }
 
+/** The lines a flow case prints under its figure: the other rate, and the messages of a round. */
+export function flowExtras(unit: "msg/s" | "MB/s"): BenchCase["extras"] {
+  return unit === "msg/s"
+    ? [
+        { key: "mbps", label: "payload MB/s", digits: 1 },
+        { key: "sent", label: "messages per round" },
+      ]
+    : [
+        { key: "rate", label: "messages/s", digits: 0 },
+        { key: "sent", label: "messages per round" },
+      ];
+}
+
 export function flowCase(id: string, title: string, f: Flow, unit: "msg/s" | "MB/s", skip: string | undefined): BenchCase {
   const names = `${f.sender} -> ${f.receiver}`;
   return {
@@ -145,16 +158,7 @@ export function flowCase(id: string, title: string, f: Flow, unit: "msg/s" | "MB
       // Over CURVE the octets on the wire differ; no raw node:net figure stands for them.
       ...(f.curve ? [] : [{ side: "net" as const, label: `node:net, ${frameLength(f.size)}-octet frames in 64 KiB writes`, round: () => netRound(f) }]),
     ],
-    extras:
-      unit === "msg/s"
-        ? [
-            { key: "mbps", label: "payload MB/s", digits: 1 },
-            { key: "sent", label: "messages per round" },
-          ]
-        : [
-            { key: "rate", label: "messages/s", digits: 0 },
-            { key: "sent", label: "messages per round" },
-          ],
+    extras: flowExtras(unit),
     note: `receiver in a worker process (2 cores shared); ${f.messages.toLocaleString("en-US")} messages or ${f.maxSeconds} s per round, whichever comes first, after ${warmUpCount(f).toLocaleString("en-US")} untimed warm-up messages`,
   };
 }

@@ -39,6 +39,16 @@
  * here as elsewhere). Closing with linger sends what is
  * queued without waiting for credit.
  *
+ * Posts are counted too: a side has at most {@link POSTS_IN_FLIGHT} batches
+ * posted and not yet acknowledged (the peer acknowledges them with its
+ * grants, on arrival), and messages wait in the pipe meanwhile, to go out
+ * in the next, bigger batch. The reason is Deno: its BroadcastChannel is one
+ * ring of 256 posts shared by every channel of the process, and a reader
+ * that falls more than a ring behind silently loses posts (a stream of
+ * one-message batches did, at a receive HWM of 1000). Each post carries
+ * its number on the link, so a post lost all the same ends the link, as
+ * the peer's close would, instead of leaving a gap in the stream.
+ *
  * Liveness: no channel keeps a thread's event loop alive, as no tcp
  * listener or connection does: a pending operation does (see
  * keep-alive.ts), so a worker whose sockets are idle can end. A thread
@@ -55,9 +65,14 @@ import type { InprocOwner } from "./owner.js";
 
 /** The discovery channel every thread listens on. */
 export const REGISTRY = "purezmq:inproc";
-const LINK_PREFIX = "purezmq:inproc:link:";
+/** A link's channel is this prefix and the link's random id. */
+export const LINK_PREFIX = "purezmq:inproc:link:";
 /** A batch is posted once it reaches this size, so one post never holds the whole queue. */
 const BATCH_BYTES = 1024 * 1024;
+/** Batches a side may have posted and not yet acknowledged (an eighth of Deno's ring, so a few busy links fit in it). */
+export const POSTS_IN_FLIGHT = 32;
+/** The receiver acknowledges batches once this many arrived. */
+const POSTS_ACK_AT = POSTS_IN_FLIGHT / 2;
 
 type RegistryMessage = { op: "bind"; name: string } | { op: "connect"; name: string; link: string };
 
@@ -65,9 +80,15 @@ type LinkMessage =
   | { t: "offer"; offer: string; socketType: string; identity: Uint8Array; window: number }
   | { t: "welcome"; offer: string; socketType: string; identity: Uint8Array; window: number }
   | { t: "refuse"; reason: string }
-  | { t: "m"; b: ArrayBuffer }
-  | { t: "c"; n: number }
-  | { t: "close" };
+  | LinkPost;
+
+/** What the two ends of a link post once both exist, each numbered by `s` (0, 1, 2... per side). */
+type LinkPost =
+  | { t: "m"; s: number; b: ArrayBuffer }
+  /** A grant: `n` more messages may be sent, `p` batches arrived. */
+  | { t: "c"; s: number; n: number; p: number }
+  | { t: "close"; s: number };
+type Unnumbered<T> = T extends unknown ? Omit<T, "s"> : never;
 
 /** Something that ends with its socket or link. */
 export interface Closable {
@@ -157,6 +178,13 @@ class ThreadLinkEnd implements PipeDriver, Closable {
   private taken = 0;
   /** Grant credit once this many are taken (half our window); 0: the peer sends without credit. */
   private readonly grantAt: number;
+  /** Batches posted and not yet acknowledged by the peer. */
+  private postsOut = 0;
+  /** Batches arrived and not yet acknowledged to the peer. */
+  private postsIn = 0;
+  /** The number of our next post, and of the peer's next one. */
+  private sent = 0;
+  private expected = 0;
   /** Messages that arrived while our pipe was full (at most our window). */
   private readonly backlog = new Queue<Message>();
   private full = false;
@@ -173,7 +201,7 @@ class ThreadLinkEnd implements PipeDriver, Closable {
   ) {
     this.credit = peerWindow > 0 ? peerWindow : Infinity;
     this.grantAt = ownWindow > 0 ? Math.ceil(ownWindow / 2) : 0;
-    channel.onmessage = (e: MessageEvent) => this.onMessage(e.data as LinkMessage);
+    channel.onmessage = (e: MessageEvent) => this.onMessage(e.data as LinkPost);
     channel.unref();
     pipe.driver = this;
   }
@@ -214,23 +242,36 @@ class ThreadLinkEnd implements PipeDriver, Closable {
     let batch: Message[] = [];
     let bytes = 0;
     let msg: Message | undefined;
-    while ((ignoreCredit || this.credit > 0) && (msg = this.pipe.takeOut()) !== undefined) {
+    while ((ignoreCredit || (this.credit > 0 && this.postsOut < POSTS_IN_FLIGHT)) && (msg = this.pipe.takeOut()) !== undefined) {
       this.credit--;
       batch.push(msg);
       for (const part of msg) bytes += part.length + 4;
       if (bytes >= BATCH_BYTES) {
-        this.post({ t: "m", b: packMessages(batch) });
+        this.postBatch(batch);
         batch = [];
         bytes = 0;
       }
     }
-    if (batch.length > 0) this.post({ t: "m", b: packMessages(batch) });
+    if (batch.length > 0) this.postBatch(batch);
   }
 
-  private onMessage(m: LinkMessage): void {
+  private postBatch(batch: Message[]): void {
+    this.postsOut++;
+    this.post({ t: "m", b: packMessages(batch) });
+  }
+
+  private onMessage(m: LinkPost): void {
     if (this.ended) return;
+    if (m.s !== this.expected++) {
+      // A post of the peer never arrived (see the header): the stream has a
+      // gap, so the link ends as if the peer had gone.
+      this.close(0);
+      this.onPeerClose();
+      return;
+    }
     switch (m.t) {
       case "m":
+        if (++this.postsIn >= POSTS_ACK_AT) this.scheduleGrant();
         for (const msg of unpackMessages(m.b)) {
           if (this.full || this.backlog.length > 0) this.backlog.push(msg);
           else this.take(msg);
@@ -238,10 +279,10 @@ class ThreadLinkEnd implements PipeDriver, Closable {
         return;
       case "c":
         this.credit += m.n;
+        this.postsOut -= m.p;
         this.flush(false);
         return;
       case "close":
-      case "refuse":
         this.end();
         this.onPeerClose();
         return;
@@ -257,18 +298,24 @@ class ThreadLinkEnd implements PipeDriver, Closable {
     // The window told to the peer counts, not the mark now: a mark changed
     // since must neither stop the grants the peer waits for nor start ones
     // it does not.
-    if (++this.taken < this.grantAt || this.grantScheduled) return;
+    if (++this.taken >= this.grantAt) this.scheduleGrant();
+  }
+
+  /** Grants, in the next tick, the messages taken and the batches arrived so far (one post for both). */
+  private scheduleGrant(): void {
+    if (this.grantScheduled) return;
     this.grantScheduled = true;
     process.nextTick(() => {
       this.grantScheduled = false;
-      if (this.taken === 0 || this.ended) return;
-      this.post({ t: "c", n: this.taken });
+      if ((this.taken === 0 && this.postsIn === 0) || this.ended) return;
+      this.post({ t: "c", n: this.taken, p: this.postsIn });
       this.taken = 0;
+      this.postsIn = 0;
     });
   }
 
-  private post(m: LinkMessage): void {
-    this.channel.postMessage(m);
+  private post(m: Unnumbered<LinkPost>): void {
+    this.channel.postMessage({ ...m, s: this.sent++ });
   }
 }
 
@@ -381,7 +428,8 @@ export class ThreadInproc {
     const binder = this.registry.lookup(offer.name);
     const address = `inproc://${offer.name}`;
     if (!binder || binder.closed || !compatibleSocketTypes(binder.socketType, m.socketType)) {
-      channel.postMessage({ t: "close" } satisfies LinkMessage);
+      // The connector's end exists already: this is the first post it numbers.
+      channel.postMessage({ t: "close", s: 0 } satisfies LinkMessage);
       channel.close();
       return;
     }

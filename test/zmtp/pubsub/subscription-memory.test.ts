@@ -8,16 +8,23 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
 
 const BOUND = 64;
 const TOPICS = 1_000_000;
 
-/** The child: builds one structure, reports bytes per subscription and a match check. */
+/**
+ * The child: builds one structure, reports bytes per subscription and a match
+ * check. Run from a file, not with `-e` (Deno's `-e` takes only scripts, with
+ * neither top-level await nor import()).
+ */
 const CHILD = `
-const { SubscriberIndex, TopicCounts } = await import(process.argv[1]);
-const [kind, count] = [process.argv[2], Number(process.argv[3])];
+const { SubscriberIndex, TopicCounts } = await import(process.argv[2]);
+const [kind, count] = [process.argv[3], Number(process.argv[4])];
 // 7 octets: a bijection of i on the first four (so all distinct), more of i on the rest.
 const topic = (i) => {
   const b = Buffer.allocUnsafe(7);
@@ -57,12 +64,15 @@ process.stdout.write(JSON.stringify({ perSubscription: (after - before) / count,
 
 async function measure(kind: "index" | "counts"): Promise<{ perSubscription: number; matched: boolean }> {
   const module = new URL("../../../src/zmtp/socket/subscriptions.js", import.meta.url).href;
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ["--expose-gc", "--input-type=module", "-e", CHILD, module, kind, String(TOPICS)],
-    { timeout: 60_000 },
-  );
-  return JSON.parse(stdout) as { perSubscription: number; matched: boolean };
+  const dir = mkdtempSync(join(tmpdir(), "purezmq-subscriptions-"));
+  const child = join(dir, "child.mjs");
+  writeFileSync(child, CHILD);
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", child, module, kind, String(TOPICS)], { timeout: 60_000 });
+    return JSON.parse(stdout) as { perSubscription: number; matched: boolean };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 test("a publisher holds 1,000,000 subscriptions of 7 octets in at most 64 bytes each", async () => {

@@ -267,10 +267,15 @@ export class RequestChannel {
         const socket = this.socket;
         const generation = this.#generation;
         this.#sending = call;
+        // Counted as sent before the send settles: over inproc the reply can
+        // be delivered before this function resumes, and must not be taken
+        // for the late reply of a call never sent.
+        call.generation = generation;
         try {
           await socket.send(call.frames);
         } catch (err) {
           this.#sending = undefined;
+          if (!call.settled) call.generation = -1;
           if (this.#closed) return;
           if (socket !== this.#socket) continue; // recreated under us: retry the same call on the new one
           if (isAuthError(err)) this.authRefused(socket, err as Error);
@@ -279,7 +284,6 @@ export class RequestChannel {
         }
         this.#sending = undefined;
         this.#outbox.shift();
-        if (!call.settled) call.generation = generation;
       }
     } finally {
       this.#pumping = false;

@@ -290,7 +290,9 @@ export class ZeroRpcTransport implements CallTransport {
     }
     if (event.responseTo === undefined) return;
     const channel = this.#channels.get(idKey(event.responseTo));
-    if (channel === undefined || !channel.sent) return;
+    // A channel whose opening send has not settled yet counts as sent: over
+    // inproc its reply can be delivered before the pump resumes.
+    if (channel === undefined || (!channel.sent && this.#sending?.opens !== channel)) return;
     channel.lastHeard = performance.now();
     if (event.name === HEARTBEAT || event.name === MORE) return;
     if (Number.isFinite(channel.deadline)) {

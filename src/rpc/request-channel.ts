@@ -46,6 +46,7 @@
 import { Buffer } from "node:buffer";
 import { Dealer, ZmqError } from "../index.js";
 import { holdUntilSettled, inBackground } from "../zmtp/keep-alive.js";
+import { SEND_OWNED } from "../zmtp/message.js";
 import type { Message } from "../zmtp/pipe.js";
 import { DeadlineSweep } from "./deadlines.js";
 import { readReplies } from "./read-replies.js";
@@ -154,7 +155,9 @@ export class RequestChannel {
    * Sends a request body and resolves with the reply body (the frames after
    * the envelope).
    *
-   * @param body - request frames.
+   * @param body - request frames, sent as they are (without the copy a
+   *   socket's send() makes of small parts): do not change them until the
+   *   call settles.
    * @param timeout - milliseconds to wait for the reply; `<= 0` or Infinity waits forever.
    * @param label - the method name, for error messages.
    * @param signal - aborts the call: it rejects with the signal's reason and,
@@ -272,7 +275,7 @@ export class RequestChannel {
         // for the late reply of a call never sent.
         call.generation = generation;
         try {
-          await socket.send(call.frames);
+          await socket[SEND_OWNED](call.frames);
         } catch (err) {
           this.#sending = undefined;
           if (!call.settled) call.generation = -1;

@@ -9,6 +9,7 @@
  */
 import { Buffer } from "node:buffer";
 import { Router, type RouterOptions } from "../index.js";
+import { SEND_OWNED } from "../zmtp/message.js";
 import type { Message } from "../zmtp/pipe.js";
 import { notify, trace } from "./trace.js";
 import { WorkLimit } from "./work-limit.js";
@@ -25,7 +26,9 @@ export interface RequestPeer {
 export interface RequestHandler {
   /**
    * Answers a request. Must not throw for bad input: bad input gets an error
-   * reply. `undefined` means "no reply" (e.g. a heartbeat).
+   * reply. `undefined` means "no reply" (e.g. a heartbeat). The reply's
+   * frames are sent as they are, without the copy a socket's send() makes
+   * of small parts: do not change them afterwards.
    */
   handle(body: Buffer[], peer: RequestPeer): Promise<Buffer[] | undefined>;
   /** The reply to a request refused because the server is at its work bound; `undefined`: none. */
@@ -201,7 +204,7 @@ export class RequestService {
   private reply(envelope: Buffer[], reply: Buffer[]): Promise<void> {
     if (this.socket.closed) return Promise.resolve();
     // Send failures mean the peer went away or the socket closed: nobody is left to answer.
-    return this.socket.send(envelope.concat(reply)).catch(ignore);
+    return this.socket[SEND_OWNED](envelope.concat(reply)).catch(ignore);
   }
 }
 

@@ -14,6 +14,13 @@ const EMPTY = Buffer.alloc(0);
  */
 export const COPY_LIMIT = 128;
 
+/**
+ * The key of a socket's internal send for parts the library made itself
+ * (Socket's `[SEND_OWNED](parts)`): a symbol, so that the socket classes'
+ * named surface stays zeromq.js's.
+ */
+export const SEND_OWNED: unique symbol = Symbol("purezmq.sendOwned");
+
 function owned(bytes: Buffer): Buffer {
   return bytes.length <= COPY_LIMIT ? Buffer.from(bytes) : bytes;
 }

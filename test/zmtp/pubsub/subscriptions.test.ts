@@ -15,6 +15,67 @@ const key = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const isPrefix = (topic: string, data: Uint8Array): boolean => key(data).startsWith(topic);
 
 type CountOp = { kind: "add" | "remove"; topic: Uint8Array } | { kind: "match"; data: Uint8Array };
+type IndexOp =
+  | { kind: "add" | "remove"; peer: number; topic: Uint8Array }
+  | { kind: "leave"; peer: number }
+  | { kind: "match"; data: Uint8Array };
+
+/** Runs `ops` on a TopicCounts and on a map of topic -> count; they must agree after each (a "leave" is not its business). */
+function checkTopicCounts(ops: readonly (CountOp | IndexOp)[]): void {
+  const real = new TopicCounts();
+  const model = new Map<string, number>();
+  for (const o of ops) {
+    if (o.kind === "add") {
+      const n = model.get(key(o.topic)) ?? 0;
+      assert.equal(real.add(o.topic), n === 0);
+      model.set(key(o.topic), n + 1);
+    } else if (o.kind === "remove") {
+      const n = model.get(key(o.topic)) ?? 0;
+      assert.equal(real.remove(o.topic), n === 1);
+      if (n === 1) model.delete(key(o.topic));
+      else if (n > 1) model.set(key(o.topic), n - 1);
+    } else if (o.kind === "match") {
+      assert.equal(real.matches(o.data), [...model.keys()].some((t) => isPrefix(t, o.data)));
+    }
+    assert.equal(real.size, model.size);
+  }
+  const listed: string[] = [];
+  real.forEach((t) => listed.push(key(t)));
+  assert.deepEqual(listed, [...model.keys()].sort(), "every topic once, in octet order");
+}
+
+/** Runs `ops` on a SubscriberIndex and on per-peer topic sets; they must agree after each, cost included. */
+function checkSubscriberIndex(ops: readonly IndexOp[]): void {
+  const real = new SubscriberIndex<number>();
+  const model = new Map<number, Set<string>>();
+  const holders = (t: string): number => [...model.values()].filter((s) => s.has(t)).length;
+  for (const o of ops) {
+    if (o.kind === "add") {
+      const t = key(o.topic);
+      assert.equal(real.add(o.topic, o.peer), holders(t) === 0, "add reports the first holder");
+      if (!model.has(o.peer)) model.set(o.peer, new Set());
+      model.get(o.peer)!.add(t);
+    } else if (o.kind === "remove") {
+      const t = key(o.topic);
+      const had = model.get(o.peer)?.delete(t) ?? false;
+      assert.equal(real.remove(o.topic, o.peer), !had ? "absent" : holders(t) === 0 ? "last" : "remaining");
+    } else if (o.kind === "leave") {
+      const mine = model.get(o.peer) ?? new Set<string>();
+      model.delete(o.peer);
+      const last: string[] = [];
+      real.removePeer(o.peer, (t) => last.push(key(t)));
+      assert.deepEqual(last.sort(), [...mine].filter((t) => holders(t) === 0).sort());
+    } else if ("data" in o) {
+      const got = new Set<number>();
+      real.forEachMatch(o.data, (p) => got.add(p));
+      const want = [...model].filter(([, s]) => [...s].some((t) => isPrefix(t, o.data))).map(([p]) => p);
+      assert.deepEqual([...got].sort(), want.sort());
+    }
+    for (const [p, s] of model) assert.deepEqual(real.topicsOf(p).map(key).sort(), [...s].sort(), `topics of peer ${p}`);
+    const weight = [...model.values()].reduce((sum, s) => sum + [...s].reduce((w, t) => w + t.length / 2 + SUBSCRIPTION_OVERHEAD, 0), 0);
+    assert.equal(real.cost, weight);
+  }
+}
 
 test("TopicCounts agrees with a naive counted prefix matcher", () => {
   const op: fc.Arbitrary<CountOp> = fc.oneof(
@@ -22,36 +83,10 @@ test("TopicCounts agrees with a naive counted prefix matcher", () => {
     fc.record({ kind: fc.constant("match" as const), data: fc.uint8Array({ maxLength: 8, min: 0, max: 3 }) }),
   );
   fc.assert(
-    fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
-      const real = new TopicCounts();
-      const model = new Map<string, number>();
-      for (const o of ops) {
-        if (o.kind === "add") {
-          const n = model.get(key(o.topic)) ?? 0;
-          assert.equal(real.add(o.topic), n === 0);
-          model.set(key(o.topic), n + 1);
-        } else if (o.kind === "remove") {
-          const n = model.get(key(o.topic)) ?? 0;
-          assert.equal(real.remove(o.topic), n === 1);
-          if (n === 1) model.delete(key(o.topic));
-          else if (n > 1) model.set(key(o.topic), n - 1);
-        } else if ("data" in o) {
-          assert.equal(real.matches(o.data), [...model.keys()].some((t) => isPrefix(t, o.data)));
-        }
-        assert.equal(real.size, model.size);
-      }
-      const listed: string[] = [];
-      real.forEach((t) => listed.push(key(t)));
-      assert.deepEqual(listed.sort(), [...model.keys()].sort());
-    }),
+    fc.property(fc.array(op, { maxLength: 80 }), checkTopicCounts),
     { numRuns: 300 },
   );
 });
-
-type IndexOp =
-  | { kind: "add" | "remove"; peer: number; topic: Uint8Array }
-  | { kind: "leave"; peer: number }
-  | { kind: "match"; data: Uint8Array };
 
 test("SubscriberIndex agrees with a naive per-peer prefix matcher", () => {
   const peer = fc.integer({ min: 0, max: 4 });
@@ -61,37 +96,7 @@ test("SubscriberIndex agrees with a naive per-peer prefix matcher", () => {
     fc.record({ kind: fc.constant("match" as const), data: fc.uint8Array({ maxLength: 8, min: 0, max: 3 }) }),
   );
   fc.assert(
-    fc.property(fc.array(op, { maxLength: 100 }), (ops) => {
-      const real = new SubscriberIndex<number>();
-      const model = new Map<number, Set<string>>();
-      const holders = (t: string): number => [...model.values()].filter((s) => s.has(t)).length;
-      for (const o of ops) {
-        if (o.kind === "add") {
-          const t = key(o.topic);
-          assert.equal(real.add(o.topic, o.peer), holders(t) === 0, "add reports the first holder");
-          if (!model.has(o.peer)) model.set(o.peer, new Set());
-          model.get(o.peer)!.add(t);
-        } else if (o.kind === "remove") {
-          const t = key(o.topic);
-          const had = model.get(o.peer)?.has(t) ?? false;
-          model.get(o.peer)?.delete(t);
-          const expected = !had ? "absent" : holders(t) === 0 ? "last" : "remaining";
-          assert.equal(real.remove(o.topic, o.peer), expected);
-        } else if (o.kind === "leave") {
-          const mine = model.get(o.peer) ?? new Set<string>();
-          model.delete(o.peer);
-          const expectLast = [...mine].filter((t) => holders(t) === 0).sort();
-          const last: string[] = [];
-          real.removePeer(o.peer, (t) => last.push(key(t)));
-          assert.deepEqual(last.sort(), expectLast);
-        } else if ("data" in o) {
-          const got = new Set<number>();
-          real.forEachMatch(o.data, (p) => got.add(p));
-          const want = [...model].filter(([, s]) => [...s].some((t) => isPrefix(t, o.data))).map(([p]) => p);
-          assert.deepEqual([...got].sort(), want.sort());
-        }
-      }
-    }),
+    fc.property(fc.array(op, { maxLength: 100 }), checkSubscriberIndex),
     { numRuns: 300 },
   );
 });
@@ -135,7 +140,6 @@ const wideMessage: fc.Arbitrary<Uint8Array> = fc
   .tuple(wideTopic, fc.integer({ min: -2, max: 3 }))
   .map(([t, d]) => (d < 0 ? t.subarray(0, Math.max(0, t.length + d)) : Buffer.concat([t, Buffer.alloc(d, 0x7a)])));
 
-type WideOp = { kind: "add" | "remove"; topic: Uint8Array; peer: number } | { kind: "match"; data: Uint8Array } | { kind: "leave"; peer: number };
 const wideOps = fc.array(
   fc.oneof(
     { weight: 5, arbitrary: fc.record({ kind: fc.constant("add" as const), topic: wideTopic, peer: fc.integer({ min: 0, max: 2 }) }) },
@@ -148,65 +152,14 @@ const wideOps = fc.array(
 
 test("over the whole octet range, TopicCounts agrees with a map of topic -> count", () => {
   fc.assert(
-    fc.property(wideOps, (ops) => {
-      const real = new TopicCounts();
-      const model = new Map<string, number>();
-      for (const o of ops) {
-        if (o.kind === "add") {
-          const n = model.get(key(o.topic)) ?? 0;
-          assert.equal(real.add(o.topic), n === 0);
-          model.set(key(o.topic), n + 1);
-        } else if (o.kind === "remove") {
-          const n = model.get(key(o.topic)) ?? 0;
-          assert.equal(real.remove(o.topic), n === 1);
-          if (n === 1) model.delete(key(o.topic));
-          else if (n > 1) model.set(key(o.topic), n - 1);
-        } else if (o.kind === "match") {
-          assert.equal(real.matches(o.data), [...model.keys()].some((t) => isPrefix(t, o.data)));
-        }
-        assert.equal(real.size, model.size);
-      }
-      const listed: string[] = [];
-      real.forEach((t) => listed.push(key(t)));
-      assert.deepEqual(listed, [...model.keys()].sort(), "every topic once, in octet order");
-    }),
+    fc.property(wideOps, checkTopicCounts),
     { numRuns: 150 },
   );
 });
 
 test("over the whole octet range, SubscriberIndex agrees with per-peer topic sets", () => {
   fc.assert(
-    fc.property(wideOps, (ops) => {
-      const real = new SubscriberIndex<number>();
-      const model = new Map<number, Set<string>>();
-      const holders = (t: string): number => [...model.values()].filter((s) => s.has(t)).length;
-      for (const o of ops) {
-        if (o.kind === "add") {
-          const t = key(o.topic);
-          assert.equal(real.add(o.topic, o.peer), holders(t) === 0);
-          if (!model.has(o.peer)) model.set(o.peer, new Set());
-          model.get(o.peer)!.add(t);
-        } else if (o.kind === "remove") {
-          const t = key(o.topic);
-          const had = model.get(o.peer)?.delete(t) ?? false;
-          assert.equal(real.remove(o.topic, o.peer), !had ? "absent" : holders(t) === 0 ? "last" : "remaining");
-        } else if (o.kind === "leave") {
-          const mine = model.get(o.peer) ?? new Set<string>();
-          model.delete(o.peer);
-          const last: string[] = [];
-          real.removePeer(o.peer, (t) => last.push(key(t)));
-          assert.deepEqual(last.sort(), [...mine].filter((t) => holders(t) === 0).sort());
-        } else {
-          const got = new Set<number>();
-          real.forEachMatch(o.data, (p) => got.add(p));
-          const want = [...model].filter(([, s]) => [...s].some((t) => isPrefix(t, o.data))).map(([p]) => p);
-          assert.deepEqual([...got].sort(), want.sort());
-        }
-        for (const [p, s] of model) assert.deepEqual(real.topicsOf(p).map(key).sort(), [...s].sort(), `topics of peer ${p}`);
-        const weight = [...model.values()].reduce((sum, s) => sum + [...s].reduce((w, t) => w + t.length / 2 + SUBSCRIPTION_OVERHEAD, 0), 0);
-        assert.equal(real.cost, weight);
-      }
-    }),
+    fc.property(wideOps, checkSubscriberIndex),
     { numRuns: 100 },
   );
 });

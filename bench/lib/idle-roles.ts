@@ -13,6 +13,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { bindLoopback, loadLib, makeSocket, type BenchSocket, type Lib } from "./sockets.js";
 import type { WorkerMessage } from "./child.js";
+import { settledUsage } from "./settled-memory.js";
 
 let gc: (() => void) | undefined;
 /** A full collection (gc() turned on at first use: other roles run without it). */
@@ -50,21 +51,7 @@ export interface MemorySample {
  * collection), then samples. Bounded: it is a measurement.
  */
 export async function settledMemory(): Promise<MemorySample> {
-  let best = Infinity;
-  let still = 0;
-  for (let i = 0; i < 100 && still < 3; i++) {
-    collect();
-    await new Promise((r) => setTimeout(r, 5));
-    const m = process.memoryUsage();
-    const now = m.heapUsed + m.arrayBuffers;
-    if (now < best) {
-      best = now;
-      still = 0;
-    } else {
-      still++;
-    }
-  }
-  const m = process.memoryUsage();
+  const m = await settledUsage(collect, (u) => u.heapUsed + u.arrayBuffers);
   return { rss: m.rss, heap: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 

@@ -8,6 +8,7 @@
  */
 import { Buffer } from "node:buffer";
 import { Dealer, Router } from "../../src/index.js";
+import { settledUsage } from "../../bench/lib/settled-memory.js";
 
 const n = Number(process.argv[2] ?? 200);
 const BURST = 300;
@@ -16,27 +17,9 @@ const LARGE = 64 * 1024;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --expose-gc");
 
-/**
- * Memory after full collections. V8 frees the memory of dead ArrayBuffers
- * on a background thread after a collection, so the figure is read until it
- * has stopped falling for a few turns (bounded: it is a measurement, not a
- * wait for an event).
- */
+/** Memory after full collections, once the ArrayBuffers' figure stopped falling. */
 async function settled(): Promise<{ arrayBuffers: number; heap: number }> {
-  let best = Infinity;
-  let still = 0;
-  for (let i = 0; i < 100 && still < 3; i++) {
-    gc!();
-    await new Promise((r) => setTimeout(r, 5));
-    const now = process.memoryUsage().arrayBuffers;
-    if (now < best) {
-      best = now;
-      still = 0;
-    } else {
-      still++;
-    }
-  }
-  const m = process.memoryUsage();
+  const m = await settledUsage(gc!, (u) => u.arrayBuffers);
   return { arrayBuffers: m.arrayBuffers, heap: m.heapUsed };
 }
 

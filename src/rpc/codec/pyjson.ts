@@ -144,6 +144,12 @@ interface DumpState {
   readonly keySep: string;
   readonly ensureAscii: boolean;
   readonly allowNan: boolean;
+  /**
+   * Write -0, NaN and the infinities as `JSON.stringify` does (`0`, `null`):
+   * the compact layout's fallback, so that a value is written the same whether
+   * or not a bigint sits beside it.
+   */
+  readonly asStringify: boolean;
   readonly stack: Set<object>;
 }
 
@@ -159,7 +165,9 @@ function dump(value: unknown, key: string, st: DumpState): string | undefined {
   }
   switch (typeof v) {
     case 'string': return pythonJsonString(v, st.ensureAscii);
-    case 'number': return pythonJsonNumber(v, st.allowNan);
+    case 'number':
+      if (st.asStringify && (v === 0 || !Number.isFinite(v))) return v === 0 ? '0' : 'null';
+      return pythonJsonNumber(v, st.allowNan);
     case 'boolean': return v ? 'true' : 'false';
     case 'bigint': return v.toString();
     case 'undefined':
@@ -232,12 +240,17 @@ const NOT_PLAIN_JSON = 'not plain JSON: written by pythonJsonDumps';
  *   `allowNan` is false, or nesting deeper than 1000 levels.
  */
 export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {}): string {
+  return dumpWith(value, options, false);
+}
+
+function dumpWith(value: unknown, options: PythonJsonOptions, asStringify: boolean): string {
   const [itemSep, keySep] = options.separators ?? PYTHON_JSON_SEPARATORS;
   const st: DumpState = {
     itemSep,
     keySep,
     ensureAscii: options.ensureAscii ?? true,
     allowNan: options.allowNan ?? true,
+    asStringify,
     stack: new Set(),
   };
   return dump(value, '', st) ?? 'null';
@@ -248,14 +261,15 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
  * {@link pythonJsonDumps} with compact separators for what `JSON.stringify`
  * cannot write as Python would (`bigint`; a `Map`, whose keys become text as
  * Python's dict keys do; integral numbers beyond 2^53, written as floats).
- * Non-finite numbers become `null` as with `JSON.stringify`.
+ * Non-finite numbers become `null` and -0 becomes `0` as with `JSON.stringify`,
+ * in the fallback too: a value is written the same whatever sits beside it.
  */
 export function compactJsonDumps(value: unknown): string {
   try {
     return JSON.stringify(value, plainJsonOnly) ?? 'null';
   } catch (err) {
     if (!(err instanceof TypeError) || !(/BigInt/i.test(err.message) || err.message === NOT_PLAIN_JSON)) throw err;
-    return pythonJsonDumps(value, { separators: COMPACT_JSON_SEPARATORS, ensureAscii: false, allowNan: false });
+    return dumpWith(value, { separators: COMPACT_JSON_SEPARATORS, ensureAscii: false }, true);
   }
 }
 

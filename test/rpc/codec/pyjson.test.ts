@@ -73,6 +73,25 @@ describe('compactJsonDumps', () => {
     c['c'] = c;
     assert.throws(() => compactJsonDumps(c), TypeError);
   });
+
+  it('writes -0 and non-finite numbers as JSON.stringify does, in the fallback too', () => {
+    assert.equal(compactJsonDumps([-0, NaN, { i: -Infinity }]), '[0,null,{"i":null}]');
+    assert.equal(compactJsonDumps([-0, NaN, { i: -Infinity }, 2n]), '[0,null,{"i":null},2]');
+    assert.equal(compactJsonDumps([-0, 2 ** 53]), '[0,9007199254740992.0]');
+  });
+
+  it('writes a value the same whether or not a bigint sits beside it', () => {
+    const withSpecials = fc.oneof(jsonValue, fc.constantFrom(-0, NaN, Infinity, -Infinity));
+    fc.assert(
+      fc.property(withSpecials, (v) => {
+        const alone = JSON.parse(compactJsonDumps(v));
+        const [beside, big] = JSON.parse(compactJsonDumps([v, 2n]));
+        assert.equal(big, 2);
+        assert.deepStrictEqual(beside, alone);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('parsePythonJson', () => {

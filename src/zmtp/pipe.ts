@@ -75,6 +75,12 @@ export class Pipe {
   routingId: Buffer | undefined;
   /** Set once the pipe is gone for good. */
   detached = false;
+  /**
+   * Set for inproc pipes: the arrays queued here reach a receiving socket in
+   * this thread as they are, and its application may change them. An
+   * engine only reads the parts, so one array can be queued to many pipes.
+   */
+  readonly handsOnArrays: boolean;
 
   /**
    * @param owner the socket pattern
@@ -87,7 +93,9 @@ export class Pipe {
     readonly endpoint: string,
     public sendHighWaterMark: number,
     public receiveHighWaterMark: number,
-  ) {}
+  ) {
+    this.handsOnArrays = endpoint.startsWith("inproc://");
+  }
 
   /**
    * New high-water marks (the socket's option changed, as libzmq applies

@@ -16,13 +16,13 @@ export function distribute(targets: readonly Pipe[], msg: Message, noDrop: boole
   if (noDrop) {
     for (const pipe of targets) if (!pipe.writable) return false;
   }
-  let first = true;
+  // Connections share the one array (an array per peer was most of a wide
+  // fan-out's garbage); an inproc peer in this thread, which may change the
+  // array it receives, gets its own unless it is the only target.
+  const alone = targets.length === 1;
   for (const pipe of targets) {
     if (!pipe.writable) continue;
-    // Each peer gets its own array of the shared parts: a receiver in this
-    // thread (inproc) may change its array without touching the others'.
-    pipe.write(first ? msg : msg.slice());
-    first = false;
+    pipe.write(alone || !pipe.handsOnArrays ? msg : msg.slice());
   }
   return true;
 }

@@ -149,7 +149,7 @@ export abstract class FanOutSocket extends Socket {
   protected xsend(msg: Message): boolean {
     const targets = this.match(msg[0] ?? EMPTY);
     if (this.conflate) {
-      for (const pipe of targets) pipe.replaceOut(msg.slice());
+      for (const pipe of targets) pipe.replaceOut(pipe.handsOnArrays ? msg.slice() : msg);
       return true;
     }
     return distribute(targets, msg, this.noDrop);

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Publisher, Subscriber, XPublisher, XSubscriber, type Event, type Socket } from "../../../src/index.js";
-import { next, untilSubscribed } from "./helpers.js";
+import { isProbe, next, untilSubscribed } from "./helpers.js";
 import { withDeadline as within } from "../../support/deadline.js";
 import { closing } from "../../support/sockets.js";
 
@@ -266,4 +266,38 @@ test("conflate: a SUB keeps only the newest message", async (t) => {
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(await next(sub), ["c-last"]);
   assert.equal(sub.readable, false);
+});
+
+test("fan-out: each inproc subscriber gets an array of its own, whatever another does to its copy", async (t) => {
+  // Connections share one array of the parts (their engines only read it);
+  // an inproc receiver gets the very array queued for it, so each of them
+  // needs its own. Publish while all three subscribers are attached, then
+  // let the first change what it received before the others read.
+  const pub = closing(t, new Publisher());
+  const name = `inproc://fanout-arrays-${randomBytes(6).toString("hex")}`;
+  await pub.bind(name);
+  await pub.bind("tcp://127.0.0.1:0");
+  const subs = [new Subscriber(), new Subscriber(), new Subscriber()].map((s) => closing(t, s));
+  subs[0]!.connect(name);
+  subs[1]!.connect(name);
+  subs[2]!.connect(pub.lastEndpoint!);
+  for (const sub of subs) {
+    sub.subscribe("t");
+    await untilSubscribed(pub, sub, "t");
+  }
+  await pub.send(["t", "body"]);
+  const received: Buffer[][] = [];
+  for (const sub of subs) {
+    // A SUB filters again as it reads: a message whose topic another
+    // receiver changed would be skipped, and the read would wait forever.
+    sub.receiveTimeout = 5000;
+    let msg: Buffer[];
+    do msg = await sub.receive();
+    while (isProbe(msg));
+    assert.deepEqual(msg.map(String), ["t", "body"]);
+    msg[0] = Buffer.from("changed");
+    msg.push(Buffer.from("added"));
+    received.push(msg);
+  }
+  assert.equal(new Set(received).size, 3, "three distinct arrays");
 });

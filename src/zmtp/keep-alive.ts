@@ -38,6 +38,16 @@ export function inBackground<S extends object>(socket: S): S {
   return socket;
 }
 
+/**
+ * {@link hold} for an operation of `socket`, unless the socket is in the
+ * background; true when it held (the caller then owes one {@link release}).
+ */
+export function holdFor(socket: object): boolean {
+  if (background.has(socket)) return false;
+  hold();
+  return true;
+}
+
 /** Keeps the event loop alive until `promise`, an operation of `socket`, settles; returns it. */
 export function holdUntilSettled<T>(promise: Promise<T>, socket: object): Promise<T> {
   if (background.has(socket)) return promise;

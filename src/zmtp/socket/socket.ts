@@ -9,7 +9,7 @@ import { checkOptionsArgument, notExtensible, optionKeys } from "../assign-optio
 import { Context, defaultContext } from "../context.js";
 import type { EngineOptions } from "../engine.js";
 import { closedError, ZmqError, type ZmqErrorCode } from "../errors.js";
-import { holdUntilSettled } from "../keep-alive.js";
+import { holdFor, holdUntilSettled, release } from "../keep-alive.js";
 import { SEND_OWNED, toParts, type MessageLike } from "../message.js";
 import type { ReportedEvent } from "../events.js";
 import { makeObservable, Observer, reportEvent } from "../observer.js";
@@ -86,11 +86,51 @@ export interface SocketOptions {
   authenticator?: Authenticator | null;
 }
 
-type Waiter<T> = {
-  resolve: (value: T) => void;
-  reject: (err: Error) => void;
+/**
+ * A send or receive that waits. It settles its own promise, so a waited
+ * message costs one promise (not the three of a promise, its keep-alive
+ * `then` and the caller's `then`), and it holds the event loop itself.
+ */
+type Waiter<T, R = T> = {
+  // Methods, not function properties: a waiter of any result type can be
+  // held where the socket keeps its one receive waiter.
+  resolve(value: R): void;
+  reject(err: Error): void;
+  /** What the promise resolves to for `value`: the message, or an iterator step. */
+  wrap(value: T): R;
+  /** How a failure settles the promise (undefined: it rejects). */
+  failed: ((err: Error) => R) | undefined;
   timer: NodeJS.Timeout | undefined;
+  /** Set while the waiter keeps the event loop alive. */
+  held: boolean;
 };
+
+const same = <T>(value: T): T => value;
+
+/** Settles a waiter with `value`: its timer and its hold on the event loop end. */
+function fulfil<T, R>(w: Waiter<T, R>, value: T): void {
+  settled(w);
+  w.resolve(w.wrap(value));
+}
+
+/** Settles a waiter with `err`. */
+function fail<T, R>(w: Waiter<T, R>, err: Error): void {
+  settled(w);
+  if (!w.failed) return w.reject(err);
+  let result: R;
+  try {
+    result = w.failed(err);
+  } catch (thrown) {
+    return w.reject(thrown as Error);
+  }
+  w.resolve(result);
+}
+
+function settled(w: { timer: NodeJS.Timeout | undefined; held: boolean }): void {
+  if (w.timer !== undefined) clearTimeout(w.timer);
+  if (w.held) release();
+  w.held = false;
+}
 
 /**
  * Properties that look like options (assignable, primitive) but are the
@@ -310,7 +350,8 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   private readonly endpoints = new Map<string, Endpointish[]>();
   private readonly pipes = new Set<Pipe>();
   private sendWaiter: (Waiter<void> & { msg: Message }) | undefined;
-  private recvWaiter: Waiter<In> | undefined;
+  /** Resolves to the message (receive()) or an iterator step (for await). */
+  private recvWaiter: Waiter<In, unknown> | undefined;
   private isClosed = false;
   /** Set while a bind or unbind runs. */
   #blocked = false;
@@ -795,16 +836,16 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     }
     if (this.sendTimeout === 0) return Promise.reject(this.xsendError(msg));
     if (this.refusal && this.pipes.size === 0) return Promise.reject(this.refusal);
-    return holdUntilSettled(new Promise<void>((resolve, reject) => {
-      const waiter = { msg, resolve, reject, timer: undefined as NodeJS.Timeout | undefined };
+    return new Promise<void>((resolve, reject) => {
+      const waiter = { msg, resolve, reject, wrap: same<void>, failed: undefined, timer: undefined as NodeJS.Timeout | undefined, held: holdFor(this) };
       if (this.sendTimeout > 0) {
         waiter.timer = setTimeout(() => {
           this.sendWaiter = undefined;
-          reject(this.xsendError(msg));
+          fail(waiter, this.xsendError(msg));
         }, this.sendTimeout);
       }
       this.sendWaiter = waiter;
-    }), this);
+    });
   }
 
   /**
@@ -812,28 +853,39 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
    * {@link receiveTimeout}.
    */
   receive(): Promise<In> {
+    return this.receiveAs(same<In>, undefined);
+  }
+
+  /**
+   * {@link receive}, resolving to `wrap(message)`; a failure resolves to
+   * `failed(error)` when given (which may throw to reject).
+   */
+  private receiveAs<R>(wrap: (msg: In) => R, failed: ((err: Error) => R) | undefined): Promise<R> {
     // Thrown, not rejected, as zeromq.js does.
     this.assertOpen();
     if (this.recvWaiter) throw new ZmqError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time");
     let msg: In | undefined;
+    let error: Error | undefined;
     try {
       msg = this.xrecv();
     } catch (err) {
-      return Promise.reject(err);
+      error = err as Error;
     }
-    if (msg) return Promise.resolve(msg);
-    if (this.receiveTimeout === 0) return Promise.reject(new ZmqError("EAGAIN"));
-    if (this.refusal && this.pipes.size === 0) return Promise.reject(this.refusal);
-    return holdUntilSettled(new Promise<In>((resolve, reject) => {
-      const waiter: Waiter<In> = { resolve, reject, timer: undefined };
+    if (msg) return Promise.resolve(wrap(msg));
+    if (!error && this.receiveTimeout === 0) error = new ZmqError("EAGAIN");
+    if (!error && this.refusal && this.pipes.size === 0) error = this.refusal;
+    return new Promise<R>((resolve, reject) => {
+      const waiter: Waiter<In, R> = { resolve, reject, wrap, failed, timer: undefined, held: false };
+      if (error) return fail(waiter, error);
+      waiter.held = holdFor(this);
       if (this.receiveTimeout > 0) {
         waiter.timer = setTimeout(() => {
           this.recvWaiter = undefined;
-          reject(new ZmqError("EAGAIN"));
+          fail(waiter, new ZmqError("EAGAIN"));
         }, this.receiveTimeout);
       }
       this.recvWaiter = waiter;
-    }), this);
+    });
   }
 
   /** Receives messages until the socket is closed. */
@@ -861,7 +913,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
           if (msg) return Promise.resolve(toResult(msg));
         }
         try {
-          return this.receive().then(toResult, ended);
+          return this.receiveAs(toResult, ended);
         } catch (err) {
           return Promise.reject(err);
         }
@@ -944,14 +996,12 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
       msg = this.xrecv();
     } catch (err) {
       this.recvWaiter = undefined;
-      clearTimeout(w.timer);
-      w.reject(err as Error);
+      fail(w, err as Error);
       return;
     }
     if (!msg) return;
     this.recvWaiter = undefined;
-    clearTimeout(w.timer);
-    w.resolve(msg);
+    fulfil(w, msg);
   }
 
   /** Retries a blocked send. */
@@ -962,13 +1012,11 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
       if (!this.xsend(w.msg)) return;
     } catch (err) {
       this.sendWaiter = undefined;
-      clearTimeout(w.timer);
-      w.reject(err as Error);
+      fail(w, err as Error);
       return;
     }
     this.sendWaiter = undefined;
-    clearTimeout(w.timer);
-    w.resolve();
+    fulfil(w, undefined);
   }
 
   // ---- used by transports (internal)
@@ -1099,14 +1147,8 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     const r = this.recvWaiter;
     this.sendWaiter = undefined;
     this.recvWaiter = undefined;
-    if (s) {
-      clearTimeout(s.timer);
-      s.reject(err ?? this.xsendError(s.msg));
-    }
-    if (r) {
-      clearTimeout(r.timer);
-      r.reject(err ?? new ZmqError("EAGAIN"));
-    }
+    if (s) fail(s, err ?? this.xsendError(s.msg));
+    if (r) fail(r, err ?? new ZmqError("EAGAIN"));
   }
 
   /** zeromq.js's checks before any operation: EBUSY while a bind/unbind runs, EBADF once closed. */

@@ -75,16 +75,23 @@ export async function bindLoopback(sock: BenchSocket): Promise<string> {
 }
 
 /**
- * Sends `marker` every `everyMs` until `until` settles, and returns what it
- * settles to: a PUB drops for a subscriber that is not there yet or falls
- * behind, so a lone probe or end marker may never arrive.
+ * Sends `marker` until `until` settles, and returns what it settles to: a
+ * PUB drops for a subscriber that is not there yet or falls behind, so a
+ * lone probe or end marker may never arrive. The first resend is after
+ * `everyMs`, each later one waits twice as long, up to 8 x `everyMs`: an
+ * end marker queued behind a backlog arrives only once the subscribers have
+ * read it, and a marker every few milliseconds meanwhile would make them
+ * (1,000 of them in the fan-out case) read a flood of markers too, and the
+ * publisher write it, inside the timed round.
  */
 export async function sendUntil<T>(sock: BenchSocket, marker: Buffer, until: Promise<T>, everyMs: number): Promise<T> {
   let settled = false;
   void until.then(() => (settled = true), () => (settled = true));
+  let wait = everyMs;
   while (!settled) {
     await sock.send(marker);
-    await Promise.race([new Promise((r) => setTimeout(r, everyMs)), until.catch(() => undefined)]);
+    await Promise.race([new Promise((r) => setTimeout(r, wait)), until.catch(() => undefined)]);
+    wait = Math.min(wait * 2, everyMs * 8);
   }
   return until;
 }

@@ -23,11 +23,36 @@ type DatagramSocket = InstanceType<typeof ours.Datagram>;
 
 const LIBS: Record<Impl, Lib> = { purezmq: ours, libzmq: theirs as unknown as Lib };
 
-/** A Datagram of `impl` bound to a free port of 127.0.0.1, and that port. */
+/**
+ * A Datagram of `impl` bound to a free port of 127.0.0.1, and that port,
+ * once it receives: libzmq opens a udp:// endpoint in its I/O thread after
+ * bind() has resolved, and a datagram that arrives before is lost, as UDP
+ * loses it. Probes go from a plain UDP socket until one is read, then an
+ * end marker, read too, so that no probe is left for the test to read.
+ */
 async function bound(impl: Impl, options: object = {}): Promise<[DatagramSocket, number]> {
   const sock = new LIBS[impl].Datagram({ linger: 0, ...options });
   const port = await freeUdpPort();
   await sock.bind(`udp://127.0.0.1:${port}`);
+  const prober = dgram.createSocket("udp4");
+  try {
+    const probe = (body: string): void => void prober.send(body, port, "127.0.0.1");
+    const timer = setInterval(() => probe("probe"), 20);
+    probe("probe");
+    try {
+      await withDeadline(sock.receive(), TIMEOUT, `${impl} Datagram receiving on ${port}`);
+    } finally {
+      clearInterval(timer);
+    }
+    probe("probes end");
+    // Datagrams between two loopback sockets keep their order.
+    for (;;) {
+      const [, body] = await withDeadline(sock.receive(), TIMEOUT, "the end of the probes");
+      if (String(body) === "probes end") break;
+    }
+  } finally {
+    prober.close();
+  }
   return [sock, port];
 }
 

@@ -50,9 +50,7 @@ export function holdFor(socket: object): boolean {
 
 /** Keeps the event loop alive until `promise`, an operation of `socket`, settles; returns it. */
 export function holdUntilSettled<T>(promise: Promise<T>, socket: object): Promise<T> {
-  if (background.has(socket)) return promise;
-  hold();
-  promise.then(release, release);
+  if (holdFor(socket)) promise.then(release, release);
   return promise;
 }
 

@@ -901,8 +901,10 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     return {
       next: () => {
         if (this.isClosed) return Promise.resolve(done);
-        // A message already queued resolves the step directly: one promise
-        // instead of receive()'s plus the one its then() makes.
+        // A message already queued resolves the step without receiveAs()'s
+        // checks, as it did before receiveAs() made a waited step cost one
+        // promise too: queued messages still come while a bind runs, where
+        // receive() throws EBUSY.
         if (!this.recvWaiter) {
           let msg: In | undefined;
           try {

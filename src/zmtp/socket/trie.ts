@@ -18,11 +18,19 @@
  * label cost 125 bytes per 7-octet topic. Here a node is a row across a few
  * typed arrays (18 bytes, and 8 for its value in one array), its label a
  * run in one octet pool and its children a block of ids and keys in one
- * child pool: about 46 bytes per 7-octet topic all in, slack included. The
+ * child pool: about 47 bytes per 7-octet topic all in, slack included. The
  * pools are append-only: what a change abandons is counted (outgrown child
  * blocks are reused by size first), and a pool is compacted when it must
  * grow while a large share of it is abandoned, so it stays within a small
  * factor of what is live at an amortised constant cost.
+ *
+ * Why every pool is a view of one ArrayBuffer: growing eight arrays one by
+ * one frees eight old copies of middling size, which the C allocator keeps
+ * in its heap (its threshold for handing blocks to the system rises to the
+ * largest block freed); a million topics left about 22 bytes per topic of
+ * such freed-but-kept memory in the process. One block, grown for every
+ * pool at once, is always the largest the tree frees, so the allocator maps
+ * and unmaps it and the process keeps only what is live.
  *
  * Node ids are stable while a node holds a value (splits and merges move
  * only valueless nodes), which lets a caller keep the id of a topic (see
@@ -63,34 +71,38 @@ function capacityFor(count: number): number {
 const scratchKeys = new Uint8Array(257);
 const scratchIds = new Int32Array(257);
 
-/** A larger copy of a typed array, its first `used` elements kept. */
-function grown<T extends Int32Array | Uint16Array | Uint8Array>(array: T, size: number, used: number): T {
-  const next = new (array.constructor as new (n: number) => T)(size);
-  next.set(array.subarray(0, used));
-  return next;
+/**
+ * The capacity a pool with `used` elements (or needing that many) of `cap`
+ * gets when the block is remade: a quarter more once it is over four fifths
+ * full (pools fill at about the same pace, so one move serves them all),
+ * else the same.
+ */
+function capacityAfter(used: number, cap: number): number {
+  return used * GROWTH > cap ? Math.max(used, Math.ceil(cap * GROWTH)) : cap;
 }
 
 /** Maps topics (octet strings) to values and finds every topic that prefixes a message. */
 export class PrefixTrie<V> {
+  // Every typed array below is a view of one block (see repool()).
   // One row per node id. A free row has labelLength -1 and parent = the next free id.
-  private labelAt = new Int32Array(INITIAL);
-  private labelLength = new Int32Array(INITIAL);
-  private parent = new Int32Array(INITIAL);
-  private kidsAt = new Int32Array(INITIAL);
-  private kidCount = new Uint16Array(INITIAL);
+  private labelAt = new Int32Array(0);
+  private labelLength = new Int32Array(0);
+  private parent = new Int32Array(0);
+  private kidsAt = new Int32Array(0);
+  private kidCount = new Uint16Array(0);
   private values: Array<V | undefined> = [undefined];
   /** Rows in use or on the free list; ids from here on are fresh. */
   private rows = 1;
   private freeRow = -1;
 
   /** Labels: node `n` holds octets[labelAt[n] .. labelAt[n] + labelLength[n]]. */
-  private octets = new Uint8Array(INITIAL);
+  private octets = new Uint8Array(0);
   private octetsEnd = 0;
   private liveOctets = 0;
 
   /** Children: node `n` has kidCount[n] ids and first octets at kidsAt[n], sorted by octet. */
-  private kidIds = new Int32Array(INITIAL);
-  private kidKeys = new Uint8Array(INITIAL);
+  private kidIds = new Int32Array(0);
+  private kidKeys = new Uint8Array(0);
   private kidsEnd = 0;
   private liveKids = 0;
   /**
@@ -102,6 +114,10 @@ export class PrefixTrie<V> {
 
   private count = 0;
   private nodes = 1;
+
+  constructor() {
+    this.repool(INITIAL, INITIAL, INITIAL);
+  }
 
   /** Topics with a value. */
   get size(): number {
@@ -503,14 +519,7 @@ export class PrefixTrie<V> {
       this.freeRow = this.parent[id]!;
     } else {
       id = this.rows++;
-      if (id >= this.labelAt.length) {
-        const size = Math.ceil(this.labelAt.length * GROWTH);
-        this.labelAt = grown(this.labelAt, size, id);
-        this.labelLength = grown(this.labelLength, size, id);
-        this.parent = grown(this.parent, size, id);
-        this.kidsAt = grown(this.kidsAt, size, id);
-        this.kidCount = grown(this.kidCount, size, id);
-      }
+      if (id >= this.labelAt.length) this.regrow(id + 1, this.octetsEnd, this.kidsEnd);
       this.values.push(undefined);
     }
     this.kidCount[id] = 0;
@@ -532,7 +541,7 @@ export class PrefixTrie<V> {
       if (abandoned >= this.liveOctets) {
         this.compactOctets(Math.ceil((this.liveOctets + length) * GROWTH));
       } else {
-        this.octets = grown(this.octets, Math.max(Math.ceil(this.octets.length * GROWTH), this.octetsEnd + length), this.octetsEnd);
+        this.regrow(this.rows, this.octetsEnd + length, this.kidsEnd);
       }
     }
     const at = this.octetsEnd;
@@ -567,9 +576,7 @@ export class PrefixTrie<V> {
       if (2 * abandoned >= this.liveKids) {
         this.compactKids(Math.ceil((this.liveKids + cap) * GROWTH));
       } else {
-        const size = Math.max(Math.ceil(this.kidIds.length * GROWTH), this.kidsEnd + cap);
-        this.kidIds = grown(this.kidIds, size, this.kidsEnd);
-        this.kidKeys = grown(this.kidKeys, size, this.kidsEnd);
+        this.regrow(this.rows, this.octetsEnd, this.kidsEnd + cap);
       }
     }
     const at = this.kidsEnd;
@@ -577,10 +584,10 @@ export class PrefixTrie<V> {
     return at;
   }
 
-  /** Copies every live label into a fresh pool of `size` octets, in row order. */
+  /** Copies every live label, in row order, into a fresh pool of `size` octets. */
   private compactOctets(size: number): void {
     const from = this.octets;
-    const to = new Uint8Array(Math.max(size, INITIAL));
+    const to = new Uint8Array(this.octetsEnd);
     let end = 0;
     for (let id = 1; id < this.rows; id++) {
       const len = this.labelLength[id]!;
@@ -590,13 +597,13 @@ export class PrefixTrie<V> {
       this.labelAt[id] = end;
       end += len;
     }
-    this.octets = to;
     this.octetsEnd = end;
+    this.repool(this.labelAt.length, Math.max(size, INITIAL), this.kidIds.length, to.subarray(0, end));
   }
 
-  /** Copies every live child block into a fresh pool of `size` slots, in row order. */
+  /** Copies every live child block, in row order, into a fresh pool of `size` slots. */
   private compactKids(size: number): void {
-    const ids = new Int32Array(Math.max(size, INITIAL));
+    const ids = new Int32Array(this.kidsEnd);
     const keys = new Uint8Array(ids.length);
     let end = 0;
     for (let id = 0; id < this.rows; id++) {
@@ -609,30 +616,77 @@ export class PrefixTrie<V> {
       this.kidsAt[id] = end;
       end += capacityFor(count);
     }
-    this.kidIds = ids;
-    this.kidKeys = keys;
     this.kidsEnd = end;
     this.freeKids.fill(-1);
+    this.repool(this.labelAt.length, this.octets.length, Math.max(size, INITIAL), undefined, ids.subarray(0, end), keys.subarray(0, end));
+  }
+
+  /** Remakes the block with room for `rows` rows, `octets` label octets and `kids` child slots in use. */
+  private regrow(rows: number, octets: number, kids: number): void {
+    this.repool(capacityAfter(rows, this.labelAt.length), capacityAfter(octets, this.octets.length), capacityAfter(kids, this.kidIds.length));
+  }
+
+  /**
+   * Moves every pool into one fresh block of the given capacities, keeping
+   * the rows, label octets and child slots in use (the labels and children
+   * from `labels`, `ids` and `keys` when a compaction gathered them).
+   */
+  private repool(
+    rowCap: number,
+    octetCap: number,
+    kidCap: number,
+    labels = this.octets.subarray(0, this.octetsEnd),
+    ids = this.kidIds.subarray(0, this.kidsEnd),
+    keys = this.kidKeys.subarray(0, this.kidsEnd),
+  ): void {
+    // Four-octet columns first, so that every view is aligned.
+    const block = new ArrayBuffer((4 * rowCap + kidCap) * 4 + rowCap * 2 + octetCap + kidCap);
+    let at = 0;
+    const int32s = (n: number) => {
+      const view = new Int32Array(block, at, n);
+      at += n * 4;
+      return view;
+    };
+    const rows = this.rows;
+    const labelAt = int32s(rowCap);
+    const labelLength = int32s(rowCap);
+    const parent = int32s(rowCap);
+    const kidsAt = int32s(rowCap);
+    const kidIds = int32s(kidCap);
+    const kidCount = new Uint16Array(block, at, rowCap);
+    at += rowCap * 2;
+    const octets = new Uint8Array(block, at, octetCap);
+    const kidKeys = new Uint8Array(block, at + octetCap, kidCap);
+    labelAt.set(this.labelAt.subarray(0, rows));
+    labelLength.set(this.labelLength.subarray(0, rows));
+    parent.set(this.parent.subarray(0, rows));
+    kidsAt.set(this.kidsAt.subarray(0, rows));
+    kidCount.set(this.kidCount.subarray(0, rows));
+    octets.set(labels);
+    kidIds.set(ids);
+    kidKeys.set(keys);
+    this.labelAt = labelAt;
+    this.labelLength = labelLength;
+    this.parent = parent;
+    this.kidsAt = kidsAt;
+    this.kidCount = kidCount;
+    this.octets = octets;
+    this.kidIds = kidIds;
+    this.kidKeys = kidKeys;
   }
 
   /** Back to a tree of the root alone, with small pools. */
   private reset(): void {
-    this.labelAt = new Int32Array(INITIAL);
-    this.labelLength = new Int32Array(INITIAL);
-    this.parent = new Int32Array(INITIAL);
-    this.kidsAt = new Int32Array(INITIAL);
-    this.kidCount = new Uint16Array(INITIAL);
     this.values = [undefined];
-    this.rows = 1;
+    this.rows = 0; // nothing kept: the root's row starts zeroed, as a new tree's
     this.freeRow = -1;
-    this.octets = new Uint8Array(INITIAL);
     this.octetsEnd = 0;
     this.liveOctets = 0;
-    this.kidIds = new Int32Array(INITIAL);
-    this.kidKeys = new Uint8Array(INITIAL);
     this.kidsEnd = 0;
     this.liveKids = 0;
     this.freeKids.fill(-1);
+    this.repool(INITIAL, INITIAL, INITIAL);
+    this.rows = 1;
     this.nodes = 1;
   }
 }

@@ -223,3 +223,36 @@ test("PrefixTrie: 256 siblings in and out in shuffled order, through the direct 
   assert.equal(trie.nodeCount, 1);
   assert.equal(trie.poolBytes, empty, "an empty tree gives its pools back");
 });
+
+test("PrefixTrie: every pool is a view of one block, through growth, compaction and emptying (a freed block goes back to the system whole)", () => {
+  const trie = new PrefixTrie<number>();
+  const pools = ["labelAt", "labelLength", "parent", "kidsAt", "kidCount", "octets", "kidIds", "kidKeys"];
+  const blocks = new Set<ArrayBufferLike>();
+  const oneBlock = (): void => {
+    const seen = pools.map((name) => (trie as unknown as Record<string, Uint8Array>)[name]!.buffer);
+    assert.ok(seen.every((b) => b === seen[0]), "one buffer behind every pool");
+    assert.equal(seen[0]!.byteLength, trie.poolBytes, "and nothing else in it");
+    blocks.add(seen[0]!);
+  };
+  const topic = (round: number, i: number): Buffer => Buffer.from(`${round}/${i}/`.padEnd(20 + (i % 7), String.fromCharCode(65 + (i % 26))));
+  let peak = 0;
+  for (let round = 0; round < 4; round++) {
+    for (let i = 0; i < 1500; i++) {
+      trie.set(topic(round, i), i);
+      if (i % 50 === 0) oneBlock();
+    }
+    peak = Math.max(peak, trie.poolBytes);
+    // Nine in ten go: the next round's growth finds the pools mostly abandoned and compacts them.
+    for (let i = 0; i < 1500; i++) if (i % 10 !== 0) assert.ok(trie.delete(topic(round, i)));
+    oneBlock();
+  }
+  for (let round = 0; round < 4; round++) {
+    for (let i = 0; i < 1500; i += 10) assert.equal(trie.get(topic(round, i)), i);
+    assert.equal(trie.get(topic(round, 1)), undefined);
+  }
+  assert.ok(blocks.size > 10, `the block was remade as the pools grew (${blocks.size} blocks)`);
+  assert.ok(trie.poolBytes < 2 * peak, "compaction keeps the block near the live size");
+  for (let round = 0; round < 4; round++) for (let i = 0; i < 1500; i += 10) trie.delete(topic(round, i));
+  assert.equal(trie.size, 0);
+  oneBlock();
+});

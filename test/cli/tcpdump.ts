@@ -2,12 +2,20 @@
  * Real captures for the tests of `trace --pcap`: tcpdump on loopback,
  * filtered on one port, written packet by packet (`-U`, immediate mode),
  * stopped with SIGINT once the capture holds what the test waits for.
+ * A capture counts as started once it holds one of the UDP probes it is
+ * sent (the filter lets them in; `trace --pcap` skips UDP), not when
+ * tcpdump says "listening": a capture that missed a connection's first
+ * packets would never show it finished. (One full run under load ended
+ * with a capture that never showed its connection finished; a failure now
+ * also says what the capture held.)
  * Capturing needs tcpdump (the Debian package, which .ci/run installs) and
  * root: without either the test fails and says so, it does not skip.
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createSocket } from "node:dgram";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TraceEvent } from "../../src/cli/trace/events.js";
@@ -37,7 +45,11 @@ export async function startCapture(port: number, iface: "lo" | "any" = "lo"): Pr
   requireTcpdump();
   const dir = mkdtempSync(join(tmpdir(), "purezmq-pcap-"));
   const file = join(dir, "capture.pcap");
-  const child = spawn("tcpdump", ["-i", iface, "-U", "--immediate-mode", "-s", "262144", "-w", file, `tcp port ${port}`], { stdio: ["ignore", "ignore", "pipe"] });
+  const probe = createSocket("udp4");
+  probe.bind(0, "127.0.0.1");
+  await once(probe, "listening");
+  const probePort = probe.address().port;
+  const child = spawn("tcpdump", ["-i", iface, "-U", "--immediate-mode", "-s", "262144", "-w", file, `tcp port ${port} or udp port ${probePort}`], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -52,6 +64,20 @@ export async function startCapture(port: number, iface: "lo" | "any" = "lo"): Pr
     child.once("error", (err) => reject(err));
     void exited.then(() => reject(new Error(`tcpdump ended: ${stderr}`)));
   });
+  try {
+    // Probes until one is in the file (a pcap file header is 24 octets; no TCP traffic has begun).
+    const deadline = Date.now() + 10_000;
+    while ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) <= 24) {
+      assert.ok(Date.now() < deadline, `tcpdump captured none of the probes: ${stderr}`);
+      probe.send("probe", probePort, "127.0.0.1");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } catch (err) {
+    child.kill("SIGINT");
+    throw err;
+  } finally {
+    probe.close();
+  }
   return {
     file,
     async stop(closes: number) {
@@ -59,8 +85,9 @@ export async function startCapture(port: number, iface: "lo" | "any" = "lo"): Pr
       try {
         // The capture is written packet by packet: read it until the last FIN is in.
         for (;;) {
-          if (countCloses(file) >= closes) break;
-          assert.ok(Date.now() < deadline, `the capture never held ${closes} finished connections: ${stderr}`);
+          const ends = connectionEnds(file);
+          if (ends.filter((e) => e.reason === undefined).length >= closes) break;
+          assert.ok(Date.now() < deadline, `the capture never held ${closes} finished connections (${ends.length} ended: ${JSON.stringify(ends)}): ${stderr}`);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       } finally {
@@ -71,15 +98,15 @@ export async function startCapture(port: number, iface: "lo" | "any" = "lo"): Pr
   };
 }
 
-/** Connections closed (both FINs) in the capture so far. */
-function countCloses(file: string): number {
+/** The close events of the connections ended in the capture so far (a clean close, both FINs, has no reason). */
+function connectionEnds(file: string): Extract<TraceEvent, { type: "close" }>[] {
   const events: TraceEvent[] = [];
   try {
     traceCaptureChunks([readFileSync(file)], (conn, dir, report) => new ZmtpTap(conn, dir, report), (e) => events.push(e));
   } catch {
     /* written up to the middle of a record: what came before counts */
   }
-  return events.filter((e) => e.type === "close" && e.reason === undefined).length;
+  return events.filter((e) => e.type === "close");
 }
 
 /** Removes a capture's directory. */

@@ -83,11 +83,12 @@ async function settledMemory(gc: () => void): Promise<Memory> {
 
 /**
  * From this many topics on, memory is also read once the process has been
- * idle for {@link STEADY_MS}: a long intake grows V8's young generation
- * (some 30 MB, whatever holds the topics), and V8 gives it back on its own
- * (its memory reducer, about 8 s after the process goes quiet). What a
- * process holding the topics keeps is the second figure; the first is kept
- * as an extra. Smaller intakes do not grow it, and skip the wait.
+ * idle for {@link STEADY_MS}: a long intake can grow V8's young generation
+ * (the reading buffers and messages in flight; up to some 30 MB when the
+ * structure itself made garbage that outlived collections), and V8 gives it
+ * back on its own (its memory reducer, about 8 s after the process goes
+ * quiet). What a process holding the topics keeps is the second figure; the
+ * first is kept as an extra. Smaller intakes skip the wait.
  */
 const STEADY_FROM = 100_000;
 const STEADY_MS = 12_000;
@@ -248,6 +249,6 @@ export async function subscriptionsCases(): Promise<BenchCase[]> {
       { key: "missNs", label: "ns per published msg matching none", digits: 0 },
       { key: "subscribeSeconds", label: "s to subscribe all (until the probe matches)", digits: 2 },
     ],
-    note: `publisher and subscriber in two worker processes, XSUB subscribing by awaited sends; memory after full collections, growth from the connected pair to the pair with every topic (RSS is all a native process shows), from ${STEADY_FROM.toLocaleString("en-US")} topics on read after ${STEADY_MS / 1000} s idle (the intake's young generation given back); ${TIMED.toLocaleString("en-US")} awaited sends of ${SIZE} B timed per kind, the median of batches of ${BATCH.toLocaleString("en-US")}`,
+    note: `publisher and subscriber in two worker processes, XSUB subscribing by awaited sends; memory after full collections, growth from the connected pair to the pair with every topic (RSS is all a native process shows), from ${STEADY_FROM.toLocaleString("en-US")} topics on read again after ${STEADY_MS / 1000} s idle (what the intake grew given back); ${TIMED.toLocaleString("en-US")} awaited sends of ${SIZE} B timed per kind, the median of batches of ${BATCH.toLocaleString("en-US")}`,
   }));
 }

@@ -22,7 +22,7 @@ import { PrefixTrie } from "./trie.js";
  * rows, child slot, the peer's id entry, pool slack), in octets: it is
  * counted with the topic's length, so that a bound on subscription bytes
  * also bounds a flood of tiny topics. Measured on V8 (heap and array
- * buffers): 47 for a million distinct 7-octet topics of one peer; rounded
+ * buffers): 41 for a million distinct 7-octet topics of one peer; rounded
  * up for tree shapes that cost more (a split node per topic, sparse direct
  * blocks) and for topics several peers share (a Set of them).
  */

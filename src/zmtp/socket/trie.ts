@@ -16,21 +16,28 @@
  * Why typed arrays rather than an object per node: a million subscriptions
  * are a million nodes, and a V8 object with a Map of children and a string
  * label cost 125 bytes per 7-octet topic. Here a node is a row across a few
- * typed arrays (18 bytes, and 8 for its value in one array), its label a
- * run in one octet pool and its children a block of ids and keys in one
- * child pool: about 47 bytes per 7-octet topic all in, slack included. The
- * pools are append-only: what a change abandons is counted (outgrown child
- * blocks are reused by size first), and a pool is compacted when it must
- * grow while a large share of it is abandoned, so it stays within a small
- * factor of what is live at an amortised constant cost.
+ * typed arrays (22 bytes), its label a run in one octet pool and its
+ * children a block of ids and keys in one child pool: about 43 bytes per
+ * 7-octet topic all in, slack included. The pools are append-only: what a
+ * change abandons is counted (outgrown child blocks are reused by size
+ * first), and a pool is compacted when it must grow while a large share of
+ * it is abandoned, so it stays within a small factor of what is live at an
+ * amortised constant cost.
  *
- * Why every pool is a view of one ArrayBuffer: growing eight arrays one by
- * one frees eight old copies of middling size, which the C allocator keeps
+ * Why every pool is a view of one ArrayBuffer: growing the arrays one by
+ * one frees their old copies, each of middling size, which the C allocator keeps
  * in its heap (its threshold for handing blocks to the system rises to the
  * largest block freed); a million topics left about 22 bytes per topic of
  * such freed-but-kept memory in the process. One block, grown for every
  * pool at once, is always the largest the tree frees, so the allocator maps
  * and unmaps it and the process keeps only what is live.
+ *
+ * Why values sit in a table, a node holding the number of its value's
+ * slot: the values repeat (a publisher's topics mostly hold one peer each,
+ * of a few peers; a subscriber's, a count), so a table of the distinct ones
+ * is small, where an array of one value per node was 8 bytes a node and,
+ * growing by copies that each outlived a collection, made V8 grow its young
+ * generation to the maximum (some 30 MB) while a million topics came in.
  *
  * Node ids are stable while a node holds a value (splits and merges move
  * only valueless nodes), which lets a caller keep the id of a topic (see
@@ -90,7 +97,13 @@ export class PrefixTrie<V> {
   private parent = new Int32Array(0);
   private kidsAt = new Int32Array(0);
   private kidCount = new Uint16Array(0);
-  private values: Array<V | undefined> = [undefined];
+  /** Node `n` holds table[valueSlot[n]]; slot 0 is no value. */
+  private valueSlot = new Int32Array(0);
+  /** The distinct values held, by slot; `uses` counts the nodes holding each. */
+  private table: Array<V | undefined> = [undefined];
+  private uses: number[] = [0];
+  private readonly slots = new Map<V, number>();
+  private freeSlots: number[] = [];
   /** Rows in use or on the free list; ids from here on are fresh. */
   private rows = 1;
   private freeRow = -1;
@@ -129,15 +142,15 @@ export class PrefixTrie<V> {
     return this.nodes;
   }
 
-  /** @internal Bytes of the typed arrays behind the tree (the values array aside), for tests and benchmarks. */
+  /** @internal Bytes of the typed arrays behind the tree (the table of values aside), for tests and benchmarks. */
   get poolBytes(): number {
-    return this.labelAt.byteLength * 3 + this.kidsAt.byteLength + this.kidCount.byteLength + this.octets.byteLength + this.kidIds.byteLength + this.kidKeys.byteLength;
+    return this.labelAt.byteLength * 4 + this.kidsAt.byteLength + this.kidCount.byteLength + this.octets.byteLength + this.kidIds.byteLength + this.kidKeys.byteLength;
   }
 
   /** The value stored for exactly `topic`. */
   get(topic: Uint8Array): V | undefined {
     const id = this.idOf(topic);
-    return id < 0 ? undefined : this.values[id];
+    return id < 0 ? undefined : this.table[this.valueSlot[id]!];
   }
 
   /**
@@ -159,13 +172,15 @@ export class PrefixTrie<V> {
 
   /** The value held by node `id`; undefined for a valueless, free or unknown id. */
   valueAt(id: number): V | undefined {
-    return id >= 0 && id < this.rows ? this.values[id] : undefined;
+    return id >= 0 && id < this.rows ? this.table[this.valueSlot[id]!] : undefined;
   }
 
   /** Replaces the value of node `id`, which must hold one. */
   replaceAt(id: number, value: V): void {
-    if (this.values[id] === undefined) throw new RangeError(`node ${id} holds no topic`);
-    this.values[id] = value;
+    const old = this.valueSlot[id]!;
+    if (old === 0) throw new RangeError(`node ${id} holds no topic`);
+    this.valueSlot[id] = this.intern(value);
+    this.release(old);
   }
 
   /** The topic of node `id` (a fresh Buffer), found by walking up to the root. */
@@ -215,23 +230,27 @@ export class PrefixTrie<V> {
       }
       pos += same;
     }
-    if (this.values[node] === undefined) this.count++;
-    this.values[node] = value;
+    const old = this.valueSlot[node]!;
+    if (old === 0) this.count++;
+    this.valueSlot[node] = this.intern(value);
+    if (old !== 0) this.release(old);
     return node;
   }
 
   /** Removes `topic`, merging nodes no other topic needs. Returns false when absent. */
   delete(topic: Uint8Array): boolean {
     const id = this.idOf(topic);
-    if (id < 0 || this.values[id] === undefined) return false;
+    if (id < 0 || this.valueSlot[id] === 0) return false;
     this.deleteAt(id);
     return true;
   }
 
   /** Removes the topic of node `id`, which must hold one (see {@link delete}). */
   deleteAt(id: number): void {
-    if (this.values[id] === undefined) throw new RangeError(`node ${id} holds no topic`);
-    this.values[id] = undefined;
+    const slot = this.valueSlot[id]!;
+    if (slot === 0) throw new RangeError(`node ${id} holds no topic`);
+    this.valueSlot[id] = 0;
+    this.release(slot);
     this.count--;
     if (this.count === 0) {
       // Nothing left: give the pools back rather than keep a peak's worth.
@@ -249,18 +268,18 @@ export class PrefixTrie<V> {
       this.freeNode(id);
       // The parent may now be a valueless node with one child: merge it, so
       // that nodes stay at most twice the topics.
-      if (parent !== ROOT && this.values[parent] === undefined && this.kidCount[parent] === 1) this.absorb(parent);
+      if (parent !== ROOT && this.valueSlot[parent] === 0 && this.kidCount[parent] === 1) this.absorb(parent);
     }
   }
 
   /** Calls `visit` with the value of every stored topic that is a prefix of `data` (shortest first). */
   forEachPrefixOf(data: Uint8Array, visit: (value: V) => void): void {
-    const values = this.values;
+    const slots = this.valueSlot;
     let node = ROOT;
     let pos = 0;
     for (;;) {
-      const value = values[node];
-      if (value !== undefined) visit(value);
+      const slot = slots[node]!;
+      if (slot !== 0) visit(this.table[slot]!);
       if (pos >= data.length) return;
       const child = this.step(node, data, pos);
       if (child < 0) return;
@@ -271,11 +290,11 @@ export class PrefixTrie<V> {
 
   /** True when some stored topic is a prefix of `data`. */
   hasPrefixOf(data: Uint8Array): boolean {
-    const values = this.values;
+    const slots = this.valueSlot;
     let node = ROOT;
     let pos = 0;
     for (;;) {
-      if (values[node] !== undefined) return true;
+      if (slots[node] !== 0) return true;
       if (pos >= data.length) return false;
       const child = this.step(node, data, pos);
       if (child < 0) return false;
@@ -305,8 +324,8 @@ export class PrefixTrie<V> {
       }
       const at = this.labelAt[node]!;
       path.set(this.octets.subarray(at, at + len), depth);
-      const value = this.values[node];
-      if (value !== undefined) visit(Buffer.from(path.subarray(0, end)), value);
+      const slot = this.valueSlot[node]!;
+      if (slot !== 0) visit(Buffer.from(path.subarray(0, end)), this.table[slot]!);
       const count = this.gatherKids(node, -1, -1);
       for (let i = count - 1; i >= 0; i--) {
         stack.push(scratchIds[i]!);
@@ -520,10 +539,31 @@ export class PrefixTrie<V> {
     } else {
       id = this.rows++;
       if (id >= this.labelAt.length) this.regrow(id + 1, this.octetsEnd, this.kidsEnd);
-      this.values.push(undefined);
     }
     this.kidCount[id] = 0;
+    this.valueSlot[id] = 0;
     return id;
+  }
+
+  /** The slot of `value` in the table, one more node holding it. */
+  private intern(value: V): number {
+    let slot = this.slots.get(value);
+    if (slot === undefined) {
+      slot = this.freeSlots.pop() ?? this.table.length;
+      this.table[slot] = value;
+      this.uses[slot] = 0;
+      this.slots.set(value, slot);
+    }
+    this.uses[slot]!++;
+    return slot;
+  }
+
+  /** One node fewer holds the value of `slot`; the slot is freed with the last. */
+  private release(slot: number): void {
+    if (--this.uses[slot]! > 0) return;
+    this.slots.delete(this.table[slot]!);
+    this.table[slot] = undefined;
+    this.freeSlots.push(slot);
   }
 
   /** Puts the row of `id` (valueless, no children, label already accounted) on the free list. */
@@ -640,7 +680,7 @@ export class PrefixTrie<V> {
     keys = this.kidKeys.subarray(0, this.kidsEnd),
   ): void {
     // Four-octet columns first, so that every view is aligned.
-    const block = new ArrayBuffer((4 * rowCap + kidCap) * 4 + rowCap * 2 + octetCap + kidCap);
+    const block = new ArrayBuffer((5 * rowCap + kidCap) * 4 + rowCap * 2 + octetCap + kidCap);
     let at = 0;
     const int32s = (n: number) => {
       const view = new Int32Array(block, at, n);
@@ -652,6 +692,7 @@ export class PrefixTrie<V> {
     const labelLength = int32s(rowCap);
     const parent = int32s(rowCap);
     const kidsAt = int32s(rowCap);
+    const valueSlot = int32s(rowCap);
     const kidIds = int32s(kidCap);
     const kidCount = new Uint16Array(block, at, rowCap);
     at += rowCap * 2;
@@ -661,6 +702,7 @@ export class PrefixTrie<V> {
     labelLength.set(this.labelLength.subarray(0, rows));
     parent.set(this.parent.subarray(0, rows));
     kidsAt.set(this.kidsAt.subarray(0, rows));
+    valueSlot.set(this.valueSlot.subarray(0, rows));
     kidCount.set(this.kidCount.subarray(0, rows));
     octets.set(labels);
     kidIds.set(ids);
@@ -669,6 +711,7 @@ export class PrefixTrie<V> {
     this.labelLength = labelLength;
     this.parent = parent;
     this.kidsAt = kidsAt;
+    this.valueSlot = valueSlot;
     this.kidCount = kidCount;
     this.octets = octets;
     this.kidIds = kidIds;
@@ -677,7 +720,10 @@ export class PrefixTrie<V> {
 
   /** Back to a tree of the root alone, with small pools. */
   private reset(): void {
-    this.values = [undefined];
+    this.table = [undefined];
+    this.uses = [0];
+    this.slots.clear();
+    this.freeSlots = [];
     this.rows = 0; // nothing kept: the root's row starts zeroed, as a new tree's
     this.freeRow = -1;
     this.octetsEnd = 0;

@@ -226,7 +226,7 @@ test("PrefixTrie: 256 siblings in and out in shuffled order, through the direct 
 
 test("PrefixTrie: every pool is a view of one block, through growth, compaction and emptying (a freed block goes back to the system whole)", () => {
   const trie = new PrefixTrie<number>();
-  const pools = ["labelAt", "labelLength", "parent", "kidsAt", "kidCount", "octets", "kidIds", "kidKeys"];
+  const pools = ["labelAt", "labelLength", "parent", "kidsAt", "valueSlot", "kidCount", "octets", "kidIds", "kidKeys"];
   const blocks = new Set<ArrayBufferLike>();
   const oneBlock = (): void => {
     const seen = pools.map((name) => (trie as unknown as Record<string, Uint8Array>)[name]!.buffer);
@@ -255,4 +255,30 @@ test("PrefixTrie: every pool is a view of one block, through growth, compaction 
   for (let round = 0; round < 4; round++) for (let i = 0; i < 1500; i += 10) trie.delete(topic(round, i));
   assert.equal(trie.size, 0);
   oneBlock();
+});
+
+test("PrefixTrie: values are held once each in a table, whatever the number of topics holding them, and their slots are reused", () => {
+  const trie = new PrefixTrie<object>();
+  const internals = trie as unknown as { table: unknown[]; slots: Map<unknown, number> };
+  const peers = [{ peer: 1 }, { peer: 2 }, { peer: 3 }];
+  const topic = (i: number): Buffer => Buffer.from(`topic/${i}`);
+  for (let i = 0; i < 5000; i++) trie.set(topic(i), peers[i % 3]!);
+  assert.equal(internals.slots.size, 3);
+  assert.ok(internals.table.length <= 4, `a table of ${internals.table.length} slots for 3 values`);
+  for (let i = 0; i < 5000; i++) assert.equal(trie.get(topic(i)), peers[i % 3]);
+  // Every topic of the second peer goes, then comes back with a value of its own each: its slot is reused first.
+  for (let i = 1; i < 5000; i += 3) assert.ok(trie.delete(topic(i)));
+  assert.equal(internals.slots.size, 2);
+  const own = Array.from({ length: 100 }, (_, k) => ({ own: k }));
+  for (let k = 0; k < 100; k++) trie.replaceAt(trie.idOf(topic(3 * k)), own[k]!);
+  assert.equal(internals.slots.size, 102);
+  assert.ok(internals.table.length <= 104, "the freed slot served again");
+  for (let k = 0; k < 100; k++) {
+    assert.equal(trie.get(topic(3 * k)), own[k]);
+    trie.replaceAt(trie.idOf(topic(3 * k)), peers[0]!);
+  }
+  assert.equal(internals.slots.size, 2, "a value no topic holds any more leaves the table");
+  const seen = new Set<object>();
+  trie.forEachPrefixOf(topic(2), (v) => seen.add(v));
+  assert.deepEqual([...seen], [peers[2]]);
 });

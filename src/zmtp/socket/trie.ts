@@ -25,12 +25,12 @@
  * amortised constant cost.
  *
  * Why every pool is a view of one ArrayBuffer: growing the arrays one by
- * one frees their old copies, each of middling size, which the C allocator keeps
- * in its heap (its threshold for handing blocks to the system rises to the
- * largest block freed); a million topics left about 22 bytes per topic of
- * such freed-but-kept memory in the process. One block, grown for every
- * pool at once, is always the largest the tree frees, so the allocator maps
- * and unmaps it and the process keeps only what is live.
+ * one frees their old copies, each of middling size, which the C allocator
+ * keeps in its heap (its threshold for handing blocks to the system rises
+ * to the largest block freed); a million topics left about 22 bytes per
+ * topic of such freed-but-kept memory in the process. One block, grown for
+ * every pool at once, is always the largest the tree frees, so the
+ * allocator maps and unmaps it and the process keeps only what is live.
  *
  * Why values sit in a table, a node holding the number of its value's
  * slot: the values repeat (a publisher's topics mostly hold one peer each,

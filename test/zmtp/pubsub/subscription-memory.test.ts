@@ -32,13 +32,15 @@ const topic = (i) => {
   b.writeUIntBE((i * 40503) & 0xffffff, 4, 3);
   return b;
 };
-// V8 (Node, Deno) counts an ArrayBuffer's bytes outside the heap, in
-// arrayBuffers; Bun's JavaScriptCore counts them in heapUsed and reports
-// them in arrayBuffers as well, so there the heap alone is the total.
+// The heap and the ArrayBuffers' bytes, each counted once: Node counts
+// those bytes outside the heap, in arrayBuffers; Deno in external only (its
+// arrayBuffers stays 0); Bun's JavaScriptCore in heapUsed, and reports them
+// in arrayBuffers as well.
 const settle = async () => {
   for (let i = 0; i < 4; i++) { gc(); await new Promise((r) => setTimeout(r, 10)); }
   const m = process.memoryUsage();
-  return process.versions.bun ? m.heapUsed : m.heapUsed + m.arrayBuffers;
+  if (process.versions.bun) return m.heapUsed;
+  return m.heapUsed + (process.versions.deno ? m.external : m.arrayBuffers);
 };
 const before = await settle();
 const peer = { name: "peer" };

@@ -84,11 +84,11 @@ async function settledMemory(gc: () => void): Promise<Memory> {
 /**
  * From this many topics on, memory is also read once the process has been
  * idle for {@link STEADY_MS}: a long intake can grow V8's young generation
- * (the reading buffers and messages in flight; up to some 30 MB when the
- * structure itself made garbage that outlived collections), and V8 gives it
- * back on its own (its memory reducer, about 8 s after the process goes
- * quiet). What a process holding the topics keeps is the second figure; the
- * first is kept as an extra. Smaller intakes skip the wait.
+ * (up to some 30 MB when the tree itself made garbage that outlived
+ * collections), and V8 gives it back on its own (its memory reducer, about
+ * 8 s after the process goes quiet). What a process holding the topics
+ * keeps is the second figure; the first is kept as an extra. Smaller
+ * intakes skip the wait.
  */
 const STEADY_FROM = 100_000;
 const STEADY_MS = 12_000;

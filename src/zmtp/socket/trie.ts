@@ -142,9 +142,9 @@ export class PrefixTrie<V> {
     return this.nodes;
   }
 
-  /** @internal Bytes of the typed arrays behind the tree (the table of values aside), for tests and benchmarks. */
+  /** @internal Bytes of the block behind the tree's typed arrays (the table of values aside), for tests and benchmarks. */
   get poolBytes(): number {
-    return this.labelAt.byteLength * 4 + this.kidsAt.byteLength + this.kidCount.byteLength + this.octets.byteLength + this.kidIds.byteLength + this.kidKeys.byteLength;
+    return this.labelAt.buffer.byteLength;
   }
 
   /** The value stored for exactly `topic`. */

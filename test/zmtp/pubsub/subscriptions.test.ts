@@ -229,9 +229,11 @@ test("PrefixTrie: every pool is a view of one block, through growth, compaction 
   const pools = ["labelAt", "labelLength", "parent", "kidsAt", "valueSlot", "kidCount", "octets", "kidIds", "kidKeys"];
   const blocks = new Set<ArrayBufferLike>();
   const oneBlock = (): void => {
-    const seen = pools.map((name) => (trie as unknown as Record<string, Uint8Array>)[name]!.buffer);
+    const views = pools.map((name) => (trie as unknown as Record<string, Uint8Array>)[name]!);
+    const seen = views.map((v) => v.buffer);
     assert.ok(seen.every((b) => b === seen[0]), "one buffer behind every pool");
-    assert.equal(seen[0]!.byteLength, trie.poolBytes, "and nothing else in it");
+    assert.equal(views.reduce((sum, v) => sum + v.byteLength, 0), seen[0]!.byteLength, "and nothing else in it");
+    assert.equal(trie.poolBytes, seen[0]!.byteLength);
     blocks.add(seen[0]!);
   };
   const topic = (round: number, i: number): Buffer => Buffer.from(`${round}/${i}/`.padEnd(20 + (i % 7), String.fromCharCode(65 + (i % 26))));

@@ -372,6 +372,30 @@ const bigCommand: Attack = {
   },
 };
 
+const announcedBodies: Attack = {
+  name: "announced-bodies",
+  summary: "many connections each announce a 16 MiB message and send only its first 100 KiB, then wait",
+  rig: "pull",
+  options: () => ({}),
+  sizes: { small: { peers: 24 }, full: { peers: 1000 } },
+  // A body is allocated whole, before its octets arrive, only within the
+  // thread's budget of such bodies (64 MiB); the others gather what arrives.
+  ceilingMb: (p) => 16 + 64 + (p.peers! * 256 * KiB) / MiB,
+  async run(target, p, keep) {
+    const first = Buffer.concat([longHeader(0x00, 16 * MiB), Buffer.alloc(100 * KiB)]);
+    let open = 0;
+    for (let i = 0; i < p.peers!; i += 50) {
+      const batch = await Promise.all(Array.from({ length: Math.min(50, p.peers! - i) }, async () => {
+        const attacker = await peer(keep, target.endpoints.server!, "PUSH");
+        attacker.write(first);
+        return attacker;
+      }));
+      open += batch.length;
+    }
+    return `${open} connections each hold ${mb(100 * KiB)} of a ${mb(16 * MiB)} message`;
+  },
+};
+
 const idleConnections: Attack = {
   name: "idle-connections",
   summary: "connections that finish the handshake and then say nothing, as many as maxConnections allows",
@@ -462,7 +486,7 @@ const readyProperties: Attack = {
 /** Every attack, in the order of the report. */
 export const ZMTP_ATTACKS: Attack[] = [
   proxyLongTopic("proxy"), proxyLongTopic("proxy-libzmq"), hugeTopic, manyBigTopics, millionTopics, millionTopicsUnbounded,
-  subscriptionTotal, cancelUnknown, emptyParts, longMessage, pings, bigCommand, idleConnections, hugeIdentity, identityChurn,
+  subscriptionTotal, cancelUnknown, emptyParts, longMessage, pings, bigCommand, announcedBodies, idleConnections, hugeIdentity, identityChurn,
   readyProperties,
 ];
 

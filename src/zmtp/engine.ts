@@ -19,6 +19,7 @@ import {
 } from "./wire/index.js";
 import type { Message, PeerInfo, Pipe, PipeDriver } from "./pipe.js";
 import { inputPolled } from "./send-burst.js";
+import { canReadDirect, readDirect, type DirectSink } from "./direct-read.js";
 
 /** Settings of one connection, taken from the socket's options. */
 export interface EngineOptions {
@@ -146,6 +147,8 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
   private closing = false;
   /** Counts chunks received; timers compare it to tell a live peer. */
   private received = 0;
+  /** Set once the stream reads where the decoder says (direct-read.ts). */
+  private readingDirect = false;
   /** ZMTP minor version of the peer. */
   peerMinor = 0;
 
@@ -163,6 +166,7 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
 
     stream.setNoDelay(true);
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
+    this.decoder.allowDirect = canReadDirect(stream);
     stream.on("error", (err) => {
       // A stream that reads messages rather than octets (ws://) finds some
       // of the peer's protocol errors itself; other errors end the engine
@@ -271,6 +275,7 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
     this.mechanism?.close?.();
     if (this.pipe?.driver === this) this.pipe.driver = undefined;
     this.parts = undefined;
+    this.decoder.dispose();
     // Send what is already encoded (an ERROR command, say), then close.
     const pending = this.encoder.take();
     for (const buf of pending) this.stream.write(buf);
@@ -281,10 +286,7 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
   // ---- input
 
   private onData(chunk: Buffer): void {
-    this.received++;
-    // Input means the event loop has just polled: a new turn.
-    this.wroteThisTick = false;
-    inputPolled();
+    this.input();
     try {
       if (this.phase === Phase.Greeting) {
         const done = this.greeting!.push(chunk);
@@ -306,15 +308,47 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
         if (done.rest.length === 0 || this.phase !== Phase.Handshake) return;
         chunk = done.rest;
       }
-      if (this.phase !== Phase.Closed) this.decoder.push(chunk);
+      if (this.phase === Phase.Closed) return;
+      const decoder = this.decoder;
+      decoder.push(chunk);
+      // A large body has begun in a buffer of its own: read its rest there.
+      if (!this.readingDirect && decoder.allowDirect && decoder.directTarget() !== undefined) {
+        this.readingDirect = readDirect(this.stream, this.directSink);
+      }
     } catch (err) {
-      // Only a ZmtpProtocolError is the peer's doing. Anything else is a
-      // failure of ours while handling its input: the connection ends, but
-      // as EINTERNAL, which does not stop reconnection for good the way a
-      // protocol error does (a bug here must not look like a refusal there).
-      this.close(err instanceof ZmtpProtocolError ? err : internalError(err));
+      this.inputFailed(err);
     }
   }
+
+  /** Bookkeeping of every read from the peer. */
+  private input(): void {
+    this.received++;
+    // Input means the event loop has just polled: a new turn.
+    this.wroteThisTick = false;
+    inputPolled();
+  }
+
+  private inputFailed(err: unknown): void {
+    // Only a ZmtpProtocolError is the peer's doing. Anything else is a
+    // failure of ours while handling its input: the connection ends, but
+    // as EINTERNAL, which does not stop reconnection for good the way a
+    // protocol error does (a bug here must not look like a refusal there).
+    this.close(err instanceof ZmtpProtocolError ? err : internalError(err));
+  }
+
+  /** How a stream switched by readDirect() feeds this engine. */
+  private readonly directSink: DirectSink = {
+    directTarget: () => (this.phase === Phase.Closed ? undefined : this.decoder.directTarget()),
+    filled: (n) => {
+      this.input();
+      try {
+        if (this.phase !== Phase.Closed) this.decoder.filled(n);
+      } catch (err) {
+        this.inputFailed(err);
+      }
+    },
+    received: (chunk) => this.onData(chunk),
+  };
 
   /** FrameSink: one frame from the peer. */
   onFrame(body: Buffer, flags: number): void {

@@ -1,7 +1,8 @@
 /**
  * Message and command attacks, each in a server process of its own (see
  * zmtp-attack.ts): a message of empty parts that never ends, frames under
- * maxMessageSize that add up past it, a huge unknown command, PINGs from a
+ * maxMessageSize that add up past it, a huge unknown command, large
+ * messages announced and never finished on many connections, PINGs from a
  * peer that never reads its PONGs.
  */
 import assert from "node:assert/strict";
@@ -10,6 +11,8 @@ import { attackTest } from "./zmtp-attack.js";
 attackTest("empty-parts", (note) => assert.match(note, /closed by the server/));
 attackTest("long-message", (note) => assert.match(note, /closed by the server/));
 attackTest("big-command", (note) => assert.match(note, /closed by the server/));
+// Within the budget of bodies allocated from their declared size, the rest gathered.
+attackTest("announced-bodies", (note) => assert.match(note, /^24 connections/));
 // The server stops reading instead of queueing PONGs: the attacker cannot
 // even write all of its PINGs.
 attackTest("pings", (note) => assert.match(note, /before the server stopped reading/));

@@ -13,6 +13,13 @@
  * otherwise send frames within the size limit forever, or empty frames by
  * the million, without ever ending the message its receiver must hold.
  * Commands (which never carry MORE) have a limit of their own.
+ *
+ * A reader that can choose where the next read lands (node:net's `onread`)
+ * may ask for {@link FrameDecoder.directTarget} and read the rest of a large
+ * body straight into its final buffer, with no copy of ours at all. That
+ * buffer is allocated from the declared size before its octets arrive, so
+ * every decoder of the thread shares one budget of such bodies
+ * ({@link DIRECT_BUDGET}): past it, bodies are gathered as they arrive.
  */
 import { Buffer, constants } from "node:buffer";
 import { bufferView } from "./buffer-view.js";
@@ -54,6 +61,20 @@ const PREALLOCATE_LIMIT = 64 * 1024;
  */
 export const FRAME_BODY_LIMIT = Math.min(2 ** 32, constants.MAX_LENGTH);
 
+/**
+ * The octets of large bodies allocated whole before they arrived, across
+ * every decoder of the thread: what peers can make us reserve with headers
+ * alone. 64 MiB is 64 connections each in the middle of a 1 MiB message.
+ */
+export const DIRECT_BUDGET = 64 * 1024 * 1024;
+/** Octets of {@link DIRECT_BUDGET} held by bodies not yet complete. */
+let directReserved = 0;
+
+/** Octets of the direct-read budget held now (tests). */
+export function directBudgetInUse(): number {
+  return directReserved;
+}
+
 /** -1 (no limit) as a bound a size can be compared with. */
 function bound(limit: number): number {
   return limit < 0 ? Infinity : limit;
@@ -82,6 +103,13 @@ export class FrameDecoder {
   private messageRoom = Infinity;
   /** Frames of the current message received so far (the one being read included). */
   private parts = 0;
+  /**
+   * Set by a reader that can read into {@link directTarget}: large bodies
+   * are then allocated whole (within the budget) instead of gathered.
+   */
+  allowDirect = false;
+  /** Octets of the budget the current body holds. */
+  private reserved = 0;
 
   /**
    * @param sink receives each frame
@@ -184,25 +212,72 @@ export class FrameDecoder {
             break;
           }
           const take = Math.min(this.size - this.bodyFilled, len - pos);
-          if (this.size <= PREALLOCATE_LIMIT) {
-            if (this.body === EMPTY) this.body = Buffer.allocUnsafe(this.size);
+          if (this.body !== EMPTY || this.allocateBody()) {
             chunk.copy(this.body, this.bodyFilled, pos, pos + take);
           } else {
             (this.pieces ??= []).push(chunk.subarray(pos, pos + take));
           }
           this.bodyFilled += take;
           pos += take;
-          if (this.bodyFilled === this.size) {
-            const body = this.body !== EMPTY ? this.body : Buffer.concat(this.pieces!, this.size);
-            this.body = EMPTY;
-            this.pieces = undefined;
-            this.bodyFilled = 0;
-            this.finish(body);
-          }
+          if (this.bodyFilled === this.size) this.completeBody();
           break;
         }
       }
     }
+  }
+
+  /**
+   * Where the next octets may be read straight: the rest of a large body
+   * that has its own buffer, or undefined. The reader then calls
+   * {@link filled} instead of {@link push}.
+   */
+  directTarget(): Buffer | undefined {
+    return this.state === State.Body && this.size > PREALLOCATE_LIMIT && this.body !== EMPTY
+      ? this.body.subarray(this.bodyFilled)
+      : undefined;
+  }
+
+  /** `n` octets were read into the buffer {@link directTarget} gave. */
+  filled(n: number): void {
+    if (this.state !== State.Body || this.body === EMPTY || n > this.size - this.bodyFilled) {
+      throw new Error(`${n} octets read into a body that had room for ${this.size - this.bodyFilled}`);
+    }
+    this.bodyFilled += n;
+    if (this.bodyFilled === this.size) this.completeBody();
+  }
+
+  /** Gives back the budget a body still held (the connection ended in its middle). */
+  dispose(): void {
+    directReserved -= this.reserved;
+    this.reserved = 0;
+    this.body = EMPTY;
+    this.pieces = undefined;
+  }
+
+  /**
+   * Gives the current body its own buffer if it may have one: always up to
+   * PREALLOCATE_LIMIT; above it, for a direct reader, within the budget and
+   * only before any piece was gathered.
+   */
+  private allocateBody(): boolean {
+    const size = this.size;
+    if (size > PREALLOCATE_LIMIT) {
+      if (!this.allowDirect || this.pieces !== undefined || directReserved + size > DIRECT_BUDGET) return false;
+      directReserved += size;
+      this.reserved = size;
+    }
+    this.body = Buffer.allocUnsafe(size);
+    return true;
+  }
+
+  private completeBody(): void {
+    const body = this.body !== EMPTY ? this.body : Buffer.concat(this.pieces!, this.size);
+    this.body = EMPTY;
+    this.pieces = undefined;
+    this.bodyFilled = 0;
+    directReserved -= this.reserved;
+    this.reserved = 0;
+    this.finish(body);
   }
 
   private beginBody(size: number): void {

@@ -13,17 +13,21 @@
  * it; so the three fields `onread` sets are set here on the socket at
  * hand, found by identity on probe sockets built with the option, and its
  * handle is told to read into the first buffer (`useUserBuffer`), which is
- * all `onread` itself does. Where the runtime lacks any of it (Bun, Deno,
- * a later Node), nothing changes: chunks keep arriving as "data" events.
+ * all `onread` itself does (Deno's node:net has the same fields). Where
+ * the runtime lacks any of it (Bun, or a later Node), nothing changes:
+ * chunks keep arriving as "data" events.
  *
  * A stream switches when its first large body starts (a connection that
  * carries only small messages keeps node:net's reads, which hold no buffer
  * while it is idle), and only while nothing waits in the stream's own
  * buffer and it is flowing, so no octet can overtake another. It stays
- * switched for good (node:net has no way back): between bodies it reads
- * into 64 KiB blocks, handing out each block's rest to the next read until
- * less than 8 KiB is left, so frames that are views of earlier reads stay
- * intact. Such a connection holds one block while idle.
+ * switched for good (node:net has no way back). Between bodies it reads
+ * into blocks of its own, handing out each block's rest to the next read,
+ * so frames that are views of earlier reads stay intact. A read that fills
+ * its buffer means more is waiting: the next block is 64 KiB, as node:net
+ * reads. Any other read (the peer's octets are all in) or a body's end
+ * gets a fresh 4 KiB block unless the current one is that small, so what a
+ * connection holds for its next read while idle is at most 4 KiB.
  */
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
@@ -92,10 +96,12 @@ export function canReadDirect(stream: ByteStream): boolean {
   return stream instanceof net.Socket && userBufferHandle(stream) !== undefined;
 }
 
-/** Size of the blocks read into between bodies. */
+/** Size of the blocks read into while octets keep coming. */
 const BLOCK = 64 * 1024;
+/** Size of the blocks read into once they stop: what an idle connection holds. */
+const IDLE_BLOCK = 4 * 1024;
 /** A block with less room than this left is replaced for the next read. */
-const MIN_READ = 8 * 1024;
+const MIN_READ = 1024;
 const EMPTY = Buffer.alloc(0);
 
 /** Octets read straight into bodies, over the thread's life (tests). */
@@ -118,21 +124,31 @@ export function readDirect(stream: ByteStream, sink: DirectSink): boolean {
   if (socket.readableLength !== 0 || socket.readableFlowing !== true || socket.destroyed) return false;
   if (fields === null) fields = probeFields();
   if (fields === undefined) return false;
+  /** The rest of the current block, and the size the block was made with. */
   let block: Buffer = EMPTY;
+  let blockSize = 0;
+  /** The last read filled its buffer: more octets are waiting. */
+  let flowing = false;
   /** The last buffer handed out, when it was a body's. */
   let target: Buffer | undefined;
   const next = (): Buffer => {
     target = sink.directTarget();
     if (target !== undefined) return target;
-    if (block.length < MIN_READ) block = Buffer.allocUnsafeSlow(BLOCK);
+    if (block.length < MIN_READ || (!flowing && blockSize > IDLE_BLOCK)) {
+      blockSize = flowing ? BLOCK : IDLE_BLOCK;
+      block = Buffer.allocUnsafeSlow(blockSize);
+    }
     return block;
   };
   const onRead = (n: number, buf: Buffer): void => {
     if (buf === target) {
+      // A body's end is where a connection goes quiet, if anywhere.
+      flowing = false;
       directOctets += n;
       sink.filled(n);
       return;
     }
+    flowing = n === buf.length;
     const chunk = buf.subarray(0, n);
     block = buf.subarray(n);
     sink.received(chunk);

@@ -1,7 +1,9 @@
 /**
  * Child of connection-memory.test.ts, run with --expose-gc: one ROUTER and
  * `n` DEALERs over loopback TCP in this process. Each DEALER says hello,
- * then sends a burst of small messages and one of 64 KiB, each echoed by
+ * then sends a burst of small messages and one of 96 KiB (over the size
+ * from which bodies are read straight into place, so that both ends of
+ * every connection switch to reading into buffers of their own), each echoed by
  * the ROUTER and checked octet for octet. Prints, as JSON, the
  * ArrayBuffers and JS heap this process holds per connection over its
  * baseline, after full collections, once every connection is idle again.
@@ -13,7 +15,7 @@ import { settledUsage } from "../../bench/lib/settled-memory.js";
 const n = Number(process.argv[2] ?? 200);
 const BURST = 300;
 const SMALL = 100;
-const LARGE = 64 * 1024;
+const LARGE = 96 * 1024;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --expose-gc");
 

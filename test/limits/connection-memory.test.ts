@@ -1,6 +1,6 @@
 /**
  * What a connection keeps after traffic: 200 DEALERs and their ROUTER in
- * one child process exchange a burst of small messages and a 64 KiB one,
+ * one child process exchange a burst of small messages and a 96 KiB one,
  * twice; once idle again, the ArrayBuffers the process holds over its
  * baseline must stay within 16 KiB per connection (both its ends
  * counted). Without giving batch chunks back, each end of a connection

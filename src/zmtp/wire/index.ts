@@ -39,7 +39,7 @@
 export { ZmtpProtocolError, type ZapReplyErrorCode, type ZmtpProtocolErrorCode } from "./errors.js";
 export { GREETING_SIZE, GreetingReader, ZMTP_MAJOR, ZMTP_MINOR, encodeGreeting, type Greeting, type MechanismName } from "./greeting.js";
 export { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAG_RESERVED, SHORT_MAX } from "./frame.js";
-export { DIRECT_BUDGET, FRAME_BODY_LIMIT, FrameDecoder, directBudgetInUse, type FrameLimits, type FrameSink } from "./frame-decoder.js";
+export { FRAME_BODY_LIMIT, FrameDecoder, type FrameLimits, type FrameSink } from "./frame-decoder.js";
 export { FrameEncoder, encodeFrame } from "./frame-encoder.js";
 export {
   PING_CONTEXT_MAX, decodeCommand, decodeError, decodeMetadata, decodePing, decodeProperties, encodeCancel, encodeCommand,

@@ -11,8 +11,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Pull, Push } from "../../../src/index.js";
-import { directlyRead } from "../../../src/zmtp/direct-read.js";
-import { directBudgetInUse } from "../../../src/zmtp/wire/index.js";
+import * as net from "node:net";
+import { once } from "node:events";
+import { directlyRead, readDirect } from "../../../src/zmtp/direct-read.js";
+import { directBudgetInUse } from "../../../src/zmtp/wire/frame-decoder.js";
 import { RawPeer } from "../raw/raw-peer.js";
 import { bindAddress, bindResolved, nextEvent, settle, track, withDeadline } from "./helpers.js";
 
@@ -96,4 +98,51 @@ test("a connection that ends in the middle of a large body gives its share of th
   peer.destroy();
   await gone;
   assert.equal(directBudgetInUse(), 0);
+});
+
+test("a switched connection holds at most 4 KiB for its next read once the peer is quiet", async (t) => {
+  const BODY = 200 * KiB;
+  const body = Buffer.alloc(BODY);
+  let filled = 0;
+  const chunks: Buffer[] = [];
+  let switched: boolean | undefined;
+  let accepted: net.Socket | undefined;
+  const server = net.createServer((sock) => {
+    accepted = sock;
+    // A body is under way from the first octet: its rest is read into place.
+    sock.once("data", (first: Buffer) => {
+      first.copy(body, 0);
+      filled = first.length;
+      switched = readDirect(sock, {
+        directTarget: () => (filled < BODY ? body.subarray(filled) : undefined),
+        filled: (n) => void (filled += n),
+        received: (chunk) => void chunks.push(Buffer.from(chunk)),
+      });
+      if (!switched) sock.on("data", (c: Buffer) => void chunks.push(c));
+    });
+  });
+  t.after(() => {
+    accepted?.destroy();
+    server.close();
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const client = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
+  t.after(() => client.destroy());
+  await once(client, "connect");
+  const sent = randomBytes(BODY);
+  const tail = randomBytes(150 * KiB);
+  client.write(Buffer.concat([sent, tail]));
+  await withDeadline((async () => {
+    while (chunks.reduce((n, c) => n + c.length, 0) + Math.min(filled, BODY) < BODY + tail.length) await new Promise((r) => setTimeout(r, 5));
+  })(), 5000, "every octet");
+  assert.equal(switched, DIRECT);
+  if (!DIRECT) return;
+  assert.ok(body.equals(sent), "the body read into place is what was sent");
+  assert.ok(Buffer.concat(chunks).equals(tail), "what came after it arrived in order");
+  // The buffer node:net reads into next is held by the socket under the field `onread` sets.
+  const held = Object.getOwnPropertySymbols(accepted!).map((k) => (accepted as unknown as Record<symbol, unknown>)[k])
+    .filter((v): v is Uint8Array => v instanceof Uint8Array);
+  assert.equal(held.length, 1);
+  assert.ok(held[0]!.buffer.byteLength <= 4 * KiB, `${held[0]!.buffer.byteLength} octets held for the next read`);
 });

@@ -7,9 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  DIRECT_BUDGET, FLAG_LONG, FLAG_MORE, FrameDecoder, FrameEncoder, directBudgetInUse,
-} from "../../../src/zmtp/wire/index.js";
+import { FLAG_LONG, FLAG_MORE, FrameDecoder, FrameEncoder } from "../../../src/zmtp/wire/index.js";
+import { DIRECT_BUDGET, directBudgetInUse } from "../../../src/zmtp/wire/frame-decoder.js";
 import { decodeAll, type DecodedFrame } from "./chunks.js";
 
 const KiB = 1024;
@@ -113,6 +112,7 @@ test("a header alone reserves nothing; the body's first octets do, and its end g
 test("bodies past what is left of the thread's budget are gathered; dispose() gives a body's share back", () => {
   const first = collecting();
   const second = collecting();
+  assert.equal(DIRECT_BUDGET, 64 * MiB, "the budget README.md states");
   const big = DIRECT_BUDGET - 8 * MiB;
   first.dec.push(Buffer.concat([longHeader(0, big), Buffer.alloc(100)]));
   assert.equal(directBudgetInUse(), big);

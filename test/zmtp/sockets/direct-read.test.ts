@@ -2,17 +2,18 @@
  * Large bodies read straight into their buffers (src/zmtp/direct-read.ts)
  * over real tcp and ipc connections: on an accepted connection and on a
  * dialed one, with small frames and multipart messages between the large
- * ones, under back-pressure, and with the thread's budget given back when
- * a connection ends in the middle of a body. Node and Deno switch such
+ * ones, under back-pressure, with the thread's budget given back when a
+ * connection ends in the middle of a body, and with at most 4 KiB held for
+ * the next read once the peer is quiet. Node and Deno switch such
  * connections; Bun has no way to, and must deliver the same messages
  * through its "data" events.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { Pull, Push } from "../../../src/index.js";
-import * as net from "node:net";
 import { once } from "node:events";
+import * as net from "node:net";
+import { Pull, Push } from "../../../src/index.js";
 import { directlyRead, readDirect } from "../../../src/zmtp/direct-read.js";
 import { directBudgetInUse } from "../../../src/zmtp/wire/frame-decoder.js";
 import { RawPeer } from "../raw/raw-peer.js";

@@ -30,9 +30,9 @@ function newest(dir: string): number {
 /**
  * Builds dist/ unless it is newer than every source: `npm test` builds it
  * first, and the tests do not spend two compilations of CPU beside the
- * rest of the suite.
+ * rest of the suite, nor rewrite dist/ while other test files load it.
  */
-async function ensureBuilt(): Promise<void> {
+export async function ensureBuilt(): Promise<void> {
   const stamp = join(ROOT, "dist", "cjs", "package.json"); // written last by `npm run build`
   const sources = Math.max(newest(join(ROOT, "src")), ...["package.json", "tsconfig.json", "tsconfig.cjs.json"].map((f) => statSync(join(ROOT, f)).mtimeMs));
   if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;

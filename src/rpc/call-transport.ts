@@ -102,9 +102,16 @@ export class CodecTransport implements CallTransport {
     this.#channel = new RequestChannel(endpoints, options);
   }
 
-  async call(method: string, args: readonly unknown[], settings: CallSettings): Promise<unknown> {
-    const reply = await this.#channel.requestWithRetries(this.#codec.encodeCall(method, args), settings.timeout, settings.retries, method, settings.signal);
-    return this.#codec.decodeCall(method, reply);
+  call(method: string, args: readonly unknown[], settings: CallSettings): Promise<unknown> {
+    const codec = this.#codec;
+    let body: Buffer[];
+    try {
+      body = codec.encodeCall(method, args);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // Decoded as the reply arrives: the call's promise is the channel's, no second one.
+    return this.#channel.requestWithRetries(body, settings.timeout, settings.retries, method, settings.signal, (reply) => codec.decodeCall(method, reply));
   }
 
   async batch(calls: readonly BatchCall[], settings: CallSettings): Promise<BatchResult[]> {

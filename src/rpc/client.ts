@@ -115,9 +115,14 @@ export class RpcClient {
   }
 
   /** Calls `method` with per-call options (timeout, idempotent retries). */
-  async invoke<T = unknown>(method: string, args: readonly unknown[] = [], options: CallOptions = {}): Promise<T> {
-    if (typeof method !== "string") throw new TypeError("method must be a string");
-    return (await this.#transport.call(method, args, this.settings(options))) as T;
+  invoke<T = unknown>(method: string, args: readonly unknown[] = [], options: CallOptions = {}): Promise<T> {
+    // Not an async function: the transport's promise is returned as it is, one promise per call.
+    if (typeof method !== "string") return Promise.reject(new TypeError("method must be a string"));
+    try {
+      return this.#transport.call(method, args, this.settings(options)) as Promise<T>;
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**

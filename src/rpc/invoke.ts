@@ -41,14 +41,44 @@ export async function invokeMethod(
   args: unknown[],
   extra: readonly MethodDescription[] = [],
 ): Promise<CallOutcome> {
+  return invokeNow(registry, name, args, extra);
+}
+
+/**
+ * {@link invokeMethod} without a promise where none is needed: a handler
+ * that returns a plain value (the usual `add(a, b)`) gives its outcome at
+ * once, so a server can answer in the same turn, without the promise jobs
+ * an async frame and an `await` cost per call. A handler that returns a
+ * promise, or any object with a `then` (which `await` would adopt), gives
+ * a promise of the outcome, exactly as {@link invokeMethod} would.
+ */
+export function invokeNow(
+  registry: MethodRegistry,
+  name: string,
+  args: unknown[],
+  extra: readonly MethodDescription[] = [],
+): CallOutcome | Promise<CallOutcome> {
   if (name === PING_METHOD) return { ok: true, value: "pong" };
   if (name === METHODS_METHOD) return { ok: true, value: describeAll(registry, extra).map((d) => ({ ...d })) };
   const fn = registry.lookup(name);
   if (fn === undefined) return { ok: false, notFound: true };
+  let value: unknown;
   try {
-    return { ok: true, value: await fn(...args) };
+    value = fn(...args);
   } catch (error) {
-    registry.reportError(name, error);
-    return { ok: false, notFound: false, error };
+    return failed(registry, name, error);
   }
+  // `in`, not a read of `then`: a getter runs once, in Promise.resolve, as under `await`.
+  if (value !== null && (typeof value === "object" || typeof value === "function") && "then" in value) {
+    return Promise.resolve(value).then(
+      (settled): CallOutcome => ({ ok: true, value: settled }),
+      (error: unknown) => failed(registry, name, error),
+    );
+  }
+  return { ok: true, value };
+}
+
+function failed(registry: MethodRegistry, name: string, error: unknown): CallOutcome {
+  registry.reportError(name, error);
+  return { ok: false, notFound: false, error };
 }

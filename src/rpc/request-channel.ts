@@ -45,8 +45,8 @@
  */
 import { Buffer } from "node:buffer";
 import { Dealer, ZmqError } from "../index.js";
-import { holdUntilSettled, inBackground } from "../zmtp/keep-alive.js";
-import { SEND_OWNED } from "../zmtp/message.js";
+import { hold, inBackground, release } from "../zmtp/keep-alive.js";
+import { SEND_OWNED, SEND_OWNED_NOW } from "../zmtp/message.js";
 import type { Message } from "../zmtp/pipe.js";
 import { DeadlineSweep } from "./deadlines.js";
 import { readReplies } from "./read-replies.js";
@@ -74,7 +74,9 @@ interface Call {
   readonly id: number;
   readonly frames: Buffer[];
   readonly label: string;
-  readonly resolve: (reply: Buffer[]) => void;
+  /** Turns the reply body into the call's result (may throw). */
+  readonly decode: (reply: Buffer[]) => unknown;
+  readonly resolve: (result: unknown) => void;
   readonly reject: (err: Error) => void;
   /** When the call times out (`performance.now()` ms); Infinity for never. */
   readonly deadline: number;
@@ -88,6 +90,9 @@ interface Call {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The decode of a call whose result is its reply body. */
+const same = (reply: Buffer[]): unknown => reply;
 
 /** Requests over a DEALER with replies matched to callers. */
 export class RequestChannel {
@@ -153,7 +158,7 @@ export class RequestChannel {
 
   /**
    * Sends a request body and resolves with the reply body (the frames after
-   * the envelope).
+   * the envelope), or with what `decode` makes of it.
    *
    * @param body - request frames, sent as they are (without the copy a
    *   socket's send() makes of small parts): do not change them until the
@@ -162,30 +167,38 @@ export class RequestChannel {
    * @param label - the method name, for error messages.
    * @param signal - aborts the call: it rejects with the signal's reason and,
    *   if its request was not written yet, is withdrawn as on a timeout.
+   * @param decode - turns the reply body into the result as it arrives (what
+   *   it throws rejects the call), sparing the caller a promise of its own.
    * @throws RpcTimeoutError, RpcClosedError, ZmqError (`EAGAIN` at the pending bound), the signal's reason.
    */
-  request(body: Buffer[], timeout: number, label: string, signal?: AbortSignal): Promise<Buffer[]> {
+  request(body: Buffer[], timeout: number, label: string, signal?: AbortSignal): Promise<Buffer[]>;
+  request<T>(body: Buffer[], timeout: number, label: string, signal: AbortSignal | undefined, decode: (reply: Buffer[]) => T): Promise<T>;
+  request(body: Buffer[], timeout: number, label: string, signal?: AbortSignal, decode?: (reply: Buffer[]) => unknown): Promise<unknown> {
     if (this.#closed) return Promise.reject(new RpcClosedError());
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     if (this.#calls.size >= this.#maxPending) {
       return Promise.reject(new ZmqError("EAGAIN", `too many calls in progress (${this.#maxPending})`));
     }
-    return holdUntilSettled(new Promise<Buffer[]>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
+      this.#socket ??= this.open();
       const id = this.#nextId;
       this.#nextId = (this.#nextId + 1) >>> 0;
       const deadline = timeout > 0 && Number.isFinite(timeout) ? performance.now() + timeout : Infinity;
-      const call: Call = { id, frames: this.wrap(id, body), label, resolve, reject, deadline, timeout, generation: -1, settled: false, detach: undefined };
+      const call: Call = { id, frames: this.wrap(id, body), label, decode: decode ?? same, resolve, reject, deadline, timeout, generation: -1, settled: false, detach: undefined };
       if (signal !== undefined) {
         const aborted = (): void => void this.abandon(call, signal.reason);
         signal.addEventListener("abort", aborted, { once: true });
         call.detach = () => signal.removeEventListener("abort", aborted);
       }
+      // A call keeps the process alive until it settles (settle() releases).
+      hold();
       this.#deadlines.watch(deadline);
       this.#calls.set(id, call);
+      // Nothing queued before it: hand it to the socket now if it takes it at once.
+      if (!this.#pumping && this.#outbox.length === 0 && this.sendNow(call)) return;
       this.#outbox.push(call);
-      this.#socket ??= this.open();
       void this.pump();
-    }), this);
+    });
   }
 
   /**
@@ -193,15 +206,17 @@ export class RequestChannel {
    * (for idempotent calls; each attempt gets a new id, so a late reply to an
    * earlier attempt is dropped).
    */
-  requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string, signal?: AbortSignal): Promise<Buffer[]> {
+  requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string, signal?: AbortSignal): Promise<Buffer[]>;
+  requestWithRetries<T>(body: Buffer[], timeout: number, retries: number, label: string, signal: AbortSignal | undefined, decode: (reply: Buffer[]) => T): Promise<T>;
+  requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string, signal?: AbortSignal, decode?: (reply: Buffer[]) => unknown): Promise<unknown> {
     // The usual call has no retries: no extra async frame around it.
-    return retries > 0 ? this.retrying(body, timeout, retries, label, signal) : this.request(body, timeout, label, signal);
+    return retries > 0 ? this.retrying(body, timeout, retries, label, signal, decode) : this.request(body, timeout, label, signal, decode ?? same);
   }
 
-  private async retrying(body: Buffer[], timeout: number, retries: number, label: string, signal: AbortSignal | undefined): Promise<Buffer[]> {
+  private async retrying(body: Buffer[], timeout: number, retries: number, label: string, signal: AbortSignal | undefined, decode: ((reply: Buffer[]) => unknown) | undefined): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.request(body, timeout, label, signal);
+        return await this.request(body, timeout, label, signal, decode ?? same);
       } catch (err) {
         if (!(err instanceof RpcTimeoutError) || attempt >= retries) throw err;
       }
@@ -223,7 +238,8 @@ export class RequestChannel {
     if (this.#mode === "req") return [EMPTY, ...body];
     const idFrame = Buffer.allocUnsafe(4);
     idFrame.writeUInt32BE(id, 0);
-    return [idFrame, EMPTY, ...body];
+    // The usual one-frame body as a literal: a spread costs an iterator.
+    return body.length === 1 ? [idFrame, EMPTY, body[0]!] : [idFrame, EMPTY, ...body];
   }
 
   private open(): Dealer {
@@ -253,6 +269,25 @@ export class RequestChannel {
     socket.close();
     for (const call of this.#calls.values()) this.settle(call)?.reject(err);
     this.#outbox.length = 0;
+  }
+
+  /**
+   * Hands a call to the socket if it takes it at once: the usual call, on
+   * a connected socket with nothing waiting, then costs no promise and no
+   * turn of the pump. False (nothing sent) leaves it to {@link pump}, which
+   * also reports a refusal.
+   */
+  private sendNow(call: Call): boolean {
+    if (this.#mode === "req" && this.inFlight()) return false;
+    // Counted as sent first, as in pump(): over inproc the reply may come back inside the send.
+    call.generation = this.#generation;
+    try {
+      if (this.#socket![SEND_OWNED_NOW](call.frames)) return true;
+    } catch {
+      // The pump's send meets the same refusal and settles the call with it.
+    }
+    if (!call.settled) call.generation = -1;
+    return false;
   }
 
   /** Hands outbox calls to the socket in order, one blocking send at a time. */
@@ -312,7 +347,15 @@ export class RequestChannel {
     }
     if (call === undefined || call.generation < 0) return; // late reply to a call that timed out
     this.#silentTimeouts = 0;
-    this.settle(call)?.resolve(body);
+    if (this.settle(call) === undefined) return;
+    let result: unknown;
+    try {
+      result = call.decode(body);
+    } catch (err) {
+      call.reject(err as Error);
+      return;
+    }
+    call.resolve(result);
   }
 
   private timedOut(call: Call): void {
@@ -345,6 +388,7 @@ export class RequestChannel {
   private settle(call: Call): Call | undefined {
     if (call.settled) return undefined;
     call.settled = true;
+    release();
     call.detach?.();
     this.#calls.delete(call.id);
     if (this.#mode === "req") queueMicrotask(() => void this.pump());

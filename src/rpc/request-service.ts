@@ -9,7 +9,8 @@
  */
 import { Buffer } from "node:buffer";
 import { Router, type RouterOptions } from "../index.js";
-import { SEND_OWNED } from "../zmtp/message.js";
+import { ROUTING_KEY } from "../zmtp/socket/router.js";
+import { SEND_OWNED, SEND_OWNED_NOW } from "../zmtp/message.js";
 import type { Message } from "../zmtp/pipe.js";
 import { notify, trace } from "./trace.js";
 import { WorkLimit } from "./work-limit.js";
@@ -28,9 +29,11 @@ export interface RequestHandler {
    * Answers a request. Must not throw for bad input: bad input gets an error
    * reply. `undefined` means "no reply" (e.g. a heartbeat). The reply's
    * frames are sent as they are, without the copy a socket's send() makes
-   * of small parts: do not change them afterwards.
+   * of small parts: do not change them afterwards. A reply known at once
+   * may be returned as it is (it is then sent in the same turn); one that
+   * needs waiting, as a promise.
    */
-  handle(body: Buffer[], peer: RequestPeer): Promise<Buffer[] | undefined>;
+  handle(body: Buffer[], peer: RequestPeer): Buffer[] | undefined | Promise<Buffer[] | undefined>;
   /** The reply to a request refused because the server is at its work bound; `undefined`: none. */
   busy(body: Buffer[]): Buffer[] | undefined;
   /**
@@ -185,7 +188,7 @@ export class RequestService {
     let bytes = 0;
     for (const frame of msg) bytes += frame.length;
     // The routing id names the connection; the rest of the envelope is the peer's to choose.
-    const client = msg[0]!.toString("latin1");
+    const client = this.socket[ROUTING_KEY](msg[0]!);
     const peer: RequestPeer = { id: client, send: (frames) => this.reply(envelope, frames) };
     if (this.#handler.control?.(body, peer) === true) return;
     const accepted = this.#limit.tryRun(client, bytes, () => this.answer(peer, body));
@@ -196,16 +199,37 @@ export class RequestService {
     if (refusal !== undefined) void peer.send(refusal);
   }
 
-  private async answer(peer: RequestPeer, body: Buffer[]): Promise<void> {
-    const reply = await this.#handler.handle(body, peer);
-    if (reply !== undefined) return peer.send(reply);
+  /** Runs a request; a promise only while its reply is not known yet (the work slot is held until then). */
+  private answer(peer: RequestPeer, body: Buffer[]): Promise<void> | undefined {
+    const reply = this.#handler.handle(body, peer);
+    if (reply instanceof Promise) return reply.then((frames) => (frames === undefined ? undefined : peer.send(frames)));
+    if (reply !== undefined) void peer.send(reply);
+    return undefined;
   }
 
   private reply(envelope: Buffer[], reply: Buffer[]): Promise<void> {
-    if (this.socket.closed) return Promise.resolve();
+    const socket = this.socket;
+    if (socket.closed) return Promise.resolve();
+    const frames = joined(envelope, reply);
     // Send failures mean the peer went away or the socket closed: nobody is left to answer.
-    return this.socket[SEND_OWNED](envelope.concat(reply)).catch(ignore);
+    try {
+      // A ROUTER queues a reply at once (or drops it, its peer gone): no promise, no turn.
+      if (socket[SEND_OWNED_NOW](frames)) return RESOLVED;
+      return socket[SEND_OWNED](frames).catch(ignore);
+    } catch {
+      return RESOLVED;
+    }
   }
+}
+
+const RESOLVED = Promise.resolve();
+
+/** `a.concat(b)` for two short arrays of frames, without concat's generic checks (spreadable objects, species). */
+function joined(a: Buffer[], b: Buffer[]): Buffer[] {
+  const out = new Array<Buffer>(a.length + b.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]!;
+  for (let i = 0; i < b.length; i++) out[a.length + i] = b[i]!;
+  return out;
 }
 
 function ignore(): void {}

@@ -28,8 +28,11 @@ export interface WorkBounds {
   readonly maxQueuedBytesPerClient: number;
 }
 
+/** A piece of work: a promise while it runs on, nothing when it ended at once. */
+export type Task = () => Promise<void> | void;
+
 interface Waiting {
-  readonly task: () => Promise<void>;
+  readonly task: Task;
   readonly bytes: number;
 }
 
@@ -101,7 +104,7 @@ export class WorkLimit {
    * @param bytes - the size of the request the task holds while it waits.
    * @param task - the work.
    */
-  tryRun(client: string, bytes: number, task: () => Promise<void>): boolean {
+  tryRun(client: string, bytes: number, task: Task): boolean {
     if (this.#running < this.bounds.maxConcurrency) {
       this.start(task);
       return true;
@@ -131,26 +134,35 @@ export class WorkLimit {
     );
   }
 
-  private start(task: () => Promise<void>): void {
+  /** Runs a task in a slot; the slot is free again when the task ends. */
+  private start(task: Task): void {
     this.#running++;
-    let done: Promise<void>;
+    let done: Promise<void> | void;
     try {
       done = task();
     } catch {
-      done = Promise.resolve();
+      done = undefined;
     }
-    void done.then(this.#finished, this.#finished);
+    if (done instanceof Promise) void done.then(this.#finished, this.#finished);
+    else this.#running--; // ended at once: the slot is free, and nothing waited for it (a task waits only when none is)
   }
 
-  /** One bound callback for every task's end, whatever its outcome. */
+  /**
+   * One bound callback for every task's end, whatever its outcome: starts
+   * waiting tasks in the freed slot, one after another while they end at
+   * once (a loop, not recursion, however many wait).
+   */
   readonly #finished = (): void => {
     this.#running--;
-    const next = this.next();
-    if (next !== undefined) this.start(next);
+    while (this.#running < this.bounds.maxConcurrency) {
+      const next = this.next();
+      if (next === undefined) return;
+      this.start(next);
+    }
   };
 
   /** The next task in round-robin order, skipping clients that have gone. */
-  private next(): (() => Promise<void>) | undefined {
+  private next(): Task | undefined {
     for (const [client, line] of this.#lines) {
       this.#lines.delete(client);
       if (!this.isPresent(client)) {

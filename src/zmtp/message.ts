@@ -23,6 +23,12 @@ export const COPY_LIMIT = 128;
 export const SEND_OWNED: unique symbol = Symbol("purezmq.sendOwned");
 
 /**
+ * The key of the socket's `[SEND_OWNED_NOW](parts)`: {@link SEND_OWNED}
+ * without a promise, for a message the pattern can queue at once.
+ */
+export const SEND_OWNED_NOW: unique symbol = Symbol("purezmq.sendOwnedNow");
+
+/**
  * Where small parts are copied to: 8 KiB blocks (Node's own pool size, so a
  * part kept by a receiver keeps no more than a pooled Buffer would), each
  * part a view of its block. A fresh Buffer per part cost a quarter of a

@@ -75,6 +75,8 @@ export class Pipe {
   routingId: Buffer | undefined;
   /** Set once the pipe is gone for good. */
   detached = false;
+  /** Set while the socket's FairQueue holds this pipe among its ready ones (a pipe has one socket, hence one queue). */
+  fairQueued = false;
   /**
    * Set for inproc pipes: the arrays queued here reach a receiving socket in
    * this thread as they are, and its application may change them. An

@@ -40,6 +40,31 @@ test("waiting work is started round robin by client", async () => {
   assert.equal(limit.queuedBytes, 0);
 });
 
+test("tasks that end at once free their slot at once, and a long line of them drains in a loop, not a recursion", async () => {
+  const limit = new WorkLimit({ ...OPEN, maxConcurrency: 2 });
+  let ran = 0;
+  const sync = (): void => void ran++;
+  assert.ok(limit.tryRun("a", 1, sync));
+  assert.equal(limit.running, 0, "a task that returned nothing holds no slot");
+  const log: string[] = [];
+  const slow = gated(log, "slow");
+  const slower = gated(log, "slower");
+  assert.ok(limit.tryRun("a", 1, slow.task));
+  assert.ok(limit.tryRun("b", 1, slower.task));
+  // Far more than a stack holds frames, were each start nested in the last one's end.
+  const n = 200_000;
+  for (let i = 0; i < n; i++) assert.ok(limit.tryRun(`c${i % 7}`, 1, sync));
+  assert.equal(limit.queued, n);
+  slow.finish();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(ran, n + 1);
+  assert.equal(limit.queued, 0);
+  assert.equal(limit.running, 1, "the slower task still runs");
+  slower.finish();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(limit.running, 0);
+});
+
 test("per-client and total bounds, in requests and octets; room of gone clients is reclaimed", () => {
   const present = new Set(["a", "b", "c"]);
   const limit = new WorkLimit({ maxConcurrency: 1, maxQueue: 10, maxQueuePerClient: 2, maxQueuedBytes: 100, maxQueuedBytesPerClient: 60 }, (c) => present.has(c));

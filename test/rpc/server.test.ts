@@ -1,7 +1,8 @@
 /**
  * RpcServer in the LuaOverMQ protocol: the README example, registration
- * forms, introspection, an ERROR reply for every kind of bad request, and
- * concurrency (slow handlers, many REQ clients, the work bound).
+ * forms, introspection, what handlers return (values, promises, thenables,
+ * throws), an ERROR reply for every kind of bad request, and concurrency
+ * (slow handlers, many REQ clients, the work bound).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -56,6 +57,41 @@ test("introspection lists methods with arity and doc; ping answers", async (t) =
   assert.ok(methods.some((m) => m.name === "rpc.multicall"));
   assert.equal(await client.call("rpc.ping"), "pong");
   assert.ok((await client.ping()) >= 0);
+});
+
+test("what a handler returns is answered as `await` would take it: values at once, promises and thenables when settled", async (t) => {
+  const failures: string[] = [];
+  const server = new RpcServer({ onHandlerError: (method) => failures.push(method) });
+  let thenReads = 0;
+  server.register("plain", (a: number) => a + 1);
+  server.register("promised", async (a: number) => a * 2);
+  server.register("thenable", () => ({ then: (resolve: (v: string) => void) => resolve("adopted") }));
+  server.register("getter", () => ({
+    get then() {
+      thenReads++;
+      return (resolve: (v: number) => void) => resolve(7);
+    },
+  }));
+  server.register("notThenable", () => ({ then: 5 }));
+  server.register("throws", () => {
+    throw new RangeError("sync");
+  });
+  server.register("rejects", () => Promise.reject(new TypeError("async")));
+  server.register("nothing", () => undefined);
+  await server.bind("tcp://127.0.0.1:0");
+  const client = new RpcClient(server.endpoint!, { timeout: 2000 });
+  t.after(() => (client.close(), server.close()));
+  assert.equal(await client.call("plain", 1), 2);
+  assert.equal(await client.call("promised", 4), 8);
+  assert.equal(await client.call("thenable"), "adopted");
+  assert.equal(await client.call("getter"), 7);
+  assert.equal(thenReads, 1, "a `then` getter is read once, as by await");
+  assert.deepEqual(await client.call("notThenable"), { then: 5 });
+  await assert.rejects(client.call("throws"), { remoteName: "RangeError", remoteMessage: "sync" });
+  await assert.rejects(client.call("rejects"), { remoteName: "TypeError", remoteMessage: "async" });
+  assert.equal(await client.call("nothing"), null);
+  assert.deepEqual(failures, ["throws", "rejects"]);
+  assert.equal(server.running, 0, "every slot is free again");
 });
 
 test("every malformed request gets an ERROR reply and the server keeps serving", async (t) => {

@@ -166,8 +166,12 @@ export type LuaReply =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly message: string };
 
+/** Whether a status frame holds exactly `text` (a few octets: compared here, not by a call into Buffer.equals). */
 function sameAscii(frame: Uint8Array, text: Buffer): boolean {
-  return frame.byteLength === text.byteLength && asBuffer(frame).equals(text);
+  const n = text.length;
+  if (frame.byteLength !== n) return false;
+  for (let i = 0; i < n; i++) if (frame[i] !== text[i]) return false;
+  return true;
 }
 
 /**

@@ -16,7 +16,7 @@ import { Buffer } from "node:buffer";
 import { BatchReplyBudget, batchLimits, tooManyCallsText, type BatchLimits } from "../batch-limits.js";
 import { RpcProtocolError, errorMessageOf } from "../codec/errors.js";
 import * as lua from "./codec.js";
-import { MULTICALL_METHOD, invokeMethod, type CallOutcome } from "../invoke.js";
+import { MULTICALL_METHOD, invokeMethod, invokeNow, type CallOutcome } from "../invoke.js";
 import type { MethodDescription, MethodRegistry } from "../registry.js";
 import { BUSY_MESSAGE, type RequestHandler } from "../request-service.js";
 
@@ -38,7 +38,7 @@ export class LuaOverMqHandler implements RequestHandler {
     private readonly limits: BatchLimits = batchLimits(),
   ) {}
 
-  async handle(body: Buffer[]): Promise<Buffer[]> {
+  handle(body: Buffer[]): Buffer[] | Promise<Buffer[]> {
     if (body.length !== 1) return lua.encodeErrorReply(`request must be one frame, got ${body.length}`);
     let request: lua.LuaRequest;
     try {
@@ -48,13 +48,9 @@ export class LuaOverMqHandler implements RequestHandler {
     }
     const { method, args } = request;
     if (method === MULTICALL_METHOD) return this.multicall(args);
-    const outcome = await invokeMethod(this.registry, method, args, [MULTICALL_DESCRIPTION]);
-    if (!outcome.ok) return lua.encodeErrorReply(errorText(method, outcome));
-    try {
-      return lua.encodeReply(outcome.value);
-    } catch (err) {
-      return lua.encodeErrorReply(unencodableText(method, err));
-    }
+    // A handler that returns a plain value is answered in this turn.
+    const outcome = invokeNow(this.registry, method, args, [MULTICALL_DESCRIPTION]);
+    return outcome instanceof Promise ? outcome.then((o) => replyOf(method, o)) : replyOf(method, outcome);
   }
 
   busy(): Buffer[] {
@@ -94,6 +90,16 @@ export class LuaOverMqHandler implements RequestHandler {
     } catch (err) {
       return lua.encodeValue([false, unencodableText(method, err)]);
     }
+  }
+}
+
+/** The reply frames of a call's outcome. */
+function replyOf(method: string, outcome: CallOutcome): Buffer[] {
+  if (!outcome.ok) return lua.encodeErrorReply(errorText(method, outcome));
+  try {
+    return lua.encodeReply(outcome.value);
+  } catch (err) {
+    return lua.encodeErrorReply(unencodableText(method, err));
   }
 }
 

@@ -9,14 +9,14 @@ import type { Message, Pipe } from "../pipe.js";
 
 export class FairQueue {
   private readonly ready = new Queue<Pipe>();
-  private readonly queued = new Set<Pipe>();
   /** The pipe the last message came from. */
   lastPipe: Pipe | undefined;
 
   /** A pipe has messages (called when its receive queue becomes non-empty). */
   activate(pipe: Pipe): void {
-    if (this.queued.has(pipe)) return;
-    this.queued.add(pipe);
+    // A flag on the pipe, not a Set: this runs each time a peer's queue stops being empty.
+    if (pipe.fairQueued) return;
+    pipe.fairQueued = true;
     this.ready.push(pipe);
   }
 
@@ -33,12 +33,12 @@ export class FairQueue {
       const msg = pipe.read();
       if (msg === undefined) {
         this.ready.shift();
-        this.queued.delete(pipe);
+        pipe.fairQueued = false;
         continue;
       }
       if (pipe.inLength === 0) {
         this.ready.shift();
-        this.queued.delete(pipe);
+        pipe.fairQueued = false;
       } else if (this.ready.length > 1) {
         // Rotate only when another pipe waits: one busy peer, the usual
         // case, costs no queue traffic per message.

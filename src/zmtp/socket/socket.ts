@@ -10,7 +10,7 @@ import { Context, defaultContext } from "../context.js";
 import type { EngineOptions } from "../engine.js";
 import { closedError, ZmqError, type ZmqErrorCode } from "../errors.js";
 import { holdFor, holdUntilSettled, release } from "../keep-alive.js";
-import { SEND_OWNED, toParts, type MessageLike } from "../message.js";
+import { SEND_OWNED, SEND_OWNED_NOW, toParts, type MessageLike } from "../message.js";
 import type { ReportedEvent } from "../events.js";
 import { makeObservable, Observer, reportEvent } from "../observer.js";
 import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
@@ -106,6 +106,9 @@ type Waiter<T, R = T> = {
 };
 
 const same = <T>(value: T): T => value;
+
+/** The options of a send that has none (the internal sends of the RPC layer). */
+const NO_SEND_OPTIONS: readonly [] = [];
 
 /** Settles a waiter with `value`: its timer and its hold on the event loop end. */
 function fulfil<T, R>(w: Waiter<T, R>, value: T): void {
@@ -823,6 +826,21 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
    */
   [SEND_OWNED](parts: Buffer[], ...options: SendOptions): Promise<void> {
     return this.sendParts(parts, options);
+  }
+
+  /**
+   * @internal {@link SEND_OWNED} when the message can be queued at once:
+   * true when it was; false, with nothing queued, when the pattern would
+   * make it wait or another send already waits (the caller then takes the
+   * waiting path, which keeps the order). Spares a caller that does not
+   * wait for its sends (a server's replies), or that has one message to
+   * send (an RPC call), the promise and the promise job of a send. For
+   * patterns whose send() takes no options (DEALER, ROUTER). Throws as
+   * send() does for a closed socket or a pattern violation.
+   */
+  [SEND_OWNED_NOW](parts: Buffer[]): boolean {
+    this.assertOpen();
+    return this.sendWaiter === undefined && this.xsend(this.outgoing(parts, NO_SEND_OPTIONS as unknown as SendOptions));
   }
 
   private sendParts(parts: Buffer[], options: SendOptions): Promise<void> {

@@ -50,6 +50,12 @@ const enum State {
 }
 
 const EMPTY = Buffer.alloc(0);
+/**
+ * Every empty frame received (envelope delimiters: two per request-reply
+ * round trip): nothing to view, and no octet anyone could change, so one
+ * Buffer serves them all instead of a new view each.
+ */
+const EMPTY_FRAME = Buffer.alloc(0);
 /** Spanning bodies up to this size get their buffer at once; larger ones are gathered piece by piece. */
 const PREALLOCATE_LIMIT = 64 * 1024;
 /**
@@ -176,7 +182,7 @@ export class FrameDecoder {
             if (pos + 1 + size <= len && size <= ((flags & FLAG_COMMAND) === 0 ? this.messageRoom : this.maxCommandSize)) {
               pos++;
               this.account(size, flags);
-              this.sink.onFrame(bufferView(ab, base + pos, size), flags);
+              this.sink.onFrame(size === 0 ? EMPTY_FRAME : bufferView(ab, base + pos, size), flags);
               pos += size;
               continue;
             }

@@ -87,3 +87,41 @@ test('msgpack: an encoding started from inside another (a getter) does not distu
   const encoded = encodeMsgpack(outer);
   assert.deepStrictEqual(general(encoded), { x: encodeMsgpack(inner), y: 'after' });
 });
+
+/** The msgpack str of `s` built from Buffer's own UTF-8 (the general path's octets). */
+function strOctets(s: string): Buffer {
+  const body = Buffer.from(s, 'utf8');
+  const n = body.length;
+  const head = n < 32 ? [0xa0 | n] : n < 0x100 ? [0xd9, n] : [0xda, n >> 8, n & 0xff];
+  return Buffer.concat([Buffer.from(head), body]);
+}
+
+test('msgpack: short texts written and read octet by octet give the octets and strings of Buffer UTF-8', () => {
+  const text = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 14 }),
+  );
+  fc.assert(
+    fc.property(text, (s) => {
+      const expected = strOctets(s);
+      assert.deepStrictEqual(encodeMsgpack(s), expected);
+      assert.deepStrictEqual(encodeMsgpack(['m', s]), Buffer.concat([Buffer.from([0x92, 0xa1, 0x6d]), expected]));
+      // Read back by both decoders as Buffer decodes those octets (a lone surrogate became U+FFFD).
+      const back = expected.toString('utf8', expected.length - Buffer.byteLength(s, 'utf8'));
+      assert.equal(flat(expected), back);
+      assert.equal(general(expected), back);
+    }),
+    { numRuns: 3000 },
+  );
+  // Any octets in a short str (invalid UTF-8 too) read as Buffer reads them.
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 31 }), (u) => {
+      const buf = Buffer.concat([Buffer.from([0xa0 | u.length]), u]);
+      const want = Buffer.from(u).toString('utf8');
+      assert.equal(flat(buf), want);
+      assert.equal(general(buf), want);
+    }),
+    { numRuns: 3000 },
+  );
+});

@@ -1,11 +1,13 @@
 /**
  * ROUTER between purezmq sockets: generated routing ids, `mandatory`,
  * duplicate identities with and without `handover`, ROUTER-ROUTER with a
- * connect routing id, and a send burst beyond the high-water mark.
+ * connect routing id, a send burst beyond the high-water mark, and routing
+ * by the routing id's octets when the Buffer handed out comes back.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dealer, Router } from "../../../src/index.js";
+import { SEND_OWNED } from "../../../src/zmtp/message.js";
 import { TRANSPORTS, bindAddress, bindResolved, nextEvent, settle, texts, track } from "./helpers.js";
 
 for (const transport of TRANSPORTS) {
@@ -126,4 +128,29 @@ test("a ROUTER sending a burst past the high-water mark in one turn loses nothin
   const count = 1500;
   for (let i = 0; i < count; i++) await router.send(["d", String(i)]);
   for (let i = 0; i < count; i++) assert.equal((await dealer.receive())[0]!.toString(), String(i));
+});
+
+test("ROUTER routes the library's own sends by the octets of the routing id, not by which Buffer carries them", async (t) => {
+  const [router, d1, d2] = track(t, new Router(), new Dealer({ routingId: "AAAA" }), new Dealer({ routingId: "BBBB" }));
+  const address = await bindResolved(router, bindAddress("inproc"));
+  d1.connect(address);
+  d2.connect(address);
+  await d1.send("from d1");
+  await d2.send("from d2");
+  const received = new Map<string, Buffer>();
+  for (let i = 0; i < 2; i++) {
+    const [id, body] = await router.receive();
+    received.set(body!.toString(), id!);
+  }
+  // The very Buffer the ROUTER handed out (the RPC layer's replies send it back as it is).
+  const id1 = received.get("from d1")!;
+  await router[SEND_OWNED]([id1, Buffer.from("back to d1")]);
+  assert.deepEqual(texts(await d1.receive()), ["back to d1"]);
+  // The same Buffer, its octets now naming d2: routed to d2, as a fresh Buffer of those octets would be.
+  id1.write("BBBB", "latin1");
+  await router[SEND_OWNED]([id1, Buffer.from("to d2 by its name")]);
+  assert.deepEqual(texts(await d2.receive()), ["to d2 by its name"]);
+  await router[SEND_OWNED]([Buffer.from("AAAA"), Buffer.from("a copy of d1's id")]);
+  assert.deepEqual(texts(await d1.receive()), ["a copy of d1's id"]);
+  id1.write("AAAA", "latin1"); // the ROUTER's own Buffer: put back as it was
 });

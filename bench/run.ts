@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     cases.push(...subscriptions.filter((c) => wanted("subscriptions") || wanted(c.id)));
   }
   if (wanted("large")) cases.push(...(await build("large", "1 MiB", () => largeCase(Math.min(args.messages, LARGE_MESSAGES), maxS))));
-  if (wanted("rpc") || wanted("rpc-seq") || wanted("rpc-100")) {
+  if (wanted("rpc") || wanted("rpc-seq") || wanted("rpc-one-process") || wanted("rpc-100")) {
     const rpc = await build("rpc", "RPC", () => rpcCases(args.seconds, args.rpcStandIn));
     cases.push(...rpc.filter((c) => wanted("rpc") || wanted(c.id)));
   }

@@ -3,10 +3,14 @@
  * Case 5 serves `add(a, b)` over LuaOverMQ: purezmq's RpcServer/RpcClient
  * (or, until those are exported, purezmq sockets + the luaovermq codec)
  * against the native zeromq package + @msgpack/msgpack. Case 6 is the Lua
- * RPC peer (purezmq only: there is no native equivalent).
+ * RPC peer (purezmq only: there is no native equivalent). Case
+ * `rpc-one-process` puts case 5's client and server in one process, beside
+ * a REQ/REP echo of the same library: what a call costs over a bare round
+ * trip, without the wake-ups of two processes.
  */
 import { Worker } from "../lib/child.js";
-import { loadRpcModule, rpcClientVariant, type RpcVariant } from "../lib/rpc.js";
+import { loadRpcModule, rpcClientVariant, rpcServerVariant, type RpcVariant } from "../lib/rpc.js";
+import { bindLoopback, makeSocket, type Lib } from "../lib/sockets.js";
 import type { BenchCase, Metrics } from "../lib/case.js";
 
 /** Runs `inflight` lanes of sequential calls for `seconds`; each lane keeps one call outstanding. */
@@ -58,6 +62,48 @@ async function luaRound(inflight: number, seconds: number): Promise<Metrics> {
   }
 }
 
+/** A REQ/REP echo of 32 octets, both ends in this process: round trips per second. */
+async function echoHere(lib: Lib, seconds: number): Promise<number> {
+  const rep = await makeSocket(lib, "Reply");
+  const req = await makeSocket(lib, "Request");
+  try {
+    req.connect(await bindLoopback(rep));
+    // Ends with an error when the socket closes.
+    void (async () => {
+      for (;;) await rep.send(await rep.receive());
+    })().catch(() => undefined);
+    const body = Buffer.alloc(32);
+    const m = await lanes(async () => {
+      await req.send(body);
+      await req.receive();
+    }, 1, seconds);
+    return m.rate!;
+  } finally {
+    req.close();
+    rep.close();
+  }
+}
+
+/** Sequential calls and a REQ/REP echo, each with both ends in this process, one after the other. */
+async function oneProcessRound(variant: RpcVariant, seconds: number): Promise<Metrics> {
+  const server = await rpcServerVariant(variant, "rep");
+  let calls: Metrics;
+  try {
+    const client = await rpcClientVariant(variant, "seq", server.endpoint);
+    try {
+      calls = await lanes(async (i) => {
+        if ((await client.call(i, 1)) !== i + 1) throw new Error("wrong sum");
+      }, 1, seconds);
+    } finally {
+      client.close();
+    }
+  } finally {
+    server.close();
+  }
+  const echo = await echoHere(variant === "native" ? "native" : "purezmq", seconds);
+  return { rate: calls.rate!, echo, share: (100 * calls.rate!) / echo };
+}
+
 export async function rpcCases(seconds: number, standIn = false): Promise<BenchCase[]> {
   const haveRpc = !standIn && (await loadRpcModule()) !== undefined;
   const ours: RpcVariant = haveRpc ? "rpc" : "codec";
@@ -78,6 +124,23 @@ export async function rpcCases(seconds: number, standIn = false): Promise<BenchC
       target: { ratio: 3 },
       latencyBound: true,
       note: `add(a, b) served in a worker process; ${seconds} s per round`,
+    },
+    {
+      id: "rpc-one-process",
+      title: `RPC sequential, both ends in one process${stand}`,
+      metric: "rate",
+      unit: "calls/s",
+      higherIsBetter: true,
+      variants: [
+        { side: "purezmq", label: `${ourLabel}, one call at a time; then a REQ/REP echo, both in this process`, round: () => oneProcessRound(ours, seconds) },
+        { side: "native", label: "zeromq Request -> Reply + @msgpack/msgpack; then a zeromq REQ/REP echo, both in this process", round: () => oneProcessRound("native", seconds) },
+      ],
+      extras: [
+        { key: "echo", label: "REQ/REP echo, 32 B, round trips/s", digits: 0 },
+        { key: "share", label: "calls as % of the echo's round trips", digits: 0 },
+      ],
+      latencyBound: true,
+      note: `add(a, b) over loopback tcp with both ends in the benchmark's process (no wake-up of another process in a call), then a REQ/REP echo the same way; ${seconds} s each per round`,
     },
     {
       id: "rpc-100",

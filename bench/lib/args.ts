@@ -30,7 +30,8 @@ const USAGE = `usage: node build/bench/run.js [options]
   --max-round S       cap of one throughput round in seconds (default 12)
   --only a,b          run only these cases (reqrep, reqrep-load, dealer-router,
                       push-pull, pub-sub, pub-fanout (or pub-fanout-N for
-                      N = 1, 10, 100, 1000), large, rpc, lua-rpc, pub-memory,
+                      N = 1, 10, 100, 1000), large, rpc (rpc-seq,
+                      rpc-one-process, rpc-100), lua-rpc, pub-memory,
                       subscriptions (or subscriptions-N for N = 1000, 10000,
                       100000, 1000000), idle-clients (or idle-clients-N for
                       N = 1, 100, 10000), curve, curve-large, curve-handshake,
@@ -43,11 +44,12 @@ const USAGE = `usage: node build/bench/run.js [options]
                       RpcServer/RpcClient (to see what the RPC layer costs)
   --no-keep-awake     do not run the lowest-priority busy loop that keeps the
                       CPUs from idling during the round-trip cases (reqrep,
-                      rpc-seq, lua-seq; on by default): on a virtual machine,
-                      waking an idle vCPU can cost more than a whole round
-                      trip, which hides every library (and raw node:net)
-                      behind it. Throughput cases never run it: both cores
-                      are busy there, and the loop would only take CPU away
+                      rpc-seq, rpc-one-process, lua-seq; on by default): on
+                      a virtual machine, waking an idle vCPU can cost more
+                      than a whole round trip, which hides every library (and
+                      raw node:net) behind it. Throughput cases never run it:
+                      both cores are busy there, and the loop would only take
+                      CPU away
 `;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {

@@ -144,7 +144,9 @@ export class WorkLimit {
       done = undefined;
     }
     if (done instanceof Promise) void done.then(this.#finished, this.#finished);
-    else this.#running--; // ended at once: the slot is free, and nothing waited for it (a task waits only when none is)
+    // Ended at once: the slot is free again. Tasks wait only while every
+    // slot is taken, so none was waiting for this one.
+    else this.#running--;
   }
 
   /**

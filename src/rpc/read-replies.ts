@@ -5,12 +5,15 @@
  *
  * @module
  */
+import { RECEIVE_NOW } from "../zmtp/message.js";
 import type { Message } from "../zmtp/pipe.js";
 import { isAuthError } from "./errors.js";
 
 /** What the loop reads from: a socket that receives messages. */
 export interface ReceivingSocket {
   receive(): Promise<Message>;
+  /** A message already queued, without a promise (every socket of this package has it). */
+  [RECEIVE_NOW](): Message | undefined;
   readonly closed: boolean;
 }
 
@@ -39,8 +42,22 @@ export async function readReplies(
       }
       continue;
     }
-    // No await for a synchronous deliver: a reply costs no extra turn.
-    const pending = deliver(msg);
-    if (pending !== undefined) await pending;
+    // No await for a synchronous deliver: a reply costs no extra turn. The
+    // replies that came with this one (calls in flight) are taken at once;
+    // a refusal there is met again by the receive() above.
+    for (let next: Message | undefined = msg; next !== undefined; next = takeQueued(socket)) {
+      const pending = deliver(next);
+      if (pending !== undefined) await pending;
+    }
+  }
+}
+
+/** A message already queued on `socket`, if any (none once it is closed or refuses). */
+function takeQueued(socket: ReceivingSocket): Message | undefined {
+  if (socket.closed) return undefined;
+  try {
+    return socket[RECEIVE_NOW]();
+  } catch {
+    return undefined;
   }
 }

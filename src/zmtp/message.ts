@@ -29,6 +29,12 @@ export const SEND_OWNED: unique symbol = Symbol("purezmq.sendOwned");
 export const SEND_OWNED_NOW: unique symbol = Symbol("purezmq.sendOwnedNow");
 
 /**
+ * The key of the socket's `[RECEIVE_NOW]()`: the next message already
+ * queued, without a promise (the RPC layer's receive loops drain with it).
+ */
+export const RECEIVE_NOW: unique symbol = Symbol("purezmq.receiveNow");
+
+/**
  * Where small parts are copied to: 8 KiB blocks (Node's own pool size, so a
  * part kept by a receiver keeps no more than a pooled Buffer would), each
  * part a view of its block. A fresh Buffer per part cost a quarter of a

@@ -10,7 +10,7 @@ import { Context, defaultContext } from "../context.js";
 import type { EngineOptions } from "../engine.js";
 import { closedError, ZmqError, type ZmqErrorCode } from "../errors.js";
 import { holdFor, holdUntilSettled, release } from "../keep-alive.js";
-import { SEND_OWNED, SEND_OWNED_NOW, toParts, type MessageLike } from "../message.js";
+import { RECEIVE_NOW, SEND_OWNED, SEND_OWNED_NOW, toParts, type MessageLike } from "../message.js";
 import type { ReportedEvent } from "../events.js";
 import { makeObservable, Observer, reportEvent } from "../observer.js";
 import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
@@ -904,6 +904,18 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
       }
       this.recvWaiter = waiter;
     });
+  }
+
+  /**
+   * @internal The next message if one is queued now, else undefined (also
+   * while a receive() waits, which comes first). Lets a loop that has just
+   * awaited one message take those that came with it without a promise and
+   * a promise job each. Throws as receive() does for a closed socket or a
+   * pattern violation.
+   */
+  [RECEIVE_NOW](): In | undefined {
+    this.assertOpen();
+    return this.recvWaiter === undefined ? this.xrecv() : undefined;
   }
 
   /** Receives messages until the socket is closed. */

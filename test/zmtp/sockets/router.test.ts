@@ -1,13 +1,14 @@
 /**
  * ROUTER between purezmq sockets: generated routing ids, `mandatory`,
  * duplicate identities with and without `handover`, ROUTER-ROUTER with a
- * connect routing id, a send burst beyond the high-water mark, and routing
- * by the routing id's octets when the Buffer handed out comes back.
+ * connect routing id, a send burst beyond the high-water mark, routing by
+ * the routing id's octets when the Buffer handed out comes back, and the
+ * internal receive of what is queued.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Dealer, Router } from "../../../src/index.js";
-import { SEND_OWNED } from "../../../src/zmtp/message.js";
+import { RECEIVE_NOW, SEND_OWNED } from "../../../src/zmtp/message.js";
 import { TRANSPORTS, bindAddress, bindResolved, nextEvent, settle, texts, track } from "./helpers.js";
 
 for (const transport of TRANSPORTS) {
@@ -153,4 +154,19 @@ test("ROUTER routes the library's own sends by the octets of the routing id, not
   await router[SEND_OWNED]([Buffer.from("AAAA"), Buffer.from("a copy of d1's id")]);
   assert.deepEqual(texts(await d1.receive()), ["a copy of d1's id"]);
   id1.write("AAAA", "latin1"); // the ROUTER's own Buffer: put back as it was
+});
+
+test("[RECEIVE_NOW] takes what is queued, in order, after a waiting receive() got its message, and throws once closed", async (t) => {
+  const [router, dealer] = track(t, new Router(), new Dealer({ routingId: "d" }));
+  dealer.connect(await bindResolved(router, bindAddress("inproc")));
+  assert.equal(router[RECEIVE_NOW](), undefined, "nothing queued");
+  const waiting = router.receive();
+  for (let i = 0; i < 5; i++) await dealer.send(String(i));
+  await settle();
+  assert.deepEqual(texts(await waiting), ["d", "0"], "the waiting receive() got the first");
+  const rest: string[][] = [];
+  for (let m = router[RECEIVE_NOW](); m !== undefined; m = router[RECEIVE_NOW]()) rest.push(texts(m));
+  assert.deepEqual(rest, [["d", "1"], ["d", "2"], ["d", "3"], ["d", "4"]]);
+  router.close();
+  assert.throws(() => router[RECEIVE_NOW](), { code: "EBADF" }, "as receive() throws");
 });

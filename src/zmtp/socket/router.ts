@@ -78,8 +78,20 @@ export class Router extends Socket {
     return key !== undefined && sameLatin1(id, key) ? key : id.toString("latin1");
   }
 
+  /**
+   * The key a pipe named `id` was routed under: kept from when it was
+   * named, since the routing id Buffer is handed out with its messages and
+   * an application may write into it.
+   */
+  private keyOf(id: Buffer): string {
+    return this.keys.get(id) ?? id.toString("latin1");
+  }
+
   protected override xhandshake(pipe: Pipe): string | undefined {
-    if (pipe.routingId) this.routes.delete(pipe.routingId.toString("latin1"));
+    if (pipe.routingId) {
+      const old = this.keyOf(pipe.routingId);
+      if (this.routes.get(old) === pipe) this.routes.delete(old);
+    }
     let id = pipe.connectRoutingId ?? (pipe.peer!.identity.length > 0 ? pipe.peer!.identity : undefined);
     if (id) {
       const key = id.toString("latin1");
@@ -101,7 +113,7 @@ export class Router extends Socket {
 
   protected xdetach(pipe: Pipe): void {
     if (!pipe.routingId) return;
-    const key = pipe.routingId.toString("latin1");
+    const key = this.keyOf(pipe.routingId);
     if (this.routes.get(key) === pipe) this.routes.delete(key);
   }
 

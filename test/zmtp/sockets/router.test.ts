@@ -2,8 +2,9 @@
  * ROUTER between purezmq sockets: generated routing ids, `mandatory`,
  * duplicate identities with and without `handover`, ROUTER-ROUTER with a
  * connect routing id, a send burst beyond the high-water mark, routing by
- * the routing id's octets when the Buffer handed out comes back, and the
- * internal receive of what is queued.
+ * the routing id's octets when the Buffer handed out comes back, the
+ * internal receive of what is queued, and a route removed when its peer goes
+ * even after the application wrote into the routing id.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -169,4 +170,20 @@ test("[RECEIVE_NOW] takes what is queued, in order, after a waiting receive() go
   assert.deepEqual(rest, [["d", "1"], ["d", "2"], ["d", "3"], ["d", "4"]]);
   router.close();
   assert.throws(() => router[RECEIVE_NOW](), { code: "EBADF" }, "as receive() throws");
+});
+
+test("a routing id the application wrote into still leaves the route when its peer goes: the name is free again", async (t) => {
+  const [router, first, second] = track(t, new Router({ receiveTimeout: 5000 }), new Dealer({ routingId: "AAAA" }), new Dealer({ routingId: "AAAA" }));
+  const address = await bindResolved(router, bindAddress("tcp"));
+  first.connect(address);
+  await first.send("from first");
+  const [id] = await router.receive();
+  // The ROUTER's own Buffer, written into by the application (zeromq.js would have handed a copy).
+  id!.write("ZZZZ", "latin1");
+  const gone = nextEvent(router, "disconnect");
+  first.close();
+  await gone;
+  second.connect(address);
+  await second.send("from second");
+  assert.deepEqual(texts(await router.receive()), ["AAAA", "from second"], "the newcomer was not refused as a duplicate");
 });

@@ -52,8 +52,12 @@ export async function readReplies(
   }
 }
 
-/** A message already queued on `socket`, if any (none once it is closed or refuses). */
-function takeQueued(socket: ReceivingSocket): Message | undefined {
+/**
+ * A message already queued on `socket`, if any (none once it is closed or
+ * refuses: the caller's next receive() meets the refusal). For loops that
+ * have just awaited one message and take those that came with it.
+ */
+export function takeQueued(socket: ReceivingSocket): Message | undefined {
   if (socket.closed) return undefined;
   try {
     return socket[RECEIVE_NOW]();

@@ -209,14 +209,15 @@ export class RequestChannel {
   requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string, signal?: AbortSignal): Promise<Buffer[]>;
   requestWithRetries<T>(body: Buffer[], timeout: number, retries: number, label: string, signal: AbortSignal | undefined, decode: (reply: Buffer[]) => T): Promise<T>;
   requestWithRetries(body: Buffer[], timeout: number, retries: number, label: string, signal?: AbortSignal, decode?: (reply: Buffer[]) => unknown): Promise<unknown> {
+    const decoded = decode ?? same;
     // The usual call has no retries: no extra async frame around it.
-    return retries > 0 ? this.retrying(body, timeout, retries, label, signal, decode) : this.request(body, timeout, label, signal, decode ?? same);
+    return retries > 0 ? this.retrying(body, timeout, retries, label, signal, decoded) : this.request(body, timeout, label, signal, decoded);
   }
 
-  private async retrying(body: Buffer[], timeout: number, retries: number, label: string, signal: AbortSignal | undefined, decode: ((reply: Buffer[]) => unknown) | undefined): Promise<unknown> {
+  private async retrying(body: Buffer[], timeout: number, retries: number, label: string, signal: AbortSignal | undefined, decode: (reply: Buffer[]) => unknown): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.request(body, timeout, label, signal, decode ?? same);
+        return await this.request(body, timeout, label, signal, decode);
       } catch (err) {
         if (!(err instanceof RpcTimeoutError) || attempt >= retries) throw err;
       }

@@ -10,8 +10,9 @@
 import { Buffer } from "node:buffer";
 import { Router, type RouterOptions } from "../index.js";
 import { ROUTING_KEY } from "../zmtp/socket/router.js";
-import { RECEIVE_NOW, SEND_OWNED, SEND_OWNED_NOW } from "../zmtp/message.js";
+import { SEND_OWNED, SEND_OWNED_NOW } from "../zmtp/message.js";
 import type { Message } from "../zmtp/pipe.js";
+import { takeQueued } from "./read-replies.js";
 import { notify, trace } from "./trace.js";
 import { WorkLimit } from "./work-limit.js";
 
@@ -168,14 +169,8 @@ export class RequestService {
         if (this.socket.closed) return;
         continue; // a pattern-level refusal: the next message is independent
       }
-      this.dispatch(msg);
       // Requests that came with this one are dispatched at once, not one promise job each.
-      try {
-        let next: Message | undefined;
-        while (!this.socket.closed && (next = this.socket[RECEIVE_NOW]()) !== undefined) this.dispatch(next);
-      } catch {
-        // a pattern-level refusal: the loop's receive() meets it again, or the next message
-      }
+      for (let next: Message | undefined = msg; next !== undefined; next = takeQueued(this.socket)) this.dispatch(next);
     }
   }
 

@@ -46,8 +46,9 @@
 import { Buffer } from "node:buffer";
 import { Dealer, ZmqError } from "../index.js";
 import { hold, inBackground, release } from "../zmtp/keep-alive.js";
-import { SEND_OWNED, SEND_OWNED_NOW } from "../zmtp/message.js";
+import { SEND_OWNED, SEND_OWNED_NOW, withHead } from "../zmtp/message.js";
 import type { Message } from "../zmtp/pipe.js";
+import { afterThisJob } from "../zmtp/microtask.js";
 import { DeadlineSweep } from "./deadlines.js";
 import { readReplies } from "./read-replies.js";
 import { RpcClosedError, RpcTimeoutError, isAuthError } from "./errors.js";
@@ -236,7 +237,7 @@ export class RequestChannel {
   }
 
   private wrap(id: number, body: Buffer[]): Buffer[] {
-    if (this.#mode === "req") return [EMPTY, ...body];
+    if (this.#mode === "req") return withHead(EMPTY, body);
     const idFrame = Buffer.allocUnsafe(4);
     idFrame.writeUInt32BE(id, 0);
     // The usual one-frame body as a literal: a spread costs an iterator.
@@ -392,7 +393,7 @@ export class RequestChannel {
     release();
     call.detach?.();
     this.#calls.delete(call.id);
-    if (this.#mode === "req") queueMicrotask(() => void this.pump());
+    if (this.#mode === "req") afterThisJob(() => void this.pump());
     return call;
   }
 }

@@ -10,7 +10,7 @@
 import { Buffer } from "node:buffer";
 import { Router, type RouterOptions } from "../index.js";
 import { ROUTING_KEY } from "../zmtp/socket/router.js";
-import { SEND_OWNED, SEND_OWNED_NOW } from "../zmtp/message.js";
+import { SEND_OWNED, SEND_OWNED_NOW, joinParts } from "../zmtp/message.js";
 import type { Message } from "../zmtp/pipe.js";
 import { takeQueued } from "./read-replies.js";
 import { notify, trace } from "./trace.js";
@@ -212,7 +212,7 @@ export class RequestService {
   private reply(envelope: Buffer[], reply: Buffer[]): Promise<void> {
     const socket = this.socket;
     if (socket.closed) return Promise.resolve();
-    const frames = joined(envelope, reply);
+    const frames = joinParts(envelope, reply);
     // Send failures mean the peer went away or the socket closed: nobody is left to answer.
     try {
       // A ROUTER queues a reply at once (or drops it, its peer gone): no promise, no turn.
@@ -225,14 +225,6 @@ export class RequestService {
 }
 
 const RESOLVED = Promise.resolve();
-
-/** `a.concat(b)` for two short arrays of frames, without concat's generic checks (spreadable objects, species). */
-function joined(a: Buffer[], b: Buffer[]): Buffer[] {
-  const out = new Array<Buffer>(a.length + b.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]!;
-  for (let i = 0; i < b.length; i++) out[a.length + i] = b[i]!;
-  return out;
-}
 
 function ignore(): void {}
 

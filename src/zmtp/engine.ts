@@ -20,6 +20,7 @@ import {
 import type { Message, PeerInfo, Pipe, PipeDriver } from "./pipe.js";
 import { inputPolled } from "./send-burst.js";
 import { canReadDirect, readDirect, type DirectSink } from "./direct-read.js";
+import { afterThisJob } from "./microtask.js";
 
 /** Settings of one connection, taken from the socket's options. */
 export interface EngineOptions {
@@ -207,7 +208,7 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
       // answers input, and a sender with no input gains nothing from the
       // microtask, so this costs no tick of its own to reset.
       this.wroteThisTick = true;
-      queueMicrotask(this.scheduledFlush);
+      afterThisJob(this.scheduledFlush);
       return;
     }
     process.nextTick(this.scheduledFlush);

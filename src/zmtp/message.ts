@@ -82,3 +82,27 @@ export function toParts(msg: MessageLike | MessageLike[]): Buffer[] {
   for (let i = 0; i < msg.length; i++) parts[i] = toBuffer(msg[i]!);
   return parts;
 }
+
+/**
+ * `[head, ...parts]`, as a literal for the usual one part: the spread
+ * iterates, which cost ten times the literal per message.
+ */
+export function withHead(head: Buffer, parts: Buffer[]): Buffer[] {
+  if (parts.length === 1) return [head, parts[0]!];
+  const out = new Array<Buffer>(parts.length + 1);
+  out[0] = head;
+  for (let i = 0; i < parts.length; i++) out[i + 1] = parts[i]!;
+  return out;
+}
+
+/**
+ * `a.concat(b)` for two short arrays of parts (an envelope and a body),
+ * without concat's generic checks (spreadable objects, species), which
+ * cost it about fifteen times this loop per message.
+ */
+export function joinParts(a: Buffer[], b: Buffer[]): Buffer[] {
+  const out = new Array<Buffer>(a.length + b.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]!;
+  for (let i = 0; i < b.length; i++) out[a.length + i] = b[i]!;
+  return out;
+}

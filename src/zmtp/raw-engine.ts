@@ -14,6 +14,7 @@ import { Buffer } from "node:buffer";
 import type { ByteStream } from "./byte-stream.js";
 import type { EngineHost, EngineOptions } from "./engine.js";
 import type { Pipe, PipeDriver } from "./pipe.js";
+import { afterThisJob } from "./microtask.js";
 
 /** Stop pulling from the pipe while this much waits in the stream. */
 export const RAW_WRITE_LIMIT = 256 * 1024;
@@ -61,7 +62,7 @@ export class RawEngine implements PipeDriver {
   }
 
   kick(): void {
-    queueMicrotask(() => this.flush());
+    afterThisJob(() => this.flush());
   }
 
   resume(): void {

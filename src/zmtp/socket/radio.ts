@@ -9,6 +9,7 @@
  * same form) and are taken at once, whatever the application does.
  */
 import { Buffer } from "node:buffer";
+import { withHead } from "../message.js";
 import type { Message, Pipe } from "../pipe.js";
 import { GROUP_CODEC, type UdpCodec } from "../transport/udp.js";
 import { decodeGroupCommand, ZmtpProtocolError } from "../wire/index.js";
@@ -76,7 +77,7 @@ export class Radio extends Socket<Buffer[], [RadioGroupOptions]> {
 
   /** The group goes first, as on the wire. */
   protected override outgoing(parts: Message, [options]: [RadioGroupOptions]): Message {
-    return [groupName(requiredOption(options, "group")), ...parts];
+    return withHead(groupName(requiredOption(options, "group")), parts);
   }
 
   protected xsend(msg: Message): boolean {

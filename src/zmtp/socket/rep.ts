@@ -8,16 +8,20 @@
  */
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
+import { joinParts } from "../message.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
 import { Socket, type SocketOptions } from "./socket.js";
+
+/** What a REP socket holds between replying and its next request (never written to). */
+const NO_ENVELOPE: Buffer[] = [];
 
 /** A REP socket. */
 export class Reply extends Socket {
   readonly socketType = "REP";
   private readonly fq = new FairQueue();
   private replyTo: Pipe | undefined;
-  private envelope: Buffer[] = [];
+  private envelope: Buffer[] = NO_ENVELOPE;
   private replying = false;
 
   constructor(options?: SocketOptions) {
@@ -60,8 +64,8 @@ export class Reply extends Socket {
     this.replying = false;
     this.replyTo = undefined;
     // A reply to a peer that has gone is dropped.
-    if (pipe && !pipe.detached) pipe.write(this.envelope.concat(msg));
-    this.envelope = [];
+    if (pipe && !pipe.detached) pipe.write(joinParts(this.envelope, msg));
+    this.envelope = NO_ENVELOPE;
     return true;
   }
 

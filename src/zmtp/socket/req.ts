@@ -7,6 +7,7 @@
  */
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
+import { joinParts, withHead } from "../message.js";
 import type { Message, Pipe } from "../pipe.js";
 import { BalancedSocket } from "./dealer.js";
 import type { SocketOptions } from "./socket.js";
@@ -46,9 +47,9 @@ export class Request extends BalancedSocket {
       this.requestId = (this.requestId + 1) >>> 0;
       this.requestIdFrame = Buffer.allocUnsafe(4);
       this.requestIdFrame.writeUInt32BE(this.requestId, 0);
-      pipe.write([this.requestIdFrame, EMPTY, ...msg]);
+      pipe.write(joinParts([this.requestIdFrame, EMPTY], msg));
     } else {
-      pipe.write([EMPTY, ...msg]);
+      pipe.write(withHead(EMPTY, msg));
     }
     this.waiting = true;
     this.replyPipe = pipe;

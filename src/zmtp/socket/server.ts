@@ -9,6 +9,7 @@
  */
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
+import { withHead } from "../message.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
 import { RoutingIdCounter } from "./routing-ids.js";
@@ -63,7 +64,7 @@ export class Server extends Socket<[Buffer, ServerRoutingOptions], [ServerRoutin
   protected override outgoing(parts: Message, [options]: [ServerRoutingOptions]): Message {
     const id = Buffer.allocUnsafe(4);
     id.writeUInt32BE(Number(requiredOption(options, "routingId")) >>> 0, 0);
-    return [id, ...parts];
+    return withHead(id, parts);
   }
 
   protected xsend(msg: Message): boolean {

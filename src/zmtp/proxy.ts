@@ -9,7 +9,7 @@
  */
 import { closedError, ZmqError } from "./errors.js";
 import type { Message } from "./pipe.js";
-import type { Socket } from "./socket/socket.js";
+import { AS_PROXY, PROXIED, type Socket } from "./socket/socket.js";
 
 /** Socket types that never receive, or never send, through a proxy. */
 const SEND_ONLY = new Set(["PUB", "PUSH"]);
@@ -53,6 +53,9 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     if (loops.length === 0) {
       return Promise.reject(new ZmqError("EINVAL", `a ${this.frontEnd.socketType} and a ${this.backEnd.socketType} socket cannot be proxied`));
     }
+    // The sockets are the proxy's while it runs, as in zeromq.js (PROXIED).
+    this.frontEnd[PROXIED](true);
+    this.backEnd[PROXIED](true);
     this.running = Promise.all(loops).then(
       () => this.finish(),
       (err: unknown) => {
@@ -108,7 +111,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     for (;;) {
       let msg: Message;
       try {
-        msg = await from.receive();
+        msg = await from[AS_PROXY](() => from.receive());
       } catch (err) {
         if (this.ends(err, from, to)) return;
         throw err;
@@ -117,7 +120,7 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
       if (this.terminated) return;
       try {
         if (this.capture && !this.capture.closed) await this.capture.send(msg.slice());
-        await to.send(msg);
+        await to[AS_PROXY](() => to.send(msg));
       } catch (err) {
         if (this.ends(err, from, to)) return;
         if (!DROPPED.has((err as ZmqError).code)) throw err;
@@ -137,7 +140,9 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   }
 
   private closeSockets(): void {
-    this.frontEnd.close();
-    this.backEnd.close();
+    for (const socket of [this.frontEnd, this.backEnd]) {
+      socket[PROXIED](false);
+      socket.close();
+    }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Differential: state transitions and events as zeromq.js reports them:
- * Proxy preconditions and commands, the events of a bound and a connecting
+ * Proxy preconditions and commands, a running proxy's hold on its
+ * sockets, the events of a bound and a connecting
  * socket (connect:delay, close), the observer's two reading modes, and a
  * ROUTER sending to a peer named at connect() before it is connected.
  */
@@ -38,6 +39,62 @@ same("Proxy: run() throws EINVAL while a side has no endpoint; commands throw EB
   run: { returned: "undefined" },
   closed: [true, true],
   terminateTwice: PROXY_CLOSED,
+});
+
+const PROXY_BUSY = { threw: { name: "Error", message: "Socket is blocked by a bind or unbind operation", code: "EBUSY", errno: 16 } };
+
+same("Proxy: while it runs, its sockets refuse the application's calls with EBUSY, options still work, close() waits for the end", async (zmq) => {
+  const proxy = new zmq.Proxy(new zmq.Router(), new zmq.Dealer());
+  await proxy.frontEnd.bind("inproc://state-proxy-busy-front");
+  await proxy.backEnd.bind("inproc://state-proxy-busy-back");
+  const running = proxy.run();
+  const { frontEnd, backEnd } = proxy;
+  const result: Record<string, unknown> = {
+    send: syncOutcome(() => frontEnd.send(["peer", "x"])),
+    receive: syncOutcome(() => backEnd.receive()),
+    bind: syncOutcome(() => frontEnd.bind("inproc://state-proxy-busy-other")),
+    unbind: syncOutcome(() => frontEnd.unbind("inproc://state-proxy-busy-front")),
+    connect: syncOutcome(() => backEnd.connect("inproc://state-proxy-busy-elsewhere")),
+    disconnect: syncOutcome(() => backEnd.disconnect("inproc://state-proxy-busy-elsewhere")),
+    iterate: await outcome(() => frontEnd[Symbol.asyncIterator]().next()),
+    setOption: syncOutcome(() => {
+      frontEnd.linger = 5;
+      return frontEnd.linger;
+    }),
+  };
+  // Messages still pass: a client through the front end to a worker on the back end.
+  const client = new zmq.Dealer();
+  const worker = new zmq.Dealer();
+  client.connect("inproc://state-proxy-busy-front");
+  worker.connect("inproc://state-proxy-busy-back");
+  await client.send("through");
+  result.passed = (await worker.receive()).map(String).slice(1);
+  client.close();
+  worker.close();
+  frontEnd.close();
+  result.closedAtClose = frontEnd.closed;
+  let settled = false;
+  void running.finally(() => (settled = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  result.runSettledAfterClose = settled;
+  proxy.terminate();
+  result.run = await outcome(() => running);
+  result.closedAfterRun = [frontEnd.closed, backEnd.closed];
+  return result;
+}, {
+  send: PROXY_BUSY,
+  receive: PROXY_BUSY,
+  bind: PROXY_BUSY,
+  unbind: PROXY_BUSY,
+  connect: PROXY_BUSY,
+  disconnect: PROXY_BUSY,
+  iterate: { name: "Error", message: "Socket is blocked by a bind or unbind operation", code: "EBUSY", errno: 16 },
+  setOption: { returned: 5 },
+  passed: ["through"],
+  closedAtClose: false,
+  runSettledAfterClose: false,
+  run: { returned: "undefined" },
+  closedAfterRun: [true, true],
 });
 
 /** Records the events of `socket` with listeners, as "type address". */

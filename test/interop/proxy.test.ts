@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { Dealer, Proxy, Pull, Push, Router, XPublisher, XSubscriber } from "../../src/index.js";
 import { bindResolved, closeAll, makeSocket, withDeadline, type Impl, type PeerSocket } from "./peers.js";
 import { isProbe, untilSubscribed } from "../zmtp/pubsub/helpers.js";
+import { endingProxy } from "../support/sockets.js";
 
 const TIMEOUT = 10_000;
 
@@ -19,11 +20,8 @@ for (const [clientImpl, workerImpl] of [["libzmq", "libzmq"], ["libzmq", "purezm
     const running = proxy.run();
     const workers = [0, 1].map(() => makeSocket(workerImpl, "REP"));
     const clients = [0, 1, 2].map(() => makeSocket(clientImpl, "REQ"));
-    t.after(() => {
-      proxy.frontEnd.close();
-      proxy.backEnd.close();
-      closeAll(...workers, ...clients);
-    });
+    endingProxy(t, proxy);
+    t.after(() => closeAll(...workers, ...clients));
     workers.forEach((w, i) => {
       w.connect(back);
       void (async () => {
@@ -46,8 +44,7 @@ for (const [clientImpl, workerImpl] of [["libzmq", "libzmq"], ["libzmq", "purezm
         assert.match(String(worker), /^w[01]$/);
       }));
     }
-    proxy.frontEnd.close();
-    proxy.backEnd.close();
+    proxy.terminate();
     await withDeadline(running, TIMEOUT, "run() to resolve");
   });
 }
@@ -56,11 +53,8 @@ test("XSUB-XPUB proxy between a libzmq PUB and two libzmq SUBs", async (t) => {
   const pub = makeSocket("libzmq", "PUB");
   const subs = [0, 1].map(() => makeSocket("libzmq", "SUB"));
   const proxy = new Proxy(new XSubscriber(), new XPublisher());
-  t.after(() => {
-    proxy.frontEnd.close();
-    proxy.backEnd.close();
-    closeAll(pub, ...subs);
-  });
+  endingProxy(t, proxy);
+  t.after(() => closeAll(pub, ...subs));
   proxy.frontEnd.connect(await bindResolved(pub, "tcp://127.0.0.1:0"));
   const back = await bindResolved(proxy.backEnd as unknown as PeerSocket, "tcp://127.0.0.1:0");
   const running = proxy.run();
@@ -87,11 +81,8 @@ test("PULL-PUSH proxy between a libzmq PUSH and a libzmq PULL keeps order", asyn
   const producer = makeSocket("libzmq", "PUSH");
   const consumer = makeSocket("libzmq", "PULL");
   const proxy = new Proxy(new Pull(), new Push());
-  t.after(() => {
-    proxy.frontEnd.close();
-    proxy.backEnd.close();
-    closeAll(producer, consumer);
-  });
+  endingProxy(t, proxy);
+  t.after(() => closeAll(producer, consumer));
   producer.connect(await bindResolved(proxy.frontEnd as unknown as PeerSocket, "tcp://127.0.0.1:0"));
   consumer.connect(await bindResolved(proxy.backEnd as unknown as PeerSocket, "tcp://127.0.0.1:0"));
   const running = proxy.run();

@@ -1,5 +1,5 @@
 /** Test helpers shared by the purezmq socket tests. */
-import type { Event, EventType } from "../../src/index.js";
+import type { Event, EventType, Proxy } from "../../src/index.js";
 import type { AnySocket as Socket } from "../../src/zmtp/socket/socket.js";
 import type { ReportedEvent } from "../../src/zmtp/events.js";
 import { withDeadline } from "./deadline.js";
@@ -32,4 +32,22 @@ export function nextEvent(socket: Socket, type: EventType, ms = 5000, filter?: (
 export function closing<T extends Socket>(t: { after(fn: () => void): void }, s: T): T {
   t.after(() => s.close());
   return s;
+}
+
+/**
+ * Ends `proxy` when the test ends, whatever happened: a running proxy is
+ * terminated (its sockets' close() waits for that, as in zeromq.js), one
+ * that never ran or has ended gets its sockets closed.
+ */
+export function endingProxy(t: { after(fn: () => void): void }, proxy: Proxy): Proxy {
+  t.after(() => {
+    try {
+      proxy.terminate();
+    } catch {
+      // not running: nothing holds the sockets
+    }
+    proxy.frontEnd.close();
+    proxy.backEnd.close();
+  });
+  return proxy;
 }

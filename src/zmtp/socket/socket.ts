@@ -110,6 +110,19 @@ const same = <T>(value: T): T => value;
 /** The options of a send that has none (the internal sends of the RPC layer). */
 const NO_SEND_OPTIONS: readonly [] = [];
 
+/** zeromq.js's text for every call refused while a bind, an unbind or a proxy holds the socket. */
+const BLOCKED = "Socket is blocked by a bind or unbind operation";
+
+/**
+ * The key of a socket's `[PROXIED](on)`: a {@link Proxy} marks its front
+ * and back ends as run by it (a symbol, so that the named surface stays
+ * zeromq.js's).
+ */
+export const PROXIED: unique symbol = Symbol("purezmq.proxied");
+
+/** The key of a socket's `[AS_PROXY](operation)`: the running proxy's own calls. */
+export const AS_PROXY: unique symbol = Symbol("purezmq.asProxy");
+
 /** Settles a waiter with `value`: its timer and its hold on the event loop end. */
 function fulfil<T, R>(w: Waiter<T, R>, value: T): void {
   settled(w);
@@ -360,6 +373,10 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   #blocked = false;
   /** close() was called while blocked: it happens when the bind/unbind ends. */
   #closeRequested = false;
+  /** Set while a Proxy runs this socket: the application's calls are refused. */
+  #proxied = false;
+  /** Set during the running proxy's own call on this socket, which goes through. */
+  #proxyCall = false;
 
   /**
    * Checks the options argument as zeromq.js does (each concrete class then
@@ -748,6 +765,27 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   }
 
   /**
+   * @internal Marks the socket as run by a proxy (`on`), or no longer. As
+   * zeromq.js's proxy does with its sockets, the application's calls
+   * (send, receive, iteration, bind, connect...) then throw EBUSY, options
+   * still read and set, and a close() waits until the proxy lets go.
+   */
+  [PROXIED](on: boolean): void {
+    this.#proxied = on;
+    if (!on && this.#closeRequested) this.close();
+  }
+
+  /** @internal Runs `operation`, the running proxy's own call on this socket, past its block. */
+  [AS_PROXY]<T>(operation: () => T): T {
+    this.#proxyCall = true;
+    try {
+      return operation();
+    } finally {
+      this.#proxyCall = false;
+    }
+  }
+
+  /**
    * Connects to an endpoint. Returns at once; the connection is made (and
    * remade after failures) in the background. Messages sent meanwhile wait
    * in the pipe unless `immediate` is set.
@@ -784,7 +822,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
    */
   close(): void {
     if (this.isClosed) return;
-    if (this.#blocked) {
+    if (this.#blocked || this.#proxied) {
       this.#closeRequested = true;
       return;
     }
@@ -931,6 +969,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     return {
       next: () => {
         if (this.isClosed) return Promise.resolve(done);
+        if (this.#proxied && !this.#proxyCall) return Promise.reject(new ZmqError("EBUSY", BLOCKED));
         // A message already queued resolves the step without receiveAs()'s
         // checks, as it did before receiveAs() made a waited step cost one
         // promise too: queued messages still come while a bind runs, where
@@ -1183,9 +1222,9 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     if (r) fail(r, err ?? new ZmqError("EAGAIN"));
   }
 
-  /** zeromq.js's checks before any operation: EBUSY while a bind/unbind runs, EBADF once closed. */
+  /** zeromq.js's checks before any operation: EBUSY while a bind/unbind or a proxy holds the socket, EBADF once closed. */
   private assertOpen(): void {
-    if (this.#blocked) throw new ZmqError("EBUSY", "Socket is blocked by a bind or unbind operation");
+    if (this.#blocked || (this.#proxied && !this.#proxyCall)) throw new ZmqError("EBUSY", BLOCKED);
     if (this.isClosed) throw closedError();
   }
 }

@@ -10,6 +10,7 @@ import {
 } from "../../../src/index.js";
 import { next, untilSubscribed } from "../pubsub/helpers.js";
 import { withDeadline as within } from "../../support/deadline.js";
+import { endingProxy } from "../../support/sockets.js";
 
 function closeAll(t: { after(fn: () => void): void }, ...sockets: Socket[]): void {
   t.after(() => sockets.forEach((s) => s.close()));
@@ -23,10 +24,7 @@ test("ROUTER-DEALER proxy carries REQ requests to REP workers and the replies ba
   const workers = [new Reply(), new Reply()];
   const clients = [new Request(), new Request(), new Request()];
   closeAll(t, ...workers, ...clients);
-  t.after(() => {
-    proxy.frontEnd.close();
-    proxy.backEnd.close();
-  });
+  endingProxy(t, proxy);
   workers.forEach((w, i) => {
     w.connect(proxy.backEnd.lastEndpoint!);
     void (async () => {
@@ -57,10 +55,7 @@ test("XSUB-XPUB proxy forwards subscriptions upstream and messages downstream; c
   await capture.bind("inproc://proxy-capture");
   captureIn.connect("inproc://proxy-capture");
   const proxy = new Proxy(new XSubscriber(), new XPublisher(), captureIn);
-  t.after(() => {
-    proxy.frontEnd.close();
-    proxy.backEnd.close();
-  });
+  endingProxy(t, proxy);
   const pub = new Publisher();
   const sub = new Subscriber();
   closeAll(t, pub, sub);
@@ -86,10 +81,7 @@ test("PULL-PUSH proxy: pause holds messages back, resume lets them through, in o
   await proxy.frontEnd.bind("tcp://127.0.0.1:0");
   await proxy.backEnd.bind("tcp://127.0.0.1:0");
   const running = proxy.run();
-  t.after(() => {
-    proxy.frontEnd.close();
-    proxy.backEnd.close();
-  });
+  endingProxy(t, proxy);
   const producer = new Push();
   const consumer = new Pull({ receiveTimeout: 100 });
   closeAll(t, producer, consumer);

@@ -30,6 +30,7 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "compat/options-closed.test.ts": NATIVE_ADDON,
   "compat/options-curve.test.ts": NATIVE_ADDON,
   "compat/options-socket.test.ts": NATIVE_ADDON,
+  "compat/options-values.test.ts": NATIVE_ADDON,
   "compat/state-events.test.ts": NATIVE_ADDON,
   "compat/stream.test.ts": NATIVE_ADDON,
   "compat/surface-context.test.ts": NATIVE_ADDON,

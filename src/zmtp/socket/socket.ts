@@ -114,7 +114,7 @@ const NO_SEND_OPTIONS: readonly [] = [];
 const BLOCKED = "Socket is blocked by a bind or unbind operation";
 
 /**
- * The key of a socket's `[PROXIED](on)`: a {@link Proxy} marks its front
+ * The key of a socket's `[PROXIED](on)`: a Proxy marks its front
  * and back ends as run by it (a symbol, so that the named surface stays
  * zeromq.js's).
  */

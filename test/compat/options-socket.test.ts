@@ -47,6 +47,39 @@ same("a value of the wrong type throws zeromq.js's TypeError", (zmq, { closing }
   hwm: { threw: { name: "TypeError", message: "Option value must be a number" } },
 });
 
+/** Options that take effect at once (no connect/bind needed), by socket type: what each must be given. */
+const IMMEDIATE: Record<string, Record<string, "number" | "boolean" | "string">> = {
+  Dealer: { linger: "number", sendTimeout: "number", receiveTimeout: "number", conflate: "boolean" },
+  Router: { mandatory: "boolean", handover: "boolean" },
+  Request: { correlate: "boolean", relaxed: "boolean" },
+  Publisher: { noDrop: "boolean", invertMatching: "boolean", conflate: "boolean" },
+  Subscriber: { invertMatching: "boolean", conflate: "boolean" },
+  XPublisher: { manual: "boolean", welcomeMessage: "string" },
+  Stream: { notify: "boolean" },
+};
+
+/** A value of the wrong kind for each kind, and zeromq.js's TypeError for it. */
+const WRONG = { number: "x", boolean: 1, string: 5 } as const;
+const TYPE_ERROR = {
+  number: { threw: { name: "TypeError", message: "Option value must be a number" } },
+  boolean: { threw: { name: "TypeError", message: "Option value must be a boolean" } },
+  string: { threw: { name: "TypeError", message: "Option value must be a string or buffer" } },
+};
+
+// Set only: a constructor that throws leaves zeromq.js's native socket open, which holds the process at exit.
+same("the options that act at once (timeouts, linger, the patterns' flags) throw the same TypeError for a wrong type", (zmq, { closing }) => {
+  const result: Record<string, unknown> = {};
+  for (const [type, options] of Object.entries(IMMEDIATE)) {
+    const make = (zmq as unknown as Record<string, new (options?: object) => { close(): void }>)[type]!;
+    const s = closing(new make()) as unknown as Record<string, unknown>;
+    for (const [name, kind] of Object.entries(options)) {
+      result[`${type}.${name}`] = syncOutcome(() => (s[name] = WRONG[kind]));
+    }
+  }
+  return result;
+}, Object.fromEntries(Object.entries(IMMEDIATE).flatMap(([type, options]) =>
+  Object.entries(options).map(([name, kind]) => [`${type}.${name}`, TYPE_ERROR[kind]]))));
+
 same("read-only options throw on set; probeRouter and tcpAcceptFilter are write-only", (zmq, { closing }) => {
   const s = closing(new zmq.Router()) as unknown as Record<string, unknown>;
   return {

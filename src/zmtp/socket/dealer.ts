@@ -6,6 +6,7 @@ import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
 import { LatestQueue } from "./latest-queue.js";
 import { LoadBalancer } from "./load-balancer.js";
+import { checkOptionType } from "./options.js";
 import { Socket, type SocketOptions } from "./socket.js";
 
 /** Options of the load-balancing sockets (Dealer, Push, Pull). */
@@ -15,12 +16,19 @@ export interface BalancedSocketOptions extends SocketOptions {
 
 /** Shared by the sockets that load-balance out and fair-queue in (DEALER, and PUSH/PULL halves). */
 export abstract class BalancedSocket extends Socket {
+  #conflate = false;
   /**
    * ZMQ_CONFLATE: keep only the newest message, both ways: a send replaces
    * what still waits for the peer (never blocking on the high-water mark),
    * and receive() gives each peer's newest message only.
    */
-  conflate = false;
+  get conflate(): boolean {
+    return this.#conflate;
+  }
+  set conflate(value: boolean) {
+    checkOptionType("boolean", value);
+    this.#conflate = value;
+  }
   protected readonly lb = new LoadBalancer();
   protected readonly fq = new FairQueue();
   private readonly latest = new LatestQueue();

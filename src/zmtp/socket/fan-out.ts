@@ -37,6 +37,7 @@ import type { Message, Pipe } from "../pipe.js";
 import { Queue } from "../queue.js";
 import { ZmtpProtocolError } from "../wire/index.js";
 import { distribute } from "./distributor.js";
+import { checkOptionType } from "./options.js";
 import { Socket } from "./socket.js";
 import { SubscriberIndex, subscriptionCost } from "./subscriptions.js";
 
@@ -59,12 +60,33 @@ const EMPTY = Buffer.alloc(0);
 
 /** Base of Publisher and XPublisher. */
 export abstract class FanOutSocket extends Socket {
+  #noDrop: boolean = false;
   /** ZMQ_XPUB_NODROP: wait for room instead of dropping for a full peer. */
-  noDrop = false;
+  get noDrop(): boolean {
+    return this.#noDrop;
+  }
+  set noDrop(value: boolean) {
+    checkOptionType("boolean", value);
+    this.#noDrop = value;
+  }
+  #invertMatching: boolean = false;
   /** ZMQ_INVERT_MATCHING: send to the peers whose topics do not match. */
-  invertMatching = false;
+  get invertMatching(): boolean {
+    return this.#invertMatching;
+  }
+  set invertMatching(value: boolean) {
+    checkOptionType("boolean", value);
+    this.#invertMatching = value;
+  }
+  #conflate: boolean = false;
   /** ZMQ_CONFLATE: keep only the newest message queued per peer. */
-  conflate = false;
+  get conflate(): boolean {
+    return this.#conflate;
+  }
+  set conflate(value: boolean) {
+    checkOptionType("boolean", value);
+    this.#conflate = value;
+  }
   /**
    * Subscription bytes one peer may hold (purezmq's own option): each
    * topic weighs its length plus 64 octets of bookkeeping. A subscription

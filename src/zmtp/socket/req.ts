@@ -10,6 +10,7 @@ import { ZmqError } from "../errors.js";
 import { joinParts, withHead } from "../message.js";
 import type { Message, Pipe } from "../pipe.js";
 import { BalancedSocket } from "./dealer.js";
+import { checkOptionType } from "./options.js";
 import type { SocketOptions } from "./socket.js";
 
 /** Options of a Request socket. */
@@ -23,10 +24,24 @@ const EMPTY = Buffer.alloc(0);
 /** A REQ socket. */
 export class Request extends BalancedSocket {
   readonly socketType = "REQ";
+  #correlate: boolean = false;
   /** ZMQ_REQ_CORRELATE: match replies to requests by a request id frame. */
-  correlate = false;
+  get correlate(): boolean {
+    return this.#correlate;
+  }
+  set correlate(value: boolean) {
+    checkOptionType("boolean", value);
+    this.#correlate = value;
+  }
+  #relaxed: boolean = false;
   /** ZMQ_REQ_RELAXED: allow a new request while a reply is outstanding. */
-  relaxed = false;
+  get relaxed(): boolean {
+    return this.#relaxed;
+  }
+  set relaxed(value: boolean) {
+    checkOptionType("boolean", value);
+    this.#relaxed = value;
+  }
   private waiting = false;
   private replyPipe: Pipe | undefined;
   private requestId = Math.floor(Math.random() * 0xffffffff);

@@ -9,6 +9,7 @@ import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
 import { RoutingIdCounter } from "./routing-ids.js";
+import { checkOptionType } from "./options.js";
 import { Socket, type SocketOptions } from "./socket.js";
 
 /**
@@ -27,10 +28,24 @@ export interface RouterOptions extends SocketOptions {
 /** A ROUTER socket. */
 export class Router extends Socket {
   readonly socketType = "ROUTER";
+  #mandatory: boolean = false;
   /** ZMQ_ROUTER_MANDATORY: fail with EHOSTUNREACH instead of dropping unroutable messages. */
-  mandatory = false;
+  get mandatory(): boolean {
+    return this.#mandatory;
+  }
+  set mandatory(value: boolean) {
+    checkOptionType("boolean", value);
+    this.#mandatory = value;
+  }
+  #handover: boolean = false;
   /** ZMQ_ROUTER_HANDOVER: a peer with an Identity already in use takes it over. */
-  handover = false;
+  get handover(): boolean {
+    return this.#handover;
+  }
+  set handover(value: boolean) {
+    checkOptionType("boolean", value);
+    this.#handover = value;
+  }
   private readonly fq = new FairQueue();
   private readonly routes = new Map<string, Pipe>();
   /** The routes key of each routing id Buffer this socket gave a pipe (and hands out with its messages). */

@@ -238,12 +238,33 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
 
   /** ZMQ_ROUTING_ID: the Identity sent to peers (REQ, DEALER, ROUTER). */
   declare routingId: string | Buffer | null;
+  #sendTimeout: number = -1;
   /** ZMQ_SNDTIMEO: ms a blocked send waits before EAGAIN; -1 = forever, 0 = never. */
-  sendTimeout = -1;
+  get sendTimeout(): number {
+    return this.#sendTimeout;
+  }
+  set sendTimeout(value: number) {
+    checkOptionType("number", value);
+    this.#sendTimeout = value;
+  }
+  #receiveTimeout: number = -1;
   /** ZMQ_RCVTIMEO: ms a receive waits before EAGAIN; -1 = forever, 0 = never. */
-  receiveTimeout = -1;
+  get receiveTimeout(): number {
+    return this.#receiveTimeout;
+  }
+  set receiveTimeout(value: number) {
+    checkOptionType("number", value);
+    this.#receiveTimeout = value;
+  }
+  #linger: number = -1;
   /** ZMQ_LINGER: ms that close() keeps connected peers to deliver queued messages; -1 = until sent. */
-  linger = -1;
+  get linger(): number {
+    return this.#linger;
+  }
+  set linger(value: number) {
+    checkOptionType("number", value);
+    this.#linger = value;
+  }
   /** ZMQ_RECONNECT_IVL: ms before reconnecting; -1 = never reconnect. */
   declare reconnectInterval: number;
   /** ZMQ_RECONNECT_IVL_MAX: ms the back-off doubles up to; 0 = no back-off. */

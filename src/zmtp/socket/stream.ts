@@ -17,6 +17,7 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
+import { checkOptionType } from "./options.js";
 import { RoutingIdCounter } from "./routing-ids.js";
 import { Socket, type SocketOptions } from "./socket.js";
 
@@ -36,8 +37,15 @@ const EMPTY = Buffer.alloc(0);
 /** A STREAM socket: raw TCP peers. */
 export class Stream extends Socket<[Buffer, Buffer]> {
   readonly socketType = "STREAM";
+  #notify: boolean = true;
   /** ZMQ_STREAM_NOTIFY: deliver `[routingId, ""]` when a peer connects and when it goes. */
-  notify = true;
+  get notify(): boolean {
+    return this.#notify;
+  }
+  set notify(value: boolean) {
+    checkOptionType("boolean", value);
+    this.#notify = value;
+  }
   private readonly fq = new FairQueue();
   private readonly routes = new Map<string, Pipe>();
   /** Set after a routing id part: the next part is data for {@link target}. */

@@ -8,6 +8,7 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FanInSocket } from "./fan-in.js";
+import { checkOptionType } from "./options.js";
 import type { SocketOptions } from "./socket.js";
 
 /** Options of a Subscriber socket. */
@@ -33,6 +34,7 @@ export class Subscriber extends FanInSocket {
     return this.conflateMode;
   }
   set conflate(value: boolean) {
+    checkOptionType("boolean", value);
     this.conflateMode = value;
   }
 
@@ -41,6 +43,7 @@ export class Subscriber extends FanInSocket {
     return this.invertMode;
   }
   set invertMatching(value: boolean) {
+    checkOptionType("boolean", value);
     this.invertMode = value;
   }
 

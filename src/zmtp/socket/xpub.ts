@@ -9,6 +9,7 @@
  */
 import { Buffer } from "node:buffer";
 import { FanOutSocket, type Verbosity } from "./fan-out.js";
+import { checkOptionType } from "./options.js";
 import type { SocketOptions } from "./socket.js";
 
 export type { Verbosity } from "./fan-out.js";
@@ -43,6 +44,7 @@ export class XPublisher extends FanOutSocket {
     return this.manualMode;
   }
   set manual(value: boolean) {
+    checkOptionType("boolean", value);
     this.manualMode = value;
   }
 
@@ -51,6 +53,7 @@ export class XPublisher extends FanOutSocket {
     return this.welcome;
   }
   set welcomeMessage(value: string | Buffer | null) {
+    checkOptionType("string", value);
     this.welcome = value === null || value.length === 0 ? null : Buffer.from(value);
   }
 

@@ -39,8 +39,10 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   ) {}
 
   /**
-   * Runs the proxy until {@link terminate}() (or until both sockets are
-   * closed). The front-end and back-end sockets are closed when it ends.
+   * Runs the proxy until {@link terminate}(). Meanwhile the front-end and
+   * back-end sockets are the proxy's, as in zeromq.js: the application's
+   * calls on them throw EBUSY and their close() waits for the end, when
+   * the proxy closes them.
    */
   run(): Promise<void> {
     // Thrown at once, with zeromq.js's texts.

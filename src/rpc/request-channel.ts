@@ -46,7 +46,7 @@
 import { Buffer } from "node:buffer";
 import { Dealer, ZmqError } from "../index.js";
 import { hold, inBackground, release } from "../zmtp/keep-alive.js";
-import { SEND_OWNED, SEND_OWNED_NOW, withHead } from "../zmtp/message.js";
+import { SEND_OWNED, SEND_OWNED_NOW, joinParts, withHead } from "../zmtp/message.js";
 import type { Message } from "../zmtp/pipe.js";
 import { afterThisJob } from "../zmtp/microtask.js";
 import { DeadlineSweep } from "./deadlines.js";
@@ -240,8 +240,8 @@ export class RequestChannel {
     if (this.#mode === "req") return withHead(EMPTY, body);
     const idFrame = Buffer.allocUnsafe(4);
     idFrame.writeUInt32BE(id, 0);
-    // The usual one-frame body as a literal: a spread costs an iterator.
-    return body.length === 1 ? [idFrame, EMPTY, body[0]!] : [idFrame, EMPTY, ...body];
+    // The usual one-frame body as a literal, without the envelope array joinParts() takes.
+    return body.length === 1 ? [idFrame, EMPTY, body[0]!] : joinParts([idFrame, EMPTY], body);
   }
 
   private open(): Dealer {

@@ -170,7 +170,7 @@ export class Router extends Socket {
 
   /** libzmq tries once more at the timeout: an unknown peer then fails EHOSTUNREACH. */
   protected override xsendError(msg: Message): ZmqError {
-    if (this.mandatory && msg.length >= 2 && !this.routes.has(msg[0]!.toString("latin1"))) return new ZmqError("EHOSTUNREACH");
+    if (this.mandatory && msg.length >= 2 && !this.routes.has(this[ROUTING_KEY](msg[0]!))) return new ZmqError("EHOSTUNREACH");
     return super.xsendError(msg);
   }
 

@@ -796,6 +796,11 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     if (!on && this.#closeRequested) this.close();
   }
 
+  /** Whether a running proxy holds the socket against the call being made (not one of its own). */
+  private heldByProxy(): boolean {
+    return this.#proxied && !this.#proxyCall;
+  }
+
   /** @internal Runs `operation`, the running proxy's own call on this socket, past its block. */
   [AS_PROXY]<T>(operation: () => T): T {
     this.#proxyCall = true;
@@ -990,7 +995,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     return {
       next: () => {
         if (this.isClosed) return Promise.resolve(done);
-        if (this.#proxied && !this.#proxyCall) return Promise.reject(new ZmqError("EBUSY", BLOCKED));
+        if (this.heldByProxy()) return Promise.reject(new ZmqError("EBUSY", BLOCKED));
         // A message already queued resolves the step without receiveAs()'s
         // checks, as it did before receiveAs() made a waited step cost one
         // promise too: queued messages still come while a bind runs, where
@@ -1245,7 +1250,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
 
   /** zeromq.js's checks before any operation: EBUSY while a bind/unbind or a proxy holds the socket, EBADF once closed. */
   private assertOpen(): void {
-    if (this.#blocked || (this.#proxied && !this.#proxyCall)) throw new ZmqError("EBUSY", BLOCKED);
+    if (this.#blocked || this.heldByProxy()) throw new ZmqError("EBUSY", BLOCKED);
     if (this.isClosed) throw closedError();
   }
 }

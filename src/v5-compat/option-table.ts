@@ -30,23 +30,6 @@ function property(name: string): OptionAccess {
   };
 }
 
-/**
- * A text property: libzmq reports it as a string, whether it was set as
- * one or as a Buffer (the v5 properties set strings as Buffers), and
- * takes either.
- */
-function text(name: string): OptionAccess {
-  return {
-    get: (s) => {
-      const value = props(s)[name];
-      return Buffer.isBuffer(value) ? value.toString("utf8") : value;
-    },
-    set: (s, v) => {
-      props(s)[name] = v;
-    },
-  };
-}
-
 /** A credential: the socket takes a string (or null), which a Buffer given by v5 code becomes. */
 function credential(name: string): OptionAccess {
   return {
@@ -97,7 +80,7 @@ const unsupported = (name: string): string => `${name} is not supported in compa
 /** Every option the v5 API knows, by ZMQ_* number. */
 const TABLE = new Map<number, OptionAccess>([
   [c.ZMQ_AFFINITY, property("affinity")],
-  [c.ZMQ_IDENTITY, text("routingId")],
+  [c.ZMQ_IDENTITY, property("routingId")],
   [c.ZMQ_SUBSCRIBE, subscription("subscribe")],
   [c.ZMQ_UNSUBSCRIBE, subscription("unsubscribe")],
   [c.ZMQ_RATE, property("rate")],
@@ -154,7 +137,7 @@ const TABLE = new Map<number, OptionAccess>([
   [c.ZMQ_CURVE_PUBLICKEY, property("curvePublicKey")],
   [c.ZMQ_CURVE_SECRETKEY, property("curveSecretKey")],
   [c.ZMQ_CURVE_SERVERKEY, property("curveServerKey")],
-  [c.ZMQ_ZAP_DOMAIN, text("zapDomain")],
+  [c.ZMQ_ZAP_DOMAIN, property("zapDomain")],
   [c.ZMQ_HEARTBEAT_IVL, property("heartbeatInterval")],
   [c.ZMQ_HEARTBEAT_TTL, property("heartbeatTimeToLive")],
   [c.ZMQ_HEARTBEAT_TIMEOUT, property("heartbeatTimeout")],

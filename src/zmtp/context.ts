@@ -5,16 +5,8 @@
  */
 import type { Options } from "./option-types.js";
 import { assignOptions, checkOptionsArgument } from "./assign-options.js";
-import { ZmqError } from "./errors.js";
+import { FROM_ONE, FROM_ZERO, optionNumber } from "./option-values.js";
 import { InprocRegistry } from "./transport/inproc.js";
-
-/** Checks an integer option as libzmq does: ToInt32, then a lower bound (EINVAL below it). */
-function int32Option(value: unknown, min: number): number {
-  if (typeof value !== "number") throw new TypeError("Option value must be a number");
-  const n = value | 0;
-  if (n < min) throw new ZmqError("EINVAL", "Invalid argument");
-  return n;
-}
 
 function boolOption(value: unknown): boolean {
   if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
@@ -76,7 +68,7 @@ export class Context {
     return this.#ioThreads;
   }
   set ioThreads(value: number) {
-    this.#ioThreads = int32Option(value, 0);
+    this.#ioThreads = optionNumber(FROM_ZERO, value);
   }
 
   /** ZMQ_MAX_MSGSZ: reported only (a socket's own `maxMessageSize` bounds what it accepts); 0 to 2^31-1. */
@@ -84,7 +76,7 @@ export class Context {
     return this.#maxMessageSize;
   }
   set maxMessageSize(value: number) {
-    this.#maxMessageSize = int32Option(value, 0);
+    this.#maxMessageSize = optionNumber(FROM_ZERO, value);
   }
 
   /** ZMQ_MAX_SOCKETS: reported only, not enforced; 1 or more, default 1023. */
@@ -92,7 +84,7 @@ export class Context {
     return this.#maxSockets;
   }
   set maxSockets(value: number) {
-    this.#maxSockets = int32Option(value, 1);
+    this.#maxSockets = optionNumber(FROM_ONE, value);
   }
 
   /** ZMQ_SOCKET_LIMIT: the largest `maxSockets` libzmq allows. */
@@ -113,12 +105,12 @@ export class Context {
    * threads; write-only, as in zeromq.js (reading gives undefined).
    */
   set threadPriority(value: number) {
-    int32Option(value, 0);
+    optionNumber(FROM_ZERO, value);
   }
 
   /** ZMQ_THREAD_SCHED_POLICY: checked (0 or more) and ignored; write-only, as in zeromq.js. */
   set threadSchedulingPolicy(value: number) {
-    int32Option(value, 0);
+    optionNumber(FROM_ZERO, value);
   }
 }
 

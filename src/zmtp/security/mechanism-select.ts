@@ -53,7 +53,8 @@ export interface SecuritySettings {
   readonly plainPassword: string | null;
   readonly zapDomain: string | null;
   readonly authenticator: Authenticator | null;
-  readonly routingId: string | Buffer | null;
+  /** The Identity the socket announces (see InprocOwner). */
+  identityOctets(): Buffer;
   /** Where the ZAP handler is looked for: the socket's Context. */
   readonly context: ZapPort;
 }
@@ -130,7 +131,7 @@ type Credentials = Pick<ZapRequest, "mechanism" | "username" | "password" | "cre
 /** Completes the ZAP request for a peer and asks whichever authenticator the socket has; `none` is the answer when there is none. */
 function serverAuthenticate(s: SecuritySettings, none: PlainVerdict) {
   const domain = s.zapDomain ?? "";
-  const identity = s.routingId === null ? Buffer.alloc(0) : Buffer.from(s.routingId);
+  const identity = s.identityOctets();
   const authenticator = s.authenticator;
   const context = s.context;
   return (credentials: Credentials, address: string, done: (verdict: PlainVerdict | ZmtpProtocolError) => void): (() => void) | undefined => {

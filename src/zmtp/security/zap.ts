@@ -132,7 +132,9 @@ export interface ZapPort {
  */
 class ZapRequester implements InprocOwner {
   readonly socketType = "DEALER" as const;
-  readonly routingId = null;
+  identityOctets(): Buffer {
+    return Buffer.alloc(0);
+  }
   readonly immediate = false;
   readonly receiveHighWaterMark = 1;
   closed = false;

@@ -20,11 +20,9 @@ export abstract class BalancedSocket extends Socket {
   /**
    * ZMQ_CONFLATE: keep only the newest message, both ways: a send replaces
    * what still waits for the peer (never blocking on the high-water mark),
-   * and receive() gives each peer's newest message only.
+   * and receive() gives each peer's newest message only. Write-only, as
+   * in zeromq.js: reading it gives undefined.
    */
-  get conflate(): boolean {
-    return this.#conflate;
-  }
   set conflate(value: boolean) {
     checkOptionType("boolean", value);
     this.#conflate = value;
@@ -41,24 +39,24 @@ export abstract class BalancedSocket extends Socket {
     this.latest.remove(pipe);
   }
   protected xreadablePipe(pipe: Pipe): void {
-    if (this.conflate) this.latest.drain(pipe, () => true);
+    if (this.#conflate) this.latest.drain(pipe, () => true);
     else this.fq.activate(pipe);
   }
   protected xsend(msg: Message): boolean {
-    if (!this.conflate) return this.lb.send(msg);
+    if (!this.#conflate) return this.lb.send(msg);
     const pipe = this.lb.pickAny();
     if (!pipe) return false;
     pipe.replaceOut(msg);
     return true;
   }
   protected xrecv(): Message | undefined {
-    return this.conflate ? this.latest.recv() : this.fq.recv();
+    return this.#conflate ? this.latest.recv() : this.fq.recv();
   }
   protected xreadable(): boolean {
-    return this.conflate ? this.latest.hasMessages : this.fq.hasMessages;
+    return this.#conflate ? this.latest.hasMessages : this.fq.hasMessages;
   }
   protected xwritable(): boolean {
-    return this.conflate ? this.lb.hasPipes : this.lb.hasRoom;
+    return this.#conflate ? this.lb.hasPipes : this.lb.hasRoom;
   }
 }
 

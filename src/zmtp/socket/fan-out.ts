@@ -61,10 +61,7 @@ const EMPTY = Buffer.alloc(0);
 /** Base of Publisher and XPublisher. */
 export abstract class FanOutSocket extends Socket {
   #noDrop: boolean = false;
-  /** ZMQ_XPUB_NODROP: wait for room instead of dropping for a full peer. */
-  get noDrop(): boolean {
-    return this.#noDrop;
-  }
+  /** ZMQ_XPUB_NODROP: wait for room instead of dropping for a full peer; write-only, as in zeromq.js. */
   set noDrop(value: boolean) {
     checkOptionType("boolean", value);
     this.#noDrop = value;
@@ -79,10 +76,7 @@ export abstract class FanOutSocket extends Socket {
     this.#invertMatching = value;
   }
   #conflate: boolean = false;
-  /** ZMQ_CONFLATE: keep only the newest message queued per peer. */
-  get conflate(): boolean {
-    return this.#conflate;
-  }
+  /** ZMQ_CONFLATE: keep only the newest message queued per peer; write-only, as in zeromq.js. */
   set conflate(value: boolean) {
     checkOptionType("boolean", value);
     this.#conflate = value;
@@ -170,11 +164,11 @@ export abstract class FanOutSocket extends Socket {
 
   protected xsend(msg: Message): boolean {
     const targets = this.match(msg[0] ?? EMPTY);
-    if (this.conflate) {
+    if (this.#conflate) {
       for (const pipe of targets) pipe.replaceOut(pipe.handsOnArrays ? msg.slice() : msg);
       return true;
     }
-    return distribute(targets, msg, this.noDrop);
+    return distribute(targets, msg, this.#noDrop);
   }
 
   protected xrecv(): Message | undefined {
@@ -191,7 +185,7 @@ export abstract class FanOutSocket extends Socket {
   }
 
   protected xwritable(): boolean {
-    if (!this.noDrop) return true;
+    if (!this.#noDrop) return true;
     for (const peer of this.peers.values()) if (!peer.pipe.writable) return false;
     return true;
   }

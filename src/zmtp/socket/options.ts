@@ -6,6 +6,7 @@
  * `process.emitWarning` that the change waits for the next connect/bind.
  */
 import { Buffer } from "node:buffer";
+import { optionNumber, optionText, readBackText, type NumberRule, type TextRule } from "../option-values.js";
 
 /** zeromq.js's warning text, word for word. */
 export const DEFERRED_OPTION_WARNING = "Socket option will not take effect until next connect/bind.";
@@ -13,11 +14,11 @@ export const DEFERRED_OPTION_WARNING = "Socket option will not take effect until
 /** The kind of value an option takes; it decides the TypeError. */
 export type OptionKind = "number" | "boolean" | "string";
 
-/** One option: its kind and its zeromq.js default. */
-export interface OptionSpec {
-  readonly kind: OptionKind;
-  readonly initial: number | boolean | string | null;
-}
+/** One option: its kind, its zeromq.js default and, for a number or a text, what libzmq takes. */
+export type OptionSpec =
+  | { readonly kind: "boolean"; readonly initial: boolean }
+  | { readonly kind: "string"; readonly initial: null; readonly rule: TextRule }
+  | { readonly kind: "number"; readonly initial: number; readonly rule: NumberRule };
 
 /** What the accessors need from a socket. */
 export interface DeferredOptionHost {
@@ -42,13 +43,23 @@ export function defineDeferredOptions(proto: object, specs: Readonly<Record<stri
     Object.defineProperty(proto, name, {
       configurable: true,
       get(this: DeferredOptionHost) {
-        return this.optionValues.has(name) ? this.optionValues.get(name) : spec.initial;
+        const value = this.optionValues.has(name) ? this.optionValues.get(name) : spec.initial;
+        // zeromq.js reads every text option back as a string, whatever it was set as.
+        return Buffer.isBuffer(value) ? readBackText(value) : value;
       },
       set(this: DeferredOptionHost, value: unknown) {
         checkOptionType(spec.kind, value);
+        // zeromq.js warns before libzmq checks the range, so an EINVAL still warns.
         this.warnDeferredOption();
-        this.optionValues.set(name, value);
+        this.optionValues.set(name, stored(spec, value));
       },
     });
   }
+}
+
+/** What libzmq keeps for a value of the right type. */
+function stored(spec: OptionSpec, value: unknown): unknown {
+  if (spec.kind === "number") return optionNumber(spec.rule, value);
+  if (spec.kind === "string") return optionText(spec.rule, value as string | Buffer | null);
+  return value;
 }

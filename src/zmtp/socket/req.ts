@@ -25,19 +25,13 @@ const EMPTY = Buffer.alloc(0);
 export class Request extends BalancedSocket {
   readonly socketType = "REQ";
   #correlate: boolean = false;
-  /** ZMQ_REQ_CORRELATE: match replies to requests by a request id frame. */
-  get correlate(): boolean {
-    return this.#correlate;
-  }
+  /** ZMQ_REQ_CORRELATE: match replies to requests by a request id frame; write-only, as in zeromq.js. */
   set correlate(value: boolean) {
     checkOptionType("boolean", value);
     this.#correlate = value;
   }
   #relaxed: boolean = false;
-  /** ZMQ_REQ_RELAXED: allow a new request while a reply is outstanding. */
-  get relaxed(): boolean {
-    return this.#relaxed;
-  }
+  /** ZMQ_REQ_RELAXED: allow a new request while a reply is outstanding; write-only, as in zeromq.js. */
   set relaxed(value: boolean) {
     checkOptionType("boolean", value);
     this.#relaxed = value;
@@ -53,12 +47,12 @@ export class Request extends BalancedSocket {
   }
 
   protected override xsend(msg: Message): boolean {
-    if (this.waiting && !this.relaxed) {
+    if (this.waiting && !this.#relaxed) {
       throw new ZmqError("EFSM");
     }
     const pipe = this.lb.pick();
     if (!pipe) return false;
-    if (this.correlate) {
+    if (this.#correlate) {
       this.requestId = (this.requestId + 1) >>> 0;
       this.requestIdFrame = Buffer.allocUnsafe(4);
       this.requestIdFrame.writeUInt32BE(this.requestId, 0);
@@ -92,11 +86,11 @@ export class Request extends BalancedSocket {
   }
 
   protected override xwritable(): boolean {
-    return (!this.waiting || this.relaxed) && this.lb.hasRoom;
+    return (!this.waiting || this.#relaxed) && this.lb.hasRoom;
   }
 
   private unwrap(msg: Message): Message | undefined {
-    if (this.correlate) {
+    if (this.#correlate) {
       if (msg.length < 2 || !msg[0]!.equals(this.requestIdFrame) || msg[1]!.length !== 0) return undefined;
       return msg.slice(2);
     }

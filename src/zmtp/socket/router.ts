@@ -29,19 +29,20 @@ export interface RouterOptions extends SocketOptions {
 export class Router extends Socket {
   readonly socketType = "ROUTER";
   #mandatory: boolean = false;
-  /** ZMQ_ROUTER_MANDATORY: fail with EHOSTUNREACH instead of dropping unroutable messages. */
+  /**
+   * ZMQ_ROUTER_MANDATORY: fail with EHOSTUNREACH instead of dropping
+   * unroutable messages. Reading it fails EINVAL, as in zeromq.js (libzmq
+   * cannot read it back).
+   */
   get mandatory(): boolean {
-    return this.#mandatory;
+    throw new ZmqError("EINVAL");
   }
   set mandatory(value: boolean) {
     checkOptionType("boolean", value);
     this.#mandatory = value;
   }
   #handover: boolean = false;
-  /** ZMQ_ROUTER_HANDOVER: a peer with an Identity already in use takes it over. */
-  get handover(): boolean {
-    return this.#handover;
-  }
+  /** ZMQ_ROUTER_HANDOVER: a peer with an Identity already in use takes it over; write-only, as in zeromq.js. */
   set handover(value: boolean) {
     checkOptionType("boolean", value);
     this.#handover = value;
@@ -112,7 +113,7 @@ export class Router extends Socket {
       const key = id.toString("latin1");
       const holder = this.routes.get(key);
       if (holder && holder !== pipe) {
-        if (!this.handover) return `routing id ${id.toString("hex")} is already in use`;
+        if (!this.#handover) return `routing id ${id.toString("hex")} is already in use`;
         this.routes.delete(key);
         holder.routingId = undefined;
         this.closePipe(holder);
@@ -157,20 +158,20 @@ export class Router extends Socket {
     if (msg.length < 2) return true;
     const pipe = this.routes.get(this[ROUTING_KEY](msg[0]!));
     if (!pipe) {
-      if (!this.mandatory) return true;
+      if (!this.#mandatory) return true;
       // libzmq's mandatory ROUTER is not writable while no peer can take a
       // message, so the send waits; with one that can, an unknown id fails.
       if (!this.anyWritable()) return false;
       throw new ZmqError("EHOSTUNREACH");
     }
-    if (!pipe.writable) return !this.mandatory; // mandatory waits for room; otherwise drop
+    if (!pipe.writable) return !this.#mandatory; // mandatory waits for room; otherwise drop
     pipe.write(msg.slice(1));
     return true;
   }
 
   /** libzmq tries once more at the timeout: an unknown peer then fails EHOSTUNREACH. */
   protected override xsendError(msg: Message): ZmqError {
-    if (this.mandatory && msg.length >= 2 && !this.routes.has(this[ROUTING_KEY](msg[0]!))) return new ZmqError("EHOSTUNREACH");
+    if (this.#mandatory && msg.length >= 2 && !this.routes.has(this[ROUTING_KEY](msg[0]!))) return new ZmqError("EHOSTUNREACH");
     return super.xsendError(msg);
   }
 

@@ -14,6 +14,7 @@ import { RECEIVE_NOW, SEND_OWNED, SEND_OWNED_NOW, toParts, type MessageLike } fr
 import type { ReportedEvent } from "../events.js";
 import { makeObservable, Observer, reportEvent } from "../observer.js";
 import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
+import { FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber } from "../option-values.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { queuedAtOnce } from "../send-burst.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
@@ -244,8 +245,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     return this.#sendTimeout;
   }
   set sendTimeout(value: number) {
-    checkOptionType("number", value);
-    this.#sendTimeout = value;
+    this.#sendTimeout = optionNumber(FROM_MINUS_ONE, value);
   }
   #receiveTimeout: number = -1;
   /** ZMQ_RCVTIMEO: ms a receive waits before EAGAIN; -1 = forever, 0 = never. */
@@ -253,8 +253,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     return this.#receiveTimeout;
   }
   set receiveTimeout(value: number) {
-    checkOptionType("number", value);
-    this.#receiveTimeout = value;
+    this.#receiveTimeout = optionNumber(FROM_MINUS_ONE, value);
   }
   #linger: number = -1;
   /** ZMQ_LINGER: ms that close() keeps connected peers to deliver queued messages; -1 = until sent. */
@@ -262,8 +261,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     return this.#linger;
   }
   set linger(value: number) {
-    checkOptionType("number", value);
-    this.#linger = value;
+    this.#linger = optionNumber(FROM_MINUS_ONE, value);
   }
   /** ZMQ_RECONNECT_IVL: ms before reconnecting; -1 = never reconnect. */
   declare reconnectInterval: number;
@@ -326,6 +324,18 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   declare zapEnforceDomain: boolean;
   /** ZMQ_LOOPBACK_FASTPATH: accepted; no effect (a Windows-only libzmq feature). */
   declare loopbackFastPath: boolean;
+  /**
+   * ZMQ_VMCI_BUFFER_SIZE, as the other three VMCI options: refused with
+   * EINVAL, read or set, as zeromq.js's libzmq (built without the VMCI
+   * transport) refuses them; purezmq has no VMCI transport either.
+   */
+  declare vmciBufferSize: number;
+  /** ZMQ_VMCI_BUFFER_MIN_SIZE: refused with EINVAL (no VMCI transport). */
+  declare vmciBufferMinSize: number;
+  /** ZMQ_VMCI_BUFFER_MAX_SIZE: refused with EINVAL (no VMCI transport). */
+  declare vmciBufferMaxSize: number;
+  /** ZMQ_VMCI_CONNECT_TIMEOUT: refused with EINVAL (no VMCI transport). */
+  declare vmciConnectTimeout: number;
   /**
    * Connections each bound tcp/ipc endpoint holds at most (purezmq's own
    * option; libzmq has no such bound): further peers are closed as soon as
@@ -437,8 +447,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     return this.#sendHwm;
   }
   set sendHighWaterMark(value: number) {
-    checkOptionType("number", value);
-    this.#sendHwm = value;
+    this.#sendHwm = optionNumber(FROM_ZERO, value);
     this.updateHighWaterMarks();
   }
 
@@ -450,8 +459,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     return this.#receiveHwm;
   }
   set receiveHighWaterMark(value: number) {
-    checkOptionType("number", value);
-    this.#receiveHwm = value;
+    this.#receiveHwm = optionNumber(FROM_ZERO, value);
     this.updateHighWaterMarks();
   }
 
@@ -650,11 +658,9 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
 
   /** Whether `key` is a getter without setter or a read-only method, which assignment refuses by itself. */
   private isReadOnly(key: string): boolean {
-    for (let o: object | null = this; o !== null; o = Object.getPrototypeOf(o)) {
-      const desc = Object.getOwnPropertyDescriptor(o, key);
-      if (desc) return "value" in desc ? desc.writable === false : desc.set === undefined;
-    }
-    return false;
+    const desc = this.descriptorOf(key);
+    if (desc === undefined) return false;
+    return "value" in desc ? desc.writable === false : desc.set === undefined;
   }
 
   /**
@@ -664,19 +670,27 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
    */
   private isOption(key: string): boolean {
     if (!(key in this) || NOT_OPTIONS.has(key)) return false;
+    const desc = this.descriptorOf(key);
+    if (desc === undefined || ("value" in desc ? desc.writable !== true : desc.set === undefined)) return false;
+    // A write-only option (the patterns' flags, zeromq.js reads them as undefined).
+    if (!("value" in desc) && desc.get === undefined) return true;
     let value: unknown;
     try {
       value = (this as Record<string, unknown>)[key];
     } catch {
-      value = null; // a write-only option (a CURVE key): its getter throws
+      value = null; // an option whose getter throws (a CURVE key, `mandatory`)
     }
     if (typeof value === "function" || value === undefined) return false;
-    if (value !== null && typeof value === "object" && !Buffer.isBuffer(value)) return false;
+    return value === null || typeof value !== "object" || Buffer.isBuffer(value);
+  }
+
+  /** The descriptor of `key` on the socket or the nearest prototype that has it. */
+  private descriptorOf(key: string): PropertyDescriptor | undefined {
     for (let o: object | null = this; o !== null; o = Object.getPrototypeOf(o)) {
       const desc = Object.getOwnPropertyDescriptor(o, key);
-      if (desc) return "value" in desc ? desc.writable === true : desc.set !== undefined;
+      if (desc) return desc;
     }
-    return false;
+    return undefined;
   }
 
   // ---- endpoints
@@ -1146,11 +1160,20 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     return this.#security.mechanism === "plain" ? "PLAIN" : this.#security.mechanism === "curve" ? "CURVE" : "NULL";
   }
 
+  /**
+   * @internal The Identity this socket announces: the octets `routingId`
+   * was set to (a Buffer as given, though it reads back as text), empty
+   * when unset.
+   */
+  identityOctets(): Buffer {
+    const id = this.optionValues.get("routingId") as string | Buffer | null | undefined;
+    return id === undefined || id === null ? Buffer.alloc(0) : Buffer.from(id);
+  }
+
   /** @internal Settings for a new ZMTP connection. */
   engineOptions(address: string): EngineOptions {
-    const id = this.routingId;
     const identity = this.socketType === "REQ" || this.socketType === "DEALER" || this.socketType === "ROUTER"
-      ? (id === null ? Buffer.alloc(0) : Buffer.from(id))
+      ? this.identityOctets()
       : undefined;
     return {
       socketType: this.socketType,
@@ -1255,39 +1278,60 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   }
 }
 
-/** Options read when a connection or listener is made, with zeromq.js's defaults. */
+/**
+ * Options read when a connection or listener is made, with zeromq.js's
+ * defaults and, for numbers, libzmq's type and range (the heartbeat TTL
+ * is kept in deciseconds; a `heartbeatTimeout` of -1 reads back but cannot
+ * be set, as in libzmq).
+ */
 defineDeferredOptions(Socket.prototype, {
-  routingId: { kind: "string", initial: null },
-  reconnectInterval: { kind: "number", initial: 100 },
-  reconnectMaxInterval: { kind: "number", initial: 0 },
-  maxMessageSize: { kind: "number", initial: -1 },
+  routingId: { kind: "string", initial: null, rule: { required: true, maxBytes: 255 } },
+  reconnectInterval: { kind: "number", initial: 100, rule: FROM_MINUS_ONE },
+  reconnectMaxInterval: { kind: "number", initial: 0, rule: FROM_ZERO },
+  maxMessageSize: { kind: "number", initial: -1, rule: { store: "int64" } },
   immediate: { kind: "boolean", initial: false },
-  handshakeInterval: { kind: "number", initial: 30000 },
-  heartbeatInterval: { kind: "number", initial: 0 },
-  heartbeatTimeout: { kind: "number", initial: -1 },
-  heartbeatTimeToLive: { kind: "number", initial: 0 },
-  zapDomain: { kind: "string", initial: null },
-  backlog: { kind: "number", initial: 100 },
+  handshakeInterval: { kind: "number", initial: 30000, rule: FROM_ZERO },
+  heartbeatInterval: { kind: "number", initial: 0, rule: FROM_ZERO },
+  heartbeatTimeout: { kind: "number", initial: -1, rule: FROM_ZERO },
+  heartbeatTimeToLive: { kind: "number", initial: 0, rule: { store: "int", min: 0, max: 0xffff, unit: 100 } },
+  zapDomain: { kind: "string", initial: null, rule: { required: true, maxBytes: 255 } },
+  backlog: { kind: "number", initial: 100, rule: FROM_ZERO },
   ipv6: { kind: "boolean", initial: false },
-  tcpKeepalive: { kind: "number", initial: -1 },
-  tcpKeepaliveIdle: { kind: "number", initial: -1 },
-  tcpKeepaliveCount: { kind: "number", initial: -1 },
-  tcpKeepaliveInterval: { kind: "number", initial: -1 },
-  connectTimeout: { kind: "number", initial: 0 },
-  tcpMaxRetransmitTimeout: { kind: "number", initial: 0 },
-  sendBufferSize: { kind: "number", initial: -1 },
-  receiveBufferSize: { kind: "number", initial: -1 },
-  typeOfService: { kind: "number", initial: 0 },
-  interface: { kind: "string", initial: null },
-  socksProxy: { kind: "string", initial: null },
-  affinity: { kind: "number", initial: 0 },
-  rate: { kind: "number", initial: 100 },
-  recoveryInterval: { kind: "number", initial: 10000 },
-  multicastHops: { kind: "number", initial: 1 },
-  multicastMaxTransportDataUnit: { kind: "number", initial: 1500 },
+  tcpKeepalive: { kind: "number", initial: -1, rule: { store: "int", min: -1, max: 1 } },
+  tcpKeepaliveIdle: { kind: "number", initial: -1, rule: FROM_MINUS_ONE },
+  tcpKeepaliveCount: { kind: "number", initial: -1, rule: FROM_MINUS_ONE },
+  tcpKeepaliveInterval: { kind: "number", initial: -1, rule: FROM_MINUS_ONE },
+  connectTimeout: { kind: "number", initial: 0, rule: FROM_ZERO },
+  tcpMaxRetransmitTimeout: { kind: "number", initial: 0, rule: FROM_ZERO },
+  sendBufferSize: { kind: "number", initial: -1, rule: FROM_MINUS_ONE },
+  receiveBufferSize: { kind: "number", initial: -1, rule: FROM_MINUS_ONE },
+  typeOfService: { kind: "number", initial: 0, rule: FROM_ZERO },
+  interface: { kind: "string", initial: null, rule: { maxBytes: 16 } },
+  socksProxy: { kind: "string", initial: null, rule: {} },
+  affinity: { kind: "number", initial: 0, rule: { store: "uint64" } },
+  rate: { kind: "number", initial: 100, rule: FROM_ONE },
+  recoveryInterval: { kind: "number", initial: 10000, rule: FROM_ZERO },
+  multicastHops: { kind: "number", initial: 1, rule: FROM_ONE },
+  multicastMaxTransportDataUnit: { kind: "number", initial: 1500, rule: FROM_ONE },
   zapEnforceDomain: { kind: "boolean", initial: false },
   loopbackFastPath: { kind: "boolean", initial: false },
 });
+
+// The VMCI options: zeromq.js checks the type, warns as for any deferred
+// option, then libzmq without the VMCI transport refuses them.
+for (const name of ["vmciBufferSize", "vmciBufferMinSize", "vmciBufferMaxSize", "vmciConnectTimeout"]) {
+  Object.defineProperty(Socket.prototype, name, {
+    configurable: true,
+    get() {
+      throw new ZmqError("EINVAL");
+    },
+    set(this: Socket, value: unknown) {
+      checkOptionType("number", value);
+      this.warnDeferredOption();
+      throw new ZmqError("EINVAL");
+    },
+  });
+}
 
 // zeromq.js's socket methods are read-only: assigning one throws a TypeError.
 for (const name of ["bind", "unbind", "connect", "disconnect", "close", "send", "receive"] as const) {

@@ -38,10 +38,7 @@ const EMPTY = Buffer.alloc(0);
 export class Stream extends Socket<[Buffer, Buffer]> {
   readonly socketType = "STREAM";
   #notify: boolean = true;
-  /** ZMQ_STREAM_NOTIFY: deliver `[routingId, ""]` when a peer connects and when it goes. */
-  get notify(): boolean {
-    return this.#notify;
-  }
+  /** ZMQ_STREAM_NOTIFY: deliver `[routingId, ""]` when a peer connects and when it goes; write-only, as in zeromq.js. */
   set notify(value: boolean) {
     checkOptionType("boolean", value);
     this.#notify = value;
@@ -81,7 +78,7 @@ export class Stream extends Socket<[Buffer, Buffer]> {
     pipe.routingId = id;
     this.routes.set(id.toString("latin1"), pipe);
     // Through the pipe, so that it comes before the peer's data.
-    if (this.notify) pipe.deliver([EMPTY]);
+    if (this.#notify) pipe.deliver([EMPTY]);
     return undefined;
   }
 
@@ -91,7 +88,7 @@ export class Stream extends Socket<[Buffer, Buffer]> {
     const key = id.toString("latin1");
     if (this.routes.get(key) === pipe) this.routes.delete(key);
     // After the peer's last data, which the application may not have read yet.
-    if (this.notify && !this.closed && !this.closing.delete(pipe)) pipe.deliver([EMPTY]);
+    if (this.#notify && !this.closed && !this.closing.delete(pipe)) pipe.deliver([EMPTY]);
   }
 
   protected xreadablePipe(pipe: Pipe): void {

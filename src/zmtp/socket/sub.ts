@@ -29,10 +29,7 @@ export class Subscriber extends FanInSocket {
     this.setOptions(options);
   }
 
-  /** ZMQ_CONFLATE: keep only the newest message of each publisher. */
-  get conflate(): boolean {
-    return this.conflateMode;
-  }
+  /** ZMQ_CONFLATE: keep only the newest message of each publisher; write-only, as in zeromq.js. */
   set conflate(value: boolean) {
     checkOptionType("boolean", value);
     this.conflateMode = value;

@@ -39,19 +39,14 @@ export class XPublisher extends FanOutSocket {
   /**
    * ZMQ_XPUB_MANUAL: subscriptions from peers are only reported; the
    * application applies them with {@link subscribe}/{@link unsubscribe}.
+   * Write-only, as in zeromq.js.
    */
-  get manual(): boolean {
-    return this.manualMode;
-  }
   set manual(value: boolean) {
     checkOptionType("boolean", value);
     this.manualMode = value;
   }
 
-  /** ZMQ_XPUB_WELCOME_MSG: sent to each subscriber when it connects; null = none. */
-  get welcomeMessage(): string | Buffer | null {
-    return this.welcome;
-  }
+  /** ZMQ_XPUB_WELCOME_MSG: sent to each subscriber when it connects; null = none. Write-only, as in zeromq.js. */
   set welcomeMessage(value: string | Buffer | null) {
     checkOptionType("string", value);
     this.welcome = value === null || value.length === 0 ? null : Buffer.from(value);
@@ -60,13 +55,11 @@ export class XPublisher extends FanOutSocket {
   /**
    * ZMQ_XPUB_VERBOSE / ZMQ_XPUB_VERBOSER: `null` reports only the first
    * subscribe and last cancel of a topic; `"allSubs"` every subscribe;
-   * `"allSubsUnsubs"` every subscribe and cancel.
+   * `"allSubsUnsubs"` every subscribe and cancel. Write-only, and any
+   * other value leaves it as it was, as in zeromq.js.
    */
-  get verbosity(): Verbosity {
-    return this.verbosityLevel;
-  }
   set verbosity(value: Verbosity) {
-    this.verbosityLevel = value;
+    if (value === null || value === "allSubs" || value === "allSubsUnsubs") this.verbosityLevel = value;
   }
 
   /** Manual mode: subscribes the peer of the last subscription message received (no topic = everything). */

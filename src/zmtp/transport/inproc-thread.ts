@@ -121,9 +121,6 @@ function randomId(): string {
   return randomBytes(12).toString("hex");
 }
 
-function identityOf(socket: InprocOwner): Uint8Array {
-  return socket.routingId === null ? new Uint8Array(0) : Buffer.from(socket.routingId);
-}
 
 /** Messages per window: the receive high-water mark, or no limit. */
 function windowOf(pipe: Pipe): number {
@@ -414,7 +411,7 @@ export class ThreadInproc {
     this.offers.set(link, offer);
     offer.channel.onmessage = (e: MessageEvent) => this.onBinderMessage(offer, e.data as LinkMessage);
     offer.channel.unref();
-    offer.channel.postMessage({ t: "offer", offer: offer.id, socketType: binder.socketType, identity: identityOf(binder), window } satisfies LinkMessage);
+    offer.channel.postMessage({ t: "offer", offer: offer.id, socketType: binder.socketType, identity: binder.identityOctets(), window } satisfies LinkMessage);
   }
 
   private onBinderMessage(offer: Offer, m: LinkMessage): void {
@@ -482,7 +479,7 @@ export class ThreadInproc {
     const end = new ThreadLinkEnd(channel, pipe, m.window, window, () => link.close(0));
     link.threadEnd = end;
     // The welcome must precede any message the handshake queues.
-    channel.postMessage({ t: "welcome", offer: m.offer, socketType: socket.socketType, identity: identityOf(socket), window } satisfies LinkMessage);
+    channel.postMessage({ t: "welcome", offer: m.offer, socketType: socket.socketType, identity: socket.identityOctets(), window } satisfies LinkMessage);
     const refused = socket.pipeHandshake(pipe, { socketType: m.socketType, identity: Buffer.from(m.identity), minor: 1 });
     if (refused !== undefined) {
       link.close(0);

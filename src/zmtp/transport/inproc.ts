@@ -168,8 +168,8 @@ export class InprocLink {
     back.reverse = out;
     local.driver = out;
     remote.driver = back;
-    const refusedHere = socket.pipeHandshake(local, { socketType: binder.socketType, identity: identityOf(binder), minor: 1 });
-    const refusedThere = binder.pipeHandshake(remote, { socketType: socket.socketType, identity: identityOf(socket), minor: 1 });
+    const refusedHere = socket.pipeHandshake(local, { socketType: binder.socketType, identity: binder.identityOctets(), minor: 1 });
+    const refusedThere = binder.pipeHandshake(remote, { socketType: socket.socketType, identity: socket.identityOctets(), minor: 1 });
     if (refusedHere !== undefined || refusedThere !== undefined) {
       this.close(0);
       return;
@@ -213,6 +213,3 @@ export class InprocLink {
   }
 }
 
-function identityOf(socket: InprocOwner): Buffer {
-  return socket.routingId === null ? Buffer.alloc(0) : Buffer.from(socket.routingId);
-}

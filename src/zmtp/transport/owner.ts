@@ -13,7 +13,8 @@ import type { MechanismName, SocketTypeName, ZmtpProtocolError } from "../wire/i
 /** The owner of inproc links: a socket, or the ZAP client's one-pipe stand-in. */
 export interface InprocOwner extends PipeOwner {
   readonly socketType: SocketTypeName;
-  readonly routingId: string | Buffer | null;
+  /** The Identity it announces: the octets its routingId was set to, empty when unset. */
+  identityOctets(): Buffer;
   readonly immediate: boolean;
   readonly receiveHighWaterMark: number;
   readonly closed: boolean;

@@ -110,6 +110,17 @@ function tighter(a: number, b: number): number {
   return a < 0 ? b : b < 0 ? a : Math.min(a, b);
 }
 
+/**
+ * Why a connection ended before its handshake completed, as libzmq reports
+ * it (`handshake:error:other`): a reset keeps its code, anything else is a
+ * broken pipe.
+ */
+function lostInHandshake(streamError: Error | undefined): ZmtpProtocolError {
+  return (streamError as NodeJS.ErrnoException | undefined)?.code === "ECONNRESET"
+    ? new ZmtpProtocolError("connection reset by the peer during the handshake", "ECONNRESET")
+    : new ZmtpProtocolError("connection closed by the peer during the handshake", "EPIPE");
+}
+
 /** Runs one ZMTP connection. */
 export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
   private phase = Phase.Greeting;
@@ -144,6 +155,8 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
    * a peer that does not read must not make us queue answers without end.
    */
   private outputHeld = false;
+  /** The stream's last error, which tells how a connection lost in the handshake ended. */
+  private streamError: Error | undefined;
   /** Set by shutdown(): end the connection once the pipe is drained. */
   private closing = false;
   /** Counts chunks received; timers compare it to tell a live peer. */
@@ -173,8 +186,10 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
       // of the peer's protocol errors itself; other errors end the engine
       // through the close event that follows.
       if (err instanceof ZmtpProtocolError) this.close(err);
+      else this.streamError = err;
     });
-    stream.on("close", () => this.close(undefined));
+    // Reached only when the connection ends by itself: shutdown() closes the engine first.
+    stream.on("close", () => this.close(this.phase === Phase.Ready ? undefined : lostInHandshake(this.streamError)));
     stream.on("drain", () => {
       this.waitingDrain = false;
       if (this.outputHeld) {

@@ -4,7 +4,7 @@
  * of every event.
  */
 import { constants } from "node:os";
-import { ZmqError } from "./errors.js";
+import { closedError, ZmqError } from "./errors.js";
 import type { Event, EventOfType, EventSubscriber, EventType, ReportedEvent } from "./events.js";
 import { holdUntilSettled } from "./keep-alive.js";
 
@@ -13,6 +13,8 @@ const QUEUE_LIMIT = 1000;
 
 /** The observers of each socket; a socket is in here once it is built. */
 const observersOf = new WeakMap<object, Set<Observer>>();
+/** What a closed socket has: no observer, and none may join (ENOTSOCK). */
+const CLOSED = new Set<Observer>();
 
 /** @internal Lets observers attach to `socket` (the Socket constructor calls it). */
 export function makeObservable(socket: object): void {
@@ -25,9 +27,10 @@ export function reportEvent(socket: object, event: ReportedEvent): void {
   if (set) for (const observer of set) observer.emit(event);
 }
 
-/** @internal Ends every observer of `socket` (it closed). */
+/** @internal Ends every observer of `socket` (it closed); no new one may observe it. */
 export function endObservers(socket: object): void {
   const set = observersOf.get(socket);
+  observersOf.set(socket, CLOSED);
   if (set) for (const observer of set) observer.close();
 }
 
@@ -44,9 +47,9 @@ function completeError(event: ReportedEvent): void {
 }
 
 /**
- * The observer of one socket's events. `socket.events` is one, created
- * with the socket so that no event is missed; `new Observer(socket)` makes
- * another that sees the events from then on.
+ * The observer of one socket's events, from the moment it is made:
+ * `socket.events` is one, made when it is first read (as in zeromq.js, the
+ * events before that are not seen), and `new Observer(socket)` another.
  */
 export class Observer implements EventSubscriber, AsyncIterable<Event> {
   private readonly listeners = new Map<EventType, Set<(event: Event) => void>>();
@@ -59,7 +62,8 @@ export class Observer implements EventSubscriber, AsyncIterable<Event> {
   /**
    * Observes `socket` (zeromq.js checks its argument the same way).
    * @throws TypeError when `socket` is not an object or more arguments are
-   *   given; Error "Invalid argument" for an object that is not a socket.
+   *   given; Error "Invalid argument" for an object that is not a socket;
+   *   ENOTSOCK for a closed socket.
    */
   constructor(socket: object) {
     // Typed `object`, not Socket: the socket module imports this one and
@@ -69,6 +73,7 @@ export class Observer implements EventSubscriber, AsyncIterable<Event> {
     if (arguments.length > 1) throw new TypeError(`Expected 1 argument but received ${arguments.length}`);
     const set = observersOf.get(socket);
     if (!set) throw new Error("Invalid argument");
+    if (set === CLOSED) throw new ZmqError("ENOTSOCK");
     set.add(this);
   }
 
@@ -100,7 +105,7 @@ export class Observer implements EventSubscriber, AsyncIterable<Event> {
   /**
    * The next event. Throws, as zeromq.js does, after on() (event emitter
    * mode) and once the observer has closed and every event was taken
-   * (ENOTSOCK; an `end` event comes last when the socket closes).
+   * (EBADF; an `end` event comes last when the socket closes).
    */
   receive(): Promise<Event> {
     if (this.emitterMode) {
@@ -108,7 +113,7 @@ export class Observer implements EventSubscriber, AsyncIterable<Event> {
     }
     const next = this.queue.shift();
     if (next) return Promise.resolve(next);
-    if (this.ended) throw new ZmqError("ENOTSOCK");
+    if (this.ended) throw closedError();
     return holdUntilSettled(new Promise((resolve, reject) => (this.waiter = { resolve, reject })), this);
   }
 
@@ -133,7 +138,7 @@ export class Observer implements EventSubscriber, AsyncIterable<Event> {
     this.ended = true;
     const w = this.waiter;
     this.waiter = undefined;
-    w?.reject(new ZmqError("ENOTSOCK", "socket is closed"));
+    w?.reject(new ZmqError("ENOTSOCK"));
   }
 
   /** @internal Reports an event. */

@@ -12,7 +12,7 @@ import { closedError, ZmqError, type ZmqErrorCode } from "../errors.js";
 import { holdFor, holdUntilSettled, release } from "../keep-alive.js";
 import { RECEIVE_NOW, SEND_OWNED, SEND_OWNED_NOW, toParts, type MessageLike } from "../message.js";
 import type { ReportedEvent } from "../events.js";
-import { makeObservable, Observer, reportEvent } from "../observer.js";
+import { endObservers, makeObservable, Observer, reportEvent } from "../observer.js";
 import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
 import { FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber } from "../option-values.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
@@ -234,8 +234,8 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   /** The ZMTP socket type name. */
   abstract readonly socketType: SocketTypeName;
   // Assigned in the constructor, which returns another object for `new Socket(type)`.
-  private readonly observer!: Observer;
   private readonly ctx!: Context;
+  #observer: Observer | undefined;
 
   /** ZMQ_ROUTING_ID: the Identity sent to peers (REQ, DEALER, ROUTER). */
   declare routingId: string | Buffer | null;
@@ -426,12 +426,15 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     // libzmq gives the sockets of a non-blocky context a linger of 0.
     if (!this.ctx.blocky) this.linger = 0;
     makeObservable(this);
-    this.observer = new Observer(this);
   }
 
-  /** Socket events (zeromq.js `socket.events`): every event since the socket was made. */
+  /**
+   * Socket events (zeromq.js `socket.events`): every event from the first
+   * time this is read. As in zeromq.js, the observer is made then (the
+   * events before are not kept), and a closed socket has none (ENOTSOCK).
+   */
   get events(): Observer {
-    return this.observer;
+    return (this.#observer ??= new Observer(this));
   }
 
   /** The context the socket belongs to. */
@@ -879,7 +882,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     this.endpoints.clear();
     this.rejectWaiters();
     this.emit({ type: "end" });
-    this.events.close();
+    endObservers(this);
   }
 
   // ---- messages

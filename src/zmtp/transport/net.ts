@@ -25,15 +25,31 @@ import { dialWebSocket, serveZws, zwsOffer } from "./zws-websocket.js";
 
 type NetEndpoint = Exclude<Endpoint, { transport: "inproc" | "udp" }>;
 
-/** Reports how a connection ended, as zeromq.js events. */
+/**
+ * Whether a connection that ended with `error` is tried again: after a
+ * timeout, a connection lost (EPIPE, ECONNRESET) and a failure of ours
+ * (EINTERNAL), as libzmq does; after a protocol error or a refusal it ends
+ * the session instead.
+ */
+function retried(error: ZmtpProtocolError): boolean {
+  const code = error.code;
+  return code === "ETIMEDOUT" || code === "EINTERNAL" || code === "EPIPE" || code === "ECONNRESET";
+}
+
+/**
+ * Reports how a connection ended, as zeromq.js events: a connection that
+ * failed its handshake (the peer refused, broke the protocol, went silent
+ * or went away) reports why, then `disconnect`, as libzmq does.
+ */
 function reportEnd(socket: NetOwner, address: string, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
-  if (handshaken) {
-    socket.emit(error ? { type: "disconnect", address, error } : { type: "disconnect", address });
-  } else if (error) {
+  if (!handshaken && error) {
     const type = error.code === "EACCES" ? "handshake:error:auth"
-      : error.code === "ETIMEDOUT" || error.code === "EINTERNAL" ? "handshake:error:other"
+      : retried(error) ? "handshake:error:other"
       : "handshake:error:protocol";
     socket.emit({ type, address, error });
+    socket.emit({ type: "disconnect", address });
+  } else if (handshaken) {
+    socket.emit(error ? { type: "disconnect", address, error } : { type: "disconnect", address });
   }
 }
 
@@ -254,9 +270,8 @@ export class NetDialer implements EngineHost, ExitDrainable {
     this.engine = undefined;
     // libzmq reports nothing for a connection the application ended (disconnect, close).
     if (!this.stopped) reportEnd(this.socket, this.address, error, handshaken);
-    // libzmq ends a session after a protocol error instead of reconnecting;
-    // timeouts, plain disconnects and our own failures (EINTERNAL) reconnect.
-    const fatal = error !== undefined && error.code !== "ETIMEDOUT" && error.code !== "EINTERNAL";
+    // libzmq ends a session after a protocol error or a refusal instead of reconnecting.
+    const fatal = error !== undefined && !retried(error);
     if (this.stopped || fatal || this.socket.pipePerConnection) this.dropPipe();
     if (fatal && !handshaken && !this.stopped) this.socket.handshakeRefused(this.address, error);
     if (this.stopped || fatal) return;

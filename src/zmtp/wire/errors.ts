@@ -19,6 +19,10 @@ export type ZmtpProtocolErrorCode =
   | "EPEERERROR"
   /** The peer stayed silent past a handshake, heartbeat or idle deadline. */
   | "ETIMEDOUT"
+  /** The peer closed the connection before the handshake completed. */
+  | "EPIPE"
+  /** The peer (or the network) reset the connection before the handshake completed. */
+  | "ECONNRESET"
   /** The peer holds as much as a bound allows (subscriptions) and asked for more. */
   | "ENOBUFS"
   /**

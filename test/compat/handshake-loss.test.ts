@@ -1,0 +1,85 @@
+/**
+ * Differential: a connection that fails its handshake, seen in the
+ * socket's events. libzmq reports why (`handshake:error:other` with EPIPE
+ * or ECONNRESET when the peer went away, `handshake:error:protocol` when
+ * it broke the protocol), then `disconnect`, and a dialer then retries;
+ * the same on the accepting side.
+ */
+import { Buffer } from "node:buffer";
+import * as net from "node:net";
+import { same, type Zmq } from "./differential.js";
+import type { Event } from "../../src/index.js";
+
+/** A ZMTP 3.0 greeting announcing `mechanism`, as a server. */
+function greeting(mechanism: string): Buffer {
+  const g = Buffer.alloc(64);
+  g[0] = 0xff;
+  g[9] = 0x7f;
+  g[10] = 3;
+  g.write(mechanism, 12, "latin1");
+  g[32] = 1;
+  return g;
+}
+
+/** The events of `socket` up to and including the first of type `last`, as "type" or "type:code". */
+async function eventsUntil(socket: { events: { receive(): Promise<Event> } }, last: string): Promise<string[]> {
+  const seen: string[] = [];
+  for (;;) {
+    // receive() keeps the process alive while it waits, as a reconnect timer alone would not.
+    const event = await socket.events.receive();
+    const code = "error" in event ? (event.error as { code?: unknown } | undefined)?.code : undefined;
+    seen.push(code === undefined ? event.type : `${event.type}:${String(code)}`);
+    if (event.type === last) return seen;
+  }
+}
+
+/**
+ * What a Dealer dialing a raw TCP server reports when the server treats
+ * its first connection with `first` (and closes the ones after it).
+ */
+async function dialerEvents(zmq: Zmq, first: (peer: net.Socket) => void, last: string): Promise<string[]> {
+  let connections = 0;
+  const server = net.createServer((peer) => {
+    peer.on("error", () => undefined);
+    if (connections++ === 0) first(peer);
+    else peer.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const client = new zmq.Dealer({ reconnectInterval: 50 });
+  try {
+    const events = eventsUntil(client, last);
+    client.connect(`tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
+    return await events;
+  } finally {
+    client.close();
+    server.close();
+  }
+}
+
+same("a server that closes the connection during the handshake: handshake:error:other EPIPE, disconnect, then a retry", (zmq) =>
+  dialerEvents(zmq, (peer) => peer.once("data", () => peer.end()), "connect:retry"),
+["connect:delay", "connect", "handshake:error:other:EPIPE", "disconnect", "connect:retry"]);
+
+same("a server that resets the connection during the handshake: handshake:error:other ECONNRESET, disconnect, then a retry", (zmq) =>
+  dialerEvents(zmq, (peer) => peer.once("data", () => peer.resetAndDestroy()), "connect:retry"),
+["connect:delay", "connect", "handshake:error:other:ECONNRESET", "disconnect", "connect:retry"]);
+
+same("a server of another mechanism: handshake:error:protocol, then disconnect", async (zmq) => {
+  const events = await dialerEvents(zmq, (peer) => peer.write(greeting("PLAIN")), "disconnect");
+  // The protocol error's code is libzmq's own in zeromq.js (README, "Errors").
+  return events.map((e) => e.replace(/^(handshake:error:protocol):.*$/, "$1"));
+}, ["connect:delay", "connect", "handshake:error:protocol", "disconnect"]);
+
+same("a client that goes away during the handshake: accept, handshake:error:other EPIPE, disconnect", async (zmq) => {
+  const server = new zmq.Dealer();
+  try {
+    await server.bind("tcp://127.0.0.1:*");
+    const events = eventsUntil(server, "disconnect");
+    const port = Number(server.lastEndpoint!.split(":").pop());
+    const peer = net.connect(port, "127.0.0.1", () => peer.end());
+    peer.on("error", () => undefined);
+    return await events;
+  } finally {
+    server.close();
+  }
+}, ["accept", "handshake:error:other:EPIPE", "disconnect"]);

@@ -18,7 +18,7 @@ import {
   type Property, type SocketTypeName,
 } from "./wire/index.js";
 import type { Message, PeerInfo, Pipe, PipeDriver } from "./pipe.js";
-import { inputPolled } from "./send-burst.js";
+import { inputPolled } from "./turn-budget.js";
 import { canReadDirect, readDirect, type DirectSink } from "./direct-read.js";
 import { afterThisJob } from "./microtask.js";
 

@@ -116,6 +116,8 @@ same("a bind:error event carries the address and an error with code and errno", 
   const event = new Promise<Record<string, unknown>>((resolve) => {
     second.events.on("bind:error", (e) => resolve({
       keys: Object.keys(e).sort(),
+      // libzmq names the endpoint without its transport.
+      address: e.address.replace(/\d+$/, "PORT"),
       code: e.error.code,
       errno: e.error.errno,
       isError: e.error instanceof Error,
@@ -123,4 +125,11 @@ same("a bind:error event carries the address and an error with code and errno", 
   });
   await second.bind(first.lastEndpoint!).catch(() => undefined);
   return event;
-}, { keys: ["address", "error", "type"], code: "EADDRINUSE", errno: 98, isError: true });
+}, { keys: ["address", "error", "type"], address: "127.0.0.1:PORT", code: "EADDRINUSE", errno: 98, isError: true });
+
+same("an ipc bind in a missing directory rejects ENOENT, and its bind:error names the path", async (zmq, { closing }) => {
+  const socket = closing(new zmq.Dealer({ linger: 0 }));
+  const event = new Promise<string>((resolve) => socket.events.on("bind:error", (e) => resolve(`${e.address} ${e.error.code}`)));
+  const rejected = await socket.bind("ipc:///no-such-directory-of-purezmq/socket.ipc").then(() => "bound", (e: { code?: string; message?: string }) => `${e.code} ${e.message}`);
+  return { rejected, event: await event };
+}, { rejected: "ENOENT No such endpoint", event: "/no-such-directory-of-purezmq/socket.ipc ENOENT" });

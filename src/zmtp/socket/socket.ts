@@ -16,7 +16,7 @@ import { endObservers, makeObservable, Observer, reportEvent } from "../observer
 import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
 import { FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber } from "../option-values.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
-import { queuedAtOnce } from "../send-burst.js";
+import { afterPoll, queuedAtOnce, takenAtOnce } from "../turn-budget.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
 import { UdpReceiver, UdpSender, type UdpCodec } from "../transport/udp.js";
@@ -209,7 +209,7 @@ function bindEndpoint(address: string, ipv6: boolean): Endpoint {
 
 /** The code zeromq.js reports for a failed listen: libzmq's, from the system's. */
 function listenErrorCode(code: string | undefined): ZmqErrorCode {
-  if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") return code;
+  if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES" || code === "ENOENT") return code;
   // A host name that does not resolve: libzmq reports "No such device".
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "ENODEV";
   return "EINVAL";
@@ -755,7 +755,8 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     } catch (err) {
       // Our own refusals (ws:// without what it needs) keep their code and reason.
       const error = err instanceof ZmqError ? err : new ZmqError(listenErrorCode((err as NodeJS.ErrnoException).code), undefined, address);
-      this.emit({ type: "bind:error", address, error });
+      // libzmq names the failed endpoint without its transport: "127.0.0.1:5555".
+      this.emit({ type: "bind:error", address: address.replace(/^[a-z]+:\/\//, ""), error });
       throw error;
     }
     return listener;
@@ -970,7 +971,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     } catch (err) {
       error = err as Error;
     }
-    if (msg) return Promise.resolve(wrap(msg));
+    if (msg) return takenAtOnce() ? Promise.resolve(wrap(msg)) : afterPoll(wrap(msg));
     if (!error && this.receiveTimeout === 0) error = new ZmqError("EAGAIN");
     if (!error && this.refusal && this.pipes.size === 0) error = this.refusal;
     return new Promise<R>((resolve, reject) => {
@@ -1024,7 +1025,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
           } catch (err) {
             return Promise.reject(err);
           }
-          if (msg) return Promise.resolve(toResult(msg));
+          if (msg) return takenAtOnce() ? Promise.resolve(toResult(msg)) : afterPoll(toResult(msg));
         }
         try {
           return this.receiveAs(toResult, ended);

@@ -8,6 +8,7 @@
  */
 import { Buffer } from "node:buffer";
 import { existsSync, lstatSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
 import { createServer as createHttpServer } from "node:http";
 import * as net from "node:net";
 import { Engine, type ConnectionEngine, type EngineHost, type EngineOptions } from "../engine.js";
@@ -63,6 +64,15 @@ function applyKeepAlive(socket: NetOwner, stream: net.Socket): void {
   else if (keepalive === 0) stream.setKeepAlive(false);
 }
 
+/**
+ * An ipc:// listen failure with the system's code: libuv reports a missing
+ * directory as EACCES, which libzmq (and so zeromq.js) reports as ENOENT.
+ */
+function ipcListenError(err: NodeJS.ErrnoException, path: string): NodeJS.ErrnoException {
+  if (err.code === "EACCES" && !existsSync(dirname(path))) err.code = "ENOENT";
+  return err;
+}
+
 /** The address an endpoint is known by. */
 function formatEndpoint(ep: NetEndpoint): string {
   return ep.transport === "tcp" ? formatTcp(ep.host, ep.port) : ep.transport === "ws" ? formatWs(ep) : `ipc://${ep.path}`;
@@ -110,9 +120,10 @@ export class NetListener implements EngineHost {
       }, (ws, request) => this.accept(new ZwsDuplex(ws, socketType), request.socket));
     }
     return new Promise((resolve, reject) => {
-      this.server.once("error", reject);
+      const failed = (err: NodeJS.ErrnoException): void => reject(ep.transport === "ipc" ? ipcListenError(err, ep.path) : err);
+      this.server.once("error", failed);
       const done = (): void => {
-        this.server.off("error", reject);
+        this.server.off("error", failed);
         this.server.on("error", (err) => this.socket.emit({ type: "accept:error", address: this.address, error: Object.assign(err, { code: (err as NodeJS.ErrnoException).code ?? "EPROTO" }) }));
         const addr = this.server.address();
         if (ep.transport !== "ipc" && addr && typeof addr === "object") this.address = formatEndpoint({ ...ep, port: addr.port });

@@ -57,7 +57,7 @@ test("binding an address in use fails with EADDRINUSE and a bind:error event", a
   const address = await bindResolved(a, "tcp://127.0.0.1:0");
   const reported = nextEvent(b, "bind:error");
   await assert.rejects(b.bind(address), { code: "EADDRINUSE" });
-  assert.equal((await reported).address, address);
+  assert.equal((await reported).address, address.replace("tcp://", ""), "named without its transport, as libzmq does");
   const name = bindAddress("inproc");
   await a.bind(name);
   await assert.rejects(b.bind(name), { code: "EADDRINUSE" });

@@ -8,7 +8,6 @@
  */
 import { Buffer } from "node:buffer";
 import { existsSync, lstatSync, unlinkSync } from "node:fs";
-import { dirname } from "node:path";
 import { createServer as createHttpServer } from "node:http";
 import * as net from "node:net";
 import { Engine, type ConnectionEngine, type EngineHost, type EngineOptions } from "../engine.js";
@@ -69,7 +68,9 @@ function applyKeepAlive(socket: NetOwner, stream: net.Socket): void {
  * directory as EACCES, which libzmq (and so zeromq.js) reports as ENOENT.
  */
 function ipcListenError(err: NodeJS.ErrnoException, path: string): NodeJS.ErrnoException {
-  if (err.code === "EACCES" && !existsSync(dirname(path))) err.code = "ENOENT";
+  // The directory part, written out: the portable build maps node:fs, not node:path.
+  const directory = path.slice(0, path.lastIndexOf("/") + 1) || ".";
+  if (err.code === "EACCES" && !existsSync(directory)) err.code = "ENOENT";
   return err;
 }
 

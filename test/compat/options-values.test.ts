@@ -6,7 +6,7 @@
  * patterns' flags are write-only; the VMCI options are refused. The type
  * checks themselves are in options-socket.test.ts.
  */
-import { same, syncOutcome, type Zmq } from "./differential.js";
+import { differs, same, syncOutcome, type Zmq } from "./differential.js";
 
 const INVALID = { threw: { name: "Error", message: "Invalid argument", code: "EINVAL", errno: 22 } };
 
@@ -229,3 +229,17 @@ same("verbosity: a value other than null, allSubs and allSubsUnsubs leaves it as
   setStaysSet: ["\u0001t", "\u0001t", "\u0001end"],
   nullClears: ["\u0001t", "\u0001end"],
 });
+
+differs("a tcpAcceptFilter that is no address, and PLAIN credentials given as a Buffer", (zmq, { closing }) => {
+  const s = closing(new zmq.Dealer()) as unknown as Record<string, unknown>;
+  return {
+    filter: syncOutcome(() => (s.tcpAcceptFilter = "not-an-address")),
+    credential: setAndRead(s, "plainUsername", Buffer.from("user")),
+  };
+}, {
+  zeromq: { filter: INVALID, credential: { returned: "user" } },
+  purezmq: {
+    filter: { returned: "not-an-address" },
+    credential: { threw: { name: "Error", message: "plainUsername must be a string or null", code: "EINVAL", errno: 22 } },
+  },
+}, "tcpAcceptFilter takes any text and the PLAIN credentials take strings only (not matched yet)");

@@ -207,3 +207,30 @@ same("a ROUTER can send to a peer named at connect() before the connection exist
   }
   return result;
 }, { tcp: { sent: { returned: "undefined" }, body: "early" }, inproc: { sent: { returned: "undefined" }, body: "early" } });
+
+same("socket.events starts at its first read; an ended observer's receive() throws EBADF; a closed socket has no events (ENOTSOCK)", async (zmq) => {
+  const late = new zmq.Dealer();
+  await late.bind("tcp://127.0.0.1:*");
+  const events = late.events;
+  late.close();
+  const seen: string[] = [];
+  for (;;) {
+    const event = await events.receive();
+    seen.push(event.type);
+    if (event.type === "end") break;
+  }
+  const afterEnd = syncOutcome(() => events.receive());
+  const closed = new zmq.Dealer();
+  closed.close();
+  return {
+    seen,
+    afterEnd,
+    eventsOfClosed: syncOutcome(() => closed.events),
+    observerOfClosed: syncOutcome(() => new zmq.Observer(closed)),
+  };
+}, {
+  seen: ["close", "end"],
+  afterEnd: { threw: { name: "Error", message: "Socket is closed", code: "EBADF", errno: 9 } },
+  eventsOfClosed: { threw: { name: "Error", message: "Socket operation on non-socket", code: "ENOTSOCK", errno: 88 } },
+  observerOfClosed: { threw: { name: "Error", message: "Socket operation on non-socket", code: "ENOTSOCK", errno: 88 } },
+});

@@ -121,7 +121,6 @@ function randomId(): string {
   return randomBytes(12).toString("hex");
 }
 
-
 /** Messages per window: the receive high-water mark, or no limit. */
 function windowOf(pipe: Pipe): number {
   return pipe.receiveHighWaterMark > 0 ? pipe.receiveHighWaterMark : 0;

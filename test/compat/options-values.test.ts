@@ -230,16 +230,20 @@ same("verbosity: a value other than null, allSubs and allSubsUnsubs leaves it as
   nullClears: ["\u0001t", "\u0001end"],
 });
 
-differs("a tcpAcceptFilter that is no address, and PLAIN credentials given as a Buffer", (zmq, { closing }) => {
+differs("a tcpAcceptFilter that is no address, PLAIN credentials given as a Buffer, a PLAIN credential unset", (zmq, { closing }) => {
   const s = closing(new zmq.Dealer()) as unknown as Record<string, unknown>;
+  const unset = closing(new zmq.Dealer()) as unknown as Record<string, unknown>;
+  unset.plainPassword = "secret";
   return {
     filter: syncOutcome(() => (s.tcpAcceptFilter = "not-an-address")),
     credential: setAndRead(s, "plainUsername", Buffer.from("user")),
+    unsetReadsBack: setAndRead(unset, "plainPassword", null),
   };
 }, {
-  zeromq: { filter: INVALID, credential: { returned: "user" } },
+  zeromq: { filter: INVALID, credential: { returned: "user" }, unsetReadsBack: { returned: "secret" } },
   purezmq: {
     filter: { returned: "not-an-address" },
     credential: { threw: { name: "Error", message: "plainUsername must be a string or null", code: "EINVAL", errno: 22 } },
+    unsetReadsBack: { returned: null },
   },
-}, "tcpAcceptFilter takes any text and the PLAIN credentials take strings only (not matched yet)");
+}, "tcpAcceptFilter takes any text, the PLAIN credentials take strings only and read back null once unset (not matched yet)");

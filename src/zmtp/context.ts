@@ -5,13 +5,8 @@
  */
 import type { Options } from "./option-types.js";
 import { assignOptions, checkOptionsArgument } from "./assign-options.js";
-import { FROM_ONE, FROM_ZERO, optionNumber } from "./option-values.js";
+import { checkOptionType, FROM_ONE, FROM_ZERO, optionNumber } from "./option-values.js";
 import { InprocRegistry } from "./transport/inproc.js";
-
-function boolOption(value: unknown): boolean {
-  if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
-  return value;
-}
 
 /**
  * A group of sockets that share `inproc://` names and a ZAP handler; give
@@ -60,7 +55,8 @@ export class Context {
     return this.#blocky;
   }
   set blocky(value: boolean) {
-    this.#blocky = boolOption(value);
+    checkOptionType("boolean", value);
+    this.#blocky = value;
   }
 
   /** ZMQ_IO_THREADS: reported only (purezmq runs in the event loop); 0 or more, default 1. */
@@ -97,7 +93,8 @@ export class Context {
     return this.#ipv6;
   }
   set ipv6(value: boolean) {
-    this.#ipv6 = boolOption(value);
+    checkOptionType("boolean", value);
+    this.#ipv6 = value;
   }
 
   /**

@@ -1,13 +1,26 @@
 /**
  * Option values as zeromq.js hands them to libzmq and libzmq keeps them,
  * so that a value reads back and is refused as it would be there: zeromq.js
- * converts a JavaScript number to the option's C type (an `int` option
+ * checks the value's JavaScript type (a TypeError with its text), converts
+ * a JavaScript number to the option's C type (an `int` option
  * keeps ToInt32 of it: `1.5` is 1, 2^32 + 5 is 5, NaN is 0), then libzmq
  * refuses a number out of the option's range, or a text of the wrong
  * length, with EINVAL.
  */
 import { Buffer } from "node:buffer";
 import { ZmqError } from "./errors.js";
+
+/** The kind of value an option takes; it decides the TypeError. */
+export type OptionKind = "number" | "boolean" | "string";
+
+/** Throws zeromq.js's TypeError unless `value` is of `kind` (string options take a Buffer or null too). */
+export function checkOptionType(kind: OptionKind, value: unknown): void {
+  if (kind === "number" && typeof value !== "number") throw new TypeError("Option value must be a number");
+  if (kind === "boolean" && typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
+  if (kind === "string" && value !== null && typeof value !== "string" && !Buffer.isBuffer(value)) {
+    throw new TypeError("Option value must be a string or buffer");
+  }
+}
 
 /** The C type libzmq keeps an option in, and the values it takes. */
 export interface NumberRule {
@@ -48,8 +61,8 @@ const TWO_64 = 2 ** 64;
  * zeromq.js's text for a non-number, EINVAL for a value out of range.
  */
 export function optionNumber(rule: NumberRule, value: unknown): number {
-  if (typeof value !== "number") throw new TypeError("Option value must be a number");
-  let n = converted(rule.store, value);
+  checkOptionType("number", value);
+  let n = converted(rule.store, value as number);
   // `| 0` after the division keeps -0 out: -2 / 100 reads back 0, as in libzmq.
   if (rule.unit !== undefined) n = Math.trunc(n / rule.unit) | 0;
   if ((rule.min !== undefined && n < rule.min) || (rule.max !== undefined && n > rule.max)) {

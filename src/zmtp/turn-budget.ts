@@ -42,16 +42,12 @@ export function queuedAtOnce(msg: Message): Promise<void> {
 }
 
 /**
- * A receive() found its message queued: whether it may resolve at once.
- * The octets are not counted (they are in memory already), the calls are.
+ * The promise of a receive() that found its message queued: `value` at
+ * once, or after the next check phase when the turn is used up. The
+ * octets are not counted (they are in memory already), the calls are.
  */
-export function takenAtOnce(): boolean {
-  return charge(MESSAGE_CHARGE);
-}
-
-/** A promise of `value` after the event loop's next check phase: a call that yields. */
-export function afterPoll<T>(value: T): Promise<T> {
-  return new Promise((resolve) => setImmediate(resolve, value));
+export function takenAtOnce<T>(value: T): Promise<T> {
+  return charge(MESSAGE_CHARGE) ? Promise.resolve(value) : new Promise((resolve) => setImmediate(resolve, value));
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
 import { LatestQueue } from "./latest-queue.js";
 import { LoadBalancer } from "./load-balancer.js";
-import { checkOptionType } from "./options.js";
+import { checkOptionType } from "../option-values.js";
 import { Socket, type SocketOptions } from "./socket.js";
 
 /** Options of the load-balancing sockets (Dealer, Push, Pull). */

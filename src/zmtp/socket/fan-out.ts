@@ -37,7 +37,7 @@ import type { Message, Pipe } from "../pipe.js";
 import { Queue } from "../queue.js";
 import { ZmtpProtocolError } from "../wire/index.js";
 import { distribute } from "./distributor.js";
-import { checkOptionType } from "./options.js";
+import { checkOptionType } from "../option-values.js";
 import { Socket } from "./socket.js";
 import { SubscriberIndex, subscriptionCost } from "./subscriptions.js";
 

@@ -6,13 +6,11 @@
  * `process.emitWarning` that the change waits for the next connect/bind.
  */
 import { Buffer } from "node:buffer";
-import { optionNumber, optionText, readBackText, type NumberRule, type TextRule } from "../option-values.js";
+import { checkOptionType, optionNumber, optionText, readBackText, type NumberRule, type TextRule } from "../option-values.js";
 
 /** zeromq.js's warning text, word for word. */
 export const DEFERRED_OPTION_WARNING = "Socket option will not take effect until next connect/bind.";
 
-/** The kind of value an option takes; it decides the TypeError. */
-export type OptionKind = "number" | "boolean" | "string";
 
 /** One option: its kind, its zeromq.js default and, for a number or a text, what libzmq takes. */
 export type OptionSpec =
@@ -26,15 +24,6 @@ export interface DeferredOptionHost {
   readonly optionValues: Map<string, unknown>;
   /** Called before a value is stored: warns when the socket has endpoints. */
   warnDeferredOption(): void;
-}
-
-/** Throws zeromq.js's TypeError unless `value` is of `kind` (string options take a Buffer or null too). */
-export function checkOptionType(kind: OptionKind, value: unknown): void {
-  if (kind === "number" && typeof value !== "number") throw new TypeError("Option value must be a number");
-  if (kind === "boolean" && typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
-  if (kind === "string" && value !== null && typeof value !== "string" && !Buffer.isBuffer(value)) {
-    throw new TypeError("Option value must be a string or buffer");
-  }
 }
 
 /** Defines each option of `specs` as an accessor on `proto`. */

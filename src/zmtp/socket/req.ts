@@ -10,7 +10,7 @@ import { ZmqError } from "../errors.js";
 import { joinParts, withHead } from "../message.js";
 import type { Message, Pipe } from "../pipe.js";
 import { BalancedSocket } from "./dealer.js";
-import { checkOptionType } from "./options.js";
+import { checkOptionType } from "../option-values.js";
 import type { SocketOptions } from "./socket.js";
 
 /** Options of a Request socket. */

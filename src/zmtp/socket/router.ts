@@ -9,7 +9,7 @@ import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
 import { RoutingIdCounter } from "./routing-ids.js";
-import { checkOptionType } from "./options.js";
+import { checkOptionType } from "../option-values.js";
 import { Socket, type SocketOptions } from "./socket.js";
 
 /**

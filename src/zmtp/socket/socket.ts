@@ -13,10 +13,10 @@ import { holdFor, holdUntilSettled, release } from "../keep-alive.js";
 import { RECEIVE_NOW, SEND_OWNED, SEND_OWNED_NOW, toParts, type MessageLike } from "../message.js";
 import type { ReportedEvent } from "../events.js";
 import { endObservers, makeObservable, Observer, reportEvent } from "../observer.js";
-import { checkOptionType, defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
-import { FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber } from "../option-values.js";
+import { defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
+import { checkOptionType, FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber } from "../option-values.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
-import { afterPoll, queuedAtOnce, takenAtOnce } from "../turn-budget.js";
+import { queuedAtOnce, takenAtOnce } from "../turn-budget.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
 import { UdpReceiver, UdpSender, type UdpCodec } from "../transport/udp.js";
@@ -971,7 +971,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     } catch (err) {
       error = err as Error;
     }
-    if (msg) return takenAtOnce() ? Promise.resolve(wrap(msg)) : afterPoll(wrap(msg));
+    if (msg) return takenAtOnce(wrap(msg));
     if (!error && this.receiveTimeout === 0) error = new ZmqError("EAGAIN");
     if (!error && this.refusal && this.pipes.size === 0) error = this.refusal;
     return new Promise<R>((resolve, reject) => {
@@ -1025,7 +1025,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
           } catch (err) {
             return Promise.reject(err);
           }
-          if (msg) return takenAtOnce() ? Promise.resolve(toResult(msg)) : afterPoll(toResult(msg));
+          if (msg) return takenAtOnce(toResult(msg));
         }
         try {
           return this.receiveAs(toResult, ended);

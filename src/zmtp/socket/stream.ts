@@ -17,7 +17,7 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
-import { checkOptionType } from "./options.js";
+import { checkOptionType } from "../option-values.js";
 import { RoutingIdCounter } from "./routing-ids.js";
 import { Socket, type SocketOptions } from "./socket.js";
 

@@ -8,7 +8,7 @@ import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
 import type { Message, Pipe } from "../pipe.js";
 import { FanInSocket } from "./fan-in.js";
-import { checkOptionType } from "./options.js";
+import { checkOptionType } from "../option-values.js";
 import type { SocketOptions } from "./socket.js";
 
 /** Options of a Subscriber socket. */

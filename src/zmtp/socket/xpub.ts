@@ -9,7 +9,7 @@
  */
 import { Buffer } from "node:buffer";
 import { FanOutSocket, type Verbosity } from "./fan-out.js";
-import { checkOptionType } from "./options.js";
+import { checkOptionType } from "../option-values.js";
 import type { SocketOptions } from "./socket.js";
 
 export type { Verbosity } from "./fan-out.js";

@@ -6,11 +6,10 @@
  */
 import { randomBytes } from "node:crypto";
 import * as dgram from "node:dgram";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as zmq from "zeromq";
 import * as ours from "../../src/index.js";
 import { withDeadline } from "../support/deadline.js";
+import { ipcTestPath } from "../support/ipc-path.js";
 
 /** Which library a socket comes from. */
 export type Impl = "purezmq" | "libzmq";
@@ -75,7 +74,7 @@ export function bindAddress(transport: NetTransport | "inproc"): string {
 
 /** A random socket path in the temporary directory. */
 export function ipcPath(): string {
-  return join(tmpdir(), `purezmq-test-${randomBytes(6).toString("hex")}.sock`);
+  return ipcTestPath();
 }
 
 /** Binds and returns the address to connect to (the real port for tcp port 0). */

@@ -7,11 +7,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Pull, Push, type Event, type Socket } from "../../../src/index.js";
 import { withDeadline as within } from "../../support/deadline.js";
 import { closing } from "../../support/sockets.js";
+import { ipcTestPath } from "../../support/ipc-path.js";
 
 function events(s: Socket, type: Event["type"], count: number): Promise<void> {
   return new Promise((resolve) => {
@@ -25,7 +24,7 @@ function events(s: Socket, type: Event["type"], count: number): Promise<void> {
   });
 }
 
-const ipc = (): string => `ipc://${join(tmpdir(), `purezmq-pipeline-${randomBytes(6).toString("hex")}.sock`)}`;
+const ipc = (): string => `ipc://${ipcTestPath("pipeline")}`;
 
 for (const transport of ["tcp", "ipc", "inproc"] as const) {
   const address = (): string =>

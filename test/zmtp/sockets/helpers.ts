@@ -4,14 +4,13 @@
  */
 import { randomBytes } from "node:crypto";
 import * as net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { Router, type EventType } from "../../../src/index.js";
 import type { AnySocket as Socket } from "../../../src/zmtp/socket/socket.js";
 import type { AnyEvent } from "../../support/sockets.js";
 import { withDeadline } from "../../support/deadline.js";
+import { ipcTestPath } from "../../support/ipc-path.js";
 import { nextEvent as nextEventOf } from "../../support/sockets.js";
 export { withDeadline } from "../../support/deadline.js";
 export { nextEvent } from "../../support/sockets.js";
@@ -27,7 +26,7 @@ export function bindAddress(transport: Transport): string {
     case "tcp":
       return "tcp://127.0.0.1:0";
     case "ipc":
-      return `ipc://${join(tmpdir(), `purezmq-test-${name}.sock`)}`;
+      return `ipc://${ipcTestPath()}`;
     case "inproc":
       return `inproc://test-${name}`;
   }

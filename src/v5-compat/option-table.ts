@@ -30,16 +30,6 @@ function property(name: string): OptionAccess {
   };
 }
 
-/** A credential: the socket takes a string (or null), which a Buffer given by v5 code becomes. */
-function credential(name: string): OptionAccess {
-  return {
-    get: (s) => props(s)[name],
-    set: (s, v) => {
-      props(s)[name] = Buffer.isBuffer(v) ? v.toString("utf8") : v;
-    },
-  };
-}
-
 /** A boolean property that v5 code sets with any truthy value and reads as 1 or 0. */
 function flag(name: string): OptionAccess {
   return {
@@ -131,8 +121,8 @@ const TABLE = new Map<number, OptionAccess>([
   [c.ZMQ_IPV6, flag("ipv6")],
   [c.ZMQ_MECHANISM, { get: (s) => MECHANISM_NUMBER[s.securityMechanism ?? ""] ?? 0 }],
   [c.ZMQ_PLAIN_SERVER, flag("plainServer")],
-  [c.ZMQ_PLAIN_USERNAME, credential("plainUsername")],
-  [c.ZMQ_PLAIN_PASSWORD, credential("plainPassword")],
+  [c.ZMQ_PLAIN_USERNAME, property("plainUsername")],
+  [c.ZMQ_PLAIN_PASSWORD, property("plainPassword")],
   [c.ZMQ_CURVE_SERVER, flag("curveServer")],
   [c.ZMQ_CURVE_PUBLICKEY, property("curvePublicKey")],
   [c.ZMQ_CURVE_SECRETKEY, property("curveSecretKey")],

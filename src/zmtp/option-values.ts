@@ -116,3 +116,8 @@ export function readBackText(value: Buffer): string {
   const end = value.indexOf(0);
   return value.toString("utf8", 0, end < 0 ? value.length : end);
 }
+
+/** A text option kept as set (string, Buffer or null), as zeromq.js reads it back. */
+export function textRead(value: string | Buffer | null): string | null {
+  return Buffer.isBuffer(value) ? readBackText(value) : value;
+}

@@ -30,6 +30,12 @@ const NUMBERS = [
 ];
 
 /** `value` set on `name`, and what reads back (or what the setter threw). */
+/** The code a failing call throws, or "ok". */
+function codeOf(fn: () => unknown): unknown {
+  const outcome = syncOutcome(fn) as { threw?: { code?: string } };
+  return outcome.threw ? outcome.threw.code : "ok";
+}
+
 function setAndRead(socket: Record<string, unknown>, name: string, value: unknown): unknown {
   return syncOutcome(() => {
     socket[name] = value;
@@ -230,20 +236,38 @@ same("verbosity: a value other than null, allSubs and allSubsUnsubs leaves it as
   nullClears: ["\u0001t", "\u0001end"],
 });
 
-differs("a tcpAcceptFilter that is no address, PLAIN credentials given as a Buffer, a PLAIN credential unset", (zmq, { closing }) => {
+same("PLAIN credentials: a Buffer's octets, null unsets the mechanism and keeps the text to read back", (zmq, { closing }) => {
   const s = closing(new zmq.Dealer()) as unknown as Record<string, unknown>;
   const unset = closing(new zmq.Dealer()) as unknown as Record<string, unknown>;
   unset.plainPassword = "secret";
+  const emptied = closing(new zmq.Dealer()) as unknown as Record<string, unknown>;
+  emptied.plainUsername = "user";
   return {
-    filter: syncOutcome(() => (s.tcpAcceptFilter = "not-an-address")),
-    credential: setAndRead(s, "plainUsername", Buffer.from("user")),
+    credential: setAndRead(s, "plainUsername", Buffer.from("user\0tail")),
+    mechanism: s.securityMechanism,
     unsetReadsBack: setAndRead(unset, "plainPassword", null),
+    unsetMechanism: unset.securityMechanism,
+    emptyBuffer: setAndRead(emptied, "plainUsername", Buffer.alloc(0)),
+    emptiedMechanism: emptied.securityMechanism,
+    // Codes only: purezmq's message says what is wrong without the value.
+    emptyString: codeOf(() => (emptied.plainPassword = "")),
+    tooLong: codeOf(() => (emptied.plainPassword = Buffer.alloc(256, 97))),
   };
 }, {
-  zeromq: { filter: INVALID, credential: { returned: "user" }, unsetReadsBack: { returned: "secret" } },
-  purezmq: {
-    filter: { returned: "not-an-address" },
-    credential: { threw: { name: "Error", message: "plainUsername must be a string or null", code: "EINVAL", errno: 22 } },
-    unsetReadsBack: { returned: null },
-  },
-}, "tcpAcceptFilter takes any text, the PLAIN credentials take strings only and read back null once unset (not matched yet)");
+  credential: { returned: "user" },
+  mechanism: "plain",
+  unsetReadsBack: { returned: "secret" },
+  unsetMechanism: null,
+  emptyBuffer: { returned: "user" },
+  emptiedMechanism: null,
+  emptyString: "EINVAL",
+  tooLong: "EINVAL",
+});
+
+differs("a tcpAcceptFilter that is no address", (zmq, { closing }) => {
+  const s = closing(new zmq.Dealer()) as unknown as Record<string, unknown>;
+  return { filter: syncOutcome(() => (s.tcpAcceptFilter = "not-an-address")) };
+}, {
+  zeromq: { filter: INVALID },
+  purezmq: { filter: { returned: "not-an-address" } },
+}, "tcpAcceptFilter takes any text (not matched yet)");

@@ -5,7 +5,7 @@
  * client, refused no status, sees its connection lost in the handshake
  * (`handshake:error:other`, EPIPE), then `disconnect`, and reconnects.
  */
-import type { Buffer } from "node:buffer";
+import { Buffer } from "node:buffer";
 import { same, type Zmq } from "./differential.js";
 import type { Event } from "../../src/index.js";
 
@@ -89,3 +89,22 @@ same("ZAP reply for another request id: ERR_ZAP_BAD_REQUEST_ID on the server", (
 same("ZAP reply with status 201: ERR_ZAP_INVALID_STATUS_CODE on the server", (zmq) =>
   handshakeWith(zmq, reply(([d, v, id, , ...rest]) => [d!, v!, id!, "201", ...rest])),
 { server: "handshake:error:protocol:ERR_ZAP_INVALID_STATUS_CODE", client: CLIENT });
+
+same("PLAIN credentials given as Buffers reach the ZAP handler octet for octet", async (zmq) => {
+  const context = new zmq.Context();
+  const zap = new zmq.Router({ context });
+  const server = new zmq.Dealer({ context, plainServer: true });
+  // Not UTF-8, with a zero octet inside: only the octets themselves survive.
+  const client = new zmq.Dealer({ plainUsername: Buffer.from([0xff, 0x00, 0x41]), plainPassword: Buffer.from([0xc3, 0x28]) });
+  try {
+    await zap.bind("inproc://zeromq.zap.01");
+    await server.bind("tcp://127.0.0.1:*");
+    client.connect(server.lastEndpoint!);
+    const request = await zap.receive();
+    return request.slice(7).map((frame) => frame.toString("hex"));
+  } finally {
+    client.close();
+    server.close();
+    zap.close();
+  }
+}, ["504c41494e", "ff0041", "c328"]);

@@ -49,8 +49,8 @@ export class MechanismChoice {
 
 /** The socket options that choose and configure the mechanism. */
 export interface SecuritySettings {
-  readonly plainUsername: string | null;
-  readonly plainPassword: string | null;
+  /** The PLAIN client's credentials as set (a string or the Buffer given). */
+  plainCredentials(): { readonly username: string | Buffer | null; readonly password: string | Buffer | null };
   readonly zapDomain: string | null;
   readonly authenticator: Authenticator | null;
   /** The Identity the socket announces (see InprocOwner). */
@@ -60,17 +60,24 @@ export interface SecuritySettings {
 }
 
 /**
- * Validates a PLAIN username or password option: null, or 1 to 255 octets
- * (libzmq refuses an empty one too). The value never appears in the error.
+ * Validates a PLAIN username or password option as libzmq takes it: a
+ * string or a Buffer of 1 to 255 octets (libzmq refuses an empty string,
+ * zeromq.js passes a Buffer's octets on), or null or an empty Buffer, which
+ * unset it. The value never appears in the error.
  */
-export function checkPlainCredential(value: unknown, option: string): string | null {
-  if (value === null) return null;
-  if (typeof value !== "string") throw new ZmqError("EINVAL", `${option} must be a string or null`);
-  const size = Buffer.byteLength(value, "utf8");
+export function checkPlainCredential(value: unknown, option: string): string | Buffer | null {
+  if (value === null || (Buffer.isBuffer(value) && value.length === 0)) return null;
+  if (typeof value !== "string" && !Buffer.isBuffer(value)) throw new ZmqError("EINVAL", `${option} must be a string, a Buffer or null`);
+  const size = typeof value === "string" ? Buffer.byteLength(value, "utf8") : value.length;
   if (size === 0 || size > PLAIN_CREDENTIAL_MAX) {
-    throw new ZmqError("EINVAL", `${option} must be 1 to ${PLAIN_CREDENTIAL_MAX} octets long (UTF-8), got ${size}`);
+    throw new ZmqError("EINVAL", `${option} must be 1 to ${PLAIN_CREDENTIAL_MAX} octets long, got ${size}`);
   }
   return value;
+}
+
+/** A PLAIN credential's octets on the wire: a string as UTF-8, a Buffer as it is. */
+export function credentialOctets(value: string | Buffer | null): Buffer {
+  return Buffer.isBuffer(value) ? Buffer.from(value) : Buffer.from(value ?? "", "utf8");
 }
 
 /** The IP address of a `tcp://host:port` peer, without port; "" for other transports. */
@@ -100,9 +107,10 @@ export function mechanismFactoryFor(s: SecuritySettings, choice: MechanismChoice
       credentials: [credentials.username, credentials.password],
     }, address, done));
   }
-  const credentials = { username: Buffer.from(s.plainUsername ?? "", "utf8") } as { username: Buffer; password: Buffer };
+  const set = s.plainCredentials();
+  const credentials = { username: credentialOctets(set.username) } as { username: Buffer; password: Buffer };
   // Not enumerable: util.inspect of a connection (depth and all) must not print it.
-  Object.defineProperty(credentials, "password", { value: Buffer.from(s.plainPassword ?? "", "utf8"), enumerable: false });
+  Object.defineProperty(credentials, "password", { value: credentialOctets(set.password), enumerable: false });
   return plainClientMechanism(credentials);
 }
 

@@ -14,7 +14,7 @@ import { RECEIVE_NOW, SEND_OWNED, SEND_OWNED_NOW, toParts, type MessageLike } fr
 import type { ReportedEvent } from "../events.js";
 import { endObservers, makeObservable, Observer, reportEvent } from "../observer.js";
 import { defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
-import { checkOptionType, FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber } from "../option-values.js";
+import { checkOptionType, FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber, textRead } from "../option-values.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { queuedAtOnce, takenAtOnce } from "../turn-budget.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
@@ -77,8 +77,8 @@ export interface SocketOptions {
   maxMessageParts?: number;
   idleTimeout?: number;
   plainServer?: boolean;
-  plainUsername?: string | null;
-  plainPassword?: string | null;
+  plainUsername?: string | Buffer | null;
+  plainPassword?: string | Buffer | null;
   curveServer?: boolean;
   curvePublicKey?: string | Buffer;
   curveSecretKey?: string | Buffer;
@@ -376,9 +376,9 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
    * libzmq; with neither, every client is refused with ZAP status 500.
    */
   authenticator: Authenticator | null = null;
-  private plainUser: string | null = null;
+  private plainUser: string | Buffer | null = null;
   /** A private field: invisible to util.inspect, JSON and Object.keys, so the password never shows in logs. */
-  #plainPass: string | null = null;
+  #plainPass: string | Buffer | null = null;
   /** The `connect` constructor option: how tcp:// endpoints are dialed when set. */
   #streamConnect: StreamConnect | undefined;
   /** The mechanism and server role the last security option chose, as libzmq keeps them. */
@@ -517,33 +517,41 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   }
 
   /**
-   * ZMQ_PLAIN_USERNAME: 1 to 255 octets; non-null makes connections PLAIN
-   * clients. A refused client does not reconnect: set the right
-   * credentials and call connect() again.
+   * ZMQ_PLAIN_USERNAME: 1 to 255 octets (a string, sent as UTF-8, or a
+   * Buffer); non-null makes connections PLAIN clients, null makes them NULL
+   * again and, as in libzmq, keeps the text to read back. A refused client
+   * does not reconnect: set the right credentials and call connect() again.
    */
   get plainUsername(): string | null {
-    return this.plainUser;
+    return textRead(this.plainUser);
   }
-  set plainUsername(value: string | null) {
+  set plainUsername(value: string | Buffer | null) {
     checkOptionType("string", value);
     this.warnDeferredOption();
-    this.plainUser = checkPlainCredential(value, "plainUsername");
-    this.plainClient(value);
+    const credential = checkPlainCredential(value, "plainUsername");
+    if (credential !== null) this.plainUser = credential;
+    this.plainClient(credential);
   }
 
-  /** ZMQ_PLAIN_PASSWORD: 1 to 255 octets; non-null makes connections PLAIN clients. */
+  /** ZMQ_PLAIN_PASSWORD: as {@link plainUsername}, the password. */
   get plainPassword(): string | null {
-    return this.#plainPass;
+    return textRead(this.#plainPass);
   }
-  set plainPassword(value: string | null) {
+  set plainPassword(value: string | Buffer | null) {
     checkOptionType("string", value);
     this.warnDeferredOption();
-    this.#plainPass = checkPlainCredential(value, "plainPassword");
-    this.plainClient(value);
+    const credential = checkPlainCredential(value, "plainPassword");
+    if (credential !== null) this.#plainPass = credential;
+    this.plainClient(credential);
   }
 
-  /** A PLAIN credential set makes a PLAIN client, a null one goes back to NULL (as libzmq does). */
-  private plainClient(value: string | null): void {
+  /** @internal The PLAIN credentials as set, for the mechanism of the next connection. */
+  plainCredentials(): { readonly username: string | Buffer | null; readonly password: string | Buffer | null } {
+    return { username: this.plainUser, password: this.#plainPass };
+  }
+
+  /** A PLAIN credential set makes a PLAIN client, an unset one goes back to NULL (as libzmq does). */
+  private plainClient(value: string | Buffer | null): void {
     this.#security.mechanism = value === null ? null : "plain";
     if (value !== null) this.#security.asServer = false;
   }

@@ -14,7 +14,8 @@ import { RECEIVE_NOW, SEND_OWNED, SEND_OWNED_NOW, toParts, type MessageLike } fr
 import type { ReportedEvent } from "../events.js";
 import { endObservers, makeObservable, Observer, reportEvent } from "../observer.js";
 import { defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
-import { checkOptionType, FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber, textRead } from "../option-values.js";
+import { checkOptionType, FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber, readBackText, textRead } from "../option-values.js";
+import { parseAcceptFilter, type AcceptFilter } from "../transport/accept-filter.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { queuedAtOnce, takenAtOnce } from "../turn-budget.js";
 import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
@@ -44,7 +45,7 @@ export interface SocketOptions {
   tcpKeepaliveIdle?: number;
   tcpKeepaliveCount?: number;
   tcpKeepaliveInterval?: number;
-  tcpAcceptFilter?: string | null;
+  tcpAcceptFilter?: string | Buffer | null;
   connectTimeout?: number;
   tcpMaxRetransmitTimeout?: number;
   sendBufferSize?: number;
@@ -155,7 +156,7 @@ function settled(w: { timer: NodeJS.Timeout | undefined; held: boolean }): void 
  * these names is refused as unknown.
  */
 const NOT_OPTIONS = new Set([
-  "socketType", "isClosed", "boundLast", "plainUser", "conflateMode", "invertMode", "verbosityLevel",
+  "socketType", "isClosed", "boundLast", "plainUser", "acceptFilters", "conflateMode", "invertMode", "verbosityLevel",
   "manualMode", "welcome", "epoch", "replying", "waiting", "filters", "notifies", "requestId", "requestIdFrame",
 ]);
 
@@ -485,17 +486,31 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   }
 
   /**
-   * ZMQ_TCP_ACCEPT_FILTER: accepted; no effect (libzmq deprecates it for
-   * ZAP, which purezmq's `authenticator` covers). Reading it fails EINVAL,
-   * as libzmq cannot read it back either.
+   * ZMQ_TCP_ACCEPT_FILTER: each value set adds an `address[/bits]` that
+   * peers of this socket's tcp:// and ws:// listeners may come from (read
+   * as libzmq reads it, numeric only, under the `ipv6` in force when set);
+   * null clears the list, and an empty list accepts every peer. A peer
+   * outside the list is closed as soon as it is accepted, with an
+   * `accept:error` event. Write-only: reading it fails EINVAL, as in libzmq.
    */
   get tcpAcceptFilter(): string | null {
     throw new ZmqError("EINVAL");
   }
-  set tcpAcceptFilter(value: string | null) {
+  set tcpAcceptFilter(value: string | Buffer | null) {
     checkOptionType("string", value);
     this.warnDeferredOption();
+    if (value === null || (Buffer.isBuffer(value) && value.length === 0)) {
+      this.acceptFilters = [];
+      return;
+    }
+    const octets = Buffer.isBuffer(value) ? value : Buffer.from(value, "utf8");
+    if (octets.length > 255) throw new ZmqError("EINVAL");
+    // libzmq reads the option as a C string: it ends at the first zero octet.
+    this.acceptFilters = [...this.acceptFilters, parseAcceptFilter(readBackText(octets), this.ipv6)];
   }
+
+  /** @internal The filters `tcpAcceptFilter` set, for the listeners. */
+  acceptFilters: readonly AcceptFilter[] = [];
 
   private updateHighWaterMarks(): void {
     for (const pipe of this.pipes) pipe.setHighWaterMarks(this.#sendHwm, this.#receiveHwm);

@@ -16,6 +16,7 @@ import type { Pipe } from "../pipe.js";
 import { ZmtpProtocolError } from "../wire/index.js";
 import { zwsMessageBound } from "../wire/zws.js";
 import { ZmqError } from "../errors.js";
+import { acceptedBy } from "./accept-filter.js";
 import { formatTcp, formatWs, type Endpoint } from "./endpoint.js";
 import { forget, lingerDone, lingerStart, watch, type ExitDrainable } from "./exit-drain.js";
 import type { NetOwner } from "./owner.js";
@@ -173,6 +174,13 @@ export class NetListener implements EngineHost {
       stream.destroy();
       return;
     }
+    if (this.ep.transport !== "ipc" && !acceptedBy(this.socket.acceptFilters, raw.remoteAddress, raw.remoteFamily)) {
+      stream.destroy();
+      // libzmq closes such a peer at once and reports the errno its accept loop left: EAGAIN.
+      const error = new ZmqError("EAGAIN", `${raw.remoteAddress ?? "the peer"} is not in tcpAcceptFilter; peer refused`);
+      this.socket.emit({ type: "accept:error", address: this.address, error });
+      return;
+    }
     const max = this.socket.maxConnections;
     if (max >= 0 && this.connections.size >= max) {
       // At the bound: refuse the newcomer, keep the connections already served.
@@ -204,10 +212,15 @@ export class NetListener implements EngineHost {
  * messages queued before any connection, it keeps dialing for up to
  * `linger` ms to deliver them, as libzmq does.
  */
+/** An abandoned dial's late error has no one to tell. */
+function ignore(): void {}
+
 export class NetDialer implements EngineHost, ExitDrainable {
   private pipe: Pipe | undefined;
   private engine: ConnectionEngine | undefined;
   private attempt: net.Socket | WebStreamDuplex | ZwsDuplex | undefined;
+  /** Removes this dialer's listeners from `attempt`. */
+  private attemptListeners: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private interval: number;
   private stopped = false;
@@ -257,9 +270,25 @@ export class NetDialer implements EngineHost, ExitDrainable {
       return;
     }
     clearTimeout(this.timer);
-    this.attempt?.destroy();
+    this.abandonAttempt();
     if (this.engine) this.engine.shutdown(linger);
     else this.dropPipe();
+  }
+
+  /**
+   * Ends a dial in progress. Its listeners go first: the connection's
+   * handle closes only in a later turn of the event loop, and until then
+   * they would keep this dialer, its socket and its context from the
+   * garbage collector (zeromq.js frees a closed socket's context at once).
+   */
+  private abandonAttempt(): void {
+    const attempt = this.attempt;
+    this.attempt = undefined;
+    if (!attempt) return;
+    this.attemptListeners?.();
+    this.attemptListeners = undefined;
+    attempt.on("error", ignore);
+    attempt.destroy();
   }
 
   engineReady(_engine: ConnectionEngine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
@@ -312,7 +341,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
     this.lingerDeadline = performance.now() + linger;
     this.lingerTimer = setTimeout(() => {
       clearTimeout(this.timer);
-      this.attempt?.destroy();
+      this.abandonAttempt();
       if (this.engine) this.engine.shutdown(0);
       else this.dropPipe();
     }, linger).unref();
@@ -342,6 +371,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
       clearTimeout(timer);
       stream.destroy();
       this.attempt = undefined;
+      this.attemptListeners = undefined;
       if (err instanceof ZmqError) {
         // No retry can cure it (ws:// with no WebSocket to dial with): say why, as a refused handshake does.
         this.socket.handshakeRefused(this.address, new ZmtpProtocolError(err.message));
@@ -352,11 +382,11 @@ export class NetDialer implements EngineHost, ExitDrainable {
       this.socket.emit({ type: "close", address: this.address });
       this.scheduleReconnect();
     };
-    stream.once("error", onError);
-    stream.once("connect", () => {
+    const onConnect = (): void => {
       stream.off("error", onError);
       clearTimeout(timer);
       this.attempt = undefined;
+      this.attemptListeners = undefined;
       if (!this.active) {
         stream.destroy();
         return;
@@ -364,7 +394,14 @@ export class NetDialer implements EngineHost, ExitDrainable {
       this.socket.emit({ type: "connect", address: this.address });
       if (stream instanceof net.Socket) applyKeepAlive(this.socket, stream);
       this.engine = openEngine(stream, this.socket.engineOptions(this.address), this);
-    });
+    };
+    stream.once("error", onError);
+    stream.once("connect", onConnect);
+    this.attemptListeners = () => {
+      clearTimeout(timer);
+      stream.off("error", onError);
+      stream.off("connect", onConnect);
+    };
   }
 
   /** A WebSocket to a ws:// endpoint, offering the subprotocols of the socket's mechanism. */

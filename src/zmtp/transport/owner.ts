@@ -8,6 +8,7 @@ import type { Buffer } from "node:buffer";
 import type { EngineOptions } from "../engine.js";
 import type { ReportedEvent } from "../events.js";
 import type { PeerInfo, Pipe, PipeOwner } from "../pipe.js";
+import type { AcceptFilter } from "./accept-filter.js";
 import type { MechanismName, SocketTypeName, ZmtpProtocolError } from "../wire/index.js";
 
 /** The owner of inproc links: a socket, or the ZAP client's one-pipe stand-in. */
@@ -42,6 +43,8 @@ export interface NetOwner extends InprocOwner {
   readonly pipePerConnection: boolean;
   readonly isOpen: boolean;
   readonly maxConnections: number;
+  /** ZMQ_TCP_ACCEPT_FILTER: the peers tcp:// and ws:// listeners accept (empty: all). */
+  readonly acceptFilters: readonly AcceptFilter[];
   readonly reconnectInterval: number;
   readonly reconnectMaxInterval: number;
   /** ZMQ_BACKLOG, for listen(). */

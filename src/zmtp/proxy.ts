@@ -9,7 +9,7 @@
  */
 import { closedError, ZmqError } from "./errors.js";
 import type { Message } from "./pipe.js";
-import { AS_PROXY, PROXIED, type Socket } from "./socket/socket.js";
+import { AS_PROXY, PROXIED, Socket as SocketClass, type Socket } from "./socket/socket.js";
 
 /** Socket types that never receive, or never send, through a proxy. */
 const SEND_ONLY = new Set(["PUB", "PUSH"]);
@@ -17,6 +17,12 @@ const RECEIVE_ONLY = new Set(["SUB", "PULL"]);
 
 /** Errors after which a direction just drops the message and goes on. */
 const DROPPED = new Set(["EHOSTUNREACH", "EAGAIN"]);
+
+/** zeromq.js's checks of a proxy's socket arguments, with its texts. */
+function checkSocketArgument(value: unknown, role: string): void {
+  if (typeof value !== "object" || value === null) throw new TypeError(`${role} must be a socket object`);
+  if (!(value instanceof SocketClass)) throw new Error("Invalid argument");
+}
 
 /** Proxies messages between two sockets. */
 export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
@@ -31,12 +37,19 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
    * @param frontEnd the front-end socket (bind or connect it before run())
    * @param backEnd the back-end socket
    * @param capture optional socket that receives a copy of every message moved
+   * @throws TypeError "Front-end must be a socket object" (or back-end) for
+   *   a missing or primitive argument, Error "Invalid argument" for an
+   *   object that is no socket, as zeromq.js.
    */
   constructor(
     readonly frontEnd: F,
     readonly backEnd: B,
     readonly capture?: Socket,
-  ) {}
+  ) {
+    checkSocketArgument(frontEnd, "Front-end");
+    checkSocketArgument(backEnd, "Back-end");
+    if (capture !== undefined) checkSocketArgument(capture, "Capture");
+  }
 
   /**
    * Runs the proxy until {@link terminate}(). Meanwhile the front-end and

@@ -79,6 +79,25 @@ same("unbind of an endpoint not bound rejects ENOENT; disconnect throws it", asy
   disconnect: { threw: { name: "Error", message: "No such endpoint", code: "ENOENT", errno: 2, address: "tcp://127.0.0.1:5555" } },
 });
 
+same("unbind and disconnect check the endpoint's form and transport before looking it up", async (zmq, { closing }) => {
+  const dealer = closing(new zmq.Dealer());
+  const seen: Record<string, unknown> = {};
+  for (const address of ["foo-bar", "foo://bar", "tcp://", "://x", "pgm://x", "inproc://nope", "ws://127.0.0.1:5/x", "udp://127.0.0.1:5"]) {
+    seen[`unbind ${address}`] = (await outcome(() => dealer.unbind(address))).code;
+    seen[`disconnect ${address}`] = (syncOutcome(() => dealer.disconnect(address)).threw as { code?: unknown }).code;
+  }
+  return seen;
+}, {
+  "unbind foo-bar": "EINVAL", "disconnect foo-bar": "EINVAL",
+  "unbind foo://bar": "EPROTONOSUPPORT", "disconnect foo://bar": "EPROTONOSUPPORT",
+  "unbind tcp://": "EINVAL", "disconnect tcp://": "EINVAL",
+  "unbind ://x": "EINVAL", "disconnect ://x": "EINVAL",
+  "unbind pgm://x": "EPROTONOSUPPORT", "disconnect pgm://x": "EPROTONOSUPPORT",
+  "unbind inproc://nope": "ENOENT", "disconnect inproc://nope": "ENOENT",
+  "unbind ws://127.0.0.1:5/x": "ENOENT", "disconnect ws://127.0.0.1:5/x": "ENOENT",
+  "unbind udp://127.0.0.1:5": "ENOCOMPATPROTO", "disconnect udp://127.0.0.1:5": "ENOCOMPATPROTO",
+});
+
 same("an address in use fails with EADDRINUSE, over tcp and inproc", async (zmq, { closing }) => {
   const a = closing(new zmq.Dealer());
   const b = closing(new zmq.Dealer());

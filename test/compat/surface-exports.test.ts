@@ -101,6 +101,14 @@ same("new Observer(socket) checks its arguments and observes the socket", async 
   };
 });
 
+same("new Proxy(frontEnd, backEnd) checks that both are sockets, with zeromq.js's errors", (zmq, { closing }) => {
+  const Proxy = zmq.Proxy as unknown as new (...a: unknown[]) => unknown;
+  const dealer = closing(new zmq.Dealer());
+  const router = closing(new zmq.Router());
+  return [[], [dealer], [1, 2], [null, dealer], [{}, {}], [dealer, {}], [dealer, "x"], [dealer, router]]
+    .map((args) => thrown(() => void new Proxy(...args)));
+});
+
 same("events.on and events.off return something to chain on", (zmq, { closing }) => {
   const events = closing(new zmq.Dealer()).events;
   const listener = (): void => undefined;

@@ -34,6 +34,7 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "compat/options-curve.test.ts": NATIVE_ADDON,
   "compat/options-socket.test.ts": NATIVE_ADDON,
   "compat/options-values.test.ts": NATIVE_ADDON,
+  "compat/peer-gone.test.ts": NATIVE_ADDON,
   "compat/release.test.ts": NATIVE_ADDON,
   "compat/state-events.test.ts": NATIVE_ADDON,
   "compat/stream.test.ts": NATIVE_ADDON,

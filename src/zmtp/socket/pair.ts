@@ -9,6 +9,12 @@ import { Socket, type SocketOptions } from "./socket.js";
 export class Pair extends Socket {
   readonly socketType = "PAIR";
   private pipe: Pipe | undefined;
+  /**
+   * The last peer's pipe, gone with messages still unread: they are read
+   * before any new peer's, as libzmq delivers what arrived before a
+   * disconnect.
+   */
+  private leftover: Pipe | undefined;
 
   constructor(options?: SocketOptions) {
     super(options);
@@ -22,7 +28,9 @@ export class Pair extends Socket {
     return pipe === this.pipe ? undefined : "a PAIR socket takes one peer only";
   }
   protected xdetach(pipe: Pipe): void {
-    if (this.pipe === pipe) this.pipe = undefined;
+    if (this.pipe !== pipe) return;
+    this.pipe = undefined;
+    if (pipe.inLength > 0) this.leftover = pipe;
   }
   protected xreadablePipe(_pipe: Pipe): void {}
   protected xsend(msg: Message): boolean {
@@ -31,10 +39,15 @@ export class Pair extends Socket {
     return true;
   }
   protected xrecv(): Message | undefined {
+    if (this.leftover) {
+      const msg = this.leftover.read();
+      if (this.leftover.inLength === 0) this.leftover = undefined;
+      if (msg) return msg;
+    }
     return this.pipe?.read();
   }
   protected xreadable(): boolean {
-    return (this.pipe?.inLength ?? 0) > 0;
+    return (this.leftover?.inLength ?? 0) > 0 || (this.pipe?.inLength ?? 0) > 0;
   }
   protected xwritable(): boolean {
     return this.pipe?.writable ?? false;

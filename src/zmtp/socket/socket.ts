@@ -18,7 +18,7 @@ import { checkOptionType, FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber, rea
 import { parseAcceptFilter, type AcceptFilter } from "../transport/accept-filter.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { queuedAtOnce, takenAtOnce } from "../turn-budget.js";
-import { parseEndpoint, type Endpoint } from "../transport/endpoint.js";
+import { checkEndpointName, parseEndpoint, type Endpoint } from "../transport/endpoint.js";
 import { NetDialer, NetListener } from "../transport/net.js";
 import { UdpReceiver, UdpSender, type UdpCodec } from "../transport/udp.js";
 import { checkStreamConnect, type StreamConnect } from "../transport/stream-connect.js";
@@ -798,10 +798,12 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   /**
    * @internal Stops listening on `address` before returning (zeromq.js's
    * `unbindSync`, which the v5 API offers): closing a listener needs no wait.
-   * @throws ZmqError ENOENT for an endpoint that is not bound.
+   * @throws ZmqError EINVAL for a text that is no endpoint, EPROTONOSUPPORT
+   *   for an unknown transport, ENOENT for an endpoint that is not bound.
    */
   unbindAtOnce(address: string): void {
     this.assertOpen();
+    this.checkTermEndpoint(address);
     const list = this.endpoints.get(address);
     if (!list) throw new ZmqError("ENOENT", undefined, address);
     for (const ep of list) {
@@ -874,9 +876,19 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     }
   }
 
+  /** What libzmq checks of an endpoint given to unbind() or disconnect() before it looks it up. */
+  private checkTermEndpoint(address: string): void {
+    checkEndpointName(address);
+    // udp:// is for the socket types that have a codec for it (RADIO, DISH, DGRAM).
+    if (address.startsWith("udp://") && !this.udpCodec(true) && !this.udpCodec(false)) {
+      throw new ZmqError("ENOCOMPATPROTO", undefined, address);
+    }
+  }
+
   /** Drops the connection(s) made by connect() to an endpoint. */
   disconnect(address: string): void {
     this.assertOpen();
+    this.checkTermEndpoint(address);
     const list = this.endpoints.get(address);
     if (!list) throw new ZmqError("ENOENT", undefined, address);
     for (const ep of list) ep.close(0);

@@ -72,6 +72,20 @@ export function parseEndpoint(address: string, forBind: boolean): Endpoint {
   }
 }
 
+/** The transports an endpoint may name (others: EPROTONOSUPPORT, as in libzmq without them). */
+const TRANSPORTS = new Set(["tcp", "ipc", "inproc", "ws", "wss", "udp"]);
+
+/**
+ * What libzmq checks of an endpoint given to unbind() or disconnect()
+ * before it looks the endpoint up: `transport://address` (EINVAL) with a
+ * transport it has (EPROTONOSUPPORT).
+ */
+export function checkEndpointName(address: string): void {
+  const sep = address.indexOf("://");
+  if (sep <= 0 || sep + 3 === address.length) throw new ZmqError("EINVAL", undefined, address);
+  if (!TRANSPORTS.has(address.slice(0, sep))) throw new ZmqError("EPROTONOSUPPORT", undefined, address);
+}
+
 /** `host:port` of a tcp, ws or udp endpoint: `*` as host binds every IPv4 interface, `*` as port asks for a free one. */
 function hostPort(text: string, forBind: boolean, address: string): { host: string; port: number } {
   const colon = text.lastIndexOf(":");

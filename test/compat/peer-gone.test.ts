@@ -1,0 +1,44 @@
+/**
+ * Differential: messages that arrived from a peer before it went away are
+ * still received afterwards, by every socket type that keeps one pipe per
+ * peer (zeromq.js's own "when connected to thread should deliver messages"
+ * lost its echo through a PAIR whose worker thread ended at once).
+ */
+import { same, type Zmq } from "./differential.js";
+import { ipcTestPath } from "../support/ipc-path.js";
+
+type Pattern = "Pair" | "Pull" | "Dealer" | "Router";
+
+/** What `pattern`'s socket receives after its peer sent "hello" and went away. */
+async function afterPeerGone(zmq: Zmq, closing: <S extends { close(): void }>(s: S) => S, pattern: Pattern, address: string): Promise<string> {
+  const receiver = closing(new zmq[pattern]({ linger: 0 }));
+  await receiver.bind(address);
+  // libzmq reports no events for inproc: there the peer's close() alone ends it.
+  const gone = address.startsWith("inproc:") ? undefined : disconnected(receiver);
+  const Peer = { Pair: zmq.Pair, Pull: zmq.Push, Dealer: zmq.Dealer, Router: zmq.Dealer }[pattern];
+  const peer = new Peer({ linger: 1000 });
+  peer.connect(receiver.lastEndpoint ?? address);
+  await peer.send("hello");
+  peer.close();
+  await gone;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("lost"), 2000)));
+  try {
+    return await Promise.race([receiver.receive().then((msg) => `received ${String(msg.at(-1))}`), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves at the socket's first `disconnect`, read with `events.receive()`, which keeps the process alive meanwhile. */
+async function disconnected(socket: { events: { receive(): Promise<{ type: string }> } }): Promise<void> {
+  while ((await socket.events.receive()).type !== "disconnect");
+}
+
+for (const pattern of ["Pair", "Pull", "Dealer", "Router"] as const) {
+  same(`a ${pattern.toUpperCase()} still receives what its peer sent before it went away (tcp, ipc, inproc)`, async (zmq, { closing }) => ({
+    tcp: await afterPeerGone(zmq, closing, pattern, "tcp://127.0.0.1:*"),
+    ipc: await afterPeerGone(zmq, closing, pattern, `ipc://${ipcTestPath("peer-gone")}`),
+    inproc: await afterPeerGone(zmq, closing, pattern, `inproc://peer-gone-${pattern}`),
+  }), { tcp: "received hello", ipc: "received hello", inproc: "received hello" });
+}

@@ -311,7 +311,7 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
         const g = done.greeting;
         const mechanism = this.mechanism!;
         if (g.mechanism !== mechanism.name) {
-          throw new ZmtpProtocolError(`peer uses the ${g.mechanism} mechanism, this socket uses ${mechanism.name}`, "EMECHANISM");
+          throw new ZmtpProtocolError(`peer uses the ${g.mechanism} mechanism, this socket uses ${mechanism.name}`, "ERR_ZMTP_MECHANISM_MISMATCH");
         }
         mechanism.checkPeer?.(g.asServer);
         this.peerMinor = g.major > 3 ? 1 : g.minor;

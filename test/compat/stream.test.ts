@@ -66,6 +66,23 @@ same("a Stream connects to a node:net server with a routing id; the server's clo
   return { id: String(id), note: note!.length, ping: String(ping), pong: String(pong), gone: gone!.length };
 }, { id: "peer-1", note: 0, ping: "ping", pong: "pong", gone: 0 });
 
+same("a Stream sends to a connect()ed peer before it is connected: the data waits for the connection", async (zmq, { closing }) => {
+  const server = net.createServer();
+  const received = new Promise<string>((resolve) => server.on("connection", (sock) => sock.once("data", (d) => resolve(String(d)))));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  closing({ close: () => server.close() });
+  const stream = closing(new zmq.Stream({ linger: 0 }));
+  stream.connect(`tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`, { routingId: "early" });
+  // At once, as zeromq.js's own "send/receive as client" test does (an HTTP request).
+  await stream.send(["early", "GET / HTTP/1.0\r\n\r\n"]);
+  // To a port no one listens on: queued too, for as long as the dialing goes on.
+  const nowhere = closing(new zmq.Stream({ linger: 0 }));
+  nowhere.connect("tcp://127.0.0.1:1", { routingId: "absent" });
+  const queued = await Promise.all([nowhere.send(["absent", "a"]), nowhere.send(["absent", "b"])]).then(() => "queued", (err) => errorShape(err));
+  return { server: await withDeadline(received, T, "the early request"), queued };
+}, { server: "GET / HTTP/1.0\r\n\r\n", queued: "queued" });
+
 same("a Stream refuses a send to an unknown peer (EHOSTUNREACH) and reads parts as libzmq does: a lone part after the data shifts the next message", async (zmq, { closing }) => {
   const { stream, port } = await boundStream(zmq, closing);
   const client = net.connect(port, "127.0.0.1");

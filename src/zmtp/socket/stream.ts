@@ -10,8 +10,10 @@
  * peer fails EHOSTUNREACH, one for a peer over its high-water mark EAGAIN,
  * as in libzmq. A peer closed by an empty message is not announced as gone.
  *
- * A connect()ed peer that goes away is gone: the reconnect is a new peer
- * with a new routing id, so nothing is queued for a peer not connected.
+ * A connect()ed peer's route exists from connect() (unless `immediate`):
+ * what is sent to it waits for the connection. Once that connection ends
+ * the peer is gone (EHOSTUNREACH); a reconnect is a new peer, announced
+ * with `[routingId, ""]`.
  */
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
@@ -70,13 +72,19 @@ export class Stream extends Socket<[Buffer, Buffer]> {
     return true;
   }
 
-  protected xattach(_pipe: Pipe): void {}
-
-  protected override xhandshake(pipe: Pipe): string | undefined {
+  /**
+   * A peer's route exists from its pipe's making: at connect() for a peer
+   * dialed (unless `immediate`), so that what is sent to it meanwhile
+   * waits for the connection, as in libzmq.
+   */
+  protected xattach(pipe: Pipe): void {
     let id = pipe.connectRoutingId;
     if (!id || id.length === 0 || this.routes.has(id.toString("latin1"))) id = this.ids.freshBytes((key) => this.routes.has(key));
     pipe.routingId = id;
     this.routes.set(id.toString("latin1"), pipe);
+  }
+
+  protected override xhandshake(pipe: Pipe): string | undefined {
     // Through the pipe, so that it comes before the peer's data.
     if (this.#notify) pipe.deliver([EMPTY]);
     return undefined;
@@ -87,8 +95,9 @@ export class Stream extends Socket<[Buffer, Buffer]> {
     if (!id) return;
     const key = id.toString("latin1");
     if (this.routes.get(key) === pipe) this.routes.delete(key);
-    // After the peer's last data, which the application may not have read yet.
-    if (this.#notify && !this.closed && !this.closing.delete(pipe)) pipe.deliver([EMPTY]);
+    // After the peer's last data, which the application may not have read
+    // yet; a peer that never connected was never announced.
+    if (this.#notify && pipe.peer && !this.closed && !this.closing.delete(pipe)) pipe.deliver([EMPTY]);
   }
 
   protected xreadablePipe(pipe: Pipe): void {

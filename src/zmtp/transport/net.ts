@@ -242,8 +242,9 @@ export class NetDialer implements EngineHost, ExitDrainable {
   ) {
     this.interval = socket.reconnectInterval;
     if (ep.transport === "ws") this.zwsOffer = zwsOffer(socket.mechanismName, address);
-    // Without `immediate`, messages queue in the pipe before the first connection.
-    if (!socket.pipePerConnection) this.pipe = this.newPipe();
+    // Without `immediate`, messages queue in the pipe before the first
+    // connection (a STREAM's too: its peer's route exists from connect()).
+    if (!socket.immediate) this.pipe = this.newPipe();
     watch(this);
     this.dial();
   }

@@ -35,10 +35,11 @@ export interface InprocOwner extends PipeOwner {
 /** The owner of tcp and ipc listeners and dialers. */
 export interface NetOwner extends InprocOwner {
   /**
-   * Whether each connection of a dialer gets a pipe of its own, made at
-   * the handshake and ended with the connection (ZMQ_IMMEDIATE, and always
-   * for STREAM, whose peers are connections), instead of one pipe that
-   * queues across reconnects.
+   * Whether each connection of a dialer gets a pipe of its own, ended with
+   * the connection (ZMQ_IMMEDIATE, and always for STREAM, whose peers are
+   * connections), instead of one pipe that queues across reconnects. The
+   * first pipe is made at connect() unless ZMQ_IMMEDIATE is set, the others
+   * at their handshake.
    */
   readonly pipePerConnection: boolean;
   readonly isOpen: boolean;

@@ -9,8 +9,13 @@ export type ZmtpProtocolErrorCode =
   | "EPROTO"
   /** A frame or message larger than `maxMessageSize`. */
   | "EMSGSIZE"
-  /** The peer speaks another security mechanism, or breaks its handshake. */
+  /** The peer breaks its mechanism's handshake. */
   | "EMECHANISM"
+  /**
+   * The peer's greeting names another security mechanism: libzmq's name
+   * for it, which zeromq.js reports as the code of `handshake:error:protocol`.
+   */
+  | "ERR_ZMTP_MECHANISM_MISMATCH"
   /** The peer's socket type may not talk to ours. */
   | "ESOCKETTYPE"
   /** The peer refused our credentials, or we refused theirs. */

@@ -207,14 +207,14 @@ export class NetListener implements EngineHost {
   }
 }
 
+/** An abandoned dial's late error has no one to tell. */
+function ignore(): void {}
+
 /**
  * Connects to an endpoint and keeps reconnecting until closed. Closed with
  * messages queued before any connection, it keeps dialing for up to
  * `linger` ms to deliver them, as libzmq does.
  */
-/** An abandoned dial's late error has no one to tell. */
-function ignore(): void {}
-
 export class NetDialer implements EngineHost, ExitDrainable {
   private pipe: Pipe | undefined;
   private engine: ConnectionEngine | undefined;

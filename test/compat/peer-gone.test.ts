@@ -4,7 +4,7 @@
  * peer (zeromq.js's own "when connected to thread should deliver messages"
  * lost its echo through a PAIR whose worker thread ended at once).
  */
-import { same, type Zmq } from "./differential.js";
+import { differs, same, type Zmq } from "./differential.js";
 import { ipcTestPath } from "../support/ipc-path.js";
 
 type Pattern = "Pair" | "Pull" | "Dealer" | "Router";
@@ -41,4 +41,47 @@ for (const pattern of ["Pair", "Pull", "Dealer", "Router"] as const) {
     ipc: await afterPeerGone(zmq, closing, pattern, `ipc://${ipcTestPath("peer-gone")}`),
     inproc: await afterPeerGone(zmq, closing, pattern, `inproc://peer-gone-${pattern}`),
   }), { tcp: "received hello", ipc: "received hello", inproc: "received hello" });
+}
+
+differs("a PAIR's next peer, taken while the last one's messages wait to be read", async (zmq, { closing }) => {
+  const pair = closing(new zmq.Pair({ linger: 0 }));
+  await pair.bind("tcp://127.0.0.1:*");
+  const events = eventStream(pair);
+  const first = new zmq.Pair({ linger: 1000 });
+  first.connect(pair.lastEndpoint!);
+  await first.send("one-a");
+  await first.send("one-b");
+  await events.until("handshake");
+  first.close();
+  await events.until("disconnect");
+  const second = closing(new zmq.Pair({ linger: 0 }));
+  second.connect(pair.lastEndpoint!);
+  await second.send("two");
+  await events.until("handshake");
+  const got: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    let timer: NodeJS.Timeout | undefined;
+    // Bounded: libzmq's PAIR drops the second peer's messages, so the third receive never completes there.
+    const none = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("none"), 500)));
+    got.push(await Promise.race([pair.receive().then((msg) => String(msg[0])), none]));
+    clearTimeout(timer);
+  }
+  return got;
+}, {
+  zeromq: ["one-a", "one-b", "none"],
+  purezmq: ["one-a", "one-b", "two"],
+}, "libzmq keeps the gone peer's pipe until it is read and drops what the next peer sends meanwhile; purezmq delivers both, in order");
+
+/**
+ * Waits on a socket's events in order, read with `events.receive()` (which
+ * keeps the process alive). The observer is made here, at once: events
+ * before it are not kept, in either library.
+ */
+function eventStream(socket: { events: { receive(): Promise<{ type: string }> } }): { until(type: string): Promise<void> } {
+  const observer = socket.events;
+  return {
+    async until(type: string) {
+      while ((await observer.receive()).type !== type);
+    },
+  };
 }

@@ -25,6 +25,7 @@ export const NODE_ONLY: Readonly<Record<string, string>> = {
   "cli/trace.test.ts": NATIVE_ADDON,
   "compat/accept-filter.test.ts": NATIVE_ADDON,
   "compat/basics.test.ts": NATIVE_ADDON,
+  "compat/close-mid-handshake.test.ts": NATIVE_ADDON,
   "compat/differences-surface.test.ts": NATIVE_ADDON,
   "compat/errors-socket.test.ts": NATIVE_ADDON,
   "compat/event-loop-turns.test.ts": NATIVE_ADDON,

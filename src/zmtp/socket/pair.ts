@@ -30,7 +30,10 @@ export class Pair extends Socket {
   protected xdetach(pipe: Pipe): void {
     if (this.pipe !== pipe) return;
     this.pipe = undefined;
-    if (pipe.inLength > 0) this.leftover = pipe;
+    // One gone peer's messages are kept, the first's: a peer that follows
+    // it and goes too before they are read loses its own (libzmq would
+    // not have taken that peer at all), and what is held stays bounded.
+    if (pipe.inLength > 0 && !this.leftover) this.leftover = pipe;
   }
   protected xreadablePipe(_pipe: Pipe): void {}
   protected xsend(msg: Message): boolean {

@@ -218,6 +218,8 @@ function ignore(): void {}
 export class NetDialer implements EngineHost, ExitDrainable {
   private pipe: Pipe | undefined;
   private engine: ConnectionEngine | undefined;
+  /** Whether {@link engine} finished its handshake (its pipe carries messages). */
+  private handshaken = false;
   private attempt: net.Socket | WebStreamDuplex | ZwsDuplex | undefined;
   /** Removes this dialer's listeners from `attempt`. */
   private attemptListeners: (() => void) | undefined;
@@ -266,7 +268,8 @@ export class NetDialer implements EngineHost, ExitDrainable {
     if (this.stopped) return;
     this.stopped = true;
     forget(this);
-    if (!this.engine && linger !== 0 && this.hasQueuedOutput()) {
+    // Not connected yet, or still in the handshake: keep at it to deliver.
+    if (!this.handshaken && linger !== 0 && this.hasQueuedOutput()) {
       this.lingerUnconnected(linger);
       return;
     }
@@ -298,6 +301,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
     const pipe = this.pipe ?? (this.pipe = this.newPipe());
     const refused = this.socket.pipeHandshake(pipe, peer);
     if (refused !== undefined) return refused;
+    this.handshaken = true;
     this.interval = this.socket.reconnectInterval;
     this.socket.emit({ type: "handshake", address: this.address });
     if (this.lingering) {
@@ -310,6 +314,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
 
   engineClosed(_engine: ConnectionEngine, error: ZmtpProtocolError | undefined, handshaken: boolean): void {
     this.engine = undefined;
+    this.handshaken = false;
     // libzmq reports nothing for a connection the application ended (disconnect, close).
     if (!this.stopped) reportEnd(this.socket, this.address, error, handshaken);
     // libzmq ends a session after a protocol error or a refusal instead of reconnecting.
@@ -334,7 +339,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
     lingerDone(this);
   }
 
-  /** Closed before connecting, with messages queued: keep dialing to deliver them. */
+  /** Closed before connecting (or mid-handshake), with messages queued: keep dialing to deliver them. */
   private lingerUnconnected(linger: number): void {
     this.lingering = true;
     lingerStart(this);

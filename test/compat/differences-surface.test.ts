@@ -59,6 +59,15 @@ differs("the classes called without new", (zmq) => ({
   },
 }, "not matched yet: zeromq.js's native classes (Context, Socket, Observer, Proxy) have their own text, purezmq's are V8's");
 
+differs("the protected methods for options by number", (zmq, { closing }) => {
+  const socket = closing(new zmq.Dealer()) as unknown as Record<string, unknown>;
+  return ["getBoolOption", "setBoolOption", "getInt32Option", "setInt32Option", "getUint64Option", "getStringOption", "setStringOption"]
+    .map((name) => typeof socket[name]);
+}, {
+  zeromq: ["function", "function", "function", "function", "function", "function", "function"],
+  purezmq: ["undefined", "undefined", "undefined", "undefined", "undefined", "undefined", "undefined"],
+}, "not matched yet: every option purezmq has is a property");
+
 /** The default context's ioThreads as a worker thread reads it after the main thread set it to 3. */
 async function workerReadsIoThreads(zmq: Zmq, module: string): Promise<number> {
   const before = zmq.context.ioThreads;

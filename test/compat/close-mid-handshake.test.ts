@@ -4,7 +4,7 @@
  * linger, as libzmq does (purezmq dropped them when close() came between
  * the TCP connect and the end of the handshake).
  */
-import { same, type Zmq } from "./differential.js";
+import { eventsUntil, same, type Zmq } from "./differential.js";
 import { ipcTestPath } from "../support/ipc-path.js";
 
 type Moment = "at once" | "at connect" | "at the server's handshake";
@@ -14,7 +14,7 @@ async function delivered(zmq: Zmq, closing: <S extends { close(): void }>(s: S) 
   const pull = closing(new zmq.Pull({ linger: 0 }));
   await pull.bind(address);
   const push = new zmq.Push({ linger: 1000 });
-  const ready = moment === "at connect" ? next(push, "connect") : moment === "at the server's handshake" ? next(pull, "handshake") : undefined;
+  const ready = moment === "at connect" ? eventsUntil(push, "connect") : moment === "at the server's handshake" ? eventsUntil(pull, "handshake") : undefined;
   push.connect(pull.lastEndpoint!);
   await push.send("a");
   await push.send("b");
@@ -30,11 +30,6 @@ async function delivered(zmq: Zmq, closing: <S extends { close(): void }>(s: S) 
     if (next === "none") break;
   }
   return got;
-}
-
-/** The socket's next event of `type`, read with `events.receive()` (which keeps the process alive meanwhile). */
-async function next(socket: { events: { receive(): Promise<{ type: string }> } }, type: string): Promise<void> {
-  while ((await socket.events.receive()).type !== type);
 }
 
 for (const moment of ["at once", "at connect", "at the server's handshake"] as const) {

@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import * as native from "zeromq";
 import * as ours from "../../src/index.js";
+import type { Event } from "../../src/index.js";
 
 /**
  * The module a body gets: typed as purezmq's surface, since that is the
@@ -164,5 +165,28 @@ export function thrown(fn: () => unknown): Record<string, unknown> {
     const code = (err as { code?: unknown }).code;
     if (code !== undefined) shape.code = code;
     return shape;
+  }
+}
+
+/** An event as "type", or "type:code" when it carries an error with a code. */
+export function eventName(event: Event): string {
+  const code = "error" in event ? (event.error as { code?: unknown } | undefined)?.code : undefined;
+  return code === undefined ? event.type : `${event.type}:${String(code)}`;
+}
+
+/**
+ * The events of `socket` up to and including the first of type `last`,
+ * read with `events.receive()`, which keeps the process alive while it
+ * waits (a reconnect timer alone would not). The socket's observer is made
+ * at the call, and neither library keeps an event from before it: call
+ * this before the action whose events it waits for.
+ */
+export async function eventsUntil(socket: { events: { receive(): Promise<Event> } }, last: string): Promise<Event[]> {
+  const observer = socket.events;
+  const seen: Event[] = [];
+  for (;;) {
+    const event = await observer.receive();
+    seen.push(event);
+    if (event.type === last) return seen;
   }
 }

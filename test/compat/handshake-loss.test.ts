@@ -7,8 +7,7 @@
  */
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
-import { same, type Zmq } from "./differential.js";
-import type { Event } from "../../src/index.js";
+import { eventName, eventsUntil, same, type Zmq } from "./differential.js";
 
 /** A ZMTP 3.0 greeting announcing `mechanism`, as a server. */
 function greeting(mechanism: string): Buffer {
@@ -19,18 +18,6 @@ function greeting(mechanism: string): Buffer {
   g.write(mechanism, 12, "latin1");
   g[32] = 1;
   return g;
-}
-
-/** The events of `socket` up to and including the first of type `last`, as "type" or "type:code". */
-async function eventsUntil(socket: { events: { receive(): Promise<Event> } }, last: string): Promise<string[]> {
-  const seen: string[] = [];
-  for (;;) {
-    // receive() keeps the process alive while it waits, as a reconnect timer alone would not.
-    const event = await socket.events.receive();
-    const code = "error" in event ? (event.error as { code?: unknown } | undefined)?.code : undefined;
-    seen.push(code === undefined ? event.type : `${event.type}:${String(code)}`);
-    if (event.type === last) return seen;
-  }
 }
 
 /**
@@ -47,7 +34,7 @@ async function dialerEvents(zmq: Zmq, first: (peer: net.Socket) => void, last: s
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const client = new zmq.Dealer({ reconnectInterval: 50 });
   try {
-    const events = eventsUntil(client, last);
+    const events = eventsUntil(client, last).then((seen) => seen.map(eventName));
     client.connect(`tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
     return await events;
   } finally {
@@ -72,7 +59,7 @@ same("a client that goes away during the handshake: accept, handshake:error:othe
   const server = new zmq.Dealer();
   try {
     await server.bind("tcp://127.0.0.1:*");
-    const events = eventsUntil(server, "disconnect");
+    const events = eventsUntil(server, "disconnect").then((seen) => seen.map(eventName));
     const port = Number(server.lastEndpoint!.split(":").pop());
     const peer = net.connect(port, "127.0.0.1", () => peer.end());
     peer.on("error", () => undefined);

@@ -4,7 +4,7 @@
  * peer (zeromq.js's own "when connected to thread should deliver messages"
  * lost its echo through a PAIR whose worker thread ended at once).
  */
-import { differs, same, type Zmq } from "./differential.js";
+import { differs, eventsUntil, same, type Zmq } from "./differential.js";
 import { ipcTestPath } from "../support/ipc-path.js";
 
 type Pattern = "Pair" | "Pull" | "Dealer" | "Router";
@@ -14,7 +14,7 @@ async function afterPeerGone(zmq: Zmq, closing: <S extends { close(): void }>(s:
   const receiver = closing(new zmq[pattern]({ linger: 0 }));
   await receiver.bind(address);
   // libzmq reports no events for inproc: there the peer's close() alone ends it.
-  const gone = address.startsWith("inproc:") ? undefined : disconnected(receiver);
+  const gone = address.startsWith("inproc:") ? undefined : eventsUntil(receiver, "disconnect");
   const Peer = { Pair: zmq.Pair, Pull: zmq.Push, Dealer: zmq.Dealer, Router: zmq.Dealer }[pattern];
   const peer = new Peer({ linger: 1000 });
   peer.connect(receiver.lastEndpoint ?? address);
@@ -30,11 +30,6 @@ async function afterPeerGone(zmq: Zmq, closing: <S extends { close(): void }>(s:
   }
 }
 
-/** Resolves at the socket's first `disconnect`, read with `events.receive()`, which keeps the process alive meanwhile. */
-async function disconnected(socket: { events: { receive(): Promise<{ type: string }> } }): Promise<void> {
-  while ((await socket.events.receive()).type !== "disconnect");
-}
-
 for (const pattern of ["Pair", "Pull", "Dealer", "Router"] as const) {
   same(`a ${pattern.toUpperCase()} still receives what its peer sent before it went away (tcp, ipc, inproc)`, async (zmq, { closing }) => ({
     tcp: await afterPeerGone(zmq, closing, pattern, "tcp://127.0.0.1:*"),
@@ -46,18 +41,21 @@ for (const pattern of ["Pair", "Pull", "Dealer", "Router"] as const) {
 differs("a PAIR's next peer, taken while the last one's messages wait to be read", async (zmq, { closing }) => {
   const pair = closing(new zmq.Pair({ linger: 0 }));
   await pair.bind("tcp://127.0.0.1:*");
-  const events = eventStream(pair);
+  // Waits begin before the connections they wait for: events before the observer are not kept.
+  const firstIn = eventsUntil(pair, "handshake");
   const first = new zmq.Pair({ linger: 1000 });
   first.connect(pair.lastEndpoint!);
   await first.send("one-a");
   await first.send("one-b");
-  await events.until("handshake");
+  await firstIn;
+  const firstGone = eventsUntil(pair, "disconnect");
   first.close();
-  await events.until("disconnect");
+  await firstGone;
+  const secondIn = eventsUntil(pair, "handshake");
   const second = closing(new zmq.Pair({ linger: 0 }));
   second.connect(pair.lastEndpoint!);
   await second.send("two");
-  await events.until("handshake");
+  await secondIn;
   const got: string[] = [];
   for (let i = 0; i < 3; i++) {
     let timer: NodeJS.Timeout | undefined;
@@ -71,17 +69,3 @@ differs("a PAIR's next peer, taken while the last one's messages wait to be read
   zeromq: ["one-a", "one-b", "none"],
   purezmq: ["one-a", "one-b", "two"],
 }, "libzmq keeps the gone peer's pipe until it is read and drops what the next peer sends meanwhile; purezmq delivers both, in order");
-
-/**
- * Waits on a socket's events in order, read with `events.receive()` (which
- * keeps the process alive). The observer is made here, at once: events
- * before it are not kept, in either library.
- */
-function eventStream(socket: { events: { receive(): Promise<{ type: string }> } }): { until(type: string): Promise<void> } {
-  const observer = socket.events;
-  return {
-    async until(type: string) {
-      while ((await observer.receive()).type !== type);
-    },
-  };
-}

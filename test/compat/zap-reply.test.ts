@@ -6,8 +6,7 @@
  * (`handshake:error:other`, EPIPE), then `disconnect`, and reconnects.
  */
 import { Buffer } from "node:buffer";
-import { same, type Zmq } from "./differential.js";
-import type { Event } from "../../src/index.js";
+import { eventName, eventsUntil, same, type Zmq } from "./differential.js";
 
 /** What a ZAP handler answers to a request's frames (routing id first, as a Router receives them). */
 type Answer = (request: Buffer[]) => Array<Buffer | string>;
@@ -17,28 +16,8 @@ function reply(change: (frames: Array<Buffer | string>) => Array<Buffer | string
   return ([routingId, delimiter, version, requestId]) => [routingId!, ...change([delimiter!, version!, requestId!, "200", "OK", "user", ""])];
 }
 
-/**
- * Resolves with the events a socket reports up to the first of `type`.
- * Read with `events.receive()`, which keeps the process alive while it
- * waits (the client's reconnect timer alone would not).
- */
-async function until(socket: { events: { receive(): Promise<Event> } }, type: string): Promise<Event[]> {
-  const seen: Event[] = [];
-  for (;;) {
-    const event = await socket.events.receive();
-    seen.push(event);
-    if (event.type === type) return seen;
-  }
-}
-
 /** What the client reports: its connection lost in the handshake, then a retry. */
 const CLIENT = ["connect:delay", "connect", "handshake:error:other:EPIPE", "disconnect", "connect:retry"];
-
-/** An event as "type" or "type:code". */
-function named(event: Event): string {
-  const code = "error" in event ? (event.error as { code?: unknown } | undefined)?.code : undefined;
-  return code === undefined ? event.type : `${event.type}:${String(code)}`;
-}
 
 /**
  * Runs one PLAIN handshake whose ZAP request `answer` answers: returns the
@@ -54,11 +33,11 @@ async function handshakeWith(zmq: Zmq, answer: Answer): Promise<Record<string, u
   try {
     await zap.bind("inproc://zeromq.zap.01");
     await server.bind("tcp://127.0.0.1:*");
-    const serverError = until(server, "handshake:error:protocol");
-    const retried = until(client, "connect:retry");
+    const serverError = eventsUntil(server, "handshake:error:protocol");
+    const retried = eventsUntil(client, "connect:retry");
     client.connect(server.lastEndpoint!);
     await zap.send(answer(await zap.receive()));
-    return { server: named((await serverError).at(-1)!), client: (await retried).map(named) };
+    return { server: eventName((await serverError).at(-1)!), client: (await retried).map(eventName) };
   } finally {
     client.close();
     server.close();

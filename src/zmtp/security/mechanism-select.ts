@@ -60,14 +60,13 @@ export interface SecuritySettings {
 }
 
 /**
- * Validates a PLAIN username or password option as libzmq takes it: a
- * string or a Buffer of 1 to 255 octets (libzmq refuses an empty string,
- * zeromq.js passes a Buffer's octets on), or null or an empty Buffer, which
- * unset it. The value never appears in the error.
+ * Validates a PLAIN username or password option (its type already checked)
+ * as libzmq takes it: a string or a Buffer of 1 to 255 octets (libzmq
+ * refuses an empty string, zeromq.js passes a Buffer's octets on), or null
+ * or an empty Buffer, which unset it. The value never appears in the error.
  */
-export function checkPlainCredential(value: unknown, option: string): string | Buffer | null {
+export function checkPlainCredential(value: string | Buffer | null, option: string): string | Buffer | null {
   if (value === null || (Buffer.isBuffer(value) && value.length === 0)) return null;
-  if (typeof value !== "string" && !Buffer.isBuffer(value)) throw new ZmqError("EINVAL", `${option} must be a string, a Buffer or null`);
   const size = typeof value === "string" ? Buffer.byteLength(value, "utf8") : value.length;
   if (size === 0 || size > PLAIN_CREDENTIAL_MAX) {
     throw new ZmqError("EINVAL", `${option} must be 1 to ${PLAIN_CREDENTIAL_MAX} octets long, got ${size}`);

@@ -11,7 +11,6 @@ import { checkOptionType, optionNumber, optionText, readBackText, type NumberRul
 /** zeromq.js's warning text, word for word. */
 export const DEFERRED_OPTION_WARNING = "Socket option will not take effect until next connect/bind.";
 
-
 /** One option: its kind, its zeromq.js default and, for a number or a text, what libzmq takes. */
 export type OptionSpec =
   | { readonly kind: "boolean"; readonly initial: boolean }

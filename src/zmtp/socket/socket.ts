@@ -14,7 +14,7 @@ import { RECEIVE_NOW, SEND_OWNED, SEND_OWNED_NOW, toParts, type MessageLike } fr
 import type { ReportedEvent } from "../events.js";
 import { endObservers, makeObservable, Observer, reportEvent } from "../observer.js";
 import { defineDeferredOptions, DEFERRED_OPTION_WARNING } from "./options.js";
-import { checkOptionType, FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber, readBackText, textRead } from "../option-values.js";
+import { checkOptionType, FROM_MINUS_ONE, FROM_ONE, FROM_ZERO, optionNumber, optionText, readBackText, textRead } from "../option-values.js";
 import { parseAcceptFilter, type AcceptFilter } from "../transport/accept-filter.js";
 import { Pipe, type Message, type PeerInfo, type PipeOwner } from "../pipe.js";
 import { queuedAtOnce, takenAtOnce } from "../turn-budget.js";
@@ -499,14 +499,15 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   set tcpAcceptFilter(value: string | Buffer | null) {
     checkOptionType("string", value);
     this.warnDeferredOption();
-    if (value === null || (Buffer.isBuffer(value) && value.length === 0)) {
+    // Null or no octets clears the list; a text is 1 to 255 octets.
+    const text = optionText({ maxBytes: 255 }, value);
+    if (text === null) {
       this.acceptFilters = [];
       return;
     }
-    const octets = Buffer.isBuffer(value) ? value : Buffer.from(value, "utf8");
-    if (octets.length > 255) throw new ZmqError("EINVAL");
     // libzmq reads the option as a C string: it ends at the first zero octet.
-    this.acceptFilters = [...this.acceptFilters, parseAcceptFilter(readBackText(octets), this.ipv6)];
+    const filter = readBackText(Buffer.isBuffer(text) ? text : Buffer.from(text, "utf8"));
+    this.acceptFilters = [...this.acceptFilters, parseAcceptFilter(filter, this.ipv6)];
   }
 
   /** @internal The filters `tcpAcceptFilter` set, for the listeners. */

@@ -29,7 +29,8 @@ try {
   console.log(reply!.toString()); // welcome, admin
 
   // The refusal arrives as an event; the handshake never completes.
-  const refused = new Promise<string>((resolve) => bad.events.on("handshake:error:auth", (e) => resolve(e.error!.message)));
+  // zeromq.js's text ("Authentication failure"), then purezmq's account of it.
+  const refused = new Promise<string>((resolve) => bad.events.on("handshake:error:auth", (e) => resolve(`${e.error.message}: ${(e.error.cause as Error).message}`)));
   bad.connect(server.lastEndpoint!);
   console.log(`refused: ${await refused}`);
 } finally {

@@ -422,7 +422,7 @@ const hugeIdentity: Attack = {
   options: () => ({}),
   sizes: { small: { peers: 300 }, full: { peers: 3000 } },
   ceilingMb: () => 16,
-  expectEvent: "handshake:error:protocol EPROTO",
+  expectEvent: "handshake:error:protocol ERR_ZMTP_INVALID_METADATA",
   async run(target, p, keep) {
     let accepted = 0;
     for (let i = 0; i < p.peers!; i += 50) {

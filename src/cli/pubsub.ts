@@ -1,6 +1,7 @@
 /** `purezmq sub` and `purezmq pub`: watch and feed publish-subscribe traffic. */
 import { Buffer } from "node:buffer";
 import { Subscriber, XPublisher } from "../index.js";
+import { ZmtpProtocolError } from "../zmtp/wire/index.js";
 import { luaovermq } from "../rpc/index.js";
 import type { EventOfType } from "../index.js";
 import { bytesOption, countOption, JSON_OPTION, jsonArg, valueLimits, msOption, noMoreArgs, UsageError, type CommandSpec } from "./args.js";
@@ -99,7 +100,9 @@ export const subSpec: CommandSpec = {
 function notASubscriber(pub: XPublisher, endpoint: string): Promise<never> {
   return new Promise((_, reject) => {
     pub.events.on("handshake:error:protocol", (event) => {
-      reject(new CliError(`${endpoint} is not a subscriber (${event.error.message}): with --connect, start a subscriber that binds first (purezmq sub --bind ${endpoint})`, event.error.code));
+      // The cause says what went wrong in our words, with our code (ESOCKETTYPE).
+      const why = event.error.cause instanceof ZmtpProtocolError ? event.error.cause : event.error;
+      reject(new CliError(`${endpoint} is not a subscriber (${why.message}): with --connect, start a subscriber that binds first (purezmq sub --bind ${endpoint})`, why.code));
     });
   });
 }

@@ -99,7 +99,7 @@ export class RpcClient {
    * `client.socket.events` end with that socket:
    *
    * ```ts
-   * client.events.on("handshake:error:auth", (e) => console.error(e.error.message));
+   * client.events.on("handshake:error:auth", (e) => console.error(e.error.message, e.error.status));
    * ```
    */
   readonly events = new SocketEvents();

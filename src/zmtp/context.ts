@@ -7,6 +7,7 @@ import type { Options } from "./option-types.js";
 import { assignOptions, checkOptionsArgument } from "./assign-options.js";
 import { checkOptionType, FROM_ONE, FROM_ZERO, optionNumber } from "./option-values.js";
 import { InprocRegistry } from "./transport/inproc.js";
+import { defineOptionMethods } from "./option-numbers.js";
 
 /**
  * A group of sockets that share `inproc://` names and a ZAP handler; give
@@ -45,6 +46,13 @@ export class Context {
   get inproc(): InprocRegistry {
     return this.#inproc;
   }
+
+  // zeromq.js's protected access to options by libzmq number (defined
+  // below the class, option-numbers.ts): `getBoolOption(70)` is `blocky`.
+  protected declare getBoolOption: (option: number) => boolean;
+  protected declare setBoolOption: (option: number, value: boolean) => void;
+  protected declare getInt32Option: (option: number) => number;
+  protected declare setInt32Option: (option: number, value: number) => void;
 
   /**
    * ZMQ_BLOCKY: when false, sockets made in this context from then on get
@@ -110,6 +118,8 @@ export class Context {
     optionNumber(FROM_ZERO, value);
   }
 }
+
+defineOptionMethods(Context.prototype, "context");
 
 /** The context sockets use when none is given. */
 export const defaultContext = new Context();

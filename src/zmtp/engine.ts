@@ -17,6 +17,7 @@ import {
   encodePing, encodePong, type FrameCipher, type FrameLimits, type FrameSink, type Mechanism, type MechanismFactory, type Metadata,
   type Property, type SocketTypeName,
 } from "./wire/index.js";
+import { malformed } from "./wire/errors.js";
 import type { Message, PeerInfo, Pipe, PipeDriver } from "./pipe.js";
 import { inputPolled } from "./turn-budget.js";
 import { canReadDirect, readDirect, type DirectSink } from "./direct-read.js";
@@ -401,7 +402,7 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
         this.stream.pause();
       }
     } else if (this.phase === Phase.Handshake) {
-      if ((flags & FLAG_COMMAND) === 0) throw new ZmtpProtocolError("message frame received before the handshake completed");
+      if ((flags & FLAG_COMMAND) === 0) throw malformed("message frame received before the handshake completed", "ERR_ZMTP_UNEXPECTED_COMMAND");
       const mechanism = this.mechanism!;
       mechanism.onCommand(mechanism.decode ? mechanism.decode(body) : decodeCommand(body));
     }
@@ -460,7 +461,7 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
     }
     const announced = metadata.get("identity");
     if (announced !== undefined && announced.length > IDENTITY_MAX) {
-      this.close(new ZmtpProtocolError(`peer sent an Identity of ${announced.length} octets; at most ${IDENTITY_MAX} are allowed`));
+      this.close(malformed(`peer sent an Identity of ${announced.length} octets; at most ${IDENTITY_MAX} are allowed`, "ERR_ZMTP_INVALID_METADATA"));
       return;
     }
     // A copy: the property is a view into the received chunk, which the

@@ -4,6 +4,8 @@
  * code narrowing on `event.type` type-checks unchanged against purezmq.
  */
 
+import type { ProtocolReason } from "./wire/index.js";
+
 /** An error with the libzmq error code and number, as zeromq.js gives them. */
 export interface ErrnoError extends Error {
   /** The error's name in libzmq (`"EADDRINUSE"`, `"EMFILE"`...). */
@@ -12,20 +14,23 @@ export interface ErrnoError extends Error {
   errno: number;
 }
 
-/** The error of a `handshake:error:auth` event: the ZAP status code the server replied. */
+/**
+ * The error of a `handshake:error:auth` event: the ZAP status code the
+ * server replied, zeromq.js's text for it ("Authentication failure" for
+ * 400), and the refusal in purezmq's words as the `cause`.
+ */
 export interface AuthError extends Error {
   status: 300 | 400 | 500;
 }
 
-/** The error of a `handshake:error:protocol` event, with libzmq's ZMTP/ZAP protocol error codes. */
+/**
+ * The error of a `handshake:error:protocol` event: libzmq's name for the
+ * fault as `code`, zeromq.js's text ("ZMTP protocol error", "ZAP protocol
+ * error") as the message, and purezmq's own account as the `cause` (a
+ * `ZmtpProtocolError`, whose `code` is finer: EPROTO, EMSGSIZE...).
+ */
 export interface ProtoError extends Error {
-  code:
-    | "ERR_ZMTP_UNSPECIFIED" | "ERR_ZMTP_UNEXPECTED_COMMAND" | "ERR_ZMTP_INVALID_SEQUENCE" | "ERR_ZMTP_KEY_EXCHANGE"
-    | "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED" | "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE" | "ERR_ZMTP_MALFORMED_COMMAND_HELLO"
-    | "ERR_ZMTP_MALFORMED_COMMAND_INITIATE" | "ERR_ZMTP_MALFORMED_COMMAND_ERROR" | "ERR_ZMTP_MALFORMED_COMMAND_READY"
-    | "ERR_ZMTP_MALFORMED_COMMAND_WELCOME" | "ERR_ZMTP_INVALID_METADATA" | "ERR_ZMTP_CRYPTOGRAPHIC"
-    | "ERR_ZMTP_MECHANISM_MISMATCH" | "ERR_ZAP_UNSPECIFIED" | "ERR_ZAP_MALFORMED_REPLY" | "ERR_ZAP_BAD_REQUEST_ID"
-    | "ERR_ZAP_BAD_VERSION" | "ERR_ZAP_INVALID_STATUS_CODE" | "ERR_ZAP_INVALID_METADATA";
+  code: ProtocolReason;
 }
 
 /** The endpoint an event concerns. */

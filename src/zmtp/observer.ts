@@ -3,10 +3,10 @@
  * listeners by type with `on`/`off`, or `receive()` and an async iterator
  * of every event.
  */
-import { constants } from "node:os";
 import { closedError, ZmqError } from "./errors.js";
 import type { Event, EventOfType, EventSubscriber, EventType, ReportedEvent } from "./events.js";
 import { holdUntilSettled } from "./keep-alive.js";
+import { libzmqShaped } from "./event-errors.js";
 
 /** Events kept for a reader that is not reading; the oldest go first. */
 const QUEUE_LIMIT = 1000;
@@ -24,7 +24,9 @@ export function makeObservable(socket: object): void {
 /** @internal Reports an event to every observer of `socket`. */
 export function reportEvent(socket: object, event: ReportedEvent): void {
   const set = observersOf.get(socket);
-  if (set) for (const observer of set) observer.emit(event);
+  if (!set || set.size === 0) return;
+  const shaped = libzmqShaped(event);
+  for (const observer of set) observer.emit(shaped);
 }
 
 /** @internal Ends every observer of `socket` (it closed); no new one may observe it. */
@@ -32,18 +34,6 @@ export function endObservers(socket: object): void {
   const set = observersOf.get(socket);
   observersOf.set(socket, CLOSED);
   if (set) for (const observer of set) observer.close();
-}
-
-/**
- * The error number zeromq.js gives with an error code: libzmq's errno is
- * the operating system's for every code an event carries.
- */
-function completeError(event: ReportedEvent): void {
-  const error = event.error;
-  if (error && typeof error.errno !== "number" && error.code !== undefined) {
-    const errno = (constants.errno as Record<string, number | undefined>)[error.code];
-    if (errno !== undefined) error.errno = errno;
-  }
 }
 
 /**
@@ -144,7 +134,6 @@ export class Observer implements EventSubscriber, AsyncIterable<Event> {
   /** @internal Reports an event. */
   emit(reported: ReportedEvent): void {
     if (this.ended) return;
-    completeError(reported);
     const event = reported as Event;
     const set = this.listeners.get(event.type);
     if (set) for (const l of set) l(event);

@@ -8,17 +8,10 @@
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
 import { eventName, eventsUntil, same, type Zmq } from "./differential.js";
+import { greetingBytes } from "../zmtp/raw/raw-peer.js";
 
 /** A ZMTP 3.0 greeting announcing `mechanism`, as a server. */
-function greeting(mechanism: string): Buffer {
-  const g = Buffer.alloc(64);
-  g[0] = 0xff;
-  g[9] = 0x7f;
-  g[10] = 3;
-  g.write(mechanism, 12, "latin1");
-  g[32] = 1;
-  return g;
-}
+const greeting = (mechanism: string): Buffer => greetingBytes({ mechanism, minor: 0, asServer: 1 });
 
 /**
  * What a Dealer dialing a raw TCP server reports when the server treats

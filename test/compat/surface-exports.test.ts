@@ -59,10 +59,8 @@ same("new Socket(type) makes a socket of that type, the type read as a C int", (
     return { type: s.type, isSocket: s instanceof zmq.Socket };
   }));
 
-same("sockets made by new Socket(type) talk: a DEALER to a ROUTER", async (zmq, { closing }) => {
-  const router = closing(newSocket(zmq, 6, { linger: 0 })) as unknown as InstanceType<Zmq["Router"]>;
-  // Options of one socket type only (routingId...) are not on zeromq.js's base class: not given here.
-  const dealer = closing(newSocket(zmq, 5, { linger: 0 }));
+/** A DEALER's "hello" to a ROUTER, and the ROUTER's "back": what each received. */
+async function roundTrip(router: InstanceType<Zmq["Router"]>, dealer: InstanceType<Zmq["Dealer"]>): Promise<string[]> {
   await router.bind("tcp://127.0.0.1:*");
   dealer.connect(router.lastEndpoint!);
   await dealer.send("hello");
@@ -70,7 +68,60 @@ same("sockets made by new Socket(type) talk: a DEALER to a ROUTER", async (zmq, 
   await router.send([id!, "back"]);
   const [reply] = await dealer.receive();
   return [String(body), String(reply)];
+}
+
+same("sockets made by new Socket(type) talk: a DEALER to a ROUTER", (zmq, { closing }) =>
+  // Options of one socket type only (routingId...) are not on zeromq.js's base class: not given here.
+  roundTrip(closing(newSocket(zmq, 6, { linger: 0 })) as unknown as InstanceType<Zmq["Router"]>, closing(newSocket(zmq, 5, { linger: 0 }))),
+["hello", "back"]);
+
+/** The base class as JavaScript may extend it: `super(type, options)`. */
+type SocketBase = new (type: number, options?: object) => InstanceType<Zmq["Dealer"]>;
+
+same("a class that extends Socket itself calls super(type, options): a socket of that type and class, in the context given", (zmq) => {
+  const Base = zmq.Socket as unknown as SocketBase;
+  class MyDealer extends Base {
+    constructor(options?: object) {
+      super(5, options);
+    }
+    hello(): string {
+      return `a socket of type ${this.type}`;
+    }
+  }
+  const context = new zmq.Context();
+  const [a, b, c] = [new MyDealer(), new MyDealer(), new MyDealer({ context, linger: 7 })];
+  try {
+    return {
+      type: a.type,
+      own: a.hello(),
+      classes: [a instanceof MyDealer, a instanceof zmq.Socket, a.constructor === MyDealer],
+      sameDefaultContext: a.context === b.context,
+      givenContext: c.context === context,
+      linger: c.linger,
+      // Checked as zeromq.js checks them.
+      badOptions: thrown(() => new MyDealer(1 as unknown as object)),
+    };
+  } finally {
+    a.close();
+    b.close();
+    c.close();
+  }
+});
+
+same("such a socket talks: a subclass's DEALER to a ROUTER", (zmq, { closing }) => {
+  const Base = zmq.Socket as unknown as SocketBase;
+  class MyDealer extends Base {
+    constructor() {
+      super(5, { linger: 0 });
+    }
+  }
+  return roundTrip(closing(new zmq.Router({ linger: 0 })), closing(new MyDealer()));
 }, ["hello", "back"]);
+
+same("a subclass of a pattern still takes its options as an object", (zmq) => {
+  class MyDealer extends zmq.Dealer {}
+  return thrown(() => new MyDealer(5 as unknown as object));
+});
 
 differs("new Socket(type) gives an instance of the type's class", (zmq, { closing }) => ({
   constructors: [5, 11, 18].map((type) => closing(newSocket(zmq, type)).constructor.name),

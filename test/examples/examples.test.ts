@@ -27,7 +27,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   "pubsub.js": [/^weather\/(paris|oslo) \d+ C$/m],
   "pipeline.js": [/^worker A: \d\^2 = \d+$/m, /^worker B: \d\^2 = \d+$/m, /^sum of squares: 91$/m],
   "router-dealer.js": [/^job 1 done for alpha$/m, /^job 2 done for beta$/m],
-  "plain-auth.js": [/^welcome, admin$/m, /^refused: .*refused our credentials/m],
+  "plain-auth.js": [/^welcome, admin$/m, /^refused: Authentication failure: .*refused our credentials/m],
   "rpc-calculator.js": [/^35$/m, /^0\.25$/m, /^RangeError: division by zero$/m, /^\[ 3, (['"])failed: RangeError: division by zero\1 \]$/m],
   "rpc-pubsub.js": [/^temperature\/room[01]: t[01] \d+\.\d C$/m],
   "lua-rpc.js": [/^server: example client connected$/m, /^math\.max\(1, 2\.5, -3\) = 2\.5$/m, /^divmod\(17, 5\) = 3, 2$/m, /^config\.version = 1\.4$/m],

@@ -7,6 +7,6 @@ import assert from "node:assert/strict";
 import { attackTest } from "./zmtp-attack.js";
 
 attackTest("idle-connections");
-attackTest("huge-identity", (_note, events) => assert.equal(events["handshake:error:protocol EPROTO"], 300));
+attackTest("huge-identity", (_note, events) => assert.equal(events["handshake:error:protocol ERR_ZMTP_INVALID_METADATA"], 300));
 attackTest("identity-churn");
 attackTest("ready-properties", (note) => assert.match(note, /^200 of 200/));

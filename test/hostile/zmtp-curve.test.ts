@@ -13,6 +13,7 @@ import { Dealer, Router, curveKeyPair, type EventType } from "../../src/index.js
 import { nextEvent, type AnyEvent } from "../support/sockets.js";
 import { withDeadline } from "../support/deadline.js";
 import { CurvePeer, type Tamper } from "./curve-peer.js";
+import { ourError } from "../support/our-error.js";
 
 const serverKeys = curveKeyPair();
 const clientKeys = curveKeyPair();
@@ -42,7 +43,7 @@ async function refused(peer: CurvePeer, type: EventType, reason: RegExp, pending
   try {
     const e = await pending;
     assert.equal(e.type, type);
-    assert.match(e.error?.message ?? "", reason);
+    assert.match(ourError(e)?.message ?? "", reason);
     await peer.waitClosed();
   } finally {
     peer.destroy();
@@ -198,7 +199,7 @@ for (const [what, welcome, reason] of [
     try {
       const failed = nextEvent(client, "handshake:error:protocol");
       client.connect(fake.endpoint);
-      assert.match((await failed).error!.message, reason);
+      assert.match(ourError(await failed)!.message, reason);
     } finally {
       client.close();
       fake.close();

@@ -40,6 +40,8 @@ export class Dish extends Socket<[Buffer, DishGroupOptions]> {
 
   constructor(options?: SocketOptions) {
     super(options);
+    // libzmq's DISH lingers 0 by default, as XSUB: it queues only joins.
+    this.linger = 0;
     this.setOptions(options);
   }
 

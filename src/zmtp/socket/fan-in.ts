@@ -15,7 +15,7 @@ import { Buffer } from "node:buffer";
 import type { Message, Pipe } from "../pipe.js";
 import { FairQueue } from "./fair-queue.js";
 import { LatestQueue } from "./latest-queue.js";
-import { Socket } from "./socket.js";
+import { Socket, type SocketOptions } from "./socket.js";
 import { TopicCounts } from "./subscriptions.js";
 
 /** Base of Subscriber and XSubscriber. */
@@ -30,6 +30,13 @@ export abstract class FanInSocket extends Socket {
   private readonly latest = new LatestQueue();
   /** A matching message read ahead to answer `readable`. */
   private ahead: Message | undefined;
+
+  protected constructor(options: SocketOptions | undefined) {
+    super(options);
+    // libzmq's XSUB (and so SUB) lingers 0 by default: what it queues is
+    // subscriptions, worth nothing to a publisher once the socket is gone.
+    this.linger = 0;
+  }
 
   protected xattach(pipe: Pipe): void {
     this.publishers.add(pipe);

@@ -25,6 +25,7 @@ import { checkStreamConnect, type StreamConnect } from "../transport/stream-conn
 import { CurveKeySet } from "../security/curve-key-set.js";
 import { MechanismChoice, checkPlainCredential, mechanismFactoryFor, type SecurityMechanismName } from "../security/mechanism-select.js";
 import type { Authenticator } from "../security/zap.js";
+import { defineOptionMethods } from "../option-numbers.js";
 import { SOCKET_TYPE_NUMBER, isThreadSafe, type MechanismFactory, type MechanismName, type SocketTypeName, type ZmtpProtocolError } from "../wire/index.js";
 
 /** Options every socket accepts (zeromq.js v6 names and defaults). */
@@ -162,6 +163,13 @@ const NOT_OPTIONS = new Set([
 
 /** The concrete socket classes by libzmq type number, for `new Socket(type)`. */
 const classesByType = new Map<number, new (options?: object) => AnySocket>();
+/** Their prototypes, to tell a pattern's subclass from a class that extends Socket itself. */
+const patternPrototypes = new WeakSet<object>();
+/**
+ * Prototypes of classes that extend Socket itself and called
+ * `super(type)`: their parent is now the pattern's prototype.
+ */
+const adopted = new WeakSet<object>();
 
 /**
  * @internal Lets `new Socket(type, options)` build sockets of `type` with
@@ -169,6 +177,16 @@ const classesByType = new Map<number, new (options?: object) => AnySocket>();
  */
 export function registerSocketType(type: number, ctor: new (options?: object) => AnySocket): void {
   classesByType.set(type, ctor);
+  patternPrototypes.add(ctor.prototype);
+}
+
+/** Whether `target` extends Socket itself (not one of the patterns), as zeromq.js's `super(type)` callers do. */
+function extendsSocketItself(target: Function): boolean {
+  for (let p = target.prototype as object | null; p && p !== Socket.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    if (adopted.has(p)) return true;
+    if (patternPrototypes.has(p)) return false;
+  }
+  return true;
 }
 
 /** zeromq.js refuses a `context` option (even undefined) that is not a Context, with this bare Error. */
@@ -181,18 +199,30 @@ function checkContextOption(options: object | undefined): void {
 /**
  * `new Socket(type, options)` as zeromq.js allows it from JavaScript: the
  * same checks in the same order, then a socket of the class of that type.
+ * From a class that extends Socket itself and calls `super(type, options)`
+ * (zeromq.js's way to a socket type it has no class for), a socket of
+ * that class: its prototype gets the pattern's as parent, the first time,
+ * so that its own methods come first and the pattern's behind them.
  */
-function socketOfType(args: IArguments): AnySocket {
+function socketOfType(args: IArguments, target: Function): AnySocket {
   const [type, options] = args as unknown as [unknown, object | undefined];
   if (typeof type !== "number") throw new TypeError("Socket type must be a number");
   checkOptionsArgument(options);
   if (args.length > 2) throw new TypeError(`Expected 2 arguments but received ${args.length}`);
   checkContextOption(options);
   // libzmq reads the type as a C int: ToInt32, as in zeromq.js.
-  const n = type | 0;
-  const ctor = classesByType.get(n);
-  if (ctor) return new ctor(options);
-  throw new ZmqError("EINVAL", "Invalid argument");
+  const ctor = classesByType.get(type | 0);
+  if (!ctor) throw new ZmqError("EINVAL", "Invalid argument");
+  if (target === Socket) return new ctor(options);
+  let own = target.prototype as object;
+  while (!adopted.has(own) && Object.getPrototypeOf(own) !== Socket.prototype) own = Object.getPrototypeOf(own) as object;
+  if (!adopted.has(own)) {
+    Object.setPrototypeOf(own, ctor.prototype);
+    adopted.add(own);
+  } else if (!ctor.prototype.isPrototypeOf(own)) {
+    throw new TypeError(`${target.name} was first built as another socket type: one class, one type`);
+  }
+  return Reflect.construct(ctor, [options], target) as AnySocket;
 }
 
 
@@ -414,12 +444,13 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
    * Checks the options argument as zeromq.js does (each concrete class then
    * applies the options with {@link setOptions}). From JavaScript,
    * `new Socket(type, options)` builds a socket of the libzmq type number
-   * `type`, as zeromq.js allows: a `new Socket(5)` is a Dealer.
+   * `type`, as zeromq.js allows: a `new Socket(5)` is a Dealer; and a
+   * class that extends Socket itself may call `super(type, options)`.
    * @throws TypeError for options that are not an object; Error "Invalid
    *   argument" for a `context` option that is not a Context.
    */
   protected constructor(options: SocketOptions | undefined) {
-    if (new.target === Socket) return socketOfType(arguments);
+    if (new.target === Socket || (typeof options === "number" && extendsSocketItself(new.target))) return socketOfType(arguments, new.target);
     checkOptionsArgument(options);
     checkContextOption(options);
     this.#streamConnect = checkStreamConnect(options?.connect);
@@ -652,6 +683,23 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   get closed(): boolean {
     return this.isClosed;
   }
+
+  // zeromq.js's protected access to options by libzmq number, through
+  // which a subclass reaches an option: defined below the class
+  // (option-numbers.ts). EINVAL for a number this socket has no option
+  // of, or a type of another size; `getBoolOption(39)` is `immediate`.
+  protected declare getBoolOption: (option: number) => boolean;
+  protected declare setBoolOption: (option: number, value: boolean) => void;
+  protected declare getInt32Option: (option: number) => number;
+  protected declare setInt32Option: (option: number, value: number) => void;
+  protected declare getUint32Option: (option: number) => number;
+  protected declare setUint32Option: (option: number, value: number) => void;
+  protected declare getInt64Option: (option: number) => number;
+  protected declare setInt64Option: (option: number, value: number) => void;
+  protected declare getUint64Option: (option: number) => number;
+  protected declare setUint64Option: (option: number, value: number) => void;
+  protected declare getStringOption: (option: number) => string | null;
+  protected declare setStringOption: (option: number, value: string | Buffer | null) => void;
 
   /** True when receive() would resolve at once. */
   get readable(): boolean {
@@ -1324,6 +1372,8 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
  * is kept in deciseconds; a `heartbeatTimeout` of -1 reads back but cannot
  * be set, as in libzmq).
  */
+defineOptionMethods(Socket.prototype, "socket");
+
 defineDeferredOptions(Socket.prototype, {
   routingId: { kind: "string", initial: null, rule: { required: true, maxBytes: 255 } },
   reconnectInterval: { kind: "number", initial: 100, rule: FROM_MINUS_ONE },

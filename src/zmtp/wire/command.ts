@@ -13,7 +13,7 @@
  * ```
  */
 import { Buffer } from "node:buffer";
-import { ZmtpProtocolError } from "./errors.js";
+import { malformed, ZmtpProtocolError } from "./errors.js";
 
 /** A decoded command: its name and the octets after it. */
 export interface Command {
@@ -42,10 +42,10 @@ export function encodeCommand(name: string, data?: Uint8Array): Buffer {
 
 /** Splits a command body into name and data. */
 export function decodeCommand(body: Buffer): Command {
-  if (body.length < 1) throw new ZmtpProtocolError("empty command frame");
+  if (body.length < 1) throw malformed("empty command frame", "ERR_ZMTP_UNEXPECTED_COMMAND");
   const nameLen = body[0]!;
-  if (nameLen === 0) throw new ZmtpProtocolError("command with an empty name");
-  if (1 + nameLen > body.length) throw new ZmtpProtocolError("command name runs past the end of its frame");
+  if (nameLen === 0) throw malformed("command with an empty name", "ERR_ZMTP_UNEXPECTED_COMMAND");
+  if (1 + nameLen > body.length) throw malformed("command name runs past the end of its frame", "ERR_ZMTP_UNEXPECTED_COMMAND");
   return { name: body.toString("latin1", 1, 1 + nameLen), data: body.subarray(1 + nameLen) };
 }
 
@@ -80,13 +80,13 @@ export function decodeProperties(data: Buffer): Array<[name: string, value: Buff
   let pos = 0;
   while (pos < data.length) {
     const nameLen = data[pos]!;
-    if (nameLen === 0) throw new ZmtpProtocolError("metadata property with an empty name");
-    if (pos + 1 + nameLen + 4 > data.length) throw new ZmtpProtocolError("metadata property truncated");
+    if (nameLen === 0) throw malformed("metadata property with an empty name", "ERR_ZMTP_INVALID_METADATA");
+    if (pos + 1 + nameLen + 4 > data.length) throw malformed("metadata property truncated", "ERR_ZMTP_INVALID_METADATA");
     const name = data.toString("latin1", pos + 1, pos + 1 + nameLen);
     pos += 1 + nameLen;
     const valueLen = data.readUInt32BE(pos);
     pos += 4;
-    if (valueLen > data.length - pos) throw new ZmtpProtocolError(`metadata property "${name}" value truncated`);
+    if (valueLen > data.length - pos) throw malformed(`metadata property "${name}" value truncated`, "ERR_ZMTP_INVALID_METADATA");
     props.push([name, data.subarray(pos, pos + valueLen)]);
     pos += valueLen;
   }
@@ -109,7 +109,7 @@ export function encodeError(reason: string): Buffer {
 
 /** Reads the reason of an ERROR command. */
 export function decodeError(data: Buffer): string {
-  if (data.length < 1 || 1 + data[0]! > data.length) throw new ZmtpProtocolError("malformed ERROR command");
+  if (data.length < 1 || 1 + data[0]! > data.length) throw malformed("malformed ERROR command", "ERR_ZMTP_MALFORMED_COMMAND_ERROR");
   return data.toString("utf8", 1, 1 + data[0]!);
 }
 

@@ -12,7 +12,7 @@
 import { Buffer } from "node:buffer";
 import { BOX_OVERHEAD, openPrefixedAt, prefixKey, sealPrefixedInPlace, type PrefixKey } from "./curve-crypto.js";
 import { MESSAGE_DATA_MIN, MESSAGE_HEADER_SIZE, SHORT_NONCE_SIZE } from "./curve-commands.js";
-import { ZmtpProtocolError } from "./errors.js";
+import { malformed, ZmtpProtocolError } from "./errors.js";
 import { FLAG_COMMAND, FLAG_MORE } from "./frame.js";
 import type { FrameLimits } from "./frame-decoder.js";
 import type { FrameCipher } from "./mechanism.js";
@@ -46,7 +46,7 @@ export class PeerNonce {
     const hi = ((nonce[0]! << 24) | (nonce[1]! << 16) | (nonce[2]! << 8) | nonce[3]!) >>> 0;
     const lo = ((nonce[4]! << 24) | (nonce[5]! << 16) | (nonce[6]! << 8) | nonce[7]!) >>> 0;
     if (hi < this.hi || (hi === this.hi && lo <= this.lo)) {
-      throw new ZmtpProtocolError(`CURVE ${command} with a replayed or out-of-order nonce`, "EPROTO");
+      throw malformed(`CURVE ${command} with a replayed or out-of-order nonce`, "ERR_ZMTP_INVALID_SEQUENCE");
     }
     this.hi = hi;
     this.lo = lo;

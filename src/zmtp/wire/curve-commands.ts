@@ -18,7 +18,7 @@
  * Short nonces are 64-bit big-endian counters; long nonces are random.
  */
 import { Buffer } from "node:buffer";
-import { ZmtpProtocolError } from "./errors.js";
+import { malformed, ZmtpProtocolError, type ProtocolReason } from "./errors.js";
 import { BOX_OVERHEAD, KEY_SIZE } from "./curve-crypto.js";
 
 /** Octets of a short (counter) nonce. */
@@ -75,12 +75,20 @@ export interface CurveSealed {
   box: Buffer;
 }
 
+/**
+ * libzmq's name for a CURVE command of the wrong size: malformed, but for
+ * WELCOME, whose check libzmq makes where it opens the box.
+ */
+function sizeReason(name: string): ProtocolReason {
+  return name === "WELCOME" ? "ERR_ZMTP_CRYPTOGRAPHIC" : `ERR_ZMTP_MALFORMED_COMMAND_${name as "HELLO" | "INITIATE" | "READY" | "MESSAGE"}`;
+}
+
 function exact(name: string, data: Buffer, size: number): void {
-  if (data.length !== size) throw new ZmtpProtocolError(`malformed CURVE ${name}: ${data.length} data octets, ${size} expected`);
+  if (data.length !== size) throw malformed(`malformed CURVE ${name}: ${data.length} data octets, ${size} expected`, sizeReason(name));
 }
 
 function atLeast(name: string, data: Buffer, size: number): void {
-  if (data.length < size) throw new ZmtpProtocolError(`malformed CURVE ${name}: ${data.length} data octets, at least ${size} expected`);
+  if (data.length < size) throw malformed(`malformed CURVE ${name}: ${data.length} data octets, at least ${size} expected`, sizeReason(name));
 }
 
 /** Reads HELLO's data; the size must be exact. */

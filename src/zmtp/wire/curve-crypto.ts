@@ -90,7 +90,7 @@ export function sharedKey(ours: KeyObject, theirPublicKey: Uint8Array): Uint8Arr
     const peer = createPublicKey({ key: { kty: "OKP", crv: "X25519", x: Buffer.from(theirPublicKey).toString("base64url") }, format: "jwk" });
     secret = diffieHellman({ privateKey: ours, publicKey: peer });
   } catch {
-    throw new ZmtpProtocolError("CURVE: the peer's public key is not usable (low-order point)", "EMECHANISM");
+    throw new ZmtpProtocolError("CURVE: the peer's public key is not usable (low-order point)", "EMECHANISM", { reason: "ERR_ZMTP_CRYPTOGRAPHIC" });
   }
   const out = new Uint32Array(8);
   hsalsa20(wordsLE(secret, 0, 8), new Uint32Array(4), out);

@@ -39,7 +39,7 @@ import {
   decodeCurveSealed, decodeCurveWelcome, encodeCurveCommand,
 } from "./curve-commands.js";
 import { KEY_SIZE, boxNonce, exportSecretKey, generateKeyPair, openBox, sealBox, sharedKey, type KeyPair } from "./curve-crypto.js";
-import { ZmtpProtocolError } from "./errors.js";
+import { malformed, ZmtpProtocolError } from "./errors.js";
 import type { FrameCipher, Mechanism, MechanismOptions, MechanismPeer } from "./mechanism.js";
 import { decodePlainCommand, refusalIn, refuseVerdict, type PlainVerdict } from "./plain-mechanism.js";
 
@@ -126,7 +126,7 @@ export class CurveClientMechanism implements Mechanism {
     const welcome = decodeCurveWelcome(data);
     const plain = openBox(this.key!, boxNonce("WELCOME-", welcome.longNonce), welcome.box);
     if (plain === undefined) {
-      throw new ZmtpProtocolError(`CURVE WELCOME from ${this.options.address} does not open: the server does not hold the secret key of curveServerKey`, "EPROTO");
+      throw malformed(`CURVE WELCOME from ${this.options.address} does not open: the server does not hold the secret key of curveServerKey`, "ERR_ZMTP_CRYPTOGRAPHIC");
     }
     const serverShort = plain.subarray(0, KEY_SIZE);
     const cookie = plain.subarray(KEY_SIZE, KEY_SIZE + COOKIE_SIZE);
@@ -144,7 +144,7 @@ export class CurveClientMechanism implements Mechanism {
   private onReady(data: Buffer): void {
     const ready = decodeCurveSealed("READY", data);
     const plain = openBox(this.key!, boxNonce("CurveZMQREADY---", ready.shortNonce), ready.box);
-    if (plain === undefined) throw new ZmtpProtocolError("CURVE READY does not open (tampered or forged)", "EPROTO");
+    if (plain === undefined) throw malformed("CURVE READY does not open (tampered or forged)", "ERR_ZMTP_CRYPTOGRAPHIC");
     this.peerNonce.accept(ready.shortNonce, "READY");
     const metadata = decodeMetadata(plain);
     this.state = "done";
@@ -234,13 +234,13 @@ export class CurveServerMechanism implements Mechanism {
   private onHello(data: Buffer): void {
     const hello = decodeCurveHello(data);
     if (hello.major !== 1 || hello.minor !== 0) {
-      throw new ZmtpProtocolError(`CURVE HELLO of version ${hello.major}.${hello.minor}; 1.0 is spoken here`, "EPROTO");
+      throw malformed(`CURVE HELLO of version ${hello.major}.${hello.minor}; 1.0 is spoken here`, "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
     }
     const clientShort = Buffer.from(hello.clientKey);
     const helloKey = sharedKey(this.options.keys.secret, clientShort);
     const signature = openBox(helloKey, boxNonce("CurveZMQHELLO---", hello.shortNonce), hello.box);
     if (signature === undefined || !signature.equals(HELLO_SIGNATURE)) {
-      throw new ZmtpProtocolError("CURVE HELLO does not open: the client does not know our public key", "EPROTO");
+      throw malformed("CURVE HELLO does not open: the client does not know our public key", "ERR_ZMTP_CRYPTOGRAPHIC");
     }
     const pair = (this.serverShort = generateKeyPair());
     this.clientShort = clientShort;
@@ -259,11 +259,11 @@ export class CurveServerMechanism implements Mechanism {
     const cookie = openBox(this.cookieKey!, boxNonce("COOKIE--", initiate.cookie.subarray(0, LONG_NONCE_SIZE)), initiate.cookie.subarray(LONG_NONCE_SIZE));
     if (cookie === undefined || !sameKey(cookie.subarray(0, KEY_SIZE), this.clientShort!)
         || !sameKey(cookie.subarray(KEY_SIZE), this.serverShortSecret!)) {
-      throw new ZmtpProtocolError("CURVE INITIATE carries a cookie that is not ours", "EPROTO");
+      throw malformed("CURVE INITIATE carries a cookie that is not ours", "ERR_ZMTP_CRYPTOGRAPHIC");
     }
     this.key = sharedKey(this.serverShort!.secret, this.clientShort!);
     const plain = openBox(this.key, boxNonce("CurveZMQINITIATE", initiate.shortNonce), initiate.box);
-    if (plain === undefined) throw new ZmtpProtocolError("CURVE INITIATE does not open (tampered or forged)", "EPROTO");
+    if (plain === undefined) throw malformed("CURVE INITIATE does not open (tampered or forged)", "ERR_ZMTP_CRYPTOGRAPHIC");
     this.peerNonce.accept(initiate.shortNonce, "INITIATE");
     const clientKey = Buffer.from(plain.subarray(0, KEY_SIZE));
     const vouch = plain.subarray(KEY_SIZE, KEY_SIZE + VOUCH_SIZE);
@@ -274,7 +274,8 @@ export class CurveServerMechanism implements Mechanism {
     );
     if (vouched === undefined || !sameKey(vouched.subarray(0, KEY_SIZE), this.clientShort!)
         || !sameKey(vouched.subarray(KEY_SIZE), this.options.keys.publicKey)) {
-      throw new ZmtpProtocolError("CURVE INITIATE carries a vouch that does not prove the client's key", "EPROTO");
+      // libzmq's names: a box that does not open, keys that do not match.
+      throw malformed("CURVE INITIATE carries a vouch that does not prove the client's key", vouched === undefined ? "ERR_ZMTP_CRYPTOGRAPHIC" : "ERR_ZMTP_KEY_EXCHANGE");
     }
     this.clientMetadata = decodeMetadata(plain.subarray(KEY_SIZE + VOUCH_SIZE));
     if (this.options.keyLog) this.logged = { clientShortKey: Buffer.from(this.clientShort!), sessionKey: Buffer.from(this.key) };

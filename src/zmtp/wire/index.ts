@@ -36,7 +36,7 @@
  * ```
  * @module
  */
-export { ZmtpProtocolError, type ZapReplyErrorCode, type ZmtpProtocolErrorCode } from "./errors.js";
+export { ZmtpProtocolError, type ProtocolReason, type ZapReplyErrorCode, type ZmtpProtocolErrorCode } from "./errors.js";
 export { GREETING_SIZE, GreetingReader, ZMTP_MAJOR, ZMTP_MINOR, encodeGreeting, type Greeting, type MechanismName } from "./greeting.js";
 export { FLAG_COMMAND, FLAG_LONG, FLAG_MORE, FLAG_RESERVED, SHORT_MAX } from "./frame.js";
 export { FRAME_BODY_LIMIT, FrameDecoder, type FrameLimits, type FrameSink } from "./frame-decoder.js";

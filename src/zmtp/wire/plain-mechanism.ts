@@ -33,7 +33,7 @@ import {
   decodeCommand, decodeError, decodeMetadata, encodeCommand, encodeMetadata, encodeReady,
   type Command, type Metadata, type Property,
 } from "./command.js";
-import { ZmtpProtocolError } from "./errors.js";
+import { malformed, ZmtpProtocolError } from "./errors.js";
 import type { Mechanism, MechanismOptions, MechanismPeer } from "./mechanism.js";
 
 /** Longest username or password RFC 24 can carry (a one-octet length). */
@@ -102,13 +102,13 @@ export function encodeHello(credentials: PlainCredentials): Buffer {
 
 /** Reads the data of a HELLO command; the fields must fill it exactly. */
 export function decodeHello(data: Buffer): PlainCredentials {
-  if (data.length < 1) throw new ZmtpProtocolError("malformed HELLO: no username length");
+  if (data.length < 1) throw malformed("malformed HELLO: no username length", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
   const userLen = data[0]!;
-  if (1 + userLen + 1 > data.length) throw new ZmtpProtocolError("malformed HELLO: username runs past the end of the command");
+  if (1 + userLen + 1 > data.length) throw malformed("malformed HELLO: username runs past the end of the command", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
   const passLen = data[1 + userLen]!;
   const end = 2 + userLen + passLen;
-  if (end > data.length) throw new ZmtpProtocolError("malformed HELLO: password runs past the end of the command");
-  if (end < data.length) throw new ZmtpProtocolError("malformed HELLO: octets after the password");
+  if (end > data.length) throw malformed("malformed HELLO: password runs past the end of the command", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
+  if (end < data.length) throw malformed("malformed HELLO: octets after the password", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
   // Copies, so the credentials do not pin the receive chunk they arrived in.
   return { username: Buffer.from(data.subarray(1, 1 + userLen)), password: Buffer.from(data.subarray(2 + userLen, end)) };
 }
@@ -120,7 +120,7 @@ export function encodeWelcome(): Buffer {
 
 /** Checks the data of a WELCOME command (there must be none). */
 export function decodeWelcome(data: Buffer): void {
-  if (data.length !== 0) throw new ZmtpProtocolError("malformed WELCOME: it carries no data");
+  if (data.length !== 0) throw malformed("malformed WELCOME: it carries no data", "ERR_ZMTP_MALFORMED_COMMAND_WELCOME");
 }
 
 /** INITIATE (RFC 24): the client's metadata, encoded as in READY. */

@@ -8,6 +8,7 @@ import { Dealer, Pair, Reply, Request, Router, type Socket } from "../../../src/
 import {
   RawListener, RawPeer, command, frame, greetingBytes, message, nextEvent, properties, ready, within,
 } from "./raw-peer.js";
+import { ourError } from "../../support/our-error.js";
 
 async function bound<S extends Socket>(t: { after(fn: () => void): void }, sock: S): Promise<string> {
   t.after(() => sock.close());
@@ -77,7 +78,7 @@ test("READY without Socket-Type closes the connection with a protocol error and 
   const err = nextEvent(rep, "handshake:error:protocol");
   peer.write(greetingBytes(), ready([["Identity", ""]]), message(["", "x"]));
   await peer.waitClosed();
-  assert.equal((await within(err, 3000, "the error event")).error?.code, "ESOCKETTYPE");
+  assert.equal(ourError(await within(err, 3000, "the error event"))?.code, "ESOCKETTYPE");
   assert.equal(rep.readable, false);
 });
 
@@ -93,7 +94,7 @@ test("a PUB-typed peer to a REP is closed with handshake:error:protocol and no m
       peer.write(greetingBytes(), ready([["Socket-Type", type]]), message(["", "sneaky"]));
       await peer.waitClosed();
       const e = await within(err, 3000, "handshake:error:protocol");
-      assert.equal(e.error?.code, "ESOCKETTYPE", type);
+      assert.equal(ourError(e)?.code, "ESOCKETTYPE", type);
     } finally {
       peer.destroy();
     }
@@ -134,8 +135,8 @@ test("ERROR during the handshake closes with the peer's reason; an unexpected co
       peer.write(greetingBytes(), cmd);
       await peer.waitClosed();
       const e = await within(err, 3000, "handshake:error:protocol");
-      assert.equal(e.error?.code, code);
-      if (code === "EPEERERROR") assert.match(e.error!.message, /go away/);
+      assert.equal(ourError(e)?.code, code);
+      if (code === "EPEERERROR") assert.match(ourError(e)!.message, /go away/);
     } finally {
       peer.destroy();
     }
@@ -152,7 +153,7 @@ test("a peer silent after its greeting is dropped at the handshake deadline", as
   peer.write(greetingBytes().subarray(0, 20));
   await peer.waitClosed();
   assert.ok(Date.now() - start >= 100, "not before the deadline");
-  assert.equal((await within(err, 3000, "handshake:error:other")).error?.code, "ETIMEDOUT");
+  assert.equal(ourError(await within(err, 3000, "handshake:error:other"))?.code, "ETIMEDOUT");
 });
 
 test("a peer whose handshake frame is over the handshake limit is closed before it is buffered", async (t) => {

@@ -12,6 +12,7 @@
  */
 import { Publisher, type PublisherOptions, type Socket } from "../index.js";
 import { securitySocketOptions, type CurveOptions, type PlainOptions } from "./security.js";
+import { ownOption } from "../zmtp/closed-options.js";
 
 /** Options shared by the publishers of the RPC layer. */
 export interface PublisherEndpointOptions {
@@ -54,9 +55,9 @@ export abstract class SocketEndpoint<S extends Socket> {
     this.socket.connect(address);
   }
 
-  /** The last endpoint bound, with the real port. */
+  /** The last endpoint bound, with the real port (after close() too). */
   get endpoint(): string | null {
-    return this.socket.lastEndpoint;
+    return ownOption(this.socket, "lastEndpoint");
   }
 
   /** Closes the socket (queued messages get up to `linger` ms to leave). */

@@ -28,6 +28,7 @@ import { wireProtocol, type RpcProtocol } from "./protocols.js";
 import { MethodRegistry, type MethodDescription, type RegisterOptions, type RpcHandler } from "./registry.js";
 import { RequestService, type RequestServiceOptions } from "./request-service.js";
 import { securitySocketOptions, type CurveOptions, type PlainOptions } from "./security.js";
+import { ownOption } from "../zmtp/closed-options.js";
 
 export type { RpcProtocol };
 
@@ -121,9 +122,9 @@ export class RpcServer {
     this.#service.connect(address);
   }
 
-  /** The last endpoint bound, with the real port. */
+  /** The last endpoint bound, with the real port (after close() too). */
   get endpoint(): string | null {
-    return this.#service.socket.lastEndpoint;
+    return ownOption(this.#service.socket, "lastEndpoint");
   }
 
   /** The ROUTER socket, for `events` and advanced options. */

@@ -68,6 +68,14 @@ const CONTEXT: ReadonlyMap<number, Numbered> = new Map([
   [5, rw("Int32", "maxMessageSize")], [42, rw("Bool", "ipv6")], [70, rw("Bool", "blocky")],
 ]);
 
+/** The JavaScript type zeromq.js checks a value of option `name` for, where it defines the option. */
+export function optionKindOf(name: string): "boolean" | "number" | "string" | undefined {
+  for (const entry of SOCKET.values()) {
+    if (entry.get === name || entry.set === name) return entry.type === "Bool" ? "boolean" : entry.type === "String" ? "string" : "number";
+  }
+  return undefined;
+}
+
 /** libzmq's ZMQ_MECHANISM numbers, which the raw read gives where the property gives a name. */
 const MECHANISM_NUMBER: Readonly<Record<string, number>> = { plain: 1, curve: 2, gssapi: 3 };
 

@@ -18,6 +18,7 @@ import type { CommandClientOptions } from "./client.js";
 import { CommandPublisher, type CommandPublisherOptions } from "./publisher.js";
 import { RequestService, type RequestServiceOptions } from "../request-service.js";
 import { securitySocketOptions, type CurveOptions, type PlainOptions } from "../security.js";
+import { ownOption } from "../../zmtp/closed-options.js";
 
 /** Options of a proxy's request frontend. */
 export interface RepFrontendOptions extends RequestServiceOptions {
@@ -58,7 +59,7 @@ abstract class RepFrontendProxy<S extends CommandSink> {
 
   /** The last frontend endpoint bound. */
   get endpoint(): string | null {
-    return this.#frontend.socket.lastEndpoint;
+    return ownOption(this.#frontend.socket, "lastEndpoint");
   }
 
   /** Stops the frontend and the forwarding. */

@@ -19,6 +19,7 @@ import { CommandSubscription, type CommandSubscriptionOptions } from "./subscrip
 import { RpcClosedError } from "../errors.js";
 import { RequestService, type RequestServiceOptions } from "../request-service.js";
 import { securitySocketOptions, type CurveOptions, type PlainOptions } from "../security.js";
+import { ownOption } from "../../zmtp/closed-options.js";
 
 /** Options of {@link CommandServer}. */
 export interface CommandServerOptions extends RequestServiceOptions {
@@ -74,7 +75,8 @@ export class CommandServer {
       this.registerService(ShutdownServer, () => {
         // After this turn the reply is on its way; the linger lets it leave before the socket goes.
         setImmediate(() => {
-          this.#service.socket.linger = SHUTDOWN_LINGER;
+          // Closed meanwhile (by the application), its options are gone.
+          if (!this.#service.socket.closed) this.#service.socket.linger = SHUTDOWN_LINGER;
           this.close();
         });
       });
@@ -133,9 +135,9 @@ export class CommandServer {
     return subscription;
   }
 
-  /** The last endpoint bound, with the real port. */
+  /** The last endpoint bound, with the real port (after close() too). */
   get endpoint(): string | null {
-    return this.#service.socket.lastEndpoint;
+    return ownOption(this.#service.socket, "lastEndpoint");
   }
 
   /** The ROUTER socket, for `events`. */

@@ -24,6 +24,7 @@ import { MethodRegistry, type RegisterOptions, type RpcHandler } from "../regist
 import { notify } from "../trace.js";
 import { decodeEvent, encodeEvent, newMessageId } from "./events.js";
 import { DEFAULT_MAX_EVENT_BYTES } from "./protocol.js";
+import { ownOption } from "../../zmtp/closed-options.js";
 
 /** Options of the senders. */
 export interface ZeroRpcSenderOptions {
@@ -85,9 +86,9 @@ class EventReceiver<S extends ReceivingSocket> {
     this.#loop ??= this.run();
   }
 
-  /** The last endpoint bound, with the real port. */
+  /** The last endpoint bound, with the real port (after close() too). */
   get endpoint(): string | null {
-    return this.socket.lastEndpoint;
+    return ownOption(this.socket, "lastEndpoint");
   }
 
   /** Stops receiving; a method running now finishes on its own. */

@@ -76,8 +76,8 @@ export class Dish extends Socket<[Buffer, DishGroupOptions]> {
   }
 
   /** @internal A radio's message is two frames: the engine ends a connection that sends more. */
-  override engineOptions(address: string): EngineOptions {
-    const options = super.engineOptions(address);
+  protected override connectionSettings(address: string): EngineOptions {
+    const options = super.connectionSettings(address);
     options.maxMessageParts = 2;
     return options;
   }

@@ -38,6 +38,7 @@ import { Queue } from "../queue.js";
 import { ZmtpProtocolError } from "../wire/index.js";
 import { distribute } from "./distributor.js";
 import { checkOptionType } from "../option-values.js";
+import { ownOption } from "../closed-options.js";
 import { Socket } from "./socket.js";
 import { SubscriberIndex, subscriptionCost } from "./subscriptions.js";
 
@@ -155,8 +156,8 @@ export abstract class FanOutSocket extends Socket {
   }
 
   /** @internal A peer's SUBSCRIBE may be as large as what it may hold; other commands stay small. */
-  override engineOptions(address: string): EngineOptions {
-    const options = super.engineOptions(address);
+  protected override connectionSettings(address: string): EngineOptions {
+    const options = super.connectionSettings(address);
     const perPeer = this.maxSubscriptionBytesPerPeer;
     options.maxCommandSize = perPeer < 0 ? -1 : Math.max(COMMAND_SIZE_LIMIT, perPeer);
     return options;
@@ -211,9 +212,9 @@ export abstract class FanOutSocket extends Socket {
     this.index.forEachMatch(first, (peer) => {
       if (peer.mark === epoch) return;
       peer.mark = epoch;
-      if (!this.invertMatching) targets.push(peer.pipe);
+      if (!this.#invertMatching) targets.push(peer.pipe);
     });
-    if (this.invertMatching) {
+    if (this.#invertMatching) {
       for (const peer of this.peers.values()) if (peer.mark !== epoch) targets.push(peer.pipe);
     }
     return targets;
@@ -275,7 +276,9 @@ export abstract class FanOutSocket extends Socket {
   }
 
   private noticesFull(): boolean {
-    return this.notifies && this.receiveHighWaterMark > 0 && this.notices.length >= this.receiveHighWaterMark;
+    // Subscriptions arrive while the socket lingers after close() too.
+    const hwm = ownOption(this, "receiveHighWaterMark");
+    return this.notifies && hwm > 0 && this.notices.length >= hwm;
   }
 
   private resumeStalled(): void {

@@ -26,6 +26,7 @@ import { CurveKeySet } from "../security/curve-key-set.js";
 import { MechanismChoice, checkPlainCredential, mechanismFactoryFor, type SecurityMechanismName } from "../security/mechanism-select.js";
 import type { Authenticator } from "../security/zap.js";
 import { defineOptionMethods } from "../option-numbers.js";
+import { guardClosedOptions, ownOption, ownWork } from "../closed-options.js";
 import { SOCKET_TYPE_NUMBER, isThreadSafe, type MechanismFactory, type MechanismName, type SocketTypeName, type ZmtpProtocolError } from "../wire/index.js";
 
 /** Options every socket accepts (zeromq.js v6 names and defaults). */
@@ -178,6 +179,7 @@ const adopted = new WeakSet<object>();
 export function registerSocketType(type: number, ctor: new (options?: object) => AnySocket): void {
   classesByType.set(type, ctor);
   patternPrototypes.add(ctor.prototype);
+  guardClosedOptions(ctor.prototype, (socket) => (socket as AnySocket).closed);
 }
 
 /** Whether `target` extends Socket itself (not one of the patterns), as zeromq.js's `super(type)` callers do. */
@@ -960,7 +962,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
       for (const ep of list) {
         if (seen.has(ep)) continue;
         seen.add(ep);
-        ep.close(this.linger);
+        ep.close(this.#linger);
         this.reportListenerClosed(ep);
       }
     }
@@ -1258,8 +1260,16 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
     return id === undefined || id === null ? Buffer.alloc(0) : Buffer.from(id);
   }
 
-  /** @internal Settings for a new ZMTP connection. */
+  /**
+   * @internal Settings for a new ZMTP connection, read on purezmq's behalf:
+   * a dialer lingering after close() still makes connections.
+   */
   engineOptions(address: string): EngineOptions {
+    return ownWork(() => this.connectionSettings(address));
+  }
+
+  /** Settings for a new ZMTP connection from the options; a pattern adds its own. */
+  protected connectionSettings(address: string): EngineOptions {
     const identity = this.socketType === "REQ" || this.socketType === "DEALER" || this.socketType === "ROUTER"
       ? this.identityOctets()
       : undefined;
@@ -1313,7 +1323,7 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
 
   /** @internal See NetOwner: ZMQ_IMMEDIATE here; a STREAM's peers are always one connection each. */
   get pipePerConnection(): boolean {
-    return this.immediate;
+    return ownOption(this, "immediate");
   }
 
   /** @internal Whether bind() or connect() gave the socket an endpoint (a Proxy needs one on each side). */

@@ -11,6 +11,7 @@ import type { Pipe, PipeDriver } from "../pipe.js";
 import { compatibleSocketTypes } from "../wire/index.js";
 import { ThreadInproc, type Closable } from "./inproc-thread.js";
 import type { InprocOwner } from "./owner.js";
+import { ownOption } from "../closed-options.js";
 
 /** Moves messages from one pipe's send queue to the other's receive queue. */
 class Transfer implements PipeDriver {
@@ -144,7 +145,7 @@ export class InprocLink {
     private readonly connectRoutingId: Buffer | undefined,
     private readonly onClose: () => void,
   ) {
-    if (!socket.immediate) this.local = this.localPipe();
+    if (!ownOption(socket, "immediate")) this.local = this.localPipe();
   }
 
   /** The bound socket is there: make its pipe and start moving messages. */

@@ -23,6 +23,7 @@ import type { NetOwner } from "./owner.js";
 import { WebStreamDuplex, type StreamConnect } from "./stream-connect.js";
 import { ZwsDuplex } from "./zws-duplex.js";
 import { dialWebSocket, serveZws, zwsOffer } from "./zws-websocket.js";
+import { ownOption } from "../closed-options.js";
 
 type NetEndpoint = Exclude<Endpoint, { transport: "inproc" | "udp" }>;
 
@@ -59,8 +60,9 @@ function reportEnd(socket: NetOwner, address: string, error: ZmtpProtocolError |
  * ZMQ_TCP_KEEPALIVE_IDLE (seconds), as far as node:net can set them.
  */
 function applyKeepAlive(socket: NetOwner, stream: net.Socket): void {
-  const keepalive = socket.tcpKeepalive;
-  if (keepalive === 1) stream.setKeepAlive(true, socket.tcpKeepaliveIdle > 0 ? socket.tcpKeepaliveIdle * 1000 : 0);
+  const keepalive = ownOption(socket, "tcpKeepalive");
+  const idle = ownOption(socket, "tcpKeepaliveIdle");
+  if (keepalive === 1) stream.setKeepAlive(true, idle > 0 ? idle * 1000 : 0);
   else if (keepalive === 0) stream.setKeepAlive(false);
 }
 
@@ -132,7 +134,7 @@ export class NetListener implements EngineHost {
         if (ep.transport === "ipc") this.ipcPath = ep.path;
         resolve();
       };
-      const backlog = this.socket.backlog;
+      const backlog = ownOption(this.socket, "backlog");
       if (ep.transport === "ipc") this.server.listen({ path: ep.path, backlog }, done);
       else this.server.listen({ host: ep.host, port: ep.port, exclusive: true, backlog }, done);
     });
@@ -181,7 +183,7 @@ export class NetListener implements EngineHost {
       this.socket.emit({ type: "accept:error", address: this.address, error });
       return;
     }
-    const max = this.socket.maxConnections;
+    const max = ownOption(this.socket, "maxConnections");
     if (max >= 0 && this.connections.size >= max) {
       // At the bound: refuse the newcomer, keep the connections already served.
       stream.destroy();
@@ -242,11 +244,11 @@ export class NetDialer implements EngineHost, ExitDrainable {
     /** Dials tcp:// endpoints instead of node:net (the socket's `connect` option). */
     private readonly streamConnect?: StreamConnect,
   ) {
-    this.interval = socket.reconnectInterval;
+    this.interval = ownOption(socket, "reconnectInterval");
     if (ep.transport === "ws") this.zwsOffer = zwsOffer(socket.mechanismName, address);
     // Without `immediate`, messages queue in the pipe before the first
     // connection (a STREAM's too: its peer's route exists from connect()).
-    if (!socket.immediate) this.pipe = this.newPipe();
+    if (!ownOption(socket, "immediate")) this.pipe = this.newPipe();
     watch(this);
     this.dial();
   }
@@ -302,7 +304,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
     const refused = this.socket.pipeHandshake(pipe, peer);
     if (refused !== undefined) return refused;
     this.handshaken = true;
-    this.interval = this.socket.reconnectInterval;
+    this.interval = ownOption(this.socket, "reconnectInterval");
     this.socket.emit({ type: "handshake", address: this.address });
     if (this.lingering) {
       // Connected at last: deliver, then end within what is left of the linger.
@@ -369,7 +371,7 @@ export class NetDialer implements EngineHost, ExitDrainable {
     // libzmq's tcp connect is asynchronous: ZMQ_EVENT_CONNECT_DELAYED.
     if (ep.transport !== "ipc") this.socket.emit({ type: "connect:delay", address: this.address });
     // ZMQ_CONNECT_TIMEOUT: a dial that has not connected in time is abandoned and retried.
-    const timeout = this.socket.connectTimeout;
+    const timeout = ownOption(this.socket, "connectTimeout");
     const timer = timeout > 0 ? setTimeout(() => onError(), timeout).unref() : undefined;
     // An attempt destroyed by close() is over: no retry may follow it.
     if (timer) stream.once("close", () => clearTimeout(timer));
@@ -418,10 +420,10 @@ export class NetDialer implements EngineHost, ExitDrainable {
   }
 
   private scheduleReconnect(): void {
-    if (!this.active || this.socket.reconnectInterval < 0) return;
+    if (!this.active || ownOption(this.socket, "reconnectInterval") < 0) return;
     const interval = this.interval;
     this.socket.emit({ type: "connect:retry", address: this.address, interval });
-    const max = this.socket.reconnectMaxInterval;
+    const max = ownOption(this.socket, "reconnectMaxInterval");
     if (max > 0) this.interval = Math.min(interval * 2, max);
     this.timer = setTimeout(() => this.dial(), interval).unref();
   }

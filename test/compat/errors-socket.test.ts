@@ -170,6 +170,28 @@ same("REQ and REP in the wrong state fail EFSM (with no wait: receiveTimeout/sen
   rep: { name: "Error", message: "Operation cannot be accomplished in current state", code: "EFSM", errno: 156384763 },
 });
 
+same("a REQ's second send before the reply: EFSM when it may not wait or waited in vain; waiting, it goes once the reply is read", async (zmq, { closing }) => {
+  const rep = closing(new zmq.Reply({ linger: 0 }));
+  const req = closing(new zmq.Request({ linger: 0, sendTimeout: 0 }));
+  await rep.bind("tcp://127.0.0.1:*");
+  req.connect(rep.lastEndpoint!);
+  await req.send("one");
+  const seen: unknown[] = [await outcome(() => req.send("two"))];
+  req.sendTimeout = 20;
+  seen.push(await outcome(() => req.send("two")));
+  req.sendTimeout = -1;
+  const second = outcome(() => req.send("two")).then((result) => (seen.push(`sent ${JSON.stringify(result)}`), result));
+  const [first] = await rep.receive();
+  await rep.send(`re ${String(first)}`);
+  seen.push(`writable ${req.writable}`);
+  const [reply] = await req.receive();
+  seen.push(`got ${String(reply)}`);
+  await second;
+  const [next] = await rep.receive();
+  seen.push(`then ${String(next)}`);
+  return seen;
+}, [EFSM, EFSM, "writable false", "got re one", 'sent {"returned":"undefined"}', "then two"]);
+
 differs("REQ receive before send, waiting", async (zmq, { closing }) => {
   const req = closing(new zmq.Request());
   let settled = false;

@@ -25,6 +25,18 @@ same5("req/rep: a request and its reply, with callbacks, in turn", async (zmq, {
   return replies;
 }, ["undefined re:one", "undefined re:two", "undefined re:three"]);
 
+same5("req/rep: a burst of requests sent at once, each going once the reply before it is read", async (zmq, { closing }) => {
+  const rep = closing(zmq.socket("rep"));
+  const req = closing(zmq.socket("req"));
+  rep.on("message", (msg: Buffer) => rep.send(`re:${msg}`));
+  req.connect(await bindFree(rep));
+  const replies: string[] = [];
+  req.on("message", (msg: Buffer) => replies.push(String(msg)));
+  for (let i = 0; i < 10; i++) req.send(`r${i}`);
+  await until(req, () => replies.length === 10);
+  return replies;
+}, Array.from({ length: 10 }, (_, i) => `re:r${i}`));
+
 same5("pub/sub: subscribe filters by prefix, unsubscribe stops a topic", async (zmq, { closing }) => {
   const pub = closing(zmq.socket("pub"));
   const sub = closing(zmq.socket("sub"));

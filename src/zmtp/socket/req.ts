@@ -46,10 +46,15 @@ export class Request extends BalancedSocket {
     this.setOptions(options);
   }
 
+  /** A request is out and its reply not yet received: no new one until it is (unless relaxed). */
+  private get awaitingReply(): boolean {
+    return this.waiting && !this.#relaxed;
+  }
+
   protected override xsend(msg: Message): boolean {
-    if (this.waiting && !this.#relaxed) {
-      throw new ZmqError("EFSM");
-    }
+    // Not writable until the reply is in, as in libzmq: a send waits for it
+    // (zeromq.js's second send of a burst goes once the first reply is read).
+    if (this.awaitingReply) return false;
     const pipe = this.lb.pick();
     if (!pipe) return false;
     if (this.#correlate) {
@@ -76,9 +81,16 @@ export class Request extends BalancedSocket {
       if (body === undefined) continue; // malformed, or the reply to an older request
       this.waiting = false;
       this.replyPipe = undefined;
+      // A send that waited for this reply goes next, once the reply is handed over.
+      queueMicrotask(() => this.trySend());
       return body;
     }
     return undefined;
+  }
+
+  /** A send that could not wait (sendTimeout 0) or waited in vain for the reply: EFSM, as libzmq's zmq_send says. */
+  protected override xsendError(msg: Message): ZmqError {
+    return this.awaitingReply ? new ZmqError("EFSM") : super.xsendError(msg);
   }
 
   protected override xreadable(): boolean {
@@ -86,7 +98,7 @@ export class Request extends BalancedSocket {
   }
 
   protected override xwritable(): boolean {
-    return (!this.waiting || this.#relaxed) && this.lb.hasRoom;
+    return !this.awaitingReply && this.lb.hasRoom;
   }
 
   private unwrap(msg: Message): Message | undefined {

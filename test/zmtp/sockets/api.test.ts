@@ -24,15 +24,20 @@ async function connected<A extends Socket, B extends Socket>(t: Parameters<typeo
   return [a, b];
 }
 
-test("EFSM: a REQ cannot send twice without the reply", async (t) => {
-  const [rep, req] = await connected(t, new Reply(), new Request());
+test("EFSM: a REQ's second send before the reply fails when it may not wait; waiting, it goes once the reply is read", async (t) => {
+  const [rep, req] = await connected(t, new Reply(), new Request({ sendTimeout: 0 }));
   await req.send("one");
   await rejectsWith(req.send("two"), "EFSM");
+  req.sendTimeout = -1;
+  let sent = false;
+  const second = req.send("two").then(() => (sent = true));
   // The first request is still answered normally.
   assert.deepEqual(texts(await rep.receive()), ["one"]);
   await rep.send("reply");
+  assert.equal(sent, false, "the second request waits for the reply to be read");
   assert.deepEqual(texts(await req.receive()), ["reply"]);
-  await req.send("three");
+  await second;
+  assert.deepEqual(texts(await rep.receive()), ["two"]);
 });
 
 test("EFSM: a REQ cannot receive before it sent a request", async (t) => {

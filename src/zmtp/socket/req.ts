@@ -82,7 +82,7 @@ export class Request extends BalancedSocket {
       this.waiting = false;
       this.replyPipe = undefined;
       // A send that waited for this reply goes next, once the reply is handed over.
-      queueMicrotask(() => this.trySend());
+      if (this.sendPending) queueMicrotask(() => this.trySend());
       return body;
     }
     return undefined;

@@ -1206,6 +1206,11 @@ export abstract class Socket<In extends object[] = Message, SendOptions extends 
   }
 
   /** Retries a blocked send. */
+  /** Whether a send() waits (for room, a peer, or the pattern's turn). */
+  protected get sendPending(): boolean {
+    return this.sendWaiter !== undefined;
+  }
+
   protected trySend(): void {
     const w = this.sendWaiter;
     if (!w) return;

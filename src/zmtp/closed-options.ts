@@ -38,21 +38,11 @@ const READ_ONLY_OPTIONS = new Set(["type", "lastEndpoint", "securityMechanism", 
 const guarded = new WeakSet<object>();
 
 /**
- * The JavaScript type option `name` takes: zeromq.js's, or, for an option
- * of purezmq's own, the type of its current value.
- */
-function kindOf(name: string, socket: object, get: (() => unknown) | undefined): "boolean" | "number" | "string" {
-  const kind = optionKindOf(name);
-  if (kind) return kind;
-  const value: unknown = get && ownWork(() => get.call(socket));
-  return typeof value === "boolean" ? "boolean" : typeof value === "number" ? "number" : "string";
-}
-
-/**
  * @internal Makes the options of `proto` and of the prototypes it inherits
  * from refuse on a closed socket (`closed(socket)`): every accessor with a
  * setter (write-only ones too), and the read-only options of zeromq.js. A
- * value of the wrong type is still a TypeError first, as in zeromq.js.
+ * value of the wrong type for one of zeromq.js's options is still a
+ * TypeError first, as there.
  * Accessors without a setter are the socket's state (`closed`,
  * `readable`, `events`...) and stay readable, as in zeromq.js.
  */
@@ -75,7 +65,9 @@ export function guardClosedOptions(proto: object, closed: (socket: object) => bo
           if (refused(this)) {
             // zeromq.js's XPublisher drops a verbosity other than its three before libzmq sees it.
             if (name === "verbosity" && value !== null && value !== "allSubs" && value !== "allSubsUnsubs") return;
-            checkOptionType(kindOf(name, this, get), value);
+            // zeromq.js checks the value's type first; purezmq's own options have no such rule to follow.
+            const kind = optionKindOf(name);
+            if (kind) checkOptionType(kind, value);
             throw new ZmqError("ENOTSOCK");
           }
           set.call(this, value);

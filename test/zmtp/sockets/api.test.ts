@@ -53,6 +53,17 @@ test("EFSM: a REP cannot send before it received a request, nor receive twice", 
   await rejectsWith(rep.receive(), "EFSM");
 });
 
+test("ENOTSOCK: an option of purezmq's own on a closed socket refuses any value, with no type rule of zeromq.js's to apply first", () => {
+  const socket = new Dealer();
+  socket.close();
+  const notSock = (fn: () => unknown): void => assert.throws(fn, (err: unknown) => (err as ZmqError).code === "ENOTSOCK");
+  notSock(() => socket.handshakeTimeout);
+  notSock(() => (socket.handshakeTimeout = "x" as unknown as number));
+  notSock(() => (socket.handshakeTimeout = 10));
+  // One of zeromq.js's options checks the value's type first, as zeromq.js does.
+  assert.throws(() => (socket.handshakeInterval = "x" as unknown as number), TypeError);
+});
+
 test("EAGAIN: receiveTimeout 0 fails at once when nothing waits", async (t) => {
   const [a] = track(t, new Dealer({ receiveTimeout: 0 }));
   const started = Date.now();

@@ -11,7 +11,7 @@
  */
 import { ZmqError } from "./errors.js";
 import { optionKindOf } from "./option-numbers.js";
-import { checkOptionType } from "./option-values.js";
+import { checkOptionType, isVerbosity } from "./option-values.js";
 
 /** Reads in progress on purezmq's own behalf (nested: a getter may read another option). */
 let ownReads = 0;
@@ -64,7 +64,7 @@ export function guardClosedOptions(proto: object, closed: (socket: object) => bo
         set: set && function (this: object, value: unknown) {
           if (refused(this)) {
             // zeromq.js's XPublisher drops a verbosity other than its three before libzmq sees it.
-            if (name === "verbosity" && value !== null && value !== "allSubs" && value !== "allSubsUnsubs") return;
+            if (name === "verbosity" && !isVerbosity(value)) return;
             // zeromq.js checks the value's type first; purezmq's own options have no such rule to follow.
             const kind = optionKindOf(name);
             if (kind) checkOptionType(kind, value);

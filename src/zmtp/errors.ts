@@ -50,9 +50,14 @@ export const ERROR_TEXT: Readonly<Record<ZmqErrorCode, string>> = {
   ENOCOMPATPROTO: "The protocol is not compatible with the socket type",
 };
 
+/** The operating system's number for `code` (Linux numbers on Linux), if it has one. */
+export function systemErrno(code: string): number | undefined {
+  return (constants.errno as Record<string, number | undefined>)[code];
+}
+
 /** The errno zeromq.js reports for `code` (libzmq's own numbers, or the platform's). */
 export function errnoOf(code: ZmqErrorCode): number {
-  return ZMQ_ERRNO[code] ?? (constants.errno as Record<string, number>)[code] ?? 0;
+  return ZMQ_ERRNO[code] ?? systemErrno(code) ?? 0;
 }
 
 /**

@@ -5,7 +5,7 @@
  * or status. Ours say more; that error is kept as the `cause`, which
  * `console.error` and `util.inspect` print beneath.
  */
-import { constants } from "node:os";
+import { ERROR_TEXT, systemErrno } from "./errors.js";
 import type { ReportedEvent } from "./events.js";
 import type { ZmtpProtocolError } from "./wire/index.js";
 
@@ -23,13 +23,8 @@ function authText(status: number | undefined): string {
 const STRERROR: Readonly<Record<string, string>> = {
   EPIPE: "Broken pipe",
   ECONNRESET: "Connection reset by peer",
-  ETIMEDOUT: "Connection timed out",
+  ETIMEDOUT: ERROR_TEXT.ETIMEDOUT,
 };
-
-/** The operating system's number for `code`, as libzmq reports it. */
-function errnoOf(code: string): number | undefined {
-  return (constants.errno as Record<string, number | undefined>)[code];
-}
 
 /** A plain Error with `message`, the details of `fields` and ours as its cause. */
 function coded(message: string, fields: object, cause: Error): Error {
@@ -55,12 +50,12 @@ export function libzmqShaped(event: ReportedEvent): ReportedEvent {
     case "handshake:error:other": {
       // EINTERNAL (a bug of ours) has no text in libzmq: it keeps ours.
       const code = error.code ?? "EINTERNAL";
-      const errno = errnoOf(code);
+      const errno = systemErrno(code);
       return { ...event, error: coded(STRERROR[code] ?? error.message, errno === undefined ? { code } : { errno, code }, error) };
     }
   }
   if (typeof error.errno !== "number" && error.code !== undefined) {
-    const errno = errnoOf(error.code);
+    const errno = systemErrno(error.code);
     if (errno !== undefined) error.errno = errno;
   }
   return event;

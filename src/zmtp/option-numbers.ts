@@ -21,6 +21,8 @@ export type OptionType = "Bool" | "Int32" | "Uint32" | "Int64" | "Uint64" | "Str
 interface Numbered {
   readonly type: OptionType;
   readonly get?: string;
+  /** The number libzmq gives where the property gives a name (ZMQ_MECHANISM). */
+  readonly asNumber?: (value: unknown) => number;
   readonly set?: string | { readonly method: string; readonly value: (v: unknown) => unknown };
 }
 
@@ -31,6 +33,9 @@ const writeOnly = (type: OptionType, name: string): Numbered => ({ type, set: na
 const call = (type: OptionType, method: string, value: (v: unknown) => unknown): Numbered => ({ type, set: { method, value } });
 /** ZMQ_XPUB_VERBOSE (40) and ZMQ_XPUB_VERBOSER (78): the verbosity they set on or off. */
 const verbose = (on: string): Numbered => call("Bool", "verbosity", (v) => (v ? on : null));
+
+/** libzmq's ZMQ_MECHANISM numbers, which the raw read gives where the property gives a name. */
+const MECHANISM_NUMBER: Readonly<Record<string, number>> = { plain: 1, curve: 2, gssapi: 3 };
 
 /** The socket options zeromq.js defines, by number (ZMQ_SNDHWM is 23...). */
 const SOCKET: ReadonlyMap<number, Numbered> = new Map([
@@ -45,7 +50,7 @@ const SOCKET: ReadonlyMap<number, Numbered> = new Map([
   [33, writeOnly("Bool", "mandatory")], [34, rw("Int32", "tcpKeepalive")], [35, rw("Int32", "tcpKeepaliveCount")],
   [36, rw("Int32", "tcpKeepaliveIdle")], [37, rw("Int32", "tcpKeepaliveInterval")], [38, rw("String", "tcpAcceptFilter")],
   [39, rw("Bool", "immediate")], [40, verbose("allSubs")], [42, rw("Bool", "ipv6")],
-  [43, readOnly("Int32", "securityMechanism")], [44, rw("Bool", "plainServer")],
+  [43, { type: "Int32", get: "securityMechanism", asNumber: (v) => MECHANISM_NUMBER[v as string] ?? 0 }], [44, rw("Bool", "plainServer")],
   [45, rw("String", "plainUsername")], [46, rw("String", "plainPassword")], [47, rw("Bool", "curveServer")],
   [48, rw("String", "curvePublicKey")], [49, rw("String", "curveSecretKey")], [50, rw("String", "curveServerKey")],
   [51, writeOnly("Bool", "probeRouter")], [52, writeOnly("Bool", "correlate")], [53, writeOnly("Bool", "relaxed")],
@@ -76,9 +81,6 @@ export function optionKindOf(name: string): "boolean" | "number" | "string" | un
   return undefined;
 }
 
-/** libzmq's ZMQ_MECHANISM numbers, which the raw read gives where the property gives a name. */
-const MECHANISM_NUMBER: Readonly<Record<string, number>> = { plain: 1, curve: 2, gssapi: 3 };
-
 /** What libzmq checks of a value: its length (4 octets, 8, or a string). */
 function sizeOf(type: OptionType): 4 | 8 | "string" {
   return type === "String" ? "string" : type === "Int64" || type === "Uint64" ? 8 : 4;
@@ -99,9 +101,9 @@ function lookup(table: ReadonlyMap<number, Numbered>, target: object, option: nu
 
 /** Reads option number `option` of `target` as zeromq.js's `get${type}Option` does. */
 function read(table: ReadonlyMap<number, Numbered>, target: object, option: number, type: OptionType): unknown {
-  const name = lookup(table, target, option, type, "get").get!;
-  const value = (target as Record<string, unknown>)[name];
-  const raw = name === "securityMechanism" ? MECHANISM_NUMBER[value as string] ?? 0 : value;
+  const entry = lookup(table, target, option, type, "get");
+  const value = (target as Record<string, unknown>)[entry.get!];
+  const raw = entry.asNumber ? entry.asNumber(value) : value;
   // libzmq gives the same octets whatever the type asked: a flag reads as
   // an int and an int as a flag, a negative int as unsigned.
   if (type === "Bool") return Boolean(raw);

@@ -22,6 +22,15 @@ export function checkOptionType(kind: OptionKind, value: unknown): void {
   }
 }
 
+/**
+ * Whether `value` is one of an XPublisher's verbosities: zeromq.js's setter
+ * ignores any other value before libzmq sees it (so a closed socket does
+ * not refuse it either).
+ */
+export function isVerbosity(value: unknown): value is null | "allSubs" | "allSubsUnsubs" {
+  return value === null || value === "allSubs" || value === "allSubsUnsubs";
+}
+
 /** The C type libzmq keeps an option in, and the values it takes. */
 export interface NumberRule {
   /**

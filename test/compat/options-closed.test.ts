@@ -7,6 +7,7 @@
  * delivers them, reconnecting as its options say.
  */
 import { LIBS, same, syncOutcome, type Zmq } from "./differential.js";
+import { ipcTestPath } from "../support/ipc-path.js";
 
 const NATIVE = LIBS[0]!.zmq;
 
@@ -65,14 +66,12 @@ same("the options by number of a closed socket: ENOTSOCK", (zmq) => {
 });
 
 same("a socket closed with a message queued before its peer is up still delivers it, redialing as its options say", async (zmq, { closing }) => {
-  const pull = closing(new zmq.Pull({ linger: 0 }));
-  await pull.bind("tcp://127.0.0.1:*");
-  const address = pull.lastEndpoint!;
-  pull.close();
+  // An ipc path no one else can take meanwhile (a tcp port freed here could be).
+  const address = `ipc://${ipcTestPath("options-closed")}`;
   // Nobody listens yet: the push's dial fails after close() and it redials
   // every 20 ms (or its dial meets the late listener: a connection made
   // after close() then reads its settings).
-  const push = new zmq.Push({ linger: 5000, reconnectInterval: 20, connectTimeout: 1000, tcpKeepalive: 1, tcpKeepaliveIdle: 30 });
+  const push = new zmq.Push({ linger: 5000, reconnectInterval: 20, connectTimeout: 1000 });
   push.connect(address);
   await push.send("queued");
   push.close();

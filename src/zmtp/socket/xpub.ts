@@ -9,7 +9,7 @@
  */
 import { Buffer } from "node:buffer";
 import { FanOutSocket, type Verbosity } from "./fan-out.js";
-import { checkOptionType } from "../option-values.js";
+import { checkOptionType, isVerbosity } from "../option-values.js";
 import type { SocketOptions } from "./socket.js";
 
 export type { Verbosity } from "./fan-out.js";
@@ -59,7 +59,7 @@ export class XPublisher extends FanOutSocket {
    * other value leaves it as it was, as in zeromq.js.
    */
   set verbosity(value: Verbosity) {
-    if (value === null || value === "allSubs" || value === "allSubsUnsubs") this.verbosityLevel = value;
+    if (isVerbosity(value)) this.verbosityLevel = value;
   }
 
   /** Manual mode: subscribes the peer of the last subscription message received (no topic = everything). */

@@ -335,6 +335,20 @@ const longMessage: Attack = {
   },
 };
 
+/** A raw PUSH peer that has sent its greeting and READY and never reads: what the server writes stays with the server. */
+async function deafPeer(target: Target, keep: Keep): Promise<net.Socket> {
+  const sock = net.connect(Number(new URL(target.endpoints.server!).port), "127.0.0.1");
+  await once(sock, "connect");
+  sock.on("error", () => undefined);
+  sock.pause();
+  sock.write(Buffer.concat([greetingBytes(), ready([["Socket-Type", "PUSH"]])]));
+  keep(sock);
+  return sock;
+}
+
+/** 7,000 PINGs, each owing the sender a PONG. */
+const PINGS = Buffer.concat(Array.from({ length: 7000 }, () => command("PING", Buffer.from([0, 0]))));
+
 const pings: Attack = {
   name: "pings",
   summary: "PINGs without end from a peer that never reads its PONGs",
@@ -343,15 +357,32 @@ const pings: Attack = {
   sizes: { small: { total: 32 * MiB, stallMs: 1000 }, full: { total: 477 * MiB, stallMs: 10_000 } },
   ceilingMb: () => 8,
   async run(target, p, keep) {
-    const sock = net.connect(Number(new URL(target.endpoints.server!).port), "127.0.0.1");
-    await once(sock, "connect");
-    sock.on("error", () => undefined);
-    sock.pause(); // never read: the PONGs stay with the server
-    sock.write(Buffer.concat([greetingBytes(), ready([["Socket-Type", "PUSH"]])]));
-    const ping = command("PING", Buffer.from([0, 0]));
-    keep(sock);
-    const r = await pump(sock, Buffer.concat(Array.from({ length: 7000 }, () => ping)), p.total!, p.stallMs);
+    const sock = await deafPeer(target, keep);
+    const r = await pump(sock, PINGS, p.total!, p.stallMs);
     return `${mb(r.written)} of PINGs written before ${r.written >= p.total! ? "the end" : "the server stopped reading"}`;
+  },
+};
+
+const unreadThenEnded: Attack = {
+  name: "unread-then-ended",
+  summary: "peers, one after another, send PINGs and never read the PONGs until the server stops reading, and its idleTimeout ends them",
+  rig: "pull",
+  options: () => ({ idleTimeout: 300 }),
+  sizes: { small: { peers: 3 }, full: { peers: 40 } },
+  ceilingMb: () => 8,
+  expectEvent: "disconnect ETIMEDOUT",
+  async run(target, p, keep) {
+    // Once ended, a connection must go even though its last writes are
+    // never read: otherwise each peer leaves a descriptor and its unsent
+    // PONGs behind, past maxConnections, which counts live connections only.
+    let gone = 0;
+    for (let i = 0; i < p.peers!; i++) {
+      const sock = await deafPeer(target, keep);
+      const closed = new Promise<boolean>((r) => sock.once("close", () => r(true)));
+      await pump(sock, PINGS, 64 * MiB, 1000);
+      if (await Promise.race([closed, new Promise<boolean>((r) => setTimeout(() => r(false), 4000).unref())])) gone++;
+    }
+    return `${gone} of ${p.peers} deaf connections closed by the server`;
   },
 };
 
@@ -486,7 +517,7 @@ const readyProperties: Attack = {
 /** Every attack, in the order of the report. */
 export const ZMTP_ATTACKS: Attack[] = [
   proxyLongTopic("proxy"), proxyLongTopic("proxy-libzmq"), hugeTopic, manyBigTopics, millionTopics, millionTopicsUnbounded,
-  subscriptionTotal, cancelUnknown, emptyParts, longMessage, pings, bigCommand, announcedBodies, idleConnections, hugeIdentity, identityChurn,
+  subscriptionTotal, cancelUnknown, emptyParts, longMessage, pings, unreadThenEnded, bigCommand, announcedBodies, idleConnections, hugeIdentity, identityChurn,
   readyProperties,
 ];
 

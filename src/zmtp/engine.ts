@@ -83,6 +83,13 @@ const enum Phase {
 
 /** Stop pulling from the pipe while this much is waiting in the stream. */
 const WRITE_BUFFER_LIMIT = 256 * 1024;
+/**
+ * How long a closed connection may go on writing what it had queued (an
+ * ERROR command, unread PONGs) before it is destroyed: a peer that never
+ * reads would otherwise keep the descriptor and the buffers for ever, out
+ * of maxConnections' count since the engine is gone.
+ */
+const UNREAD_GRACE_MS = 1000;
 /** Handshake commands are small; refuse a huge one before buffering it. */
 const HANDSHAKE_FRAME_LIMIT = 64 * 1024;
 /**
@@ -297,6 +304,10 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
     const pending = this.encoder.take();
     for (const buf of pending) this.stream.write(buf);
     this.stream.destroySoon();
+    if (this.stream.writableLength > 0) {
+      const stream = this.stream;
+      setTimeout(() => stream.destroy(), UNREAD_GRACE_MS).unref();
+    }
     this.host.engineClosed(this, error, handshaken);
   }
 

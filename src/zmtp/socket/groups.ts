@@ -5,7 +5,8 @@
  *
  * Joins are counted per peer, as libzmq's radio keeps one entry per JOIN:
  * a peer that joined a group twice needs two LEAVEs. What one peer may
- * hold is bounded, since each JOIN is memory a peer makes us keep.
+ * hold, and what all of them hold together, is bounded, since each JOIN is
+ * memory a peer makes us keep.
  */
 import { Buffer } from "node:buffer";
 import { ZmqError } from "../errors.js";
@@ -33,6 +34,8 @@ export class GroupMembers {
   /** peer -> group (latin1 key) -> joins, to drop a leaving peer's groups without a scan */
   private readonly byPipe = new Map<Pipe, Map<string, number>>();
   private readonly joinCount = new Map<Pipe, number>();
+  /** Joins held by all peers together. */
+  total = 0;
 
   /** How many joins `pipe` holds, all groups together. */
   joinsOf(pipe: Pipe): number {
@@ -49,6 +52,7 @@ export class GroupMembers {
     if (!groups) this.byPipe.set(pipe, (groups = new Map()));
     groups.set(key, (groups.get(key) ?? 0) + 1);
     this.joinCount.set(pipe, this.joinsOf(pipe) + 1);
+    this.total++;
   }
 
   /** Undoes one JOIN of `group` by `pipe`; a LEAVE without a JOIN changes nothing. */
@@ -65,6 +69,7 @@ export class GroupMembers {
       this.dropPeer(key, pipe);
     }
     this.joinCount.set(pipe, this.joinsOf(pipe) - 1);
+    this.total--;
   }
 
   /** Forgets a peer that is gone. */
@@ -72,6 +77,7 @@ export class GroupMembers {
     const groups = this.byPipe.get(pipe);
     if (groups) for (const key of groups.keys()) this.dropPeer(key, pipe);
     this.byPipe.delete(pipe);
+    this.total -= this.joinsOf(pipe);
     this.joinCount.delete(pipe);
   }
 

@@ -29,6 +29,7 @@ export interface RadioGroupOptions {
 /** Options of a Radio socket. */
 export interface RadioOptions extends SocketOptions {
   maxGroupsPerPeer?: number;
+  maxGroups?: number;
 }
 
 /** A RADIO socket (draft). */
@@ -40,6 +41,13 @@ export class Radio extends Socket<Buffer[], [RadioGroupOptions]> {
    * (`disconnect`, code ENOBUFS). -1 = no limit.
    */
   maxGroupsPerPeer = 10_000;
+  /**
+   * Joins all peers may hold together (purezmq's own option): without it,
+   * many dishes, each under maxGroupsPerPeer, could still fill the memory.
+   * A JOIN past it ends the connection of the peer that sent it
+   * (`disconnect`, code ENOBUFS). -1 = no limit.
+   */
+  maxGroups = 100_000;
   private readonly members = new GroupMembers();
   private readonly targets: Pipe[] = [];
 
@@ -114,11 +122,20 @@ export class Radio extends Socket<Buffer[], [RadioGroupOptions]> {
       this.members.leave(cmd.group, pipe);
       return;
     }
-    const bound = this.maxGroupsPerPeer;
-    if (bound >= 0 && this.members.joinsOf(pipe) >= bound) {
-      pipe.abort(new ZmtpProtocolError(`JOIN refused: the peer holds ${bound} joins already, the maxGroupsPerPeer bound`, "ENOBUFS"));
+    const refusal = this.overBound(pipe);
+    if (refusal !== undefined) {
+      pipe.abort(new ZmtpProtocolError(`JOIN refused: ${refusal}`, "ENOBUFS"));
       return;
     }
     this.members.join(cmd.group, pipe);
+  }
+
+  /** Why one more JOIN of `pipe` would be over a bound, or undefined when it is not. */
+  private overBound(pipe: Pipe): string | undefined {
+    const perPeer = this.maxGroupsPerPeer;
+    if (perPeer >= 0 && this.members.joinsOf(pipe) >= perPeer) return `the peer holds ${perPeer} joins already, the maxGroupsPerPeer bound`;
+    const all = this.maxGroups;
+    if (all >= 0 && this.members.total >= all) return `the peers hold ${all} joins already, the maxGroups bound`;
+    return undefined;
   }
 }

@@ -163,6 +163,28 @@ test("joins past maxGroupsPerPeer end that peer's connection with ENOBUFS", asyn
   assert.equal((await gone).error?.code, "ENOBUFS");
 });
 
+/** Resolves once the Radio has taken every JOIN `peer` sent before: a PING goes after them, its PONG comes back in order. */
+async function joinsTaken(peer: RawPeer): Promise<void> {
+  peer.write(command("PING", Buffer.from([0, 0])));
+  while ((await within(peer.readCommand(), T, "PONG")).name !== "PONG");
+}
+
+test("joins past maxGroups, all dishes together, end the connection of the dish that sent the JOIN", async (t) => {
+  const [radio] = track(t, new Radio({ maxGroups: 4, maxGroupsPerPeer: 3 }));
+  const first = await rawDishOf(t, radio);
+  for (const g of ["a", "b", "c"]) first.write(command("JOIN", Buffer.from(g)));
+  await joinsTaken(first);
+  const second = await rawDishOf(t, radio);
+  const gone = nextEvent(radio, "disconnect");
+  // Each dish stays under maxGroupsPerPeer; the second one's second JOIN is the fifth in all.
+  for (const g of ["d", "e"]) second.write(command("JOIN", Buffer.from(g)));
+  await second.waitClosed();
+  assert.equal((await gone).error?.code, "ENOBUFS");
+  // The first dish keeps its joins and its connection.
+  await radio.send("still", { group: "a" });
+  assert.deepEqual((await within(first.readMessage(), T, "still")).map(String), ["a", "still"]);
+});
+
 for (const [shape, bad] of [["one part", ["body only"]], ["three parts", ["g", "x", "y"]]] as const) {
   test(`a Dish sends its joins at the handshake and ends a connection whose message has ${shape}`, async (t) => {
     const listener = await RawListener.listen();

@@ -386,6 +386,28 @@ const unreadThenEnded: Attack = {
   },
 };
 
+const pinnedChunks: Attack = {
+  name: "pinned-chunks",
+  summary: "one-octet messages, each followed by a 60 KiB unknown command, until the unread queue is full",
+  rig: "pull",
+  options: () => ({}),
+  sizes: { small: { peers: 1, stallMs: 1000 }, full: { peers: 20, stallMs: 10_000 } },
+  // 1,000 queued messages (the receive high-water mark) per peer: views
+  // of their reads would hold 60 MB each; copies hold a few octets.
+  ceilingMb: (p) => 8 + p.peers! * 2,
+  async run(target, p, keep) {
+    const round = Buffer.concat([frame("x"), command("XPAD", Buffer.alloc(60 * KiB), true)]);
+    const rounds = Buffer.concat(Array.from({ length: 16 }, () => round));
+    let written = 0;
+    await Promise.all(Array.from({ length: p.peers! }, async () => {
+      const attacker = await peer(keep, target.endpoints.server!, "PUSH");
+      // The server stops reading once the queue is full; TCP then pushes back.
+      written += (await pump(attacker.sock, rounds, 1500 * round.length, p.stallMs)).written;
+    }));
+    return `${Math.floor(written / round.length)} messages sent by ${p.peers} peer(s), each in a read of its own command`;
+  },
+};
+
 const bigCommand: Attack = {
   name: "big-command",
   summary: "an unknown command of a huge declared size, its body sent in full",
@@ -517,7 +539,7 @@ const readyProperties: Attack = {
 /** Every attack, in the order of the report. */
 export const ZMTP_ATTACKS: Attack[] = [
   proxyLongTopic("proxy"), proxyLongTopic("proxy-libzmq"), hugeTopic, manyBigTopics, millionTopics, millionTopicsUnbounded,
-  subscriptionTotal, cancelUnknown, emptyParts, longMessage, pings, unreadThenEnded, bigCommand, announcedBodies, idleConnections, hugeIdentity, identityChurn,
+  subscriptionTotal, cancelUnknown, emptyParts, longMessage, pings, unreadThenEnded, pinnedChunks, bigCommand, announcedBodies, idleConnections, hugeIdentity, identityChurn,
   readyProperties,
 ];
 

@@ -7,10 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { attackNamed, runAttack } from "../../fuzz/attacks/zmtp-attacks.js";
+import { attackNamed, runAttack, type AttackResult } from "../../fuzz/attacks/zmtp-attacks.js";
 
 /** Registers the test of the attack named `name`; `extra` checks the result further. */
-export function attackTest(name: string, extra?: (note: string, events: Record<string, number>) => void): void {
+export function attackTest(name: string, extra?: (note: string, events: Record<string, number>, result: AttackResult) => void): void {
   const attack = attackNamed(name);
   test(`${name}: ${attack.summary}`, async () => {
     const r = await runAttack(attack, "small");
@@ -20,6 +20,6 @@ export function attackTest(name: string, extra?: (note: string, events: Record<s
     const ceiling = attack.ceilingMb(attack.sizes.small);
     assert.ok(r.heldAfterGcMb - r.baselineHeldMb <= ceiling, `the server still holds ${(r.heldAfterGcMb - r.baselineHeldMb).toFixed(1)} MB more than before, over the ceiling of ${ceiling.toFixed(1)} MB: ${detail}`);
     if (attack.expectEvent) assert.ok((r.events[attack.expectEvent] ?? 0) > 0, `no "${attack.expectEvent}" event: ${detail}`);
-    extra?.(r.note, r.events);
+    extra?.(r.note, r.events, r);
   });
 }

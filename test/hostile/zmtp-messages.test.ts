@@ -3,7 +3,8 @@
  * zmtp-attack.ts): a message of empty parts that never ends, frames under
  * maxMessageSize that add up past it, a huge unknown command, large
  * messages announced and never finished on many connections, PINGs from a
- * peer that never reads its PONGs.
+ * peer that never reads its PONGs, small messages each in a large read of
+ * its own.
  */
 import assert from "node:assert/strict";
 import { attackTest } from "./zmtp-attack.js";
@@ -16,3 +17,9 @@ attackTest("announced-bodies", (note) => assert.match(note, /^24 connections/));
 // The server stops reading instead of queueing PONGs: the attacker cannot
 // even write all of its PINGs.
 attackTest("pings", (note) => assert.match(note, /before the server stopped reading/));
+// The queue is full of one-octet messages whose reads were mostly a
+// command: at no time may they hold their reads (60 MB) alive.
+attackTest("pinned-chunks", (note, _events, r) => {
+  assert.match(note, /^1\d{3} messages sent/);
+  assert.ok(r.peakLiveMb - r.baselineHeldMb <= 10, `peak of ${(r.peakLiveMb - r.baselineHeldMb).toFixed(1)} MB over the baseline: ${JSON.stringify(r)}`);
+});

@@ -20,6 +20,16 @@
  * buffer is allocated from the declared size before its octets arrive, so
  * every decoder of the thread shares one budget of such bodies
  * ({@link DIRECT_BUDGET}): past it, bodies are gathered as they arrive.
+ *
+ * A view keeps its whole chunk alive. A peer that sends one small message
+ * per large read, the rest of the read being commands or anything else
+ * dropped at once, would make each queued message hold tens of KiB: a
+ * queue of 1,000 one-octet messages pinning 64 MB. So a large read whose
+ * message frames fill less than a fraction of it ({@link PIN_RATIO}) has
+ * them copied out instead: what a view may pin stays within a small
+ * multiple of what it carries. The frame headers are walked once to tell,
+ * stopping as soon as the read is dense enough, which for the usual
+ * stream of messages is after an eighth of it.
  */
 import { Buffer, constants } from "node:buffer";
 import { bufferView } from "./buffer-view.js";
@@ -58,6 +68,11 @@ const EMPTY = Buffer.alloc(0);
 const EMPTY_FRAME = Buffer.alloc(0);
 /** Spanning bodies up to this size get their buffer at once; larger ones are gathered piece by piece. */
 const PREALLOCATE_LIMIT = 64 * 1024;
+/** Reads shorter than this are handed out as views whatever they hold (a pool slab is 8 KiB too). */
+const PIN_CHECK_MIN = 8 * 1024;
+/** A read whose whole message frames fill less than 1/PIN_RATIO of it has them copied out. */
+const PIN_RATIO = 8;
+
 /**
  * The largest frame body ever accepted, whatever the limits: 4 GiB, Node's
  * Buffer limit on 64-bit hosts. Fixed rather than read from the runtime
@@ -116,6 +131,8 @@ export class FrameDecoder {
   allowDirect = false;
   /** Octets of the budget the current body holds. */
   private reserved = 0;
+  /** Set while the chunk being decoded is too sparse for its message frames to be views of it. */
+  private compact = false;
 
   /**
    * @param sink receives each frame
@@ -160,6 +177,7 @@ export class FrameDecoder {
     const len = chunk.length;
     const ab = chunk.buffer;
     const base = chunk.byteOffset;
+    this.compact = len >= PIN_CHECK_MIN && this.sparse(chunk);
     let pos = 0;
     while (pos < len) {
       switch (this.state) {
@@ -182,7 +200,7 @@ export class FrameDecoder {
             if (pos + 1 + size <= len && size <= ((flags & FLAG_COMMAND) === 0 ? this.messageRoom : this.maxCommandSize)) {
               pos++;
               this.account(size, flags);
-              this.sink.onFrame(size === 0 ? EMPTY_FRAME : bufferView(ab, base + pos, size), flags);
+              this.sink.onFrame(size === 0 ? EMPTY_FRAME : this.keep(chunk, ab, base, pos, size), flags);
               pos += size;
               continue;
             }
@@ -213,7 +231,7 @@ export class FrameDecoder {
         case State.Body: {
           if (this.bodyFilled === 0 && len - pos >= this.size) {
             const end = pos + this.size;
-            this.finish(bufferView(ab, base + pos, this.size));
+            this.finish(this.keep(chunk, ab, base, pos, this.size));
             pos = end;
             break;
           }
@@ -228,6 +246,72 @@ export class FrameDecoder {
           if (this.bodyFilled === this.size) this.completeBody();
           break;
         }
+      }
+    }
+  }
+
+  /** A frame body lying wholly inside `chunk` at `pos`: a view, or a copy when the chunk is sparse and the frame a message's. */
+  private keep(chunk: Buffer, ab: ArrayBufferLike, base: number, pos: number, size: number): Buffer {
+    if (!this.compact || (this.flags & FLAG_COMMAND) !== 0) return bufferView(ab, base + pos, size);
+    const copy = Buffer.allocUnsafe(size);
+    chunk.copy(copy, 0, pos, pos + size);
+    return copy;
+  }
+
+  /**
+   * True when the message frames wholly inside `chunk` (the ones that would
+   * be views of it) fill less than 1/PIN_RATIO of it. Walks the frame
+   * headers from the decoder's state, without changing it, until the
+   * frames seen are enough; a frame that does not end in the chunk is
+   * assembled in a buffer of its own and pins nothing.
+   */
+  private sparse(chunk: Buffer): boolean {
+    const len = chunk.length;
+    const enough = len / PIN_RATIO;
+    let kept = 0;
+    let pos = 0;
+    let flags = this.flags;
+    let size: number;
+    // The frame in progress: the rest of its header, then its body.
+    switch (this.state) {
+      case State.Flags:
+        size = -1;
+        break;
+      case State.ShortSize:
+        size = chunk[pos++]!;
+        break;
+      case State.LongSize: {
+        let hi = this.sizeHigh;
+        let lo = this.sizeLow;
+        for (let filled = this.sizeFilled; filled < 8; filled++) {
+          if (filled < 4) hi = hi * 256 + chunk[pos++]!;
+          else lo = lo * 256 + chunk[pos++]!;
+        }
+        size = hi * 0x100000000 + lo;
+        break;
+      }
+      case State.Body:
+        // Only a body not begun yet can be a view.
+        size = this.bodyFilled === 0 ? this.size : -1;
+        if (size < 0) pos = this.size - this.bodyFilled;
+        break;
+    }
+    for (;;) {
+      if (size >= 0) {
+        if (pos + size > len) return kept < enough;
+        if ((flags & FLAG_COMMAND) === 0) kept += size;
+        pos += size;
+      }
+      if (kept >= enough || pos >= len) return kept < enough;
+      flags = chunk[pos]!;
+      if ((flags & FLAG_LONG) === 0) {
+        if (pos + 2 > len) return kept < enough;
+        size = chunk[pos + 1]!;
+        pos += 2;
+      } else {
+        if (pos + 9 > len) return kept < enough;
+        size = chunk.readUInt32BE(pos + 1) * 0x100000000 + chunk.readUInt32BE(pos + 5);
+        pos += 9;
       }
     }
   }

@@ -283,3 +283,96 @@ test("property: arbitrary octets under arbitrary chunking give frames or a ZmtpP
     }),
   );
 });
+
+// ---- what views may pin: a large read mostly of other things has its message frames copied out
+
+/** A chunk of its own ArrayBuffer (never a pool slab), so that a view of it is told by its buffer. */
+const ownChunk = (b: Buffer): Buffer => {
+  const c = Buffer.alloc(b.length);
+  b.copy(c);
+  return c;
+};
+
+test("a large read dense with messages hands them out as views of itself", () => {
+  const chunk = ownChunk(Buffer.concat(Array.from({ length: 200 }, (_, i) => encodeFrame(Buffer.alloc(100, i)))));
+  assert.ok(chunk.length >= 8 * 1024);
+  const got: Buffer[] = [];
+  new FrameDecoder({ onFrame: (b) => got.push(b) }).push(chunk);
+  assert.equal(got.length, 200);
+  for (const b of got) assert.equal(b.buffer, chunk.buffer);
+});
+
+test("a large read that is mostly a command hands its small message out as a copy, the command as a view", () => {
+  const chunk = ownChunk(Buffer.concat([encodeFrame(Buffer.from("tiny")), encodeFrame(Buffer.alloc(60 * 1024, 9), FLAG_COMMAND)]));
+  const got: Buffer[] = [];
+  new FrameDecoder({ onFrame: (b) => got.push(b) }).push(chunk);
+  assert.equal(got[0]!.toString(), "tiny");
+  assert.notEqual(got[0]!.buffer, chunk.buffer);
+  assert.equal(got[1]!.buffer, chunk.buffer);
+});
+
+test("a large read that begins inside a frame's header or before its body is judged from that frame on", () => {
+  // Bodies of 0x02 octets: a walk that lost its place reads one as a
+  // long-form header of an impossible size and takes the read for sparse.
+  const rest = Array.from({ length: 100 }, () => encodeFrame(Buffer.alloc(100, 2)));
+  for (const first of [encodeFrame(Buffer.alloc(200, 2), FLAG_MORE), encodeFrame(Buffer.alloc(3000, 2), FLAG_MORE)]) {
+    const wire = Buffer.concat([first, ...rest]);
+    const header = first.length - (first.length > 210 ? 3000 : 200);
+    for (let cut = 1; cut <= header; cut++) {
+      const later = ownChunk(wire.subarray(cut));
+      const got: Buffer[] = [];
+      const dec = new FrameDecoder({ onFrame: (b) => got.push(b) });
+      dec.push(ownChunk(wire.subarray(0, cut)));
+      dec.push(later);
+      assert.equal(got.length, 101);
+      got.forEach((b, i) => assert.equal(b.buffer, later.buffer, `cut ${cut} of a ${header}-octet header: frame ${i} copied`));
+    }
+  }
+});
+
+test("property: message frames are views of a read of 8 KiB or more only when whole message frames fill an eighth of it", () => {
+  const itemArb = fc.oneof(
+    { weight: 4, arbitrary: fc.array(fc.oneof(fc.nat({ max: 400 }), fc.nat({ max: 6000 })), { minLength: 1, maxLength: 3 }).map((sizes) => ({ parts: sizes })) },
+    { weight: 1, arbitrary: fc.nat({ max: 24 * 1024 }).map((size) => ({ command: size })) },
+  );
+  fc.assert(
+    // Cuts fall near frame starts, so that reads begin inside headers of either form as well as in bodies.
+    fc.property(fc.array(itemArb, { minLength: 1, maxLength: 60 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 })), { maxLength: 8 }), (items, cuts) => {
+      // The wire, and where each frame's body lies in it.
+      const pieces: Buffer[] = [];
+      const bodies: Array<{ start: number; size: number; command: boolean }> = [];
+      let at = 0;
+      let fill = 0;
+      const starts: number[] = [];
+      const add = (size: number, flags: number): void => {
+        const f = encodeFrame(Buffer.alloc(size, ++fill & 0xff), flags);
+        starts.push(at);
+        bodies.push({ start: at + f.length - size, size, command: (flags & FLAG_COMMAND) !== 0 });
+        pieces.push(f);
+        at += f.length;
+      };
+      for (const it of items) {
+        if ("command" in it) add(it.command, FLAG_COMMAND);
+        else it.parts.forEach((size, i) => add(size, i < it.parts.length - 1 ? FLAG_MORE : 0));
+      }
+      const wire = Buffer.concat(pieces);
+      const points = [...new Set(cuts.map(([frame, off]) => Math.min(starts[frame % starts.length]! + off, wire.length)))].sort((a, b) => a - b);
+      const bounds = [0, ...points, wire.length];
+      const chunks = bounds.slice(1).map((end, i) => ({ start: bounds[i]!, chunk: ownChunk(wire.subarray(bounds[i]!, end)) }));
+      const got: Buffer[] = [];
+      const dec = new FrameDecoder({ onFrame: (b) => got.push(b) });
+      for (const { chunk } of chunks) dec.push(chunk);
+      assert.equal(got.length, bodies.length);
+      for (const { start, chunk } of chunks) {
+        const inside = bodies.map((b, i) => ({ ...b, i })).filter((b) => b.size > 0 && b.start >= start && b.start + b.size <= start + chunk.length);
+        const kept = inside.filter((b) => !b.command).reduce((n, b) => n + b.size, 0);
+        const sparse = chunk.length >= 8 * 1024 && kept < chunk.length / 8;
+        for (const b of inside) {
+          assert.equal(got[b.i]!.buffer === chunk.buffer, b.command || !sparse, `frame ${b.i} (${b.size} octets${b.command ? ", command" : ""}) in a chunk of ${chunk.length} keeping ${kept}`);
+        }
+      }
+      got.forEach((body, i) => assert.ok(body.equals(Buffer.alloc(bodies[i]!.size, (i + 1) & 0xff))));
+    }),
+    { numRuns: 200 },
+  );
+});

@@ -28,5 +28,5 @@ export * from './pyjson.js';
 export { Command, CommandRegistry, defineCommand } from '../pyzmqrpc3/codec.js';
 /** Types of the typed-command model. */
 export type { CommandClass, RecordCommand, RecordCommandClass } from '../pyzmqrpc3/codec.js';
-/** The nesting bound of received msgpack and JSON values. */
-export { MAX_NESTING_DEPTH } from './nesting.js';
+/** The nesting and value-count bounds of received msgpack and JSON values. */
+export { MAX_DECODED_VALUES, MAX_NESTING_DEPTH } from './nesting.js';

@@ -20,15 +20,17 @@
  *   `ExtData`, sent back as it came.
  *
  * The decoder is iterative (no recursion over peer-chosen depth), refuses
- * nesting deeper than {@link MAX_NESTING_DEPTH} and any count that the
- * remaining octets cannot hold, so a lying header allocates nothing.
+ * nesting deeper than {@link MAX_NESTING_DEPTH}, any count that the
+ * remaining octets cannot hold, so a lying header allocates nothing, and a
+ * value of more than {@link MAX_DECODED_VALUES} values, found from the
+ * headers before anything is built.
  *
  * @module
  */
 import { Buffer } from "node:buffer";
 import { ExtData } from "@msgpack/msgpack";
 import { RpcProtocolError } from "./errors.js";
-import { MAX_NESTING_DEPTH } from "./nesting.js";
+import { MAX_DECODED_VALUES, MAX_NESTING_DEPTH, msgpackValueEnd, msgpackWeight, tooManyValues } from "./nesting.js";
 
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -397,7 +399,8 @@ function readText(buf: Buffer, pos: number, size: number): string {
  * Decodes exactly one msgpack value filling `frame`.
  *
  * @throws RpcProtocolError: `MALFORMED` (bad or truncated octets, trailing
- *   octets), `TOO_LARGE` (nested deeper than {@link MAX_NESTING_DEPTH}).
+ *   octets), `TOO_LARGE` (nested deeper than {@link MAX_NESTING_DEPTH}, or
+ *   more than {@link MAX_DECODED_VALUES} values).
  */
 export function decodeMsgpack(frame: Uint8Array): unknown {
   const buf = Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length);
@@ -498,12 +501,41 @@ export const msgpackDecoders = {
   notFlat: NOT_FLAT,
 } as const;
 
-/** The decoder for every value (iterative, bounded). */
+/** The decoder for every value (iterative, bounded): exactly one value filling `buf`. */
 function decodeGeneral(buf: Buffer): unknown {
+  const { value, end } = decodeMsgpackAt(buf, 0);
+  if (end !== buf.length) throw malformed(`${buf.length - end} octet(s) after the value`);
+  return value;
+}
+
+/** A value decoded from inside a buffer: where it ends and what it weighed. */
+export interface DecodedAt {
+  readonly value: unknown;
+  /** The offset of the octet after the value. */
+  readonly end: number;
+  /** What the value counted against the budget (see {@link msgpackWeight}). */
+  readonly values: number;
+}
+
+/**
+ * Decodes the one msgpack value that starts at `pos`; octets after it are
+ * left alone (the caller reads on from `end`). A value of more than
+ * `maxValues` values is refused from its headers before anything is built
+ * when the octets left could hold that many.
+ *
+ * @throws RpcProtocolError: `MALFORMED`, `TOO_LARGE` (as {@link decodeMsgpack}).
+ */
+export function decodeMsgpackAt(buf: Buffer, pos: number, maxValues: number = MAX_DECODED_VALUES): DecodedAt {
+  // A bin or ext of the fewest octets weighs two per octet: a shorter input cannot pass the budget.
+  if (2 * (buf.length - pos) > maxValues) msgpackValueEnd(buf, pos, maxValues);
   const r = new Reader(buf);
+  r.pos = pos;
   const stack: Open[] = [];
+  let values = 0;
   let result: unknown;
   for (;;) {
+    values += msgpackWeight(buf[r.pos]!);
+    if (values > maxValues) throw tooManyValues(maxValues);
     const item = readItem(r);
     let value: unknown;
     if ("value" in item) value = item.value;
@@ -528,6 +560,23 @@ function decodeGeneral(buf: Buffer): unknown {
     }
     if (done) break;
   }
-  if (r.pos !== r.buf.length) throw malformed(`${r.buf.length - r.pos} octet(s) after the value`);
-  return result;
+  return { value: result, end: r.pos, values };
+}
+
+/**
+ * The element count of the msgpack array whose head is at `pos`, and where
+ * its first element starts; `undefined` when the item there is not an
+ * array. Nothing of the elements is read.
+ *
+ * @throws RpcProtocolError (`MALFORMED`): truncated, or a count the octets left cannot hold.
+ */
+export function readArrayHead(buf: Buffer, pos: number): { count: number; end: number } | undefined {
+  const r = new Reader(buf);
+  r.pos = pos;
+  const t = buf[r.take(1)]!;
+  let n: number;
+  if (t >= 0x90 && t <= 0x9f) n = t & 0x0f;
+  else if (t === 0xdc || t === 0xdd) n = r.uint(t === 0xdc ? 2 : 4);
+  else return undefined;
+  return { count: r.count(n, 1), end: r.pos };
 }

@@ -1,9 +1,11 @@
 /**
- * Nesting bounds of received msgpack and JSON, checked on the octets before
- * any value is built. A megabyte of `[` (JSON) or `0x91` (msgpack) is a
- * million levels: decoding it takes seconds and over a hundred megabytes,
- * and any recursive walk over the result overflows the stack. The scans
- * below count levels without allocating and stop at the bound.
+ * Nesting and value-count bounds of received msgpack and JSON, checked on
+ * the octets before any value is built. A megabyte of `[` (JSON) or `0x91`
+ * (msgpack) is a million levels: decoding it takes seconds and over a
+ * hundred megabytes, and any recursive walk over the result overflows the
+ * stack. Sixteen megabytes of msgpack nil, or of empty arrays, are sixteen
+ * million values: hundreds of megabytes of objects. The scans below count
+ * levels and values without allocating and stop at the bound.
  *
  * @module
  */
@@ -15,6 +17,22 @@ import { RpcProtocolError } from './errors.js';
  * echoed back either.
  */
 export const MAX_NESTING_DEPTH = 100;
+
+/**
+ * Most values one received message may decode to (containers count, each
+ * scalar counts; a msgpack bin or ext weighs {@link HEAVY_VALUE_WEIGHT}):
+ * a million values are tens of megabytes of objects, far beyond any call's
+ * arguments, where a 16 MiB message could otherwise be sixteen million.
+ */
+export const MAX_DECODED_VALUES = 1_000_000;
+
+/** What a msgpack bin or ext counts against {@link MAX_DECODED_VALUES}: its Buffer or ExtData costs several plain values. */
+export const HEAVY_VALUE_WEIGHT = 4;
+
+/** The refusal of a message past {@link MAX_DECODED_VALUES} (or a smaller budget). */
+export function tooManyValues(max: number): RpcProtocolError {
+  return new RpcProtocolError(`value made of more than ${max} values`, 'TOO_LARGE');
+}
 
 function tooDeep(max: number): RpcProtocolError {
   return new RpcProtocolError(`value nested deeper than ${max} levels`, 'TOO_LARGE');
@@ -103,6 +121,34 @@ export function checkMsgpackNesting(b: Uint8Array, max: number = MAX_NESTING_DEP
       if (remaining.length > max) throw tooDeep(max);
     }
   }
+}
+
+/** What the msgpack item whose type octet is `t` counts against a value budget. */
+export function msgpackWeight(t: number): number {
+  return (t >= 0xc4 && t <= 0xc9) || (t >= 0xd4 && t <= 0xd8) ? HEAVY_VALUE_WEIGHT : 1;
+}
+
+/**
+ * Where the msgpack value at `pos` ends, read from its headers alone,
+ * without building anything or keeping a stack (only the count of items
+ * still to read); -1 when the input ends first.
+ *
+ * @throws RpcProtocolError (`TOO_LARGE`) when the value weighs more than `max` (see {@link msgpackWeight}).
+ */
+export function msgpackValueEnd(b: Uint8Array, pos: number, max: number = MAX_DECODED_VALUES): number {
+  let pending = 1;
+  let weight = 0;
+  let i = pos;
+  while (pending > 0) {
+    if (i >= b.length) return -1;
+    const skip = skipOf(b, i);
+    if (skip < 0) return -1;
+    weight += msgpackWeight(b[i]!);
+    if (weight > max) throw tooManyValues(max);
+    i += 1 + skip;
+    pending += children - 1;
+  }
+  return i > b.length ? -1 : i;
 }
 
 /**

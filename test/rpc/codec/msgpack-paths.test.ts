@@ -1,9 +1,11 @@
 // The msgpack codec's lean paths (flat decoding of small shapes, integer
-// encoding without BigInt) held to the results of its general paths.
+// encoding without BigInt) held to the results of its general paths, and
+// the general path's bound on the values one message decodes to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { encodeMsgpack, msgpackDecoders } from '../../../src/rpc/codec/msgpack.js';
+import { decodeMsgpack, decodeMsgpackAt, encodeMsgpack, msgpackDecoders, readArrayHead } from '../../../src/rpc/codec/msgpack.js';
+import { MAX_DECODED_VALUES } from '../../../src/rpc/codec/nesting.js';
 import { msgpackValue } from './arbitraries.js';
 
 const { flat, general, notFlat } = msgpackDecoders;
@@ -124,4 +126,42 @@ test('msgpack: short texts written and read octet by octet give the octets and s
     }),
     { numRuns: 3000 },
   );
+});
+
+/** An array32 of `n` items, each the octets `item`. */
+function array32Of(n: number, item: number[]): Buffer {
+  const buf = Buffer.alloc(5 + n * item.length);
+  buf[0] = 0xdd;
+  buf.writeUInt32BE(n, 1);
+  for (let i = 0; i < n; i++) buf.set(item, 5 + i * item.length);
+  return buf;
+}
+
+test('msgpack: a message decodes to at most MAX_DECODED_VALUES values, refused from its headers before anything is built', () => {
+  // At the bound: the array and 999,999 nils.
+  assert.equal((decodeMsgpack(array32Of(MAX_DECODED_VALUES - 1, [0xc0])) as unknown[]).length, MAX_DECODED_VALUES - 1);
+  const tooMany = { name: 'RpcProtocolError', reason: 'TOO_LARGE', message: `value made of more than ${MAX_DECODED_VALUES} values` };
+  // One past it, as nils, as empty arrays, as empty maps; bin and ext weigh four each.
+  assert.throws(() => decodeMsgpack(array32Of(MAX_DECODED_VALUES, [0xc0])), tooMany);
+  assert.throws(() => decodeMsgpack(array32Of(MAX_DECODED_VALUES, [0x90])), tooMany);
+  assert.throws(() => decodeMsgpack(array32Of(MAX_DECODED_VALUES, [0x80])), tooMany);
+  assert.throws(() => decodeMsgpack(array32Of(MAX_DECODED_VALUES / 4, [0xc4, 0x00])), tooMany);
+  assert.throws(() => decodeMsgpack(array32Of(MAX_DECODED_VALUES / 4, [0xd4, 0x01, 0x00])), tooMany);
+  assert.equal((decodeMsgpack(array32Of(MAX_DECODED_VALUES / 4 - 1, [0xc4, 0x00])) as unknown[]).length, MAX_DECODED_VALUES / 4 - 1);
+  // Sixteen million nils: refused in the time a header walk takes, not the seconds and hundreds of MB of building them.
+  const huge = array32Of(16 * 1024 * 1024, [0xc0]);
+  const t0 = performance.now();
+  assert.throws(() => decodeMsgpack(huge), tooMany);
+  assert.ok(performance.now() - t0 < 1000);
+  // The same budget from inside a buffer, and a smaller one when asked.
+  assert.throws(() => decodeMsgpackAt(Buffer.concat([Buffer.from([0x01]), array32Of(MAX_DECODED_VALUES, [0xc0])]), 1), tooMany);
+  assert.deepEqual(decodeMsgpackAt(Buffer.from([0x01, 0x92, 0x07, 0x08, 0xc0]), 1), { value: [7, 8], end: 4, values: 3 });
+  assert.throws(() => decodeMsgpackAt(Buffer.from([0x92, 0x07, 0x08]), 0, 2), { reason: 'TOO_LARGE' });
+});
+
+test('msgpack: an array head is read without its elements', () => {
+  assert.deepEqual(readArrayHead(Buffer.from([0x00, 0x93, 0xc0, 0xc1, 0xc1]), 1), { count: 3, end: 2 });
+  assert.deepEqual(readArrayHead(Buffer.from([0xdc, 0x00, 0x01, 0xc1]), 0), { count: 1, end: 3 });
+  assert.equal(readArrayHead(Buffer.from([0x81, 0xc0, 0xc0]), 0), undefined);
+  assert.throws(() => readArrayHead(Buffer.from([0xdd, 0xff, 0xff, 0xff, 0xff, 0xc0]), 0), { reason: 'MALFORMED' });
 });

@@ -153,23 +153,37 @@ export function msgpackValueEnd(b: Uint8Array, pos: number, max: number = MAX_DE
 
 /**
  * Throws when the JSON text nests arrays and objects deeper than `max`
- * levels (brackets inside strings do not count). Anything else malformed is
- * left to the parser.
+ * levels, or holds more than `maxValues` values (a container is one, each
+ * element or member one more); brackets and commas inside strings do not
+ * count. Anything else malformed is left to the parser.
  *
  * @throws RpcProtocolError (`TOO_LARGE`).
  */
-export function checkJsonNesting(text: string, max: number = MAX_NESTING_DEPTH): void {
-  if (text.length <= 2 * max) return; // each level takes two characters
+export function checkJsonNesting(text: string, max: number = MAX_NESTING_DEPTH, maxValues: number = MAX_DECODED_VALUES): void {
+  // Each level takes two characters; each value past the first, two (itself and a comma or a bracket).
+  if (text.length <= 2 * max && text.length <= 2 * maxValues) return;
   let depth = 0;
+  let values = 1;
   let inString = false;
+  /** The last character outside strings and whitespace. */
+  let last = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 0x5c) i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
+      continue;
+    }
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    const closing = c === 0x5d || c === 0x7d;
+    // A container's first element: anything but its closing bracket right after its opening one.
+    if ((last === 0x5b || last === 0x7b) && !closing) values++;
+    if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
       if (++depth > max) throw tooDeep(max);
-    } else if (c === 0x5d || c === 0x7d) depth--;
+    } else if (closing) depth--;
+    else if (c === 0x2c) values++; // each later element or member
+    if (values > maxValues) throw tooManyValues(maxValues);
+    last = c;
   }
 }

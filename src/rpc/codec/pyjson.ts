@@ -455,10 +455,11 @@ const OPENED = Symbol('opened');
  * and integers beyond 2^53 kept exact as `bigint` (a float such as `1.0`
  * is the number 1). Uses `JSON.parse` when the text has no 16-digit run
  * and parses, and a small parser otherwise. Text nested deeper than
- * `MAX_NESTING_DEPTH` (100) levels is refused before parsing; the small
- * parser is iterative anyway.
+ * `MAX_NESTING_DEPTH` (100) levels, or of more than `MAX_DECODED_VALUES`
+ * (1,000,000) values, is refused before parsing; the small parser is
+ * iterative anyway.
  *
- * @throws SyntaxError on invalid text; RpcProtocolError (`TOO_LARGE`) when nested too deep.
+ * @throws SyntaxError on invalid text; RpcProtocolError (`TOO_LARGE`) when nested too deep or too many values.
  */
 export function parsePythonJson(text: string): unknown {
   checkJsonNesting(text);

@@ -8,6 +8,7 @@ import {
   pythonJsonNumber,
   pythonJsonString,
 } from '../../../src/rpc/codec/pyjson.js';
+import { MAX_DECODED_VALUES, checkJsonNesting } from '../../../src/rpc/codec/nesting.js';
 import { jsonValue } from './arbitraries.js';
 
 // Literal outputs of CPython 3 `json.dumps` for the same values.
@@ -172,5 +173,27 @@ describe('values that survive the trip through JSON', () => {
     assert.equal(pythonJsonDumps(map), python);
     assert.equal(compactJsonDumps([map]), `[${python.replace(/": /g, '":').replace(/, /g, ',')}]`);
     assert.throws(() => pythonJsonDumps(new Map([[{}, 1]])), /keys must be str, int, float, bool or None/);
+  });
+});
+
+describe('values one received JSON text may hold', () => {
+  const tooMany = { name: 'RpcProtocolError', reason: 'TOO_LARGE', message: `value made of more than ${MAX_DECODED_VALUES} values` };
+  /** A list of `n` elements, each the text `item`. */
+  const list = (n: number, item: string): string => `[${Array.from({ length: n }, () => item).join(',')}]`;
+
+  it('parses a text of MAX_DECODED_VALUES values, refuses one more before parsing, with or without the small parser', () => {
+    assert.equal((parsePythonJson(list(MAX_DECODED_VALUES - 1, '0')) as unknown[]).length, MAX_DECODED_VALUES - 1);
+    assert.throws(() => parsePythonJson(list(MAX_DECODED_VALUES, '0')), tooMany);
+    assert.throws(() => parsePythonJson(list(MAX_DECODED_VALUES, '[]')), tooMany);
+    assert.throws(() => parsePythonJson(list(MAX_DECODED_VALUES, '{}')), tooMany);
+    assert.throws(() => parsePythonJson(list(MAX_DECODED_VALUES, 'NaN')), tooMany);
+    assert.throws(() => parsePythonJson(`[12345678901234567890,${list(MAX_DECODED_VALUES, '1')}]`), tooMany);
+    assert.throws(() => parsePythonJson(`{"a": ${list(MAX_DECODED_VALUES / 2, '{"b": 1}')}}`), tooMany);
+  });
+
+  it('counts what parsing makes: members, elements and containers, not commas or brackets inside strings', () => {
+    assert.doesNotThrow(() => checkJsonNesting(' [ [ ] , { } , { "a" : 1 , "b" : [ ] } ] ', 100, 6));
+    assert.throws(() => checkJsonNesting(' [ [ ] , { } , { "a" : 1 , "b" : [ ] } ] ', 100, 5), { reason: 'TOO_LARGE' });
+    assert.doesNotThrow(() => checkJsonNesting(`["${',[]'.repeat(50)}", "\\",,"]`, 100, 3));
   });
 });

@@ -54,7 +54,11 @@ export interface RpcClientOptions {
   readonly plain?: PlainOptions;
   /** CURVE: the server's public key, and this side's key pair if it has one (see {@link CurveOptions}); not with `plain`. */
   readonly curve?: CurveOptions;
-  /** Options of the underlying DEALER socket (zeromq.js names). */
+  /**
+   * Options of the underlying DEALER socket (zeromq.js names). Its
+   * `maxMessageSize` bounds the replies: 32 MiB by default for LuaOverMQ
+   * and Manley, 16 MiB for zerorpc events; -1 for no bound.
+   */
   readonly socket?: Record<string, unknown>;
   /** Dials tcp:// endpoints through this function instead of node:net: the socket option `connect`. */
   readonly connect?: StreamConnect;

@@ -74,6 +74,7 @@ export * from "./codec/index.js";
 export { DEFAULT_HEARTBEAT, ZeroRpcHandler, type ZeroRpcHandlerOptions } from "./zerorpc/server.js";
 export { ZeroRpcTransport, DEFAULT_STREAM_BUFFER, type ZeroRpcTransportOptions } from "./zerorpc/client.js";
 export { DEFAULT_MAX_EVENT_BYTES } from "./zerorpc/protocol.js";
+export { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_REPLY_BYTES } from "./message-size.js";
 export {
   ZeroRpcPusher,
   ZeroRpcPuller,

@@ -34,6 +34,12 @@ export type { RpcProtocol };
 
 /** Options of {@link RpcServer}. */
 export interface RpcServerOptions extends RequestServiceOptions, BatchLimitOptions {
+  /**
+   * Options of the underlying ROUTER socket (zeromq.js names). Its
+   * `maxMessageSize` bounds the requests: 16 MiB by default in every
+   * protocol; -1 for no bound.
+   */
+  readonly socket?: RequestServiceOptions["socket"];
   /** Wire protocol; default `"luaovermq"`. */
   readonly protocol?: RpcProtocol;
   /** JSON layout of Manley responses: `"compact"` (default, as ujson) or `"python"` (json.dumps). */

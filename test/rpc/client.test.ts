@@ -1,13 +1,14 @@
 /**
  * RpcClient: timeouts and recovery, late replies, retries of idempotent
  * calls, socket recreation, fail-over across endpoints, batches (and their
- * fallback against a server without rpc.multicall), the REQ envelope mode.
+ * fallback against a server without rpc.multicall), the REQ envelope mode,
+ * the default size bound of replies.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Reply } from "../../src/index.js";
 import * as lua from "../../src/rpc/luaovermq/codec.js";
-import { RpcClient, RpcClosedError, RpcError, RpcServer, RpcTimeoutError } from "../../src/rpc/index.js";
+import { DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_REPLY_BYTES, RpcClient, RpcClosedError, RpcError, RpcServer, RpcTimeoutError } from "../../src/rpc/index.js";
 import { delay, startServer, within } from "./helpers.js";
 
 test("a timeout, then the same client recovers; the late reply goes to no other call", async (t) => {
@@ -169,4 +170,20 @@ test("inproc endpoints work", async (t) => {
   const client = new RpcClient(server.endpoint!, { timeout: 2000 });
   t.after(() => (client.close(), server.close()));
   assert.equal(await client.call("calc.add", 20, 22), 42);
+});
+
+test("replies are bounded by default (32 MiB; zerorpc events 16 MiB), in every socket the client makes; the socket option changes it", async (t) => {
+  for (const [protocol, bound] of [["luaovermq", DEFAULT_MAX_REPLY_BYTES], ["manley", DEFAULT_MAX_REPLY_BYTES], ["zerorpc", DEFAULT_MAX_EVENT_BYTES]] as const) {
+    const client = new RpcClient("tcp://127.0.0.1:1", { protocol, timeout: 50 });
+    const lifted = new RpcClient("tcp://127.0.0.1:1", { protocol, socket: { maxMessageSize: -1 } });
+    t.after(() => (client.close(), lifted.close()));
+    assert.equal(client.socket.maxMessageSize, bound, protocol);
+    assert.equal(lifted.socket.maxMessageSize, -1, protocol);
+  }
+  // A socket made after timeouts keeps the bound.
+  const client = new RpcClient("tcp://127.0.0.1:1", { timeout: 20, recreateAfterTimeouts: 1 });
+  t.after(() => client.close());
+  await assert.rejects(client.call("x"), RpcTimeoutError);
+  assert.ok(client.recreations >= 1);
+  assert.equal(client.socket.maxMessageSize, DEFAULT_MAX_REPLY_BYTES);
 });

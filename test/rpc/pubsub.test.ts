@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { Publisher, Subscriber } from "../../src/index.js";
-import { RpcProtocolError, RpcPublisher, RpcSubscriber, luaovermq, type RpcMessage } from "../../src/rpc/index.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, RpcProtocolError, RpcPublisher, RpcSubscriber, luaovermq, type RpcMessage } from "../../src/rpc/index.js";
 import { msgpackValue } from "./codec/arbitraries.js";
 import { inprocEndpoint, within } from "./helpers.js";
 import { Inbox, eventually, nextUnprobed, probeUntil } from "./pubsub-helpers.js";
@@ -189,4 +189,17 @@ test("PLAIN: the right password receives, a wrong one fails the iteration with E
   await probeUntil(() => pub.publish("quote", { px: 101.25 }), () => goodInbox.items.length > 0, "authenticated delivery");
   assert.deepEqual(goodInbox.items[0]!.value, { px: 101.25 });
   assert.equal(badInbox.items.length, 0);
+});
+
+test("publications over 16 MiB are refused by default, in the socket the watchdog makes too; the socket option changes it", async (t) => {
+  const sub = new RpcSubscriber({ silenceTimeout: 30 });
+  const lifted = new RpcSubscriber({ socket: { maxMessageSize: -1 } });
+  t.after(() => (sub.close(), lifted.close()));
+  assert.equal(sub.socket.maxMessageSize, DEFAULT_MAX_MESSAGE_BYTES);
+  assert.equal(lifted.socket.maxMessageSize, -1);
+  sub.subscribe("w").connect("tcp://127.0.0.1:1");
+  const inbox = new Inbox<RpcMessage>(sub); // reading starts the watchdog
+  t.after(() => inbox.done.catch(() => undefined));
+  await eventually(() => sub.recreations >= 1, "a recreation");
+  assert.equal(sub.socket.maxMessageSize, DEFAULT_MAX_MESSAGE_BYTES);
 });

@@ -2,14 +2,15 @@
  * RpcServer in the LuaOverMQ protocol: the README example, registration
  * forms, introspection, what handlers return (values, promises, thenables,
  * throws), an ERROR reply for every kind of bad request, and concurrency
- * (slow handlers, many REQ clients, the work bound).
+ * (slow handlers, many REQ clients, the work bound), the default size
+ * bound of requests.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encode } from "@msgpack/msgpack";
-import { Request } from "../../src/index.js";
+import { Dealer, Request } from "../../src/index.js";
 import * as lua from "../../src/rpc/luaovermq/codec.js";
-import { BUSY_MESSAGE, RpcClient, RpcServer, type MethodDescription } from "../../src/rpc/index.js";
+import { BUSY_MESSAGE, DEFAULT_MAX_MESSAGE_BYTES, RpcClient, RpcServer, type MethodDescription } from "../../src/rpc/index.js";
 import { delay, rawCall, startServer, within } from "./helpers.js";
 
 interface Api {
@@ -182,4 +183,24 @@ test("at the work bound requests are refused at once with a busy error", async (
   assert.equal(await running, 400);
   assert.equal(await waiting, 10);
   assert.equal(await client.call("add", 1, 1), 2);
+});
+
+test("a request over 16 MiB ends its connection by default, in both protocols; the server serves on, and the bound is the socket's to change", async (t) => {
+  for (const protocol of ["luaovermq", "manley"] as const) {
+    const server = new RpcServer({ protocol });
+    server.register("add", (a: number, b: number) => a + b);
+    await server.bind("tcp://127.0.0.1:0");
+    const raw = new Dealer();
+    const client = new RpcClient(server.endpoint!, { protocol, timeout: 5000 });
+    t.after(() => (raw.close(), client.close(), server.close()));
+    assert.equal(server.socket.maxMessageSize, DEFAULT_MAX_MESSAGE_BYTES);
+    const gone = new Promise<void>((resolve) => server.socket.events.on("disconnect", () => resolve()));
+    raw.connect(server.endpoint!);
+    await raw.send([Buffer.alloc(0), Buffer.alloc(DEFAULT_MAX_MESSAGE_BYTES + 1, 0x20)]);
+    await within(gone, 5000, `${protocol}: the oversized request's connection`);
+    assert.equal(await client.call("add", 2, 3), 5);
+    const open = new RpcServer({ protocol, socket: { maxMessageSize: -1 } });
+    assert.equal(open.socket.maxMessageSize, -1);
+    open.close();
+  }
 });

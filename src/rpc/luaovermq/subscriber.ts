@@ -16,6 +16,7 @@ import type { Message } from "../../zmtp/pipe.js";
 import { decodePublish } from "./codec.js";
 import { RpcProtocolError } from "../codec/errors.js";
 import { RpcClosedError } from "../errors.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, withMaxMessageSize } from "../message-size.js";
 import { SubscriptionChannel, type SubscriptionChannelOptions } from "../subscription-channel.js";
 
 /** One received publication. */
@@ -30,6 +31,12 @@ export interface RpcMessage<T = unknown> {
 
 /** Options of {@link RpcSubscriber}. */
 export interface RpcSubscriberOptions extends SubscriptionChannelOptions {
+  /**
+   * Options of the underlying SUB socket (zeromq.js names). Its
+   * `maxMessageSize` bounds the publications: 16 MiB by default; -1 for
+   * no bound.
+   */
+  readonly socket?: SubscriptionChannelOptions["socket"];
   /**
    * Called for each message that does not decode (it is then skipped):
    * the codec's error and the raw frames.
@@ -48,7 +55,7 @@ export class RpcSubscriber<T = unknown> implements AsyncIterable<RpcMessage<T>> 
    *   silence watchdog, `onMalformed` and socket options.
    */
   constructor(options: RpcSubscriberOptions = {}) {
-    this.#channel = new SubscriptionChannel(options);
+    this.#channel = new SubscriptionChannel({ ...options, socket: withMaxMessageSize(DEFAULT_MAX_MESSAGE_BYTES, options.socket) });
     this.#onMalformed = options.onMalformed;
   }
 

@@ -31,7 +31,7 @@ import { DeadlineSweep } from "../deadlines.js";
 import { readReplies } from "../read-replies.js";
 import { trace } from "../trace.js";
 import { RpcClosedError, RpcError, RpcLostRemoteError, RpcTimeoutError, isAuthError } from "../errors.js";
-import { ERR, HEARTBEAT, MORE, OK, STREAM, STREAM_DONE, decodeEvent, encodeEvent, idKey, newMessageId, type MessageId, type ZeroRpcEvent } from "./events.js";
+import { ERR, HEARTBEAT, MORE, OK, STREAM, STREAM_DONE, decodeEventArgs, decodeEventHead, encodeEvent, idKey, newMessageId, type MessageId, type ZeroRpcEvent, type ZeroRpcEventHead } from "./events.js";
 import { DEFAULT_HEARTBEAT } from "./server.js";
 
 /** Default of {@link ZeroRpcTransportOptions.streamBuffer}, as zerorpc's clients. */
@@ -282,19 +282,28 @@ export class ZeroRpcTransport implements CallTransport {
 
   private deliver(msg: Message): void {
     if (msg.length > 2 || (msg.length === 2 && msg[0]!.length !== 0)) return; // not a zerorpc event
-    let event: ZeroRpcEvent;
+    let head: ZeroRpcEventHead;
     try {
-      event = decodeEvent(msg[msg.length - 1]!);
+      head = decodeEventHead(msg[msg.length - 1]!);
     } catch {
       return; // unreadable: it names no call
     }
-    if (event.responseTo === undefined) return;
-    const channel = this.#channels.get(idKey(event.responseTo));
+    const responseTo = head.responseTo;
+    if (responseTo === undefined) return;
+    const channel = this.#channels.get(idKey(responseTo));
     // A channel whose opening send has not settled yet counts as sent: over
     // inproc its reply can be delivered before the pump resumes.
     if (channel === undefined || (!channel.sent && this.#sending?.opens !== channel)) return;
     channel.lastHeard = performance.now();
-    if (event.name === HEARTBEAT || event.name === MORE) return;
+    // Heartbeats, and events for no call, are told from the head: their arguments are never decoded.
+    if (head.name === HEARTBEAT || head.name === MORE) return;
+    let event: ZeroRpcEvent;
+    try {
+      event = { id: head.id, responseTo, name: head.name, args: decodeEventArgs(head) };
+    } catch (err) {
+      this.fail(channel, err as Error);
+      return;
+    }
     if (Number.isFinite(channel.deadline)) {
       channel.deadline = deadlineOf(channel.timeout);
       this.#deadlines.watch(channel.deadline);

@@ -12,9 +12,14 @@
  *   credit from the client's `_zpc_more [n]`. The next item is pulled from
  *   the generator only when it may be sent, so a paused consumer leaves
  *   nothing buffered on the server.
- * - Heartbeats and credit are taken at once, outside the work bounds; an
- *   event on a channel that is not open (a late heartbeat) is dropped, as is
- *   an event that cannot be read, since it names no channel to answer on.
+ * - Heartbeats and credit are taken at once, outside the work bounds, and
+ *   told from the event's header and name alone (a credit's one number
+ *   aside): their arguments are never decoded, so a heartbeat of 16 MiB
+ *   costs what a small one does. An event on a channel that is not open (a
+ *   late heartbeat) is dropped, as is an event whose header or name cannot
+ *   be read, since it names no channel to answer on.
+ * - A request's arguments are decoded when it runs, not before it waits;
+ *   arguments that cannot be read are answered `ERR ProtocolError`.
  *
  * @module
  */
@@ -24,7 +29,7 @@ import { invokeMethod, type CallOutcome } from "../invoke.js";
 import type { MethodDescription, MethodRegistry } from "../registry.js";
 import { BUSY_MESSAGE, type RequestHandler, type RequestPeer } from "../request-service.js";
 import { trace } from "../trace.js";
-import { ERR, HEARTBEAT, MORE, OK, STREAM, STREAM_DONE, decodeEvent, encodeEvent, idKey, idLike, type ZeroRpcEvent } from "./events.js";
+import { ERR, HEARTBEAT, MORE, OK, STREAM, STREAM_DONE, decodeEventArgs, decodeEventHead, encodeEvent, idKey, idLike, type ZeroRpcEventHead } from "./events.js";
 
 /** Default of the heartbeat period, as zerorpc's: 5 s. */
 export const DEFAULT_HEARTBEAT = 5000;
@@ -65,8 +70,6 @@ export class ZeroRpcHandler implements RequestHandler {
   readonly #heartbeat: number;
   readonly #tracebacks: boolean;
   readonly #channels = new Map<string, Channel>();
-  /** Events read by {@link control} and handed on to {@link handle} (or {@link busy}), not read twice. */
-  readonly #read = new WeakMap<Buffer[], ZeroRpcEvent | undefined>();
 
   /**
    * @param registry - the methods to serve.
@@ -87,56 +90,50 @@ export class ZeroRpcHandler implements RequestHandler {
   }
 
   control(body: Buffer[], peer: RequestPeer): boolean {
-    const event = this.read(body);
-    if (event?.responseTo === undefined) return false;
-    const channel = this.#channels.get(channelKey(peer, event.responseTo));
+    const head = readHead(body);
+    if (head?.responseTo === undefined) return false;
+    const channel = this.#channels.get(channelKey(peer, head.responseTo));
     if (channel === undefined) return true;
     channel.lastHeard = performance.now();
-    if (event.name === MORE) {
-      const n = Array.isArray(event.args) ? event.args[0] : undefined;
-      if (typeof n === "number" && Number.isSafeInteger(n) && n > 0) channel.credit = Math.min(channel.credit + n, MAX_STREAM_CREDIT);
+    if (head.name === MORE) {
+      const n = creditOf(head);
+      if (n !== undefined) channel.credit = Math.min(channel.credit + n, MAX_STREAM_CREDIT);
       channel.wake?.();
     }
     return true;
   }
 
   busy(body: Buffer[]): Buffer[] | undefined {
-    const event = this.read(body);
-    return event && [encodeEvent(ERR, ["ServerBusy", BUSY_MESSAGE, ""], idLike(event.id), event.id)];
+    const head = readHead(body);
+    return head && [encodeEvent(ERR, ["ServerBusy", BUSY_MESSAGE, ""], idLike(head.id), head.id)];
   }
 
   async handle(body: Buffer[], peer: RequestPeer): Promise<Buffer[] | undefined> {
-    const event = this.read(body);
-    if (event === undefined || event.responseTo !== undefined) return undefined;
-    const reply = (name: string, args: unknown): Buffer[] => [encodeEvent(name, args, idLike(event.id), event.id)];
-    if (!Array.isArray(event.args)) return reply(ERR, ["ProtocolError", "the arguments of a request must be an array", ""]);
-    const key = channelKey(peer, event.id);
+    const head = readHead(body);
+    if (head === undefined || head.responseTo !== undefined) return undefined;
+    const reply = (name: string, args: unknown): Buffer[] => [encodeEvent(name, args, idLike(head.id), head.id)];
+    let args: unknown;
+    try {
+      args = decodeEventArgs(head);
+    } catch (err) {
+      return reply(ERR, ["ProtocolError", errorMessageOf(err), ""]);
+    }
+    if (!Array.isArray(args)) return reply(ERR, ["ProtocolError", "the arguments of a request must be an array", ""]);
+    const key = channelKey(peer, head.id);
     if (this.#channels.has(key)) return reply(ERR, ["ProtocolError", "a channel with this message_id is already open", ""]);
     const channel: Channel = { lastHeard: performance.now(), credit: 1, lost: false, wake: undefined };
     this.#channels.set(key, channel);
     const beat = this.heartbeatOn(channel, () => void peer.send(reply(HEARTBEAT, [0])));
     try {
-      const outcome = await this.invoke(event.name, event.args);
+      const outcome = await this.invoke(head.name, args);
       if (channel.lost) return undefined;
-      if (!outcome.ok) return reply(ERR, this.errorArgs(event.name, outcome));
-      if (isStream(outcome.value)) return await this.stream(event.name, outcome.value, channel, reply, peer);
-      return encodeOr(() => reply(OK, [outcome.value]), (err) => reply(ERR, unencodable(event.name, err)));
+      if (!outcome.ok) return reply(ERR, this.errorArgs(head.name, outcome));
+      if (isStream(outcome.value)) return await this.stream(head.name, outcome.value, channel, reply, peer);
+      return encodeOr(() => reply(OK, [outcome.value]), (err) => reply(ERR, unencodable(head.name, err)));
     } finally {
       clearInterval(beat);
       this.#channels.delete(key);
     }
-  }
-
-  private read(body: Buffer[]): ZeroRpcEvent | undefined {
-    if (this.#read.has(body)) return this.#read.get(body);
-    let event: ZeroRpcEvent | undefined;
-    try {
-      event = body.length === 1 ? decodeEvent(body[0]!) : undefined;
-    } catch {
-      event = undefined;
-    }
-    this.#read.set(body, event);
-    return event;
   }
 
   /** Sends heartbeats on a channel and declares it lost after two silent periods. */
@@ -215,6 +212,31 @@ export class ZeroRpcHandler implements RequestHandler {
       void Promise.resolve(it.return?.()).catch(() => {});
     }
   }
+}
+
+/** The header and name of a one-frame event; `undefined` when they cannot be read (nobody to answer). */
+function readHead(body: Buffer[]): ZeroRpcEventHead | undefined {
+  if (body.length !== 1) return undefined;
+  try {
+    return decodeEventHead(body[0]!);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Values a `_zpc_more`'s arguments, `[n]`, decode to. */
+const CREDIT_ARGS_VALUES = 2;
+
+/** The credit a `_zpc_more` gives: `n` of its `[n]`, when a positive safe integer; its arguments are read only that far. */
+function creditOf(head: ZeroRpcEventHead): number | undefined {
+  let args: unknown;
+  try {
+    args = decodeEventArgs(head, head.values + CREDIT_ARGS_VALUES);
+  } catch {
+    return undefined;
+  }
+  const n = Array.isArray(args) ? args[0] : undefined;
+  return typeof n === "number" && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 function channelKey(peer: RequestPeer, id: Buffer | string): string {

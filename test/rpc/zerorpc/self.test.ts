@@ -1,11 +1,13 @@
 /**
  * dotcloud zerorpc between our own client and server: calls, errors,
- * reserved methods, streams under credit, heartbeats and lost remotes.
+ * reserved methods, streams under credit, heartbeats and lost remotes,
+ * events read no further than their header and name until they run.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Dealer, Router } from "../../../src/index.js";
-import { RpcClient, RpcClosedError, RpcError, RpcLostRemoteError, RpcServer, RpcTimeoutError } from "../../../src/rpc/index.js";
+import { MAX_DECODED_VALUES, RpcClient, RpcClosedError, RpcError, RpcLostRemoteError, RpcServer, RpcTimeoutError, ZeroRpcHandler, encodeMsgpack } from "../../../src/rpc/index.js";
+import { MethodRegistry } from "../../../src/rpc/registry.js";
 import { zerorpc } from "../../../src/rpc/codec/index.js";
 import { delay, within } from "../helpers.js";
 import { clientOf, goldenServer } from "./helpers.js";
@@ -224,4 +226,88 @@ test("zerorpc: a stream's timeout bounds the server's silence, not the reader's 
   })().catch((e: unknown) => e);
   assert.deepEqual(got, ["first"]);
   assert.ok(err instanceof RpcTimeoutError, String(err));
+});
+
+/** A registry holding one method. */
+function registryWith(name: string, fn: (...args: never[]) => unknown): MethodRegistry {
+  const registry = new MethodRegistry();
+  registry.register(name, fn as (...args: unknown[]) => unknown);
+  return registry;
+}
+
+/** An event whose arguments are the raw octets `args` (any msgpack, or none that is). */
+function rawEvent(name: string, args: Buffer, id: Buffer, responseTo?: Buffer): Buffer {
+  const header: Record<string, unknown> = { message_id: id, v: 3 };
+  if (responseTo !== undefined) header.response_to = responseTo;
+  return Buffer.concat([Buffer.from([0x93]), encodeMsgpack(header), encodeMsgpack(name), args]);
+}
+
+/** msgpack of an array32 of `n` nils. */
+function nils(n: number): Buffer {
+  const buf = Buffer.alloc(5 + n, 0xc0);
+  buf[0] = 0xdd;
+  buf.writeUInt32BE(n, 1);
+  return buf;
+}
+
+test("zerorpc: a request whose arguments cannot be read is answered ERR ProtocolError; connection and server serve on", async (t) => {
+  const server = await goldenServer();
+  t.after(() => server.close());
+  const raw = new Dealer({ linger: 0 });
+  t.after(() => raw.close());
+  raw.connect(server.endpoint!);
+  const ask = async (event: Buffer): Promise<zerorpc.ZeroRpcEvent> => {
+    await raw.send([Buffer.alloc(0), event]);
+    const [, body] = await within(raw.receive(), 5000, "the reply");
+    return zerorpc.decodeEvent(body!);
+  };
+  for (const args of [Buffer.from([0x92, 0x01, 0xc1]), nils(MAX_DECODED_VALUES), Buffer.from([0x92, 0x01])]) {
+    const id = zerorpc.newMessageId() as Buffer;
+    const reply = await ask(rawEvent("add", args, id));
+    assert.deepEqual(reply.responseTo, id);
+    assert.equal(reply.name, "ERR");
+    assert.equal((reply.args as string[])[0], "ProtocolError");
+  }
+  const ok = await ask(zerorpc.encodeEvent("add", [20, 22], zerorpc.newMessageId()));
+  assert.deepEqual([ok.name, ok.args], ["OK", [42]]);
+});
+
+test("zerorpc: heartbeats and credit are told from the event's header and name; a credit's arguments are read no further than [n]", async (t) => {
+  const handler = new ZeroRpcHandler(registryWith("count", function* (n: number) {
+    for (let i = 0; i < n; i++) yield i;
+  }), { heartbeat: 0 });
+  const sent: unknown[] = [];
+  let wake: (() => void) | undefined;
+  const peer = { id: "p", send: async (frames: Buffer[]): Promise<void> => void (sent.push(zerorpc.decodeEvent(frames[0]!).args), wake?.()) };
+  const itemsSent = (n: number): Promise<void> => new Promise((resolve) => (wake = () => sent.length >= n && resolve()));
+  const id = zerorpc.newMessageId() as Buffer;
+  const first = itemsSent(1);
+  const done = handler.handle([zerorpc.encodeEvent("count", [10], id)], peer);
+  await within(first, 5000, "the first item");
+  const on = (name: string, args: Buffer): boolean => handler.control([rawEvent(name, args, zerorpc.newMessageId() as Buffer, id)], peer);
+  // Arguments that are not msgpack, or far beyond the value bound: still a heartbeat on this channel.
+  assert.equal(on("_zpc_hb", Buffer.from([0xc1])), true);
+  assert.equal(on("_zpc_hb", nils(4 * MAX_DECODED_VALUES)), true);
+  // Credit whose [n] hides more values gives none; a plain [2] gives two.
+  assert.equal(on("_zpc_more", Buffer.concat([Buffer.from([0x92, 0x05]), nils(3)])), true);
+  assert.equal(on("_zpc_more", Buffer.from([0x91, 0x02])), true);
+  await within(itemsSent(3), 5000, "two more items");
+  assert.deepEqual(sent, [0, 1, 2]);
+  assert.equal(handler.openChannels, 1);
+  assert.equal(on("_zpc_more", Buffer.from([0x91, 0x64])), true);
+  const closing = await within(done, 5000, "the end of the stream");
+  assert.equal(zerorpc.decodeEvent(closing![0]!).name, "STREAM_DONE");
+});
+
+test("zerorpc client: a reply whose arguments cannot be read fails its call with the protocol error, not at the timeout", async (t) => {
+  const router = new Router({ linger: 0 });
+  t.after(() => router.close());
+  await router.bind("tcp://127.0.0.1:0");
+  const client = new RpcClient(router.lastEndpoint!, { protocol: "zerorpc", timeout: 60_000 });
+  t.after(() => client.close());
+  const call = client.call("add", 1, 2);
+  const request = await router.receive();
+  const { id } = zerorpc.decodeEvent(request[request.length - 1]!);
+  await router.send([...request.slice(0, -1), rawEvent("OK", nils(MAX_DECODED_VALUES), zerorpc.newMessageId() as Buffer, id as Buffer)]);
+  await assert.rejects(within(call, 5000, "the call"), { name: "RpcProtocolError", reason: "TOO_LARGE" });
 });

@@ -55,6 +55,12 @@ export interface RequestHandler {
 export interface RequestServiceOptions {
   /** Requests handled at once (default 64). */
   readonly maxConcurrency?: number;
+  /**
+   * Requests of one client handled at once (default a quarter of
+   * `maxConcurrency`, at least 1: 16), so that one client cannot take every
+   * slot; its further requests wait in its line, under the same bounds.
+   */
+  readonly maxRunningPerClient?: number;
   /** Requests waiting for a free slot, all clients together (default 10,000). */
   readonly maxQueue?: number;
   /** Requests one client may have waiting (default 1,000, the socket's receive high-water mark). */
@@ -106,6 +112,7 @@ export class RequestService {
     this.socket = new Router({ linger: 0, ...options.socket });
     const bounds = {
       maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      maxRunningPerClient: options.maxRunningPerClient,
       maxQueue: options.maxQueue ?? DEFAULT_MAX_QUEUE,
       maxQueuePerClient: options.maxQueuePerClient ?? DEFAULT_MAX_QUEUE_PER_CLIENT,
       maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,

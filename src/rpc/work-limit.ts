@@ -1,9 +1,11 @@
 /**
  * Bounds the work a server has in progress and shares it fairly between
- * clients: at most `maxConcurrency` tasks run at once; waiting tasks queue
- * per client and are started round robin, one per client in turn, so a
- * client that queues a thousand requests delays another client's one
- * request by at most one task of each waiting client, not by a thousand.
+ * clients: at most `maxConcurrency` tasks run at once, at most
+ * `maxRunningPerClient` of them one client's, so one client cannot hold
+ * every slot; waiting tasks queue per client and are started round robin,
+ * one per client in turn, so a client that queues a thousand requests
+ * delays another client's one request by at most one task of each waiting
+ * client, not by a thousand.
  *
  * What waits is bounded by count and by octets, per client and in total.
  * At a bound a task is refused at once (the caller answers "busy") rather
@@ -18,6 +20,12 @@
 export interface WorkBounds {
   /** Tasks allowed to run at once (>= 1, may be Infinity). */
   readonly maxConcurrency: number;
+  /**
+   * Tasks of one client allowed to run at once (>= 1, may be Infinity);
+   * default {@link defaultMaxRunningPerClient} of `maxConcurrency`. Its
+   * further tasks wait in its line, even while slots are free.
+   */
+  readonly maxRunningPerClient?: number;
   /** Tasks allowed to wait, all clients together (>= 0, may be Infinity). */
   readonly maxQueue: number;
   /** Tasks one client may have waiting (>= 0, may be Infinity). */
@@ -26,6 +34,11 @@ export interface WorkBounds {
   readonly maxQueuedBytes: number;
   /** Octets of one client's waiting requests (>= 0, may be Infinity). */
   readonly maxQueuedBytesPerClient: number;
+}
+
+/** Default of {@link WorkBounds.maxRunningPerClient}: a quarter of the slots, at least one. */
+export function defaultMaxRunningPerClient(maxConcurrency: number): number {
+  return Math.max(1, Math.floor(maxConcurrency / 4));
 }
 
 /** A piece of work: a promise while it runs on, nothing when it ended at once. */
@@ -63,6 +76,9 @@ export class WorkLimit {
   #running = 0;
   #queued = 0;
   #queuedBytes = 0;
+  readonly #perClient: number;
+  /** Tasks running per client; a client with none has no entry. */
+  readonly #runningOf = new Map<string, number>();
   /** Clients with waiting tasks, in round-robin order (a Map keeps insertion order). */
   readonly #lines = new Map<string, ClientLine>();
 
@@ -76,6 +92,8 @@ export class WorkLimit {
     private readonly isPresent: (client: string) => boolean = () => true,
   ) {
     if (!(bounds.maxConcurrency >= 1)) throw new RangeError("maxConcurrency must be at least 1");
+    this.#perClient = bounds.maxRunningPerClient ?? defaultMaxRunningPerClient(bounds.maxConcurrency);
+    if (!(this.#perClient >= 1)) throw new RangeError("maxRunningPerClient must be at least 1");
     for (const key of ["maxQueue", "maxQueuePerClient", "maxQueuedBytes", "maxQueuedBytesPerClient"] as const) {
       if (!(bounds[key] >= 0)) throw new RangeError(`${key} must be at least 0`);
     }
@@ -105,8 +123,8 @@ export class WorkLimit {
    * @param task - the work.
    */
   tryRun(client: string, bytes: number, task: Task): boolean {
-    if (this.#running < this.bounds.maxConcurrency) {
-      this.start(task);
+    if (this.#running < this.bounds.maxConcurrency && this.runningOf(client) < this.#perClient && !this.#lines.has(client)) {
+      this.start(client, task);
       return true;
     }
     if (!this.fits(client, bytes)) {
@@ -134,48 +152,69 @@ export class WorkLimit {
     );
   }
 
+  private runningOf(client: string): number {
+    return this.#runningOf.get(client) ?? 0;
+  }
+
   /** Runs a task in a slot; the slot is free again when the task ends. */
-  private start(task: Task): void {
+  private start(client: string, task: Task): void {
     this.#running++;
+    this.#runningOf.set(client, this.runningOf(client) + 1);
     let done: Promise<void> | void;
     try {
       done = task();
     } catch {
       done = undefined;
     }
-    if (done instanceof Promise) void done.then(this.#finished, this.#finished);
-    // Ended at once: the slot is free again. Tasks wait only while every
-    // slot is taken, so none was waiting for this one.
-    else this.#running--;
+    if (done instanceof Promise) {
+      const finished = (): void => this.finished(client);
+      void done.then(finished, finished);
+    }
+    // Ended at once: its slot is free again, and whatever waits for one
+    // (this client's next task, a task of a client at its own bound) is
+    // started by the loop that started this one, or by the next end.
+    else this.release(client);
+  }
+
+  private release(client: string): void {
+    this.#running--;
+    const mine = this.runningOf(client) - 1;
+    if (mine > 0) this.#runningOf.set(client, mine);
+    else this.#runningOf.delete(client);
   }
 
   /**
-   * One bound callback for every task's end, whatever its outcome: starts
-   * waiting tasks in the freed slot, one after another while they end at
-   * once (a loop, not recursion, however many wait).
+   * A task's end, whatever its outcome: starts waiting tasks in the freed
+   * slot, one after another while they end at once (a loop, not recursion,
+   * however many wait).
    */
-  readonly #finished = (): void => {
-    this.#running--;
+  private finished(client: string): void {
+    this.release(client);
     while (this.#running < this.bounds.maxConcurrency) {
       const next = this.next();
       if (next === undefined) return;
-      this.start(next);
+      this.start(next.client, next.task);
     }
-  };
+  }
 
-  /** The next task in round-robin order, skipping clients that have gone. */
-  private next(): Task | undefined {
+  /**
+   * The next task in round-robin order, skipping clients that have gone
+   * and passing over those at their own bound (they keep their place).
+   */
+  private next(): { client: string; task: Task } | undefined {
     for (const [client, line] of this.#lines) {
-      this.#lines.delete(client);
       if (!this.isPresent(client)) {
+        this.#lines.delete(client);
         this.forget(line);
         continue;
       }
+      if (this.runningOf(client) >= this.#perClient) continue;
+      this.#lines.delete(client);
       const w = line.shift();
       this.#queued--;
       this.#queuedBytes -= w.bytes;
       if (line.length > 0) this.#lines.set(client, line); // to the back of the round
-      return w.task;
+      return { client, task: w.task };
     }
     return undefined;
   }

@@ -2,15 +2,16 @@
  * RpcServer in the LuaOverMQ protocol: the README example, registration
  * forms, introspection, what handlers return (values, promises, thenables,
  * throws), an ERROR reply for every kind of bad request, and concurrency
- * (slow handlers, many REQ clients, the work bound), the default size
- * bound of requests.
+ * (slow handlers, many REQ clients, the work bound, the share of one
+ * client), the default size bound of requests.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encode } from "@msgpack/msgpack";
 import { Dealer, Request } from "../../src/index.js";
 import * as lua from "../../src/rpc/luaovermq/codec.js";
-import { BUSY_MESSAGE, DEFAULT_MAX_MESSAGE_BYTES, RpcClient, RpcServer, type MethodDescription } from "../../src/rpc/index.js";
+import { BUSY_MESSAGE, DEFAULT_MAX_MESSAGE_BYTES, RpcClient, RpcServer, type MethodDescription, type RpcServerOptions } from "../../src/rpc/index.js";
+import { WorkLimit } from "../../src/rpc/work-limit.js";
 import { delay, rawCall, startServer, within } from "./helpers.js";
 
 interface Api {
@@ -203,4 +204,63 @@ test("a request over 16 MiB ends its connection by default, in both protocols; t
     assert.equal(open.socket.maxMessageSize, -1);
     open.close();
   }
+});
+
+/** A server whose `hold` calls run until `release()`; counts the calls started. */
+async function holdingServer(options: RpcServerOptions): Promise<{ server: RpcServer; started: () => number; release: () => void }> {
+  const server = await startServer(options);
+  let started = 0;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  server.register("hold", async () => {
+    started++;
+    await gate;
+    return "held";
+  });
+  return { server, started: () => started, release };
+}
+
+test("one client runs at most maxRunningPerClient calls at once (default a quarter of maxConcurrency); another client is served meanwhile", async (t) => {
+  for (const [options, perClient] of [[{ maxConcurrency: 8 }, 2], [{ maxConcurrency: 8, maxRunningPerClient: 3 }, 3], [{ maxConcurrency: 2 }, 1]] as const) {
+    const { server, started, release } = await holdingServer(options);
+    const greedy = new RpcClient(server.endpoint!, { timeout: 10_000 });
+    const other = new RpcClient(server.endpoint!, { timeout: 10_000 });
+    t.after(() => (greedy.close(), other.close(), server.close()));
+    const held = Array.from({ length: 10 }, () => greedy.call("hold"));
+    // Every one of them has arrived (the server tells no event for it): running or waiting.
+    const deadline = Date.now() + 5000;
+    while (server.running + server.queued < 10 && Date.now() < deadline) await delay(5);
+    // Answered while the greedy client's calls hold or wait: it did not take every slot.
+    assert.equal(await within(other.call("add", 1, 2), 5000, "the other client's call"), 3);
+    assert.equal(started(), perClient);
+    assert.equal(server.running, perClient);
+    assert.equal(server.queued, 10 - perClient);
+    release();
+    assert.deepEqual(await Promise.all(held), Array.from({ length: 10 }, () => "held"));
+    assert.equal(server.running + server.queued, 0);
+  }
+});
+
+test("work limit: a client at its own bound keeps its place in the round and goes on when its own task ends, in order", async () => {
+  const log: string[] = [];
+  const limit = new WorkLimit({ maxConcurrency: 4, maxRunningPerClient: 1, maxQueue: Infinity, maxQueuePerClient: Infinity, maxQueuedBytes: Infinity, maxQueuedBytesPerClient: Infinity });
+  const finishers = new Map<string, () => void>();
+  const task = (label: string) => (): Promise<void> => {
+    log.push(label);
+    return new Promise((resolve) => finishers.set(label, resolve));
+  };
+  for (const label of ["a1", "a2", "a3", "b1", "b2"]) assert.ok(limit.tryRun(label[0]!, 1, task(label)));
+  let ran = 0;
+  assert.ok(limit.tryRun("c", 1, () => void ran++), "a third client runs at once: slots are free");
+  assert.equal(ran, 1);
+  assert.deepEqual(log, ["a1", "b1"]);
+  assert.equal(limit.running, 2);
+  assert.equal(limit.queued, 3);
+  finishers.get("b1")!();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log, ["a1", "b1", "b2"]);
+  finishers.get("a1")!();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(log, ["a1", "b1", "b2", "a2"]);
+  assert.throws(() => new WorkLimit({ maxConcurrency: 4, maxRunningPerClient: 0, maxQueue: 1, maxQueuePerClient: 1, maxQueuedBytes: 1, maxQueuedBytesPerClient: 1 }), RangeError);
 });

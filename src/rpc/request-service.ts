@@ -38,6 +38,12 @@ export interface RequestHandler {
   /** The reply to a request refused because the server is at its work bound; `undefined`: none. */
   busy(body: Buffer[]): Buffer[] | undefined;
   /**
+   * What a request counts as against the waiting bounds (`maxQueue`,
+   * `maxQueuePerClient`): a batch, its calls. Read from the frames without
+   * decoding the request. Optional: 1.
+   */
+  weight?(body: Buffer[]): number;
+  /**
    * A message that must not wait for a work slot (a heartbeat, stream
    * credit) is taken here at once; true when it was one. Optional.
    */
@@ -61,9 +67,9 @@ export interface RequestServiceOptions {
    * slot; its further requests wait in its line, under the same bounds.
    */
   readonly maxRunningPerClient?: number;
-  /** Requests waiting for a free slot, all clients together (default 10,000). */
+  /** Requests waiting for a free slot, all clients together (default 10,000); a batch counts its calls. */
   readonly maxQueue?: number;
-  /** Requests one client may have waiting (default 1,000, the socket's receive high-water mark). */
+  /** Requests one client may have waiting (default 1,000, the socket's receive high-water mark); a batch counts its calls. */
   readonly maxQueuePerClient?: number;
   /** Octets of waiting requests, all clients together (default 64 MiB). */
   readonly maxQueuedBytes?: number;
@@ -126,7 +132,7 @@ export class RequestService {
     return this.#limit.running;
   }
 
-  /** Requests waiting for a slot. */
+  /** Requests waiting for a slot (a batch counts its calls). */
   get queued(): number {
     return this.#limit.queued;
   }
@@ -200,7 +206,9 @@ export class RequestService {
     const client = this.socket[ROUTING_KEY](msg[0]!);
     const peer: RequestPeer = { id: client, send: (frames) => this.reply(envelope, frames) };
     if (this.#handler.control?.(body, peer) === true) return;
-    const accepted = this.#limit.tryRun(client, bytes, () => this.answer(peer, body));
+    const handler = this.#handler;
+    const weightOf = handler.weight === undefined ? undefined : () => handler.weight!(body);
+    const accepted = this.#limit.tryRun(client, bytes, () => this.answer(peer, body), weightOf);
     if (accepted) return;
     trace("rpc server: busy, refused a request of %d octets", bytes);
     notify(this.#onRefused, client);

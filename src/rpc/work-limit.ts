@@ -7,7 +7,9 @@
  * delays another client's one request by at most one task of each waiting
  * client, not by a thousand.
  *
- * What waits is bounded by count and by octets, per client and in total.
+ * What waits is bounded by count and by octets, per client and in total;
+ * a task counts as many as its weight (a batch: its calls), so one request
+ * carrying a thousand calls takes the room of a thousand requests.
  * At a bound a task is refused at once (the caller answers "busy") rather
  * than held: the client learns of the overload now, not at its timeout.
  * A client that has gone away (see the `isPresent` port) loses its waiting
@@ -47,6 +49,7 @@ export type Task = () => Promise<void> | void;
 interface Waiting {
   readonly task: Task;
   readonly bytes: number;
+  readonly weight: number;
 }
 
 /** One client's waiting line. */
@@ -54,6 +57,8 @@ class ClientLine {
   readonly tasks: Waiting[] = [];
   head = 0;
   bytes = 0;
+  /** The weights of the waiting tasks, summed (what the count bounds see). */
+  weight = 0;
 
   get length(): number {
     return this.tasks.length - this.head;
@@ -63,6 +68,7 @@ class ClientLine {
     const w = this.tasks[this.head]!;
     this.tasks[this.head++] = undefined as unknown as Waiting; // let the request go
     this.bytes -= w.bytes;
+    this.weight -= w.weight;
     if (this.head > 64 && this.head * 2 > this.tasks.length) {
       this.tasks.splice(0, this.head); // a client that always has work waiting must not grow the array forever
       this.head = 0;
@@ -104,7 +110,7 @@ export class WorkLimit {
     return this.#running;
   }
 
-  /** Tasks waiting for a slot. */
+  /** Tasks waiting for a slot, each counted by its weight. */
   get queued(): number {
     return this.#queued;
   }
@@ -121,33 +127,37 @@ export class WorkLimit {
    * @param client - who asked (the key fairness and per-client bounds use).
    * @param bytes - the size of the request the task holds while it waits.
    * @param task - the work.
+   * @param weightOf - what the task counts as against the count bounds (a
+   *   batch: its calls; default 1), asked only when the task would wait.
    */
-  tryRun(client: string, bytes: number, task: Task): boolean {
+  tryRun(client: string, bytes: number, task: Task, weightOf?: () => number): boolean {
     if (this.#running < this.bounds.maxConcurrency && this.runningOf(client) < this.#perClient && !this.#lines.has(client)) {
       this.start(client, task);
       return true;
     }
-    if (!this.fits(client, bytes)) {
+    const weight = weightOf?.() ?? 1;
+    if (!this.fits(client, bytes, weight)) {
       // Room held by clients that have gone is reclaimed before refusing anyone.
       this.dropGone();
-      if (!this.fits(client, bytes)) return false;
+      if (!this.fits(client, bytes, weight)) return false;
     }
     let line = this.#lines.get(client);
     if (line === undefined) this.#lines.set(client, (line = new ClientLine()));
-    line.tasks.push({ task, bytes });
+    line.tasks.push({ task, bytes, weight });
     line.bytes += bytes;
-    this.#queued++;
+    line.weight += weight;
+    this.#queued += weight;
     this.#queuedBytes += bytes;
     return true;
   }
 
-  private fits(client: string, bytes: number): boolean {
+  private fits(client: string, bytes: number, weight: number): boolean {
     const b = this.bounds;
     const line = this.#lines.get(client);
     return (
-      this.#queued < b.maxQueue &&
+      this.#queued + weight <= b.maxQueue &&
       this.#queuedBytes + bytes <= b.maxQueuedBytes &&
-      (line?.length ?? 0) < b.maxQueuePerClient &&
+      (line?.weight ?? 0) + weight <= b.maxQueuePerClient &&
       (line?.bytes ?? 0) + bytes <= b.maxQueuedBytesPerClient
     );
   }
@@ -211,7 +221,7 @@ export class WorkLimit {
       if (this.runningOf(client) >= this.#perClient) continue;
       this.#lines.delete(client);
       const w = line.shift();
-      this.#queued--;
+      this.#queued -= w.weight;
       this.#queuedBytes -= w.bytes;
       if (line.length > 0) this.#lines.set(client, line); // to the back of the round
       return { client, task: w.task };
@@ -228,7 +238,7 @@ export class WorkLimit {
   }
 
   private forget(line: ClientLine): void {
-    this.#queued -= line.length;
+    this.#queued -= line.weight;
     this.#queuedBytes -= line.bytes;
   }
 }

@@ -1,15 +1,17 @@
 /**
  * Manley's zerorpc JSON protocol end to end: our server and client in that
  * mode, exact response bytes for a REQ peer, KeyError for unknown functions,
- * exception types propagated, MultiCall in one round trip, kwargs.
+ * exception types propagated, MultiCall in one round trip, kwargs, a
+ * MultiCall counted as its calls against the waiting bounds.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { Request } from "../../src/index.js";
-import { RpcClient, RpcError, type RpcServer } from "../../src/rpc/index.js";
+import { Dealer } from "../../src/index.js";
+import { BUSY_MESSAGE, RpcClient, RpcError, type RpcServer } from "../../src/rpc/index.js";
 import { jsonValue } from "./codec/arbitraries.js";
-import { startServer } from "./helpers.js";
+import { delay, startServer, within } from "./helpers.js";
 
 function withoutNegativeZero(value: unknown): unknown {
   if (Object.is(value, -0)) return 0;
@@ -105,4 +107,34 @@ test("random JSON values round-trip in Manley mode", async (t) => {
     }),
     { numRuns: 100 },
   );
+});
+
+test("a MultiCall counts as its calls against the waiting bounds: past them refused at once, one ServerBusy entry per call", async (t) => {
+  const server = await startServer({ protocol: "manley", maxConcurrency: 1, maxQueue: 100 });
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  server.register("hold", () => gate.then(() => "held"));
+  const raw = new Dealer({ linger: 0 });
+  t.after(() => (raw.close(), server.close()));
+  raw.connect(server.endpoint!);
+  const send = (calls: unknown[][]): Promise<void> => raw.send([Buffer.alloc(0), Buffer.from(JSON.stringify(calls))]);
+  const reply = async (): Promise<Array<{ success: boolean; error_type?: string; message?: string }>> => {
+    const [, body] = await within(raw.receive(), 5000, "a reply");
+    return JSON.parse(body!.toString("utf8"));
+  };
+  await send([["hold", []]]);
+  const deadline = Date.now() + 5000;
+  while (server.running < 1 && Date.now() < deadline) await delay(5);
+  // 60 calls wait, counted as 60: the next 60 would pass maxQueue.
+  await send(Array.from({ length: 60 }, () => ["add", [1, 2]]));
+  await send(Array.from({ length: 60 }, () => ["add", [3, 4]]));
+  const refused = await reply();
+  assert.equal(refused.length, 60);
+  assert.ok(refused.every((e) => !e.success && e.error_type === "ServerBusy" && e.message === BUSY_MESSAGE));
+  assert.equal(server.queued, 60);
+  release();
+  assert.deepEqual(await reply(), [{ success: true, result: "held" }]);
+  const served = await reply();
+  assert.equal(served.length, 60);
+  assert.ok(served.every((e) => e.success));
 });

@@ -264,3 +264,30 @@ test("work limit: a client at its own bound keeps its place in the round and goe
   assert.deepEqual(log, ["a1", "b1", "b2", "a2"]);
   assert.throws(() => new WorkLimit({ maxConcurrency: 4, maxRunningPerClient: 0, maxQueue: 1, maxQueuePerClient: 1, maxQueuedBytes: 1, maxQueuedBytesPerClient: 1 }), RangeError);
 });
+
+test("an rpc.multicall counts as its calls against the waiting bounds: past them refused at once with the busy error", async (t) => {
+  const { server, release } = await holdingServer({ maxConcurrency: 1, maxQueue: 100 });
+  const raw = new Dealer({ linger: 0 });
+  t.after(() => (raw.close(), server.close()));
+  raw.connect(server.endpoint!);
+  const multicall = (n: number): Buffer => lua.encodeRequest("rpc.multicall", [Array.from({ length: n }, () => ["add", [1, 2]])]);
+  const reply = async (): Promise<unknown> => {
+    const [, ...frames] = await within(raw.receive(), 5000, "a reply");
+    const r = lua.decodeReply(frames);
+    return r.ok ? r.value : r.message;
+  };
+  await raw.send([Buffer.alloc(0), lua.encodeRequest("hold", [])]);
+  const deadline = Date.now() + 5000;
+  while (server.running < 1 && Date.now() < deadline) await delay(5);
+  await raw.send([Buffer.alloc(0), multicall(60)]);
+  await raw.send([Buffer.alloc(0), multicall(60)]);
+  assert.equal(await reply(), BUSY_MESSAGE);
+  assert.equal(server.queued, 60);
+  release();
+  assert.equal(await reply(), "held");
+  assert.equal((await reply() as unknown[]).length, 60);
+  assert.equal(lua.countRequestCalls(multicall(7), "rpc.multicall"), 7);
+  for (const other of [lua.encodeRequest("add", [[1, 2, 3], 4]), lua.encodeRequest("rpc.multicall", [{ a: 1 }]), Buffer.from([0xc1]), lua.encodeRequest("rpc.multicall", [[], 1])]) {
+    assert.equal(lua.countRequestCalls(other, "rpc.multicall"), 1);
+  }
+});

@@ -33,7 +33,7 @@
  */
 import { Buffer } from "node:buffer";
 import { RpcProtocolError, asBuffer, errorMessageOf } from '../codec/errors.js';
-import { MALFORMED_MSGPACK, decodeMsgpack, encodeMsgpack } from '../codec/msgpack.js';
+import { MALFORMED_MSGPACK, decodeMsgpack, decodeMsgpackAt, encodeMsgpack, readArrayHead } from '../codec/msgpack.js';
 
 /** Status frame text of a successful reply. */
 export const STATUS_OK = 'OK';
@@ -118,6 +118,27 @@ export interface LuaRequest {
 export function encodeRequest(method: string, args: readonly unknown[] = []): Buffer {
   if (typeof method !== 'string') throw new TypeError('method must be a string');
   return encodeValue([method, ...args]);
+}
+
+/**
+ * The calls a request frame carries, read from its heads without decoding
+ * its arguments: for `[batchMethod, [call, ...]]`, the length of that list
+ * (at least 1); 1 for any other request, or one that cannot be read.
+ *
+ * @param batchMethod - the method name of a batch (`rpc.multicall`).
+ */
+export function countRequestCalls(frame: Uint8Array, batchMethod: string): number {
+  try {
+    const buf = asBuffer(frame);
+    const request = readArrayHead(buf, 0);
+    if (request?.count !== 2) return 1;
+    // A method name is one value: anything larger is refused from its head.
+    const method = decodeMsgpackAt(buf, request.end, 1);
+    if (method.value !== batchMethod) return 1;
+    return Math.max(readArrayHead(buf, method.end)?.count ?? 1, 1);
+  } catch {
+    return 1;
+  }
 }
 
 /**

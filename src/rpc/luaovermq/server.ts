@@ -8,7 +8,8 @@
  * `[[method, [args...]], ...]`; calls run in order, one after another, and
  * the reply is `OK` + `[[true, value] | [false, errorText], ...]`, index
  * aligned (`errorText` formatted as any `ERROR` reply text). Batches are
- * bounded in length and reply size (see `batch-limits.ts`).
+ * bounded in length and reply size (see `batch-limits.ts`), and count as
+ * their calls against the server's waiting bounds.
  *
  * @module
  */
@@ -51,6 +52,10 @@ export class LuaOverMqHandler implements RequestHandler {
     // A handler that returns a plain value is answered in this turn.
     const outcome = invokeNow(this.registry, method, args, [MULTICALL_DESCRIPTION]);
     return outcome instanceof Promise ? outcome.then((o) => replyOf(method, o)) : replyOf(method, outcome);
+  }
+
+  weight(body: Buffer[]): number {
+    return body.length === 1 ? lua.countRequestCalls(body[0]!, MULTICALL_METHOD) : 1;
   }
 
   busy(): Buffer[] {

@@ -116,6 +116,37 @@ export function encodeRequest(calls: readonly ManleyCallInput[], options: Manley
 }
 
 /**
+ * The calls a request frame carries, counted from its octets without
+ * parsing (the elements of its top-level list: commas at that level,
+ * outside strings); at least 1, and 1 for a frame that is no list. It
+ * agrees with {@link decodeRequest}'s length for any request that decodes
+ * to at least one call.
+ */
+export function countRequestCalls(frame: Uint8Array): number {
+  let depth = 0;
+  let calls = 0;
+  let inString = false;
+  // JSON's structural characters are ASCII, and no octet of a multi-octet UTF-8 character is.
+  for (let i = 0; i < frame.length; i++) {
+    const c = frame[i]!;
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    if (depth === 0 && c !== 0x5b) return 1; // not a list: answered with one entry
+    if (depth === 1 && calls === 0 && c !== 0x5d) calls = 1;
+    if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) {
+      if (--depth === 0) break;
+    } else if (c === 0x2c && depth === 1) calls++;
+  }
+  return Math.max(calls, 1);
+}
+
+/**
  * Decodes a request frame. Each call must be `[name, args]` or
  * `[name, args, kwargs]` with a string name, an array of args and an object of
  * kwargs (`null` kwargs count as none).

@@ -6,6 +6,7 @@
  * A request that cannot be read gets a one-entry list with error_type
  * `ProtocolError` (the reference would not answer it), as does a batch
  * beyond `maxBatchCalls`; the reply size is bounded too (`batch-limits.ts`).
+ * A MultiCall counts as its calls against the server's waiting bounds.
  * Tracebacks are sent only when the server is told to.
  *
  * @module
@@ -69,13 +70,13 @@ export class ManleyHandler implements RequestHandler {
     return [manley.joinResponse(encoded, { style: this.#style })];
   }
 
+  weight(body: Buffer[]): number {
+    return body.length === 1 ? manley.countRequestCalls(body[0]!) : 1;
+  }
+
   busy(body: Buffer[]): Buffer[] {
-    let count = 1;
-    try {
-      count = manley.decodeRequest(body[0]!).length || 1;
-    } catch {
-      /* one entry then */
-    }
+    // Counted, not parsed: a refusal costs a scan of the octets, not a decoding of them.
+    let count = this.weight(body);
     // One entry per call keeps the reply aligned; a batch beyond the bound gets one, as it would when served.
     if (count > this.#limits.maxBatchCalls) count = 1;
     const entry = this.encode(failure("ServerBusy", BUSY_MESSAGE));

@@ -166,6 +166,25 @@ describe('Manley properties', () => {
     );
   });
 
+  it('counts the calls of a request from its octets as decoding would, whatever its strings hold', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ name: fc.string({ unit: 'grapheme' }), args: fc.array(jsonValue, { maxLength: 4 }) }), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom<manley.JsonStyle>('compact', 'python'),
+        (calls, style) => {
+          const frame = manley.encodeRequest(calls, { style });
+          assert.equal(manley.countRequestCalls(frame), manley.decodeRequest(frame).length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const tricky = text(` ${JSON.stringify([['a,[', ['\\', '"],', '[{'], { k: [1, 2] }], ['b', []]])} `);
+    assert.equal(manley.countRequestCalls(tricky), 2);
+    assert.equal(manley.decodeRequest(tricky).length, 2);
+    assert.equal(manley.countRequestCalls(text(MULTICALL_REQUEST_PYTHON)), 3);
+    for (const other of ['[]', '{"a": [1, 2]}', '7', '', '[[']) assert.equal(manley.countRequestCalls(text(other)), 1, other);
+  });
+
   it('round-trips random response entries', () => {
     const entry = fc.oneof(
       jsonValue.map((v) => manley.resultEntry(v)),

@@ -2,16 +2,21 @@
  * pyzmqrpc3 end to end: typed commands and services, the JSON status
  * responses (200, 400, 451, 463) as a REQ peer sees them, inproc, and the
  * REP->REQ proxies (acknowledging at once; the buffered one surviving a
- * restart of the downstream server).
+ * restart of the downstream server), and the default size bounds of
+ * what their sockets receive.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Request } from "../../src/index.js";
+import { Dealer, Request, Router } from "../../src/index.js";
 import {
   BufferedProxyRep2Req,
   Command,
   CommandClient,
   CommandServer,
+  CommandSubscription,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_REPLY_BYTES,
+  ProxyRep2Pub,
   ProxyRep2Req,
   RpcError,
   ShutdownServer,
@@ -188,4 +193,43 @@ test("ShutdownServer stops a server that opted in, after answering; others answe
   await within((async () => {
     while (!server.closed) await new Promise((resolve) => setImmediate(resolve));
   })(), 5000, "the server closing");
+});
+
+test("servers, proxies and subscriptions take messages up to 16 MiB by default, clients replies up to 32 MiB; the socket option changes it", async (t) => {
+  const server = new CommandServer();
+  const subscription = new CommandSubscription("tcp://127.0.0.1:1", () => undefined);
+  const lifted = new CommandServer({ socket: { maxMessageSize: -1 } });
+  t.after(() => (server.close(), subscription.close(), lifted.close()));
+  assert.equal(server.socket.maxMessageSize, DEFAULT_MAX_MESSAGE_BYTES);
+  assert.equal(subscription.socket.maxMessageSize, DEFAULT_MAX_MESSAGE_BYTES);
+  assert.equal(lifted.socket.maxMessageSize, -1);
+  // A command inflates to 4 MiB unless the application set a size: the default size bound does not raise it.
+  server.registerService(SimpleCommand, () => "ok");
+  await server.bind("tcp://127.0.0.1:0");
+  const raw = new Request({ linger: 0, receiveTimeout: 5000 });
+  t.after(() => raw.close());
+  raw.connect(server.endpoint!);
+  const big = new SimpleCommand({ param1: "x".repeat(pz.DEFAULT_MAX_COMMAND_BYTES), param2: "" });
+  await raw.send(pz.encodeCommandObject(big));
+  assert.equal(pz.decodeResponse((await raw.receive())[0]!).statusCode, 400);
+  // A proxy's frontend ends the connection of a request over 16 MiB.
+  const proxy = new ProxyRep2Pub();
+  const evil = new Dealer({ linger: 0 });
+  t.after(() => (evil.close(), proxy.close()));
+  await proxy.bind("tcp://127.0.0.1:0");
+  const gone = new Promise<void>((resolve) => evil.events.on("disconnect", () => resolve()));
+  evil.connect(proxy.endpoint!);
+  await evil.send([Buffer.alloc(0), Buffer.alloc(DEFAULT_MAX_MESSAGE_BYTES + 1, 0x41)]);
+  await within(gone, 5000, "the oversized request's connection");
+  // A client ends the connection of a reply over 32 MiB.
+  const router = new Router({ linger: 0 });
+  t.after(() => router.close());
+  await router.bind("tcp://127.0.0.1:0");
+  const client = new CommandClient(router.lastEndpoint!, { timeout: 60_000 });
+  t.after(() => client.close());
+  void client.execute(new SimpleCommand({ param1: "a", param2: "b" })).catch(() => undefined);
+  const request = await router.receive();
+  const dropped = new Promise<void>((resolve) => router.events.on("disconnect", () => resolve()));
+  await router.send([...request.slice(0, -1), Buffer.alloc(DEFAULT_MAX_REPLY_BYTES + 1, 0x41)]);
+  await within(dropped, 5000, "the oversized reply's connection");
 });

@@ -14,6 +14,7 @@ import type { CallOptions } from "../call-transport.js";
 import { RpcError } from "../errors.js";
 import { RequestChannel, type EnvelopeMode } from "../request-channel.js";
 import { securitySocketOptions, type CurveOptions, type PlainOptions } from "../security.js";
+import { DEFAULT_MAX_REPLY_BYTES, withMaxMessageSize } from "../message-size.js";
 
 /** Options of {@link CommandClient}. */
 export interface CommandClientOptions {
@@ -31,7 +32,7 @@ export interface CommandClientOptions {
   readonly plain?: PlainOptions;
   /** CURVE: the server's public key, and this side's key pair if it has one (see {@link CurveOptions}); not with `plain`. */
   readonly curve?: CurveOptions;
-  /** Options of the underlying DEALER socket. */
+  /** Options of the underlying DEALER socket; its `maxMessageSize` bounds the replies (default 32 MiB; -1: none). */
   readonly socket?: Record<string, unknown>;
 }
 
@@ -54,7 +55,7 @@ export class CommandClient {
       envelope: options.envelope,
       recreateAfterTimeouts: options.recreateAfterTimeouts,
       maxPending: options.maxPending,
-      socket: { ...securitySocketOptions(options, "client"), ...options.socket },
+      socket: withMaxMessageSize(DEFAULT_MAX_REPLY_BYTES, { ...securitySocketOptions(options, "client"), ...options.socket }),
     });
   }
 

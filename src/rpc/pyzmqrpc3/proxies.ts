@@ -19,6 +19,7 @@ import { CommandPublisher, type CommandPublisherOptions } from "./publisher.js";
 import { RequestService, type RequestServiceOptions } from "../request-service.js";
 import { securitySocketOptions, type CurveOptions, type PlainOptions } from "../security.js";
 import { ownOption } from "../../zmtp/closed-options.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, withMaxMessageSize } from "../message-size.js";
 
 /** Options of a proxy's request frontend. */
 export interface RepFrontendOptions extends RequestServiceOptions {
@@ -48,7 +49,7 @@ abstract class RepFrontendProxy<S extends CommandSink> {
 
   protected constructor(sink: S, options: RepFrontendOptions) {
     this.sink = sink;
-    const socket = { ...securitySocketOptions(options, "server"), ...options.socket };
+    const socket = withMaxMessageSize(DEFAULT_MAX_MESSAGE_BYTES, { ...securitySocketOptions(options, "server"), ...options.socket });
     this.#frontend = new RequestService(new AckingHandler(sink), { ...options, socket });
   }
 

@@ -20,6 +20,7 @@ import { RpcClosedError } from "../errors.js";
 import { RequestService, type RequestServiceOptions } from "../request-service.js";
 import { securitySocketOptions, type CurveOptions, type PlainOptions } from "../security.js";
 import { ownOption } from "../../zmtp/closed-options.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, withMaxMessageSize } from "../message-size.js";
 
 /** Options of {@link CommandServer}. */
 export interface CommandServerOptions extends RequestServiceOptions {
@@ -29,8 +30,9 @@ export interface CommandServerOptions extends RequestServiceOptions {
   readonly curve?: CurveOptions;
   /**
    * Largest decompressed command accepted, in octets. Default: the socket's
-   * `maxMessageSize` when set (a command may inflate to what the server
-   * would accept uncompressed), else 4 MiB. Beyond it the request is
+   * `maxMessageSize` when the application sets one (a command may inflate
+   * to what the server would accept uncompressed), else 4 MiB (the socket's
+   * own default, 16 MiB, bounds the compressed message). Beyond it the request is
    * answered 400, refused while inflating.
    */
   readonly maxCommandBytes?: number;
@@ -67,8 +69,9 @@ export class CommandServer {
 
   /** @param options - work bounds, security and socket options. */
   constructor(options: CommandServerOptions = {}) {
-    const socket = { ...securitySocketOptions(options, "server"), ...options.socket };
-    const maxMessageSize = socket.maxMessageSize ?? -1;
+    const socket = withMaxMessageSize(DEFAULT_MAX_MESSAGE_BYTES, { ...securitySocketOptions(options, "server"), ...options.socket });
+    // The application's own bound, not the default: a command inflates to 4 MiB unless told more.
+    const maxMessageSize = options.socket?.maxMessageSize ?? -1;
     this.handler = new CommandHandler({ maxCommandBytes: options.maxCommandBytes ?? (maxMessageSize > 0 ? maxMessageSize : undefined) });
     this.#service = new RequestService(this.handler, { ...options, socket });
     if (options.shutdownCommand === true) {

@@ -21,6 +21,7 @@ import { Buffer } from "node:buffer";
 import { isHeartbeat } from "./codec.js";
 import { RpcClosedError } from "../errors.js";
 import { SubscriptionChannel, type SubscriptionChannelOptions } from "../subscription-channel.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, withMaxMessageSize } from "../message-size.js";
 
 /** Options of a {@link CommandSubscription}. */
 export interface CommandSubscriptionOptions extends SubscriptionChannelOptions {
@@ -52,7 +53,7 @@ export class CommandSubscription {
     this.#max = options.maxConcurrency ?? 1;
     if (!(this.#max >= 1)) throw new RangeError("maxConcurrency must be at least 1");
     this.#consume = consume;
-    this.#channel = new SubscriptionChannel(options);
+    this.#channel = new SubscriptionChannel({ ...options, socket: withMaxMessageSize(DEFAULT_MAX_MESSAGE_BYTES, options.socket) });
     try {
       this.#channel.subscribe();
       this.#channel.connect(endpoint);

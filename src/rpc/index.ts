@@ -63,6 +63,7 @@ export {
   AckingHandler,
   DirectRequestSink,
   BufferedRequestSink,
+  DEFAULT_MAX_BUFFERED_BYTES,
   PublishSink,
   PROXY_FULL_MESSAGE,
   type CommandSink,

@@ -10,10 +10,12 @@ import { test } from "node:test";
 import { Dealer, Request, Router } from "../../src/index.js";
 import {
   BufferedProxyRep2Req,
+  BufferedRequestSink,
   Command,
   CommandClient,
   CommandServer,
   CommandSubscription,
+  DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_REPLY_BYTES,
   ProxyRep2Pub,
@@ -232,4 +234,18 @@ test("servers, proxies and subscriptions take messages up to 16 MiB by default, 
   const dropped = new Promise<void>((resolve) => router.events.on("disconnect", () => resolve()));
   await router.send([...request.slice(0, -1), Buffer.alloc(DEFAULT_MAX_REPLY_BYTES + 1, 0x41)]);
   await within(dropped, 5000, "the oversized reply's connection");
+});
+
+test("the buffered proxy's sink holds at most maxBufferedBytes (default 64 MiB) while the downstream is away; past it a command is refused", (t) => {
+  const sink = new BufferedRequestSink("tcp://127.0.0.1:1", { timeout: 60_000 });
+  const small = new BufferedRequestSink("tcp://127.0.0.1:1", { timeout: 60_000, maxBufferedBytes: 2500 });
+  t.after(() => (sink.close(), small.close()));
+  const frame = Buffer.alloc(DEFAULT_MAX_MESSAGE_BYTES);
+  for (let i = 0; i < DEFAULT_MAX_BUFFERED_BYTES / frame.length; i++) assert.ok(sink.offer(frame));
+  assert.equal(sink.offer(Buffer.alloc(1)), false);
+  assert.equal(sink.bufferedBytes, DEFAULT_MAX_BUFFERED_BYTES);
+  assert.ok(small.offer(Buffer.alloc(1000)));
+  assert.ok(small.offer(Buffer.alloc(1500)));
+  assert.equal(small.offer(Buffer.alloc(1)), false);
+  assert.equal(small.buffered, 2);
 });

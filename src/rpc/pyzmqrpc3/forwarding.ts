@@ -77,18 +77,30 @@ export class DirectRequestSink implements CommandSink {
 export interface BufferedRequestSinkOptions extends CommandClientOptions {
   /** Frames held while the downstream is unreachable (default 100,000, the reference's PUB HWM). */
   readonly maxBuffered?: number;
+  /**
+   * Octets of the frames held (default 64 MiB, a server's `maxQueuedBytes`):
+   * frames of up to 16 MiB each, a hundred thousand of them would be more
+   * than any memory.
+   */
+  readonly maxBufferedBytes?: number;
 }
+
+/** Default of {@link BufferedRequestSinkOptions.maxBufferedBytes}: 64 MiB. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /**
  * Forwards frames one at a time, in order, resending each after a timeout
  * until the downstream server answers: a restart of that server loses
  * nothing (delivery is at least once: a command whose answer was lost is
- * sent again). Bound: `maxBuffered` frames waiting; beyond it `offer` fails.
+ * sent again). Bound: `maxBuffered` frames and `maxBufferedBytes` octets
+ * waiting; beyond either `offer` fails.
  */
 export class BufferedRequestSink implements CommandSink {
   readonly #client: CommandClient;
   readonly #queue: Buffer[] = [];
   readonly #max: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
   #running = false;
   #closed = false;
   #delivered = 0;
@@ -99,6 +111,7 @@ export class BufferedRequestSink implements CommandSink {
    */
   constructor(endpoints: string | readonly string[], options: BufferedRequestSinkOptions = {}) {
     this.#max = options.maxBuffered ?? 100_000;
+    this.#maxBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
     this.#client = new CommandClient(endpoints, options);
   }
 
@@ -107,14 +120,20 @@ export class BufferedRequestSink implements CommandSink {
     return this.#queue.length;
   }
 
+  /** Octets of the frames waiting to be delivered. */
+  get bufferedBytes(): number {
+    return this.#bytes;
+  }
+
   /** Frames the downstream has answered. */
   get delivered(): number {
     return this.#delivered;
   }
 
   offer(frame: Buffer): boolean {
-    if (this.#closed || this.#queue.length >= this.#max) return false;
+    if (this.#closed || this.#queue.length >= this.#max || this.#bytes + frame.length > this.#maxBytes) return false;
     this.#queue.push(frame);
+    this.#bytes += frame.length;
     void this.run();
     return true;
   }
@@ -122,6 +141,7 @@ export class BufferedRequestSink implements CommandSink {
   close(): void {
     this.#closed = true;
     this.#queue.length = 0;
+    this.#bytes = 0;
     this.#client.close();
   }
 
@@ -136,7 +156,7 @@ export class BufferedRequestSink implements CommandSink {
           if (this.#closed) return;
           continue; // not a timeout (those are retried inside): try the same frame again
         }
-        this.#queue.shift();
+        this.#bytes -= this.#queue.shift()!.length;
         this.#delivered++;
       }
     } finally {

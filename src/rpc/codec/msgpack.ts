@@ -503,8 +503,9 @@ export const msgpackDecoders = {
 
 /** The decoder for every value (iterative, bounded): exactly one value filling `buf`. */
 function decodeGeneral(buf: Buffer): unknown {
-  const { value, end } = decodeMsgpackAt(buf, 0);
-  if (end !== buf.length) throw malformed(`${buf.length - end} octet(s) after the value`);
+  const r = new Reader(buf);
+  const value = decodeFrom(r, MAX_DECODED_VALUES);
+  if (r.pos !== buf.length) throw malformed(`${buf.length - r.pos} octet(s) after the value`);
   return value;
 }
 
@@ -526,10 +527,20 @@ export interface DecodedAt {
  * @throws RpcProtocolError: `MALFORMED`, `TOO_LARGE` (as {@link decodeMsgpack}).
  */
 export function decodeMsgpackAt(buf: Buffer, pos: number, maxValues: number = MAX_DECODED_VALUES): DecodedAt {
-  // A bin or ext of the fewest octets weighs two per octet: a shorter input cannot pass the budget.
-  if (2 * (buf.length - pos) > maxValues) msgpackValueEnd(buf, pos, maxValues);
   const r = new Reader(buf);
   r.pos = pos;
+  const value = decodeFrom(r, maxValues);
+  return { value, end: r.pos, values: decodedValues };
+}
+
+/** What the value {@link decodeFrom} read last weighed (a field, so that it returns the value alone). */
+let decodedValues = 0;
+
+/** Decodes one value from `r.pos` on, leaving `r.pos` after it; iterative, bounded. */
+function decodeFrom(r: Reader, maxValues: number): unknown {
+  const buf = r.buf;
+  // A bin or ext of the fewest octets weighs two per octet: a shorter input cannot pass the budget.
+  if (2 * (buf.length - r.pos) > maxValues) msgpackValueEnd(buf, r.pos, maxValues);
   const stack: Open[] = [];
   let values = 0;
   let result: unknown;
@@ -560,7 +571,8 @@ export function decodeMsgpackAt(buf: Buffer, pos: number, maxValues: number = MA
     }
     if (done) break;
   }
-  return { value: result, end: r.pos, values };
+  decodedValues = values;
+  return result;
 }
 
 /**

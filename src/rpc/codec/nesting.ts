@@ -160,8 +160,29 @@ export function msgpackValueEnd(b: Uint8Array, pos: number, max: number = MAX_DE
  * @throws RpcProtocolError (`TOO_LARGE`).
  */
 export function checkJsonNesting(text: string, max: number = MAX_NESTING_DEPTH, maxValues: number = MAX_DECODED_VALUES): void {
-  // Each level takes two characters; each value past the first, two (itself and a comma or a bracket).
-  if (text.length <= 2 * max && text.length <= 2 * maxValues) return;
+  // Each value past the first takes two characters (itself and a comma or a bracket): a shorter text cannot pass the count.
+  if (text.length > 2 * maxValues) checkJsonValues(text, max, maxValues);
+  else if (text.length > 2 * max) checkJsonDepth(text, max); // each level takes two characters
+}
+
+/** The depth check alone, for texts too short to pass the value count. */
+function checkJsonDepth(text: string, max: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) throw tooDeep(max);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}
+
+/** The depth check and the value count together. */
+function checkJsonValues(text: string, max: number, maxValues: number): void {
   let depth = 0;
   let values = 1;
   let inString = false;

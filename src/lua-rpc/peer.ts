@@ -24,6 +24,7 @@ import {
   LuaRpcStalledError,
   LuaRpcTimeoutError,
 } from "./errors.js";
+import { MAX_QUOTED_NAME_OCTETS, clip, sendableText } from "./error-text.js";
 import { NOT_FOUND, pathStep, resolvePath } from "./exposed-paths.js";
 import { FrameDecoder, MessageType, Status, writeCallFrame, writeResponseFrame, type Frame } from "./framing.js";
 import { LocalObjectRef, LuaBytes, LuaFunction, LuaMulti, LuaTable, type LuaValue, RemoteObjectRef } from "./values.js";
@@ -521,9 +522,7 @@ export class LuaRpcPeer extends EventEmitter {
     } catch {
       if (status === Status.ERROR) {
         // The error value itself cannot be sent: send its description instead.
-        let text = describeError(values[0]);
-        for (let max = 65000; Buffer.byteLength(text) >= 65535; max >>= 1) text = text.slice(0, max);
-        writeResponseFrame(w, seq, Status.ERROR, [text]);
+        writeResponseFrame(w, seq, Status.ERROR, [sendableText(describeError(values[0]))]);
       } else writeResponseFrame(w, seq, Status.NOT_SERIALIZABLE, ["Cannot serialize result"]);
     }
     const frame = w.result();
@@ -594,7 +593,7 @@ export class LuaRpcPeer extends EventEmitter {
     }
     if (typeof method !== "string") return [Status.ERROR, ["__rpcinvoke: the method name must be a string"]];
     const fn = target !== null && (typeof target === "object" || typeof target === "function") ? pathStep(target, method) : NOT_FOUND;
-    if (typeof fn !== "function") return [Status.ERROR, [`attempt to call method '${method}' (a ${fn === NOT_FOUND || fn == null ? "nil" : typeof fn} value)`]];
+    if (typeof fn !== "function") return [Status.ERROR, [`attempt to call method '${clip(method, MAX_QUOTED_NAME_OCTETS)}' (a ${fn === NOT_FOUND || fn == null ? "nil" : typeof fn} value)`]];
     return invokeFunction(fn as (...a: unknown[]) => unknown, target, args.slice(2));
   }
 

@@ -505,10 +505,14 @@ export class LuaRpcPeer extends EventEmitter {
       this.fail(new LuaRpcProtocolError(`malformed call: ${(e as Error).message}`, { cause: e }));
       return;
     }
-    this.dispatch(name, args).then(
-      ([status, values]) => this.respond(frame, status, values),
-      (e: unknown) => this.respond(frame, Status.ERROR, [errorValue(e)]),
-    );
+    this.dispatch(name, args)
+      .then(
+        ([status, values]) => this.respond(frame, status, values),
+        (e: unknown) => this.respond(frame, Status.ERROR, [errorValue(e)]),
+      )
+      // Answering failed (a thrown value that cannot even be described, a
+      // socket that throws): that connection ends, never the process.
+      .catch((e: unknown) => this.fail(asError(e, "answering a call failed")));
   }
 
   private respond(call: Frame, status: number, values: unknown[]): void {
@@ -717,6 +721,11 @@ function describeError(v: unknown): string {
   return String(v);
 }
 
+/** `e` itself when it is an Error, else an Error of `what` caused by it (String(e) may throw). */
+function asError(e: unknown, what: string): Error {
+  return e instanceof Error ? e : new Error(what, { cause: e });
+}
+
 // ---- connection helpers ----
 
 /** Options of {@link newServer}. */
@@ -825,7 +834,7 @@ export class LuaRpcServer extends EventEmitter {
       this.emit("peer", peer);
       const report = (e: unknown) => {
         if (this.listenerCount("error") > 0) this.emit("error", e);
-        peer.destroy(e instanceof Error ? e : new Error(String(e)));
+        peer.destroy(asError(e, "the peer callback failed"));
       };
       try {
         const r = onPeer(peer);

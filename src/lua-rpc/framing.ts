@@ -39,6 +39,11 @@ export const HEADER_SIZE = 6;
 /** Default limit of a frame payload: 16 MiB. */
 export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 
+/** Reads of at most this many octets are copied together into one buffer. */
+const SMALL_READ = 512;
+/** Size of that buffer. */
+const TAIL_SIZE = 16 * 1024;
+
 /** One decoded frame. */
 export interface Frame {
   /** {@link MessageType.CALL} or {@link MessageType.RESPONSE}. */
@@ -63,9 +68,14 @@ export interface FrameDecoderOptions {
  */
 export class FrameDecoder {
   private readonly maxFrameSize: number;
+  /** Octets received and not yet taken: `chunks[head]` from `off`, then the later chunks. */
   private chunks: Buffer[] = [];
+  private head = 0;
   private off = 0;
   private length = 0;
+  /** Where small reads are gathered (see {@link SMALL_READ}); `tailUsed` octets of it are written. */
+  private tail: Buffer | undefined;
+  private tailUsed = 0;
   private type: 0 | 1 = 0;
   private seq = 0;
   private size = -1;
@@ -84,6 +94,14 @@ export class FrameDecoder {
   }
 
   /**
+   * Buffers holding those octets.
+   * @internal
+   */
+  get bufferedChunks(): number {
+    return this.chunks.length - this.head;
+  }
+
+  /**
    * Adds octets and returns the frames they complete.
    * @param chunk - next octets of the stream.
    * @throws {@link LuaRpcProtocolError} (or its subclass
@@ -92,10 +110,7 @@ export class FrameDecoder {
   push(chunk: Uint8Array): Frame[] {
     if (this.failed) throw this.failed;
     const frames: Frame[] = [];
-    if (chunk.length > 0) {
-      this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      this.length += chunk.length;
-    }
+    if (chunk.length > 0) this.add(chunk);
     for (;;) {
       if (this.size < 0) {
         if (this.length < HEADER_SIZE) break;
@@ -120,31 +135,64 @@ export class FrameDecoder {
     return frames;
   }
 
+  /**
+   * Keeps a chunk. A small one is copied into the tail buffer, so that a
+   * peer sending one octet per TCP segment leaves a few buffers to gather,
+   * not one per octet.
+   */
+  private add(chunk: Uint8Array): void {
+    this.length += chunk.length;
+    if (chunk.length > SMALL_READ) {
+      this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      return;
+    }
+    if (this.tail === undefined || this.tailUsed + chunk.length > this.tail.length) {
+      this.tail = Buffer.allocUnsafe(TAIL_SIZE);
+      this.tailUsed = 0;
+    }
+    const tail = this.tail;
+    const start = this.tailUsed;
+    tail.set(chunk, start);
+    this.tailUsed += chunk.length;
+    const lastAt = this.chunks.length - 1;
+    const last = lastAt >= this.head ? this.chunks[lastAt]! : undefined;
+    if (last !== undefined && last.buffer === tail.buffer && last.byteOffset + last.length === tail.byteOffset + start) {
+      // The last untaken chunk ends where these octets went: it grows to hold them.
+      this.chunks[lastAt] = tail.subarray(last.byteOffset - tail.byteOffset, this.tailUsed);
+    } else this.chunks.push(tail.subarray(start, this.tailUsed));
+  }
+
+  /** Moves past a chunk taken whole: an index, not shift(), so that gathering many chunks stays linear. */
+  private nextChunk(): void {
+    this.off = 0;
+    if (++this.head === this.chunks.length) {
+      this.chunks = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
+  }
+
   private take(n: number): Buffer {
     this.length -= n;
     if (n === 0) return Buffer.alloc(0);
-    const first = this.chunks[0]!;
+    const first = this.chunks[this.head]!;
     if (first.length - this.off >= n) {
       const r = first.subarray(this.off, this.off + n);
       this.off += n;
-      if (this.off === first.length) {
-        this.chunks.shift();
-        this.off = 0;
-      }
+      if (this.off === first.length) this.nextChunk();
       return r;
     }
     const r = Buffer.allocUnsafe(n);
     let w = 0;
     while (w < n) {
-      const c = this.chunks[0]!;
+      const c = this.chunks[this.head]!;
       const m = Math.min(c.length - this.off, n - w);
       c.copy(r, w, this.off, this.off + m);
       w += m;
       this.off += m;
-      if (this.off === c.length) {
-        this.chunks.shift();
-        this.off = 0;
-      }
+      if (this.off === c.length) this.nextChunk();
     }
     return r;
   }

@@ -73,4 +73,4 @@
  */
 
 export { LuaWriter, encode, encodeMany, Tag, DEFAULT_MAX_DEPTH, type EncodeOptions } from "./encoder.js";
-export { LuaReader, decode, decodeMany, type DecodeOptions } from "./decoder.js";
+export { LuaReader, decode, decodeMany, DEFAULT_MAX_VALUES, type DecodeOptions } from "./decoder.js";

@@ -25,7 +25,18 @@ export interface DecodeOptions {
   strings?: "auto" | "bytes";
   /** Maximum table nesting (default 1000); deeper input raises {@link LuaDecodeError}. */
   maxDepth?: number;
+  /**
+   * Most values one reader (one message: a call's name and arguments, a
+   * response's results) may decode, table keys and back-references
+   * included (default 1,000,000); past it {@link LuaDecodeError}. A value
+   * can take one octet on the wire and a hundred bytes in memory, so the
+   * frame size alone does not bound what a message becomes.
+   */
+  maxValues?: number;
 }
+
+/** Default of {@link DecodeOptions.maxValues}. */
+export const DEFAULT_MAX_VALUES = 1_000_000;
 
 /** A table read in auto mode, turned into its JS form once complete. */
 class TableNode {
@@ -54,6 +65,8 @@ export class LuaReader {
   private readonly exact: boolean;
   private readonly bytesOnly: boolean;
   private readonly maxDepth: number;
+  private readonly maxValues: number;
+  private values = 0;
   private cache: unknown[] = [];
 
   /**
@@ -70,6 +83,12 @@ export class LuaReader {
     this.exact = options.tables === "exact";
     this.bytesOnly = options.strings === "bytes";
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxValues = options.maxValues ?? DEFAULT_MAX_VALUES;
+  }
+
+  /** Values decoded so far by this reader (see {@link DecodeOptions.maxValues}). */
+  get valueCount(): number {
+    return this.values;
   }
 
   /** True when every octet of the region has been consumed. */
@@ -110,6 +129,7 @@ export class LuaReader {
 
   private parse(depth: number): unknown {
     if (this.pos >= this.end) throw this.fail("truncated object: missing tag");
+    if (++this.values > this.maxValues) throw this.fail(`more than maxValues ${this.maxValues} values in one message`);
     const b = this.buf;
     const tagAt = this.pos;
     const tag = b[this.pos++]!;

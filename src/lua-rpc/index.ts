@@ -55,6 +55,7 @@ export {
   LuaReader,
   Tag,
   DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_VALUES,
   type EncodeOptions,
   type DecodeOptions,
 } from "./codec.js";

@@ -79,11 +79,14 @@ export interface LuaRpcPeerOptions {
    */
   maxServing?: number;
   /**
-   * Payload octets of the incoming calls served at once (default 16 MiB,
-   * the default `maxFrameSize`); a call that would pass it waits, unread
-   * like the others, until enough finish (one call is always served, however
-   * large). With `maxServing` this bounds what one peer's calls in flight
-   * hold: 256 calls of 16 MiB would otherwise be 4 GiB.
+   * What the incoming calls served at once may hold (default 16 MiB, the
+   * default `maxFrameSize`): each call counts its payload octets plus 128
+   * octets per value its arguments decoded into (see `decode.maxValues`),
+   * since a value of one octet on the wire takes far more in memory. A
+   * call that would pass it waits, unread like the others, until enough
+   * finish (one call is always served, however large). With `maxServing`
+   * this bounds what one peer's calls in flight hold: 256 calls of 16 MiB
+   * would otherwise be 4 GiB.
    */
   maxServingBytes?: number;
   /** Decoder options for received arguments and results. */
@@ -144,6 +147,12 @@ interface PendingCall {
  * pushed back through TCP instead of growing our memory.
  */
 const WRITE_BUFFER_LIMIT = 1024 * 1024;
+/**
+ * What one decoded value of a call counts against `maxServingBytes`: an
+ * empty table decoded from 3 octets holds some 44 bytes once built and
+ * more while it is decoded; 128 covers the dearest small values.
+ */
+const DECODED_VALUE_OCTETS = 128;
 /** Default of {@link LuaRpcPeerOptions.maxServingBytes}: 16 MiB. */
 export const DEFAULT_MAX_SERVING_BYTES = 16 * 1024 * 1024;
 /** Default of {@link LuaRpcPeerOptions.maxServing}: a Lua peer never has more calls in flight. */
@@ -497,29 +506,32 @@ export class LuaRpcPeer extends EventEmitter {
     const p = frame.payload;
     let name: LuaValue;
     let args: LuaValue[];
+    let weight: number;
     try {
       const r = new LuaReader(p, 0, p.length, this.decodeOptions);
       name = r.done ? null : r.readValue();
       args = r.readAll();
+      weight = p.length + r.valueCount * DECODED_VALUE_OCTETS;
     } catch (e) {
       this.fail(new LuaRpcProtocolError(`malformed call: ${(e as Error).message}`, { cause: e }));
       return;
     }
+    // Counted from now on: the next waiting call is started against it.
+    this.servingBytes += weight - p.length;
     this.dispatch(name, args)
       .then(
-        ([status, values]) => this.respond(frame, status, values),
-        (e: unknown) => this.respond(frame, Status.ERROR, [errorValue(e)]),
+        ([status, values]) => this.respond(weight, frame.seq, status, values),
+        (e: unknown) => this.respond(weight, frame.seq, Status.ERROR, [errorValue(e)]),
       )
       // Answering failed (a thrown value that cannot even be described, a
       // socket that throws): that connection ends, never the process.
       .catch((e: unknown) => this.fail(asError(e, "answering a call failed")));
   }
 
-  private respond(call: Frame, status: number, values: unknown[]): void {
+  private respond(weight: number, seq: number, status: number, values: unknown[]): void {
     this.serving--;
-    this.servingBytes -= call.payload.length;
+    this.servingBytes -= weight;
     if (this.isClosed) return;
-    const seq = call.seq;
     const w = this.writer;
     try {
       writeResponseFrame(w, seq, status, values);

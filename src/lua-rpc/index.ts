@@ -27,6 +27,7 @@ export {
   DEFAULT_MAX_QUEUED_CALLS,
   DEFAULT_MAX_SERVING,
   DEFAULT_MAX_SERVING_BYTES,
+  DEFAULT_MAX_EXECS,
   type LuaRpcPeerOptions,
   type LuaRpcClientOptions,
   type LuaRpcServerOptions,

@@ -89,6 +89,12 @@ export interface LuaRpcPeerOptions {
    * would otherwise be 4 GiB.
    */
   maxServingBytes?: number;
+  /**
+   * Most execs the remote peer may build with `__rpcbuildexec` on this
+   * connection (default 1000): each is kept until the connection closes,
+   * as in Lua, so one more is refused with a status 1 error.
+   */
+  maxExecs?: number;
   /** Decoder options for received arguments and results. */
   decode?: DecodeOptions;
   /** Disable Nagle's algorithm (default true). */
@@ -155,6 +161,8 @@ const WRITE_BUFFER_LIMIT = 1024 * 1024;
 const DECODED_VALUE_OCTETS = 128;
 /** Default of {@link LuaRpcPeerOptions.maxServingBytes}: 16 MiB. */
 export const DEFAULT_MAX_SERVING_BYTES = 16 * 1024 * 1024;
+/** Default of {@link LuaRpcPeerOptions.maxExecs}. */
+export const DEFAULT_MAX_EXECS = 1000;
 /** Default of {@link LuaRpcPeerOptions.maxServing}: a Lua peer never has more calls in flight. */
 export const DEFAULT_MAX_SERVING = 256;
 
@@ -199,6 +207,9 @@ export class LuaRpcPeer extends EventEmitter {
   private queuedLive = 0;
   private readonly execs = new Map<number, LuaCallable>();
   private execCounter = 0;
+  private readonly maxExecs: number;
+  /** Execs whose script the evaluator is turning into a function: they count against maxExecs already. */
+  private buildingExecs = 0;
   private readonly objects = new Map<number, object>();
   private readonly objectIds = new Map<object, number>();
   private objectCounter = 0;
@@ -230,6 +241,7 @@ export class LuaRpcPeer extends EventEmitter {
     this.defaultTimeout = options.timeout ?? 0;
     this.maxQueued = options.maxQueuedCalls ?? DEFAULT_MAX_QUEUED_CALLS;
     this.maxServing = options.maxServing ?? DEFAULT_MAX_SERVING;
+    this.maxExecs = options.maxExecs ?? DEFAULT_MAX_EXECS;
     this.maxServingBytes = options.maxServingBytes ?? DEFAULT_MAX_SERVING_BYTES;
     this.decodeOptions = options.decode ?? {};
     this.decoder = new FrameDecoder({ maxFrameSize: options.maxFrameSize });
@@ -580,11 +592,17 @@ export class LuaRpcPeer extends EventEmitter {
     else if (script instanceof LuaBytes) source = script.toString("latin1");
     else if (Array.isArray(script) && script.every((s) => typeof s === "string")) source = script.join("");
     else return [Status.ERROR, ["__rpcbuildexec: the script must be a string, a table of strings or a function"]];
+    if (this.execs.size + this.buildingExecs >= this.maxExecs) {
+      return [Status.ERROR, [`__rpcbuildexec refused: this connection holds maxExecs ${this.maxExecs} execs already`]];
+    }
     let fn: unknown;
+    this.buildingExecs++;
     try {
       fn = await this.evaluator(source, this);
     } catch (e) {
       return [Status.ERROR, [errorValue(e)]];
+    } finally {
+      this.buildingExecs--;
     }
     if (typeof fn !== "function") return [Status.ERROR, ["__rpcbuildexec: the evaluator did not return a function"]];
     const id = ++this.execCounter;

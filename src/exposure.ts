@@ -12,6 +12,8 @@
  *   fields and the built-in methods it inherits (`emit`,
  *   `removeAllListeners`, `push`...) are not reachable: they are state and
  *   machinery, not an API.
+ * - An object whose chain ends at a native class of Node's internals (a
+ *   `FileHandle` of `fs/promises`) offers nothing: its classes are Node's.
  * - `constructor`, names starting with `_` and getters are never methods.
  *
  * @module
@@ -44,15 +46,16 @@ function builtinPrototypes(): WeakSet<object> {
   if (builtins !== undefined) return builtins;
   const set = new WeakSet<object>();
   // Class names start with a capital; lower-case globals are instances or lazy module getters.
+  // Namespaces (Intl, WebAssembly) hold public classes too.
   for (const name of Object.getOwnPropertyNames(globalThis)) {
     if (!/^[A-Z]/.test(name)) continue;
     try {
-      const value = (globalThis as Record<string, unknown>)[name];
-      if (typeof value === "function" && isObject(value.prototype)) set.add(value.prototype as object);
+      addClasses(set, (globalThis as Record<string, unknown>)[name]);
     } catch {
       /* a getter that refuses: not a class anyone extends */
     }
   }
+  addClasses(set, Object.getPrototypeOf(Uint8Array)); // %TypedArray%, a class of the language with no global name
   // Built-in modules resolve from any base path; a fixed one (not
   // import.meta.url) keeps this file valid for the CommonJS build too.
   const load = process.getBuiltinModule ?? createRequire(resolve("index.js"));
@@ -106,10 +109,21 @@ function isHiddenName(name: string): boolean {
  */
 function ownClassChain(obj: object): object[] {
   const chain: object[] = [];
-  for (let p = Object.getPrototypeOf(obj) as object | null; p !== null && !isBuiltinPrototype(p); p = Object.getPrototypeOf(p) as object | null) {
-    chain.push(p);
-  }
-  return chain;
+  let p = Object.getPrototypeOf(obj) as object | null;
+  for (; p !== null && !isBuiltinPrototype(p); p = Object.getPrototypeOf(p) as object | null) chain.push(p);
+  // Node's own objects may be JS classes over a native class of its
+  // internals (fs/promises' FileHandle over JSTransferable): the classes
+  // above such an end are Node's, not the application's, and reach files.
+  return p !== null && isInternalNativePrototype(p) ? [] : chain;
+}
+
+/**
+ * True for the prototype of a native class that JavaScript and Node do
+ * not offer to applications: not `Object`, `Function`, a global class or
+ * a class a Node module exports.
+ */
+function isInternalNativePrototype(proto: object): boolean {
+  return proto !== Object.prototype && proto !== Function.prototype && !builtinPrototypes().has(proto);
 }
 
 /**

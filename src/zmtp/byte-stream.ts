@@ -6,6 +6,7 @@
  * anything that only node:net has.
  */
 import type { Buffer } from "node:buffer";
+import type { ZmtpProtocolError } from "./wire/index.js";
 
 /** A duplex byte stream with node:stream's events and flow control. */
 export interface ByteStream {
@@ -25,4 +26,9 @@ export interface ByteStream {
   /** Ends the connection once what is buffered has been written. */
   destroySoon(): void;
   setNoDelay(noDelay?: boolean): this;
+  /**
+   * Why the engine refuses the peer, told just before it ends the stream:
+   * a stream that can tell the peer (a WebSocket's close code) does so.
+   */
+  refused?(error: ZmtpProtocolError): void;
 }

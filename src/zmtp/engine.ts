@@ -300,6 +300,7 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
     if (this.pipe?.driver === this) this.pipe.driver = undefined;
     this.parts = undefined;
     this.decoder.dispose();
+    if (error) this.stream.refused?.(error);
     // Send what is already encoded (an ERROR command, say), then close.
     const pending = this.encoder.take();
     for (const buf of pending) this.stream.write(buf);

@@ -5,6 +5,8 @@
  * allow, an empty message, a text message, and a client offering no ZWS
  * subprotocol. Each ends that connection with a clear reason (an event
  * here, a close code there); the listener goes on serving a good peer.
+ * What the engine refuses (a bad handshake, a silent peer) gets a close
+ * code that says why, too.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -37,8 +39,8 @@ const attacks: Array<{ name: string; send: (ws: WebSocket) => void; code: number
   {
     name: "a frame within the WebSocket bound but over maxMessageSize",
     send: (ws) => ws.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)])),
-    // Refused by the engine, which ends it as it ends a TCP connection: after what it had to send.
-    code: 1000, error: /5000|1000/, errorCode: "EMSGSIZE",
+    // Refused by the engine, which ends it after what it had to send, and says why.
+    code: 1009, error: /5000|1000/, errorCode: "EMSGSIZE",
   },
   {
     name: "a flags octet RFC 45 does not allow",
@@ -96,4 +98,25 @@ test("a client offering no ZWS subprotocol, or asking for another path, is refus
   assert.equal(await refusal(endpoint, ["chat"]), 400);
   assert.equal(await refusal(endpoint.replace(/\/zmq$/, "/other"), ["ZWS2.0"]), 404);
   assert.equal(await refusal(endpoint, ["ZWS2.0"]), 101);
+});
+
+test("a peer the engine refuses in the handshake is told why by the close code", async (t) => {
+  const [router] = track(t, new Router({ handshakeInterval: 300 }));
+  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
+  const refusals: Array<{ name: string; send: (ws: WebSocket) => void; code: number; reason: RegExp }> = [
+    { name: "an Identity over 255 octets", send: (ws) => ws.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(300, 1)])), code: 1002, reason: /Identity of 300 octets/ },
+    { name: "silence past handshakeInterval", send: () => {}, code: 1008, reason: /handshake not completed within 300 ms/ },
+  ];
+  for (const refusal of refusals) {
+    const ws = new WebSocket(endpoint, ["ZWS2.0"]);
+    await withDeadline(new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    }), 5000, "the WebSocket to open");
+    const closed = withDeadline(new Promise<[number, string]>((resolve) => ws.once("close", (code: number, reason: Buffer) => resolve([code, reason.toString()]))), 5000, "the server's close");
+    refusal.send(ws);
+    const [code, reason] = await closed;
+    assert.equal(code, refusal.code, refusal.name);
+    assert.match(reason, refusal.reason, refusal.name);
+  }
 });

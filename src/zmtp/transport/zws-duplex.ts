@@ -38,10 +38,12 @@ export interface WebSocketEvent {
 /** WebSocket.OPEN, WebSocket.CLOSED (not read from a class a runtime may lack). */
 const OPEN = 1;
 const CLOSED = 3;
-/** RFC 6455 close codes: normal, protocol error, message too big. */
+/** RFC 6455 close codes (7.4.1). */
 const CLOSE_NORMAL = 1000;
 const CLOSE_PROTOCOL = 1002;
+const CLOSE_POLICY = 1008;
 const CLOSE_TOO_BIG = 1009;
+const CLOSE_INTERNAL = 1011;
 /**
  * A write is done once the WebSocket holds at most this much unsent: the
  * engine's own bound on unwritten octets then pushes back on the pipe.
@@ -57,6 +59,27 @@ function asBuffer(data: unknown): Buffer | undefined {
   return undefined;
 }
 
+/**
+ * The close code that tells a refused peer why (RFC 6455 7.4.1): too big
+ * for a message over a size bound; policy for a bound or rule it went past
+ * that is not about its octets (time, subscriptions, authentication);
+ * internal error for a failure of ours; protocol error for the rest.
+ */
+export function closeCodeOf(error: ZmtpProtocolError): number {
+  switch (error.code) {
+    case "EMSGSIZE":
+      return CLOSE_TOO_BIG;
+    case "ETIMEDOUT":
+    case "ENOBUFS":
+    case "EACCES":
+      return CLOSE_POLICY;
+    case "EINTERNAL":
+      return CLOSE_INTERNAL;
+    default:
+      return CLOSE_PROTOCOL;
+  }
+}
+
 /** A timer that does not keep the process alive (connections do not, see keep-alive.ts). */
 function backgroundTimer(fn: () => void, ms: number): void {
   const timer = setTimeout(fn, ms) as { unref?: () => void };
@@ -69,6 +92,8 @@ export class ZwsDuplex extends SocketLikeDuplex {
   #inbound: ZwsInbound | undefined;
   #outbound: ZwsOutbound | undefined;
   #greeted = false;
+  /** The close code and reason of a refused peer (the first refusal's). */
+  #refusal: { code: number; reason: string } | undefined;
 
   /**
    * @param ws - the WebSocket: connecting (a dial; `connect` is emitted
@@ -131,8 +156,12 @@ export class ZwsDuplex extends SocketLikeDuplex {
   #fail(err: unknown): void {
     const error = err instanceof ZmtpProtocolError ? err
       : new ZmtpProtocolError(`internal error while handling a ZWS message: ${String(err)}`, "EINTERNAL", { cause: err });
-    this.#close(error.code === "EMSGSIZE" ? CLOSE_TOO_BIG : CLOSE_PROTOCOL, error.message);
     this.destroy(error);
+  }
+
+  /** The engine refuses the peer: the close that follows tells it why. */
+  refused(error: ZmtpProtocolError): void {
+    this.#refusal ??= { code: closeCodeOf(error), reason: error.message };
   }
 
   #closed(event: WebSocketEvent): void {
@@ -190,17 +219,19 @@ export class ZwsDuplex extends SocketLikeDuplex {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.#close(CLOSE_NORMAL, "");
+    this.#close();
     callback();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#close(error ? CLOSE_PROTOCOL : CLOSE_NORMAL, "");
+    if (error instanceof ZmtpProtocolError) this.refused(error);
+    this.#close(error ? CLOSE_PROTOCOL : CLOSE_NORMAL);
     callback(error);
   }
 
-  #close(code: number, reason: string): void {
-    if (this.#ws) closeQuietly(this.#ws, code, reason);
+  /** Closes the WebSocket with the refusal's code and reason, else with `code`. */
+  #close(code = CLOSE_NORMAL): void {
+    if (this.#ws) closeQuietly(this.#ws, this.#refusal?.code ?? code, this.#refusal?.reason ?? "");
   }
 }
 

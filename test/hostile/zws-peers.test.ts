@@ -6,10 +6,12 @@
  * subprotocol. Each ends that connection with a clear reason (an event
  * here, a close code there); the listener goes on serving a good peer.
  * What the engine refuses (a bad handshake, a silent peer) gets a close
- * code that says why, too.
+ * code that says why, too; a peer that reads nothing is not waited on.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { Socket as NetSocket } from "node:net";
 import WebSocket from "ws";
 import { Dealer, Router } from "../../src/index.js";
 import { bindResolved, nextEvent, texts, track, withDeadline } from "../zmtp/sockets/helpers.js";
@@ -119,4 +121,50 @@ test("a peer the engine refuses in the handshake is told why by the close code",
     assert.equal(code, refusal.code, refusal.name);
     assert.match(reason, refusal.reason, refusal.name);
   }
+});
+
+/** The listener's side of the next TCP connection accepted on `port`. */
+function acceptedOn(port: number): Promise<NetSocket> {
+  return new Promise((resolve) => {
+    const seen = (message: unknown): void => {
+      const { socket } = message as { socket: NetSocket };
+      if (socket.localPort !== port) return;
+      unsubscribe("net.server.socket", seen);
+      resolve(socket);
+    };
+    subscribe("net.server.socket", seen);
+  });
+}
+
+/** Resolves once a write finds octets of an earlier one still unsent: the peer's buffers are full. */
+function backedUp(socket: NetSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const write = socket.write;
+    socket.write = function (this: NetSocket, ...args: unknown[]): boolean {
+      if (this.writableLength > 0) {
+        socket.write = write;
+        resolve();
+      }
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    };
+  });
+}
+
+test("a refused peer that reads nothing is dropped at once, with what waits for it, not held until it reads", async (t) => {
+  const [router] = track(t, new Router({ maxMessageSize: 1000 }));
+  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
+  const accepted = acceptedOn(Number(new URL(endpoint).port));
+  const handshaken = nextEvent(router, "handshake");
+  const attacker = await rawPeer(endpoint);
+  t.after(() => attacker.terminate());
+  const serverSide = await accepted;
+  await handshaken;
+  attacker.pause();
+  const full = backedUp(serverSide);
+  const body = Buffer.alloc(1 << 20);
+  for (let i = 0; i < 64; i++) router.send(["raw", body]).catch(() => {});
+  await withDeadline(full, 5000, "the peer's buffers to fill");
+  const dropped = new Promise((resolve) => serverSide.once("close", resolve));
+  attacker.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)]));
+  await withDeadline(dropped, 5000, "the listener to drop the connection");
 });

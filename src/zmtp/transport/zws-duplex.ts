@@ -24,6 +24,8 @@ export interface WebSocketLike {
   /** The `ws` package's flow control; standard WebSockets have none. */
   pause?(): void;
   resume?(): void;
+  /** The `ws` package's end without a closing handshake, dropping what is unsent; standard WebSockets have none. */
+  terminate?(): void;
 }
 
 /** What the listeners read of `message`, `close` and `error` events. */
@@ -35,9 +37,9 @@ export interface WebSocketEvent {
   readonly error?: unknown;
 }
 
-/** WebSocket.OPEN, WebSocket.CLOSED (not read from a class a runtime may lack). */
+/** WebSocket.OPEN, WebSocket.CLOSING (not read from a class a runtime may lack). */
 const OPEN = 1;
-const CLOSED = 3;
+const CLOSING = 2;
 /** RFC 6455 close codes (7.4.1). */
 const CLOSE_NORMAL = 1000;
 const CLOSE_PROTOCOL = 1002;
@@ -214,7 +216,8 @@ export class ZwsDuplex extends SocketLikeDuplex {
 
   #whenSent(callback: (error?: Error | null) => void): void {
     const ws = this.#ws;
-    if (!ws || ws.bufferedAmount <= BUFFERED_LIMIT || ws.readyState !== OPEN) callback();
+    // A refused peer is not waited on: one that never reads would hold the end for ever.
+    if (!ws || ws.bufferedAmount <= BUFFERED_LIMIT || ws.readyState !== OPEN || this.#refusal || this.destroyed) callback();
     else backgroundTimer(() => this.#whenSent(callback), BUFFERED_POLL_MS);
   }
 
@@ -225,7 +228,13 @@ export class ZwsDuplex extends SocketLikeDuplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (error instanceof ZmtpProtocolError) this.refused(error);
-    this.#close(error ? CLOSE_PROTOCOL : CLOSE_NORMAL);
+    const ws = this.#ws;
+    // Octets still unsent at a refusal or an abrupt end would wait on the
+    // peer reading them, holding the connection and its buffers until the
+    // closing handshake times out: they are dropped. An end after all was
+    // written (finished) keeps what is in flight, under that timeout.
+    if (ws?.terminate && ws.bufferedAmount > 0 && (this.#refusal || !this.writableFinished)) ws.terminate();
+    else this.#close(error ? CLOSE_PROTOCOL : CLOSE_NORMAL);
     callback(error);
   }
 
@@ -237,7 +246,8 @@ export class ZwsDuplex extends SocketLikeDuplex {
 
 /** Closes a WebSocket with a code and reason, or as plainly as it allows. */
 function closeQuietly(ws: WebSocketLike, code: number, reason: string): void {
-  if (ws.readyState === CLOSED) return;
+  // A close begun (ours, or the peer's) is not begun again.
+  if (ws.readyState >= CLOSING) return;
   try {
     // A reason is at most 123 octets (RFC 6455 5.5).
     ws.close(code, Buffer.from(reason).subarray(0, 123).toString().replace(/\uFFFD+$/, ""));

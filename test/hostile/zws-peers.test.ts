@@ -6,15 +6,17 @@
  * subprotocol. Each ends that connection with a clear reason (an event
  * here, a close code there); the listener goes on serving a good peer.
  * What the engine refuses (a bad handshake, a silent peer) gets a close
- * code that says why, too; a peer that reads nothing is not waited on.
+ * code that says why, too; a peer that reads nothing is not waited on;
+ * TCP connections that never ask for the upgrade hold no more than
+ * maxConnections slots, each for no longer than handshakeInterval.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import type { Socket as NetSocket } from "node:net";
+import { connect, type Socket as NetSocket } from "node:net";
 import WebSocket from "ws";
 import { Dealer, Router } from "../../src/index.js";
-import { bindResolved, nextEvent, texts, track, withDeadline } from "../zmtp/sockets/helpers.js";
+import { bindResolved, events, nextEvent, texts, track, withDeadline } from "../zmtp/sockets/helpers.js";
 
 /** A raw WebSocket client that has sent its routing id (bare ZWS2.0), open. */
 async function rawPeer(endpoint: string): Promise<WebSocket> {
@@ -167,4 +169,39 @@ test("a refused peer that reads nothing is dropped at once, with what waits for 
   const dropped = new Promise((resolve) => serverSide.once("close", resolve));
   attacker.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)]));
   await withDeadline(dropped, 5000, "the listener to drop the connection");
+});
+
+test("TCP connections that send no upgrade request: maxConnections of them are held, for handshakeInterval, the rest closed at once", async (t) => {
+  const [router] = track(t, new Router({ maxConnections: 2, handshakeInterval: 1000 }));
+  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
+  const port = Number(new URL(endpoint).port);
+  const count = 20;
+  const refused = events(router, "accept:error", count - 2);
+  const open = new Set<NetSocket>();
+  const closed = new Map<NetSocket, Promise<unknown>>();
+  t.after(() => {
+    for (const raw of open) raw.destroy();
+  });
+  await Promise.all(Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
+    const raw = connect(port, "127.0.0.1", resolve);
+    raw.once("error", reject);
+    open.add(raw);
+    closed.set(raw, new Promise((gone) => raw.once("close", () => gone(open.delete(raw)))));
+    // Reading, so that the listener's close shows here.
+    raw.resume();
+  })));
+  for (const event of await refused) assert.equal((event as { error?: { code?: string } }).error?.code, "EMFILE");
+  // The refused ones are closed at once; the 2 held ones wait out the handshake time.
+  await withDeadline(new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (open.size === 2) resolve();
+    };
+    for (const gone of closed.values()) void gone.then(check);
+    check();
+  }), 5000, `${count - 2} refused connections to close`);
+  await withDeadline(Promise.all([...open].map((raw) => closed.get(raw))), 5000, "the held connections to be closed after handshakeInterval");
+  const [good] = track(t, new Dealer({ routingId: "good" }));
+  good.connect(endpoint);
+  await good.send("served");
+  assert.deepEqual(texts(await withDeadline(router.receive(), 5000, "the good peer's message")), ["good", "served"]);
 });

@@ -82,6 +82,20 @@ function formatEndpoint(ep: NetEndpoint): string {
   return ep.transport === "tcp" ? formatTcp(ep.host, ep.port) : ep.transport === "ws" ? formatWs(ep) : `ipc://${ep.path}`;
 }
 
+/**
+ * The HTTP server of a ws:// listener. A connection that has not sent its
+ * whole upgrade request within `handshakeTimeout` (0: never) is closed, as
+ * a ZMTP peer that has not finished its handshake is; Node looks for such
+ * connections every quarter of that time (within 250 ms and 30 s).
+ */
+function zwsHttpServer(handshakeTimeout: number): ReturnType<typeof createHttpServer> {
+  return createHttpServer({
+    headersTimeout: handshakeTimeout,
+    requestTimeout: handshakeTimeout,
+    connectionsCheckingInterval: Math.min(Math.max(handshakeTimeout / 4, 250), 30_000),
+  });
+}
+
 /** The engine of a new connection: raw for a STREAM socket, ZMTP otherwise. */
 function openEngine(stream: net.Socket | WebStreamDuplex | ZwsDuplex, options: EngineOptions, host: EngineHost): ConnectionEngine {
   return options.socketType === "STREAM" ? new RawEngine(stream, options, host) : new Engine(stream, options, host);
@@ -95,6 +109,8 @@ export class NetListener implements EngineHost {
   private ipcPath: string | undefined;
   /** Stops serving ws:// (an HTTP server's upgrades). */
   private stopZws: (() => void) | undefined;
+  /** The TCP connections of a ws:// listener, upgraded or not yet. */
+  private readonly httpConnections = new Set<net.Socket>();
 
   constructor(
     private readonly socket: NetOwner,
@@ -104,8 +120,8 @@ export class NetListener implements EngineHost {
     // Listening and connections do not keep the process alive (see keep-alive.ts).
     if (ep.transport === "ws") {
       // An HTTP server whose upgrades become connections (listen() sets them up).
-      this.server = createHttpServer().unref();
-      this.server.on("connection", (stream: net.Socket) => stream.unref());
+      this.server = zwsHttpServer(socket.engineOptions(this.address).handshakeTimeout).unref();
+      this.server.on("connection", (raw: net.Socket) => this.admitHttp(raw));
     } else {
       this.server = net.createServer((stream) => this.accept(stream)).unref();
     }
@@ -170,27 +186,48 @@ export class NetListener implements EngineHost {
     reportEnd(this.socket, this.address, error, handshaken);
   }
 
+  /**
+   * Closes a peer just accepted on `raw` if it is turned away: outside
+   * tcpAcceptFilter, or over maxConnections with `held` connections
+   * already; says why with an accept:error event. Returns whether it was.
+   */
+  private refusedAtAccept(stream: { destroy(): void }, raw: net.Socket, held: number): boolean {
+    const max = ownOption(this.socket, "maxConnections");
+    let error: Error;
+    if (this.ep.transport !== "ipc" && !acceptedBy(this.socket.acceptFilters, raw.remoteAddress, raw.remoteFamily)) {
+      // libzmq closes such a peer at once and reports the errno its accept loop left: EAGAIN.
+      error = new ZmqError("EAGAIN", `${raw.remoteAddress ?? "the peer"} is not in tcpAcceptFilter; peer refused`);
+    } else if (max >= 0 && held >= max) {
+      // At the bound: refuse the newcomer, keep the connections already served.
+      error = Object.assign(new Error(`${this.address} already holds maxConnections (${max}) connections; peer refused`), { code: "EMFILE" });
+    } else {
+      return false;
+    }
+    stream.destroy();
+    this.socket.emit({ type: "accept:error", address: this.address, error });
+    return true;
+  }
+
+  /**
+   * A TCP connection to a ws:// listener, admitted when accepted: until
+   * its upgrade it holds a slot of maxConnections as a peer in its
+   * handshake does, so connections that send no request cannot pile up.
+   */
+  private admitHttp(raw: net.Socket): void {
+    raw.unref();
+    if (this.refusedAtAccept(raw, raw, this.httpConnections.size)) return;
+    this.httpConnections.add(raw);
+    raw.once("close", () => this.httpConnections.delete(raw));
+  }
+
   /** A new peer on `stream`; `raw` is its TCP connection (the stream itself, but for ws://). */
   private accept(stream: net.Socket | ZwsDuplex, raw: net.Socket = stream as net.Socket): void {
     if (!this.socket.isOpen) {
       stream.destroy();
       return;
     }
-    if (this.ep.transport !== "ipc" && !acceptedBy(this.socket.acceptFilters, raw.remoteAddress, raw.remoteFamily)) {
-      stream.destroy();
-      // libzmq closes such a peer at once and reports the errno its accept loop left: EAGAIN.
-      const error = new ZmqError("EAGAIN", `${raw.remoteAddress ?? "the peer"} is not in tcpAcceptFilter; peer refused`);
-      this.socket.emit({ type: "accept:error", address: this.address, error });
-      return;
-    }
-    const max = ownOption(this.socket, "maxConnections");
-    if (max >= 0 && this.connections.size >= max) {
-      // At the bound: refuse the newcomer, keep the connections already served.
-      stream.destroy();
-      const error = Object.assign(new Error(`${this.address} already holds maxConnections (${max}) connections; peer refused`), { code: "EMFILE" });
-      this.socket.emit({ type: "accept:error", address: this.address, error });
-      return;
-    }
+    // A ws:// peer was admitted when its TCP connection was accepted (admitHttp).
+    if (this.ep.transport !== "ws" && this.refusedAtAccept(stream, raw, this.connections.size)) return;
     raw.unref();
     this.socket.emit({ type: "accept", address: this.address });
     applyKeepAlive(this.socket, raw);

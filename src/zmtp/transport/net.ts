@@ -187,17 +187,18 @@ export class NetListener implements EngineHost {
   }
 
   /**
-   * Closes a peer just accepted on `raw` if it is turned away: outside
-   * tcpAcceptFilter, or over maxConnections with `held` connections
-   * already; says why with an accept:error event. Returns whether it was.
+   * Closes a peer just accepted if it is turned away: outside
+   * tcpAcceptFilter (checked when `raw`, its TCP connection, is given), or
+   * over maxConnections with `held` connections already (when given); says
+   * why with an accept:error event. Returns whether it was.
    */
-  private refusedAtAccept(stream: { destroy(): void }, raw: net.Socket, held: number): boolean {
+  private refusedAtAccept(stream: { destroy(): void }, raw: net.Socket | undefined, held: number | undefined): boolean {
     const max = ownOption(this.socket, "maxConnections");
     let error: Error;
-    if (this.ep.transport !== "ipc" && !acceptedBy(this.socket.acceptFilters, raw.remoteAddress, raw.remoteFamily)) {
+    if (raw && this.ep.transport !== "ipc" && !acceptedBy(this.socket.acceptFilters, raw.remoteAddress, raw.remoteFamily)) {
       // libzmq closes such a peer at once and reports the errno its accept loop left: EAGAIN.
       error = new ZmqError("EAGAIN", `${raw.remoteAddress ?? "the peer"} is not in tcpAcceptFilter; peer refused`);
-    } else if (max >= 0 && held >= max) {
+    } else if (held !== undefined && max >= 0 && held >= max) {
       // At the bound: refuse the newcomer, keep the connections already served.
       error = Object.assign(new Error(`${this.address} already holds maxConnections (${max}) connections; peer refused`), { code: "EMFILE" });
     } else {
@@ -215,7 +216,7 @@ export class NetListener implements EngineHost {
    */
   private admitHttp(raw: net.Socket): void {
     raw.unref();
-    if (this.refusedAtAccept(raw, raw, this.httpConnections.size)) return;
+    if (this.refusedAtAccept(raw, undefined, this.httpConnections.size)) return;
     this.httpConnections.add(raw);
     raw.once("close", () => this.httpConnections.delete(raw));
   }
@@ -226,8 +227,8 @@ export class NetListener implements EngineHost {
       stream.destroy();
       return;
     }
-    // A ws:// peer was admitted when its TCP connection was accepted (admitHttp).
-    if (this.ep.transport !== "ws" && this.refusedAtAccept(stream, raw, this.connections.size)) return;
+    // A ws:// peer was counted when its TCP connection was accepted (admitHttp).
+    if (this.refusedAtAccept(stream, raw, this.ep.transport === "ws" ? undefined : this.connections.size)) return;
     raw.unref();
     this.socket.emit({ type: "accept", address: this.address });
     applyKeepAlive(this.socket, raw);

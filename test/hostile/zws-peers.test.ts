@@ -205,3 +205,19 @@ test("TCP connections that send no upgrade request: maxConnections of them are h
   await good.send("served");
   assert.deepEqual(texts(await withDeadline(router.receive(), 5000, "the good peer's message")), ["good", "served"]);
 });
+
+test("a ws:// listener that stops ends the TCP connections still without an upgrade", async (t) => {
+  const [router] = track(t, new Router());
+  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
+  const port = Number(new URL(endpoint).port);
+  const accepted = acceptedOn(port);
+  const raw = connect(port, "127.0.0.1");
+  raw.on("error", () => undefined);
+  raw.resume();
+  t.after(() => raw.destroy());
+  await accepted;
+  const gone = new Promise((resolve) => raw.once("close", resolve));
+  await router.unbind(endpoint);
+  // Not the 30 s of the default handshakeInterval.
+  await withDeadline(gone, 5000, "the listener to end the connection");
+});

@@ -111,6 +111,8 @@ export class NetListener implements EngineHost {
   private stopZws: (() => void) | undefined;
   /** The TCP connections of a ws:// listener, upgraded or not yet. */
   private readonly httpConnections = new Set<net.Socket>();
+  /** Those of them that became ZWS connections: the others are still in their HTTP request. */
+  private readonly upgraded = new WeakSet<net.Socket>();
 
   constructor(
     private readonly socket: NetOwner,
@@ -165,6 +167,9 @@ export class NetListener implements EngineHost {
       this.ipcPath = undefined;
     }
     for (const engine of [...this.connections.keys()]) engine.shutdown(linger);
+    // Connections still in their HTTP request belong to no engine: left
+    // alone, they would stay open until handshakeInterval.
+    for (const raw of this.httpConnections) if (!this.upgraded.has(raw)) raw.destroy();
   }
 
   engineReady(engine: ConnectionEngine, peer: Parameters<NetOwner["pipeHandshake"]>[1]): Pipe | string {
@@ -228,6 +233,7 @@ export class NetListener implements EngineHost {
       return;
     }
     // A ws:// peer was counted when its TCP connection was accepted (admitHttp).
+    if (this.ep.transport === "ws") this.upgraded.add(raw);
     if (this.refusedAtAccept(stream, raw, this.ep.transport === "ws" ? undefined : this.connections.size)) return;
     raw.unref();
     this.socket.emit({ type: "accept", address: this.address });

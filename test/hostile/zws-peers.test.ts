@@ -6,28 +6,18 @@
  * subprotocol. Each ends that connection with a clear reason (an event
  * here, a close code there); the listener goes on serving a good peer.
  * What the engine refuses (a bad handshake, a silent peer) gets a close
- * code that says why, too; a peer that reads nothing is not waited on;
- * TCP connections that never ask for the upgrade hold no more than
- * maxConnections slots, each for no longer than handshakeInterval.
+ * code that says why, too; TCP connections that never ask for the
+ * upgrade hold no more than maxConnections slots, each for no longer than
+ * handshakeInterval. (What the listener does with its own TCP sockets is
+ * in zws-listener-sockets.test.ts.)
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { connect, type Socket as NetSocket } from "node:net";
 import WebSocket from "ws";
 import { Dealer, Router } from "../../src/index.js";
 import { bindResolved, events, nextEvent, texts, track, withDeadline } from "../zmtp/sockets/helpers.js";
-
-/** A raw WebSocket client that has sent its routing id (bare ZWS2.0), open. */
-async function rawPeer(endpoint: string): Promise<WebSocket> {
-  const ws = new WebSocket(endpoint, ["ZWS2.0"]);
-  await withDeadline(new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  }), 5000, "the WebSocket to open");
-  ws.send(Buffer.from([0x00, ...Buffer.from("raw")]));
-  return ws;
-}
+import { rawPeer } from "./zws-raw-peer.js";
 
 /** The close code the server ends `ws` with. */
 function closeCode(ws: WebSocket): Promise<number> {
@@ -125,52 +115,6 @@ test("a peer the engine refuses in the handshake is told why by the close code",
   }
 });
 
-/** The listener's side of the next TCP connection accepted on `port`. */
-function acceptedOn(port: number): Promise<NetSocket> {
-  return new Promise((resolve) => {
-    const seen = (message: unknown): void => {
-      const { socket } = message as { socket: NetSocket };
-      if (socket.localPort !== port) return;
-      unsubscribe("net.server.socket", seen);
-      resolve(socket);
-    };
-    subscribe("net.server.socket", seen);
-  });
-}
-
-/** Resolves once a write finds octets of an earlier one still unsent: the peer's buffers are full. */
-function backedUp(socket: NetSocket): Promise<void> {
-  return new Promise((resolve) => {
-    const write = socket.write;
-    socket.write = function (this: NetSocket, ...args: unknown[]): boolean {
-      if (this.writableLength > 0) {
-        socket.write = write;
-        resolve();
-      }
-      return (write as (...a: unknown[]) => boolean).apply(this, args);
-    };
-  });
-}
-
-test("a refused peer that reads nothing is dropped at once, with what waits for it, not held until it reads", async (t) => {
-  const [router] = track(t, new Router({ maxMessageSize: 1000 }));
-  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
-  const accepted = acceptedOn(Number(new URL(endpoint).port));
-  const handshaken = nextEvent(router, "handshake");
-  const attacker = await rawPeer(endpoint);
-  t.after(() => attacker.terminate());
-  const serverSide = await accepted;
-  await handshaken;
-  attacker.pause();
-  const full = backedUp(serverSide);
-  const body = Buffer.alloc(1 << 20);
-  for (let i = 0; i < 64; i++) router.send(["raw", body]).catch(() => {});
-  await withDeadline(full, 5000, "the peer's buffers to fill");
-  const dropped = new Promise((resolve) => serverSide.once("close", resolve));
-  attacker.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)]));
-  await withDeadline(dropped, 5000, "the listener to drop the connection");
-});
-
 test("TCP connections that send no upgrade request: maxConnections of them are held, for handshakeInterval, the rest closed at once", async (t) => {
   const [router] = track(t, new Router({ maxConnections: 2, handshakeInterval: 1000 }));
   const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
@@ -204,20 +148,4 @@ test("TCP connections that send no upgrade request: maxConnections of them are h
   good.connect(endpoint);
   await good.send("served");
   assert.deepEqual(texts(await withDeadline(router.receive(), 5000, "the good peer's message")), ["good", "served"]);
-});
-
-test("a ws:// listener that stops ends the TCP connections still without an upgrade", async (t) => {
-  const [router] = track(t, new Router());
-  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
-  const port = Number(new URL(endpoint).port);
-  const accepted = acceptedOn(port);
-  const raw = connect(port, "127.0.0.1");
-  raw.on("error", () => undefined);
-  raw.resume();
-  t.after(() => raw.destroy());
-  await accepted;
-  const gone = new Promise((resolve) => raw.once("close", resolve));
-  await router.unbind(endpoint);
-  // Not the 30 s of the default handshakeInterval.
-  await withDeadline(gone, 5000, "the listener to end the connection");
 });

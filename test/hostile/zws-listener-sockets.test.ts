@@ -1,0 +1,75 @@
+/**
+ * What a purezmq ws:// listener does with its own TCP sockets, watched from
+ * the listener's side (node:diagnostics_channel's `net.server.socket`): a
+ * peer it refused is dropped at once even when it reads nothing, with what
+ * waits for it; a listener that stops ends the connections still in their
+ * HTTP request.
+ */
+import { test } from "node:test";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { connect, type Socket as NetSocket } from "node:net";
+import { Router } from "../../src/index.js";
+import { bindResolved, nextEvent, track, withDeadline } from "../zmtp/sockets/helpers.js";
+import { rawPeer } from "./zws-raw-peer.js";
+
+/** The listener's side of the next TCP connection accepted on `port`. */
+function acceptedOn(port: number): Promise<NetSocket> {
+  return new Promise((resolve) => {
+    const seen = (message: unknown): void => {
+      const { socket } = message as { socket: NetSocket };
+      if (socket.localPort !== port) return;
+      unsubscribe("net.server.socket", seen);
+      resolve(socket);
+    };
+    subscribe("net.server.socket", seen);
+  });
+}
+
+/** Resolves once a write finds octets of an earlier one still unsent: the peer's buffers are full. */
+function backedUp(socket: NetSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const write = socket.write;
+    socket.write = function (this: NetSocket, ...args: unknown[]): boolean {
+      if (this.writableLength > 0) {
+        socket.write = write;
+        resolve();
+      }
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    };
+  });
+}
+
+test("a refused peer that reads nothing is dropped at once, with what waits for it, not held until it reads", async (t) => {
+  const [router] = track(t, new Router({ maxMessageSize: 1000 }));
+  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
+  const accepted = acceptedOn(Number(new URL(endpoint).port));
+  const handshaken = nextEvent(router, "handshake");
+  const attacker = await rawPeer(endpoint);
+  t.after(() => attacker.terminate());
+  const serverSide = await accepted;
+  await handshaken;
+  attacker.pause();
+  const full = backedUp(serverSide);
+  const body = Buffer.alloc(1 << 20);
+  for (let i = 0; i < 64; i++) router.send(["raw", body]).catch(() => {});
+  await withDeadline(full, 5000, "the peer's buffers to fill");
+  const dropped = new Promise((resolve) => serverSide.once("close", resolve));
+  attacker.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)]));
+  await withDeadline(dropped, 5000, "the listener to drop the connection");
+});
+
+test("a ws:// listener that stops ends the TCP connections still without an upgrade", async (t) => {
+  const [router] = track(t, new Router());
+  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
+  const port = Number(new URL(endpoint).port);
+  const accepted = acceptedOn(port);
+  const raw = connect(port, "127.0.0.1");
+  raw.on("error", () => undefined);
+  raw.resume();
+  t.after(() => raw.destroy());
+  await accepted;
+  const gone = new Promise((resolve) => raw.once("close", resolve));
+  await router.unbind(endpoint);
+  // Not the 30 s of the default handshakeInterval.
+  await withDeadline(gone, 5000, "the listener to end the connection");
+});

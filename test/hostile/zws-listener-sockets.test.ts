@@ -2,8 +2,8 @@
  * What a purezmq ws:// listener does with its own TCP sockets, watched from
  * the listener's side (node:diagnostics_channel's `net.server.socket`): a
  * peer it refused is dropped at once even when it reads nothing, with what
- * waits for it; a listener that stops ends the connections still in their
- * HTTP request.
+ * waits for it, and within a second when it never answers the close; a
+ * listener that stops ends the connections still in their HTTP request.
  */
 import { test } from "node:test";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
@@ -25,15 +25,21 @@ function acceptedOn(port: number): Promise<NetSocket> {
   });
 }
 
-/** Resolves once a write finds octets of an earlier one still unsent: the peer's buffers are full. */
+/**
+ * Resolves once, after a write, over 64 KiB of what was written is still
+ * unsent: the peer's buffers and the kernel's are full. (Looked at once the
+ * write is done: the `ws` package corks a frame's header and body together.)
+ */
 function backedUp(socket: NetSocket): Promise<void> {
   return new Promise((resolve) => {
     const write = socket.write;
     socket.write = function (this: NetSocket, ...args: unknown[]): boolean {
-      if (this.writableLength > 0) {
-        socket.write = write;
-        resolve();
-      }
+      setImmediate(() => {
+        if (socket.write !== write && this.writableLength > 1 << 16) {
+          socket.write = write;
+          resolve();
+        }
+      });
       return (write as (...a: unknown[]) => boolean).apply(this, args);
     };
   });
@@ -53,6 +59,23 @@ test("a refused peer that reads nothing is dropped at once, with what waits for 
   const body = Buffer.alloc(1 << 20);
   for (let i = 0; i < 64; i++) router.send(["raw", body]).catch(() => {});
   await withDeadline(full, 5000, "the peer's buffers to fill");
+  const dropped = new Promise((resolve) => serverSide.once("close", resolve));
+  attacker.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)]));
+  await withDeadline(dropped, 5000, "the listener to drop the connection");
+});
+
+test("a refused peer that never answers the close is dropped within the grace, not after the 30 s closing handshake", async (t) => {
+  const [router] = track(t, new Router({ maxMessageSize: 1000 }));
+  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
+  const accepted = acceptedOn(Number(new URL(endpoint).port));
+  const handshaken = nextEvent(router, "handshake");
+  const attacker = await rawPeer(endpoint);
+  t.after(() => attacker.terminate());
+  const serverSide = await accepted;
+  await handshaken;
+  // Nothing waits for it but the close frame, which the kernel takes: a
+  // paused client never reads it, so never sends its own.
+  attacker.pause();
   const dropped = new Promise((resolve) => serverSide.once("close", resolve));
   attacker.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)]));
   await withDeadline(dropped, 5000, "the listener to drop the connection");

@@ -53,6 +53,12 @@ const CLOSE_INTERNAL = 1011;
 const BUFFERED_LIMIT = 256 * 1024;
 /** How often a write waiting on `bufferedAmount` looks again: standard WebSockets have no drain event. */
 const BUFFERED_POLL_MS = 5;
+/**
+ * How long a refused peer has to answer our close frame (the closing
+ * handshake, RFC 6455 7.1.2) before the connection is dropped: not the 30 s
+ * a graceful end waits, which a peer that never answers would hold it for.
+ */
+const REFUSED_CLOSE_GRACE_MS = 1000;
 
 function asBuffer(data: unknown): Buffer | undefined {
   if (data instanceof ArrayBuffer) return Buffer.from(data);
@@ -234,7 +240,13 @@ export class ZwsDuplex extends SocketLikeDuplex {
     // closing handshake times out: they are dropped. An end after all was
     // written (finished) keeps what is in flight, under that timeout.
     if (ws?.terminate && ws.bufferedAmount > 0 && (this.#refusal || !this.writableFinished)) ws.terminate();
-    else this.#close(error ? CLOSE_PROTOCOL : CLOSE_NORMAL);
+    else {
+      this.#close(error ? CLOSE_PROTOCOL : CLOSE_NORMAL);
+      // Everything, the close frame among it, may sit in the kernel's
+      // buffers: the peer still owes its close, and a refused one is not
+      // waited on for it. (Terminating a closed WebSocket does nothing.)
+      if (this.#refusal && ws?.terminate) backgroundTimer(() => ws.terminate!(), REFUSED_CLOSE_GRACE_MS);
+    }
     callback(error);
   }
 

@@ -5,11 +5,12 @@
  * waits for it, and within a second when it never answers the close; a
  * listener that stops ends the connections still in their HTTP request.
  */
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { connect, type Socket as NetSocket } from "node:net";
 import { Router } from "../../src/index.js";
 import { bindResolved, nextEvent, track, withDeadline } from "../zmtp/sockets/helpers.js";
+import type WebSocket from "ws";
 import { rawPeer } from "./zws-raw-peer.js";
 
 /** The listener's side of the next TCP connection accepted on `port`. */
@@ -45,7 +46,12 @@ function backedUp(socket: NetSocket): Promise<void> {
   });
 }
 
-test("a refused peer that reads nothing is dropped at once, with what waits for it, not held until it reads", async (t) => {
+/**
+ * A ROUTER on ws:// with a 1000-octet maxMessageSize and a raw peer of it,
+ * handshaken and then paused (it reads nothing from then on), with the
+ * listener's side of the peer's TCP connection.
+ */
+async function pausedPeer(t: TestContext): Promise<{ router: Router; attacker: WebSocket; serverSide: NetSocket }> {
   const [router] = track(t, new Router({ maxMessageSize: 1000 }));
   const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
   const accepted = acceptedOn(Number(new URL(endpoint).port));
@@ -55,30 +61,30 @@ test("a refused peer that reads nothing is dropped at once, with what waits for 
   const serverSide = await accepted;
   await handshaken;
   attacker.pause();
+  return { router, attacker, serverSide };
+}
+
+/** The peer sends a message over maxMessageSize; resolves once the listener has dropped its connection. */
+async function refusedAndDropped(attacker: WebSocket, serverSide: NetSocket): Promise<void> {
+  const dropped = new Promise((resolve) => serverSide.once("close", resolve));
+  attacker.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)]));
+  await withDeadline(dropped, 5000, "the listener to drop the connection");
+}
+
+test("a refused peer that reads nothing is dropped at once, with what waits for it, not held until it reads", async (t) => {
+  const { router, attacker, serverSide } = await pausedPeer(t);
   const full = backedUp(serverSide);
   const body = Buffer.alloc(1 << 20);
   for (let i = 0; i < 64; i++) router.send(["raw", body]).catch(() => {});
   await withDeadline(full, 5000, "the peer's buffers to fill");
-  const dropped = new Promise((resolve) => serverSide.once("close", resolve));
-  attacker.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)]));
-  await withDeadline(dropped, 5000, "the listener to drop the connection");
+  await refusedAndDropped(attacker, serverSide);
 });
 
 test("a refused peer that never answers the close is dropped within the grace, not after the 30 s closing handshake", async (t) => {
-  const [router] = track(t, new Router({ maxMessageSize: 1000 }));
-  const endpoint = await bindResolved(router, "ws://127.0.0.1:0");
-  const accepted = acceptedOn(Number(new URL(endpoint).port));
-  const handshaken = nextEvent(router, "handshake");
-  const attacker = await rawPeer(endpoint);
-  t.after(() => attacker.terminate());
-  const serverSide = await accepted;
-  await handshaken;
+  const { attacker, serverSide } = await pausedPeer(t);
   // Nothing waits for it but the close frame, which the kernel takes: a
   // paused client never reads it, so never sends its own.
-  attacker.pause();
-  const dropped = new Promise((resolve) => serverSide.once("close", resolve));
-  attacker.send(Buffer.concat([Buffer.from([0x00]), Buffer.alloc(5000)]));
-  await withDeadline(dropped, 5000, "the listener to drop the connection");
+  await refusedAndDropped(attacker, serverSide);
 });
 
 test("a ws:// listener that stops ends the TCP connections still without an upgrade", async (t) => {

@@ -6,19 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Dealer, Router } from "../../src/index.js";
+import { Router } from "../../src/index.js";
 import { DEFAULT_MAX_EVENT_BYTES, RpcClient, RpcProtocolError, zerorpc } from "../../src/rpc/index.js";
 import { within } from "../rpc/helpers.js";
-import { clientOf, goldenServer } from "../rpc/zerorpc/helpers.js";
+import { clientOf, goldenServer, rawPeerOf } from "../rpc/zerorpc/helpers.js";
 
 const EMPTY = Buffer.alloc(0);
 
 test("zerorpc server: unreadable and misshapen events are dropped, the connection serves on", async (t) => {
   const server = await goldenServer();
   t.after(() => server.close());
-  const raw = new Dealer({ linger: 0 });
-  t.after(() => raw.close());
-  raw.connect(server.endpoint!);
+  const raw = rawPeerOf(t, server);
   const nested = Buffer.concat([Buffer.alloc(100_000, 0x91), Buffer.from([0xc0])]);
   for (const bad of [Buffer.from([0xc1]), Buffer.from([0x93, 0x80, 0xa1, 0x78]), Buffer.from([0xdd, 0xff, 0xff, 0xff, 0xff]), nested, zerorpc.encodeEvent("add", [1], "x").subarray(0, 10)]) {
     await raw.send([EMPTY, bad]);
@@ -36,9 +34,7 @@ test("zerorpc server: unreadable and misshapen events are dropped, the connectio
 test("zerorpc server: calls beyond the work bounds get ServerBusy at once", async (t) => {
   const server = await goldenServer({ maxConcurrency: 1, maxQueuePerClient: 1 });
   t.after(() => server.close());
-  const raw = new Dealer({ linger: 0 });
-  t.after(() => raw.close());
-  raw.connect(server.endpoint!);
+  const raw = rawPeerOf(t, server);
   const ids = [0, 1, 2].map(() => zerorpc.newMessageId());
   for (const id of ids) await raw.send([EMPTY, zerorpc.encodeEvent("slow", [200], id)]);
   const [, first] = await within(raw.receive(), 5000, "the refusal");
@@ -50,9 +46,7 @@ test("zerorpc server: calls beyond the work bounds get ServerBusy at once", asyn
 test(`zerorpc: an event over ${DEFAULT_MAX_EVENT_BYTES} octets ends that connection only`, async (t) => {
   const server = await goldenServer();
   t.after(() => server.close());
-  const raw = new Dealer({ linger: 0 });
-  t.after(() => raw.close());
-  raw.connect(server.endpoint!);
+  const raw = rawPeerOf(t, server);
   const gone = new Promise<void>((resolve) => raw.events.on("disconnect", () => resolve()));
   await raw.send([EMPTY, zerorpc.encodeEvent("add", [Buffer.alloc(DEFAULT_MAX_EVENT_BYTES), 1], zerorpc.newMessageId())]);
   await within(gone, 10_000, "the server dropping the connection");

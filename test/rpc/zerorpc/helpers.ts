@@ -2,6 +2,7 @@
  * Shared pieces of the zerorpc tests: a server with the methods of the
  * golden capture (`add`, `fail`, `count`, `slow`) and a client for it.
  */
+import { Dealer } from "../../../src/index.js";
 import { RpcClient, RpcServer, type RpcClientOptions, type RpcServerOptions } from "../../../src/rpc/index.js";
 import { delay } from "../helpers.js";
 
@@ -28,4 +29,12 @@ export function clientOf(t: { after(fn: () => void): void }, server: RpcServer, 
   const client = new RpcClient(server.endpoint!, { protocol: "zerorpc", timeout: 5000, ...options });
   t.after(() => client.close());
   return client;
+}
+
+/** A bare DEALER connected to `server`, for events written by hand; closed when the test ends. */
+export function rawPeerOf(t: { after(fn: () => void): void }, server: RpcServer): Dealer {
+  const raw = new Dealer({ linger: 0 });
+  t.after(() => raw.close());
+  raw.connect(server.endpoint!);
+  return raw;
 }

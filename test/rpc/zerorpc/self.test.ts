@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Dealer, Router } from "../../../src/index.js";
+import { Router } from "../../../src/index.js";
 import { MAX_DECODED_VALUES, RpcClient, RpcClosedError, RpcError, RpcLostRemoteError, RpcServer, RpcTimeoutError, ZeroRpcHandler, encodeMsgpack } from "../../../src/rpc/index.js";
 import { MethodRegistry } from "../../../src/rpc/registry.js";
 import { zerorpc } from "../../../src/rpc/codec/index.js";
 import { delay, within } from "../helpers.js";
-import { clientOf, goldenServer } from "./helpers.js";
+import { clientOf, goldenServer, rawPeerOf } from "./helpers.js";
 
 test("zerorpc: a call returns its result, a failure its name and message", async (t) => {
   const server = await goldenServer();
@@ -133,9 +133,7 @@ test("zerorpc: a client that goes silent mid-stream is dropped and its generator
       finished!();
     }
   });
-  const raw = new Dealer({ linger: 0 });
-  t.after(() => raw.close());
-  raw.connect(server.endpoint!);
+  const raw = rawPeerOf(t, server);
   const id = zerorpc.newMessageId();
   await raw.send([Buffer.alloc(0), zerorpc.encodeEvent("forever", [], id)]);
   const [, first] = await raw.receive();
@@ -157,9 +155,7 @@ test("zerorpc: a timeout is separate from heartbeats", async (t) => {
 test("zerorpc: message ids sent as str are answered as str", async (t) => {
   const server = await goldenServer();
   t.after(() => server.close());
-  const raw = new Dealer({ linger: 0 });
-  t.after(() => raw.close());
-  raw.connect(server.endpoint!);
+  const raw = rawPeerOf(t, server);
   const id = zerorpc.newMessageId("str");
   await raw.send([Buffer.alloc(0), zerorpc.encodeEvent("add", [20, 22], id)]);
   const [delimiter, body] = await raw.receive();
@@ -253,9 +249,7 @@ function nils(n: number): Buffer {
 test("zerorpc: a request whose arguments cannot be read is answered ERR ProtocolError; connection and server serve on", async (t) => {
   const server = await goldenServer();
   t.after(() => server.close());
-  const raw = new Dealer({ linger: 0 });
-  t.after(() => raw.close());
-  raw.connect(server.endpoint!);
+  const raw = rawPeerOf(t, server);
   const ask = async (event: Buffer): Promise<zerorpc.ZeroRpcEvent> => {
     await raw.send([Buffer.alloc(0), event]);
     const [, body] = await within(raw.receive(), 5000, "the reply");

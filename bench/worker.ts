@@ -111,12 +111,23 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
     post({ type: "ready", endpoint: await bindLoopback(sock) });
   },
 
-  /** node:net receiving end: counts octets until the sender ends the stream. */
-  async "sink-net"() {
+  /**
+   * node:net receiving end: counts octets until the sender ends the stream.
+   * With `warmBytes`, the first that many are the untimed warm-up: "warm"
+   * is posted once they are in, and they are not counted.
+   */
+  async "sink-net"(p) {
+    const warmBytes = (p.warmBytes as number | undefined) ?? 0;
     const server = net.createServer((s) => {
       let bytes = 0;
+      let warming = warmBytes > 0;
       s.on("data", (c) => {
         bytes += c.length;
+        if (warming && bytes >= warmBytes) {
+          warming = false;
+          bytes -= warmBytes;
+          post({ type: "warm" });
+        }
       });
       s.on("end", () => {
         post({ type: "done", bytes });

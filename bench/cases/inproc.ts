@@ -21,7 +21,7 @@ import { countInto } from "../lib/count-sink.js";
 import { Mailbox, type WorkerMessage } from "../lib/mailbox.js";
 import { hasSockets, makeSocket, type BenchSocket, type Lib } from "../lib/sockets.js";
 import type { BenchCase, Metrics } from "../lib/case.js";
-import { flowExtras, timedFlow, warmUpCount, type Flow } from "./throughput.js";
+import { MIN_ROUND_SECONDS, flowExtras, timedFlow, warmUpCount, type Flow } from "./throughput.js";
 
 /** workerData key that makes this module a counting sink thread. */
 const ROLE = "purezmqBenchInprocSink";
@@ -122,7 +122,7 @@ function inprocCase(id: string, title: string, f: Flow, unit: "msg/s" | "MB/s", 
       { side: "native", label: `zeromq Push -> Pull over inproc, ${where}, awaited send()`, round: () => round("native", f) },
     ],
     extras: flowExtras(unit),
-    note: `${where}; ${f.messages.toLocaleString("en-US")} messages or ${f.maxSeconds} s per round, whichever comes first, after ${warmUpCount(f).toLocaleString("en-US")} untimed warm-up messages; no node:net figure (nothing crosses a socket)`,
+    note: `${where}; ${f.messages.toLocaleString("en-US")} messages and ${MIN_ROUND_SECONDS} s per round at least, ${f.maxSeconds} s at most, after ${warmUpCount(f).toLocaleString("en-US")} untimed warm-up messages; no node:net figure (nothing crosses a socket)`,
   };
 }
 

@@ -25,7 +25,8 @@ export interface BenchArgs {
 
 const USAGE = `usage: node build/bench/run.js [options]
   --rounds N          rounds per library and case, interleaved (default 3)
-  --messages N        messages per throughput round (default 1000000)
+  --messages N        messages per throughput round (default 1000000), or more
+                      until the round has lasted 1 s
   --seconds S         length of a time-boxed round (default 2)
   --max-round S       cap of one throughput round in seconds (default 12)
   --only a,b          run only these cases (reqrep, reqrep-load, dealer-router,

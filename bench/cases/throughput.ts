@@ -118,10 +118,8 @@ function frameLength(size: number): number {
 
 async function netRound(f: Flow): Promise<Metrics> {
   const frame = frameLength(f.size);
-  // The same untimed warm-up as the libraries' rounds (timedFlow): without
-  // it the round timed a cold connection and cold code, a fixed cost that
-  // made node:net's rate at a million 100-octet frames a third of its rate
-  // at ten million.
+  // The same untimed warm-up as the libraries' rounds (timedFlow), so that
+  // for every side the clock starts on a warm connection and warm code.
   const warmUp = warmUpCount(f);
   const { worker, ready } = await Worker.start("sink-net", { warmBytes: warmUp * frame });
   const sock = net.connect(ready.port as number, "127.0.0.1");

@@ -23,7 +23,21 @@ import type { BenchCase, Metrics } from "../lib/case.js";
  * measured how a round starts, not the rate.
  */
 export const MIN_ROUND_SECONDS = 1;
-const MIN_ROUND_NS = BigInt(MIN_ROUND_SECONDS * 1e9);
+
+/**
+ * When a timed round that started at `start` should stop, asked with the
+ * messages sent so far (it reads the clock): once `f.messages` are sent and
+ * {@link MIN_ROUND_SECONDS} have passed, or past `f.maxSeconds` whatever
+ * was sent.
+ */
+function roundEnd(f: Flow, start: bigint): (sent: number) => boolean {
+  const long = start + BigInt(MIN_ROUND_SECONDS * 1e9);
+  const deadline = start + BigInt(Math.round(f.maxSeconds * 1e9));
+  return (sent) => {
+    const now = process.hrtime.bigint();
+    return now > deadline || (sent >= f.messages && now >= long);
+  };
+}
 
 const WARM = Buffer.from("w");
 const END = Buffer.from("e");
@@ -84,18 +98,13 @@ export async function timedFlow(sock: BenchSocket, receiver: FlowReceiver, f: Fl
   await sock.send(WARM);
   await receiver.next("warm", 60_000);
   const start = process.hrtime.bigint();
-  const deadline = start + BigInt(Math.round(f.maxSeconds * 1e9));
-  const long = start + MIN_ROUND_NS;
+  const stop = roundEnd(f, start);
   let sent = 0;
-  let longEnough = false;
-  while (sent < f.messages || !longEnough) {
+  for (;;) {
     await sock.send(body);
     sent++;
-    if ((sent & 255) === 0 || sent === f.messages) {
-      const now = process.hrtime.bigint();
-      if (now > deadline) break;
-      longEnough = now >= long;
-    }
+    // The clock is read every 256 messages, and at the count itself.
+    if (((sent & 255) === 0 || sent === f.messages) && stop(sent)) break;
   }
   const sendSeconds = secondsSince(start);
   await sock.send(END);
@@ -129,23 +138,16 @@ async function netRound(f: Flow): Promise<Metrics> {
     const perBatch = Math.max(1, Math.floor((64 * 1024) / frame));
     const batch = Buffer.alloc(perBatch * frame, 0x61);
     /**
-     * Writes `frames` frames in batches, and more until `long` (if given);
-     * stops early past `deadline`. Returns how many went.
+     * Writes `frames` frames in batches or, with `stop`, batches until it
+     * says so (asked after each). Returns how many went.
      */
-    const write = async (frames: number, long?: bigint, deadline?: bigint): Promise<number> => {
+    const write = async (frames: number, stop?: (sent: number) => boolean): Promise<number> => {
       let sent = 0;
-      let longEnough = long === undefined;
-      while (sent < frames || !longEnough) {
+      do {
         const n = sent < frames ? Math.min(perBatch, frames - sent) : perBatch;
-        const ok = sock.write(n === perBatch ? batch : batch.subarray(0, n * frame));
+        if (!sock.write(n === perBatch ? batch : batch.subarray(0, n * frame))) await once(sock, "drain");
         sent += n;
-        if (!ok) await once(sock, "drain");
-        if (deadline !== undefined) {
-          const now = process.hrtime.bigint();
-          if (now > deadline) break;
-          longEnough = now >= long!;
-        }
-      }
+      } while (stop ? !stop(sent) : sent < frames);
       return sent;
     };
     if (warmUp > 0) {
@@ -153,7 +155,7 @@ async function netRound(f: Flow): Promise<Metrics> {
       await worker.next("warm", 60_000);
     }
     const start = process.hrtime.bigint();
-    const sent = await write(f.messages, start + MIN_ROUND_NS, start + BigInt(Math.round(f.maxSeconds * 1e9)));
+    const sent = await write(f.messages, roundEnd(f, start));
     sock.end();
     const done = await worker.next("done", 120_000);
     const seconds = secondsSince(start);

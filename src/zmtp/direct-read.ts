@@ -17,10 +17,13 @@
  * the runtime lacks any of it (Bun, or a later Node), nothing changes:
  * chunks keep arriving as "data" events.
  *
- * A stream switches when its first large body starts (a connection that
- * carries only small messages keeps node:net's reads, which hold no buffer
- * while it is idle), and only while nothing waits in the stream's own
- * buffer and it is flowing, so no octet can overtake another. It stays
+ * A stream switches when its first large body starts, or once it has
+ * proven busy (the engine counts its reads): node:net's own reads cost an
+ * allocation and a stream event each, which a chatty connection of small
+ * messages would pay on every message. A connection that has read little
+ * keeps node:net's reads, which hold no buffer while it is idle. It
+ * switches only while nothing waits in the stream's own buffer and it is
+ * flowing, so no octet can overtake another. It stays
  * switched for good (node:net has no way back). Between bodies it reads
  * into blocks of its own, handing out each block's rest to the next read,
  * so frames that are views of earlier reads stay intact. A read that fills
@@ -106,6 +109,13 @@ const EMPTY = Buffer.alloc(0);
 
 /** Octets read straight into bodies, over the thread's life (tests). */
 let directOctets = 0;
+/** Streams switched to reading into our buffers, over the thread's life (tests). */
+let switchedStreams = 0;
+
+/** How many streams of this thread have switched to reading into our buffers so far. */
+export function streamsSwitched(): number {
+  return switchedStreams;
+}
 
 /** Octets read straight into frame bodies so far, by every connection of the thread. */
 export function directlyRead(): number {
@@ -159,5 +169,6 @@ export function readDirect(stream: ByteStream, sink: DirectSink): boolean {
   record[fields.callback] = onRead;
   record[fields.generate] = next;
   handle.useUserBuffer(first);
+  switchedStreams++;
   return true;
 }

@@ -90,6 +90,14 @@ const WRITE_BUFFER_LIMIT = 256 * 1024;
  * of maxConnections' count since the engine is gone.
  */
 const UNREAD_GRACE_MS = 1000;
+/**
+ * Reads after which a connection counts as busy and reads into buffers of
+ * its own (direct-read.ts): each of node:net's own reads allocates 64 KiB,
+ * shrinks it to what came and emits a stream event, on every message of a
+ * round trip. A connection that has read less keeps node:net's reads,
+ * which hold nothing while it is idle.
+ */
+const BUSY_READS = 64;
 /** Handshake commands are small; refuse a huge one before buffering it. */
 const HANDSHAKE_FRAME_LIMIT = 64 * 1024;
 /**
@@ -340,8 +348,9 @@ export class Engine implements PipeDriver, FrameSink, ConnectionEngine {
       if (this.phase === Phase.Closed) return;
       const decoder = this.decoder;
       decoder.push(chunk);
-      // A large body has begun in a buffer of its own: read its rest there.
-      if (!this.readingDirect && decoder.allowDirect && decoder.directTarget() !== undefined) {
+      // A large body has begun in a buffer of its own (read its rest there),
+      // or the connection has shown itself busy: read into our own buffers.
+      if (!this.readingDirect && decoder.allowDirect && (this.received >= BUSY_READS || decoder.directTarget() !== undefined)) {
         this.readingDirect = readDirect(this.stream, this.directSink);
       }
     } catch (err) {

@@ -4,7 +4,8 @@
  * dialed one, with small frames and multipart messages between the large
  * ones, under back-pressure, with the thread's budget given back when a
  * connection ends in the middle of a body, and with at most 4 KiB held for
- * the next read once the peer is quiet. Node and Deno switch such
+ * the next read once the peer is quiet; and connections of small messages
+ * only, which switch once busy and not before. Node and Deno switch such
  * connections; Bun has no way to, and must deliver the same messages
  * through its "data" events.
  */
@@ -13,8 +14,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import * as net from "node:net";
-import { Pull, Push } from "../../../src/index.js";
-import { directlyRead, readDirect } from "../../../src/zmtp/direct-read.js";
+import { Pull, Push, Reply, Request } from "../../../src/index.js";
+import { directlyRead, readDirect, streamsSwitched } from "../../../src/zmtp/direct-read.js";
 import { directBudgetInUse } from "../../../src/zmtp/wire/frame-decoder.js";
 import { RawPeer } from "../raw/raw-peer.js";
 import { bindAddress, bindResolved, nextEvent, settle, track, withDeadline } from "./helpers.js";
@@ -146,4 +147,31 @@ test("a switched connection holds at most 4 KiB for its next read once the peer 
     .filter((v): v is Uint8Array => v instanceof Uint8Array);
   assert.equal(held.length, 1);
   assert.ok(held[0]!.buffer.byteLength <= 4 * KiB, `${held[0]!.buffer.byteLength} octets held for the next read`);
+});
+
+test("a connection of small messages only switches once it is busy, and not before", async (t) => {
+  const [rep, req] = track(t, new Reply(), new Request());
+  req.connect(await bindResolved(rep, bindAddress("tcp")));
+  const echoing = (async () => {
+    for (;;) await rep.send(await rep.receive());
+  })().catch(() => undefined);
+  const roundTrips = async (n: number, from: number): Promise<void> => {
+    for (let i = from; i < from + n; i++) {
+      const body = Buffer.from(`request ${i}`);
+      await req.send(body);
+      const [reply] = await req.receive();
+      assert.ok(reply!.equals(body), `round trip ${i} came back changed`);
+    }
+  };
+  const before = streamsSwitched();
+  // A few reads each way (greeting and handshake included): node:net's reads, nothing held while idle.
+  await roundTrips(10, 0);
+  assert.equal(streamsSwitched(), before, "a connection that has read little keeps node:net's reads");
+  // Well over the engine's count of reads that makes a connection busy.
+  await roundTrips(200, 10);
+  assert.equal(streamsSwitched() - before, DIRECT ? 2 : 0, "both ends of a busy connection read into their own buffers");
+  // And the switched ends go on carrying messages whole.
+  await roundTrips(50, 210);
+  rep.close();
+  await echoing;
 });

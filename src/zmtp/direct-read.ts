@@ -17,20 +17,19 @@
  * the runtime lacks any of it (Bun, or a later Node), nothing changes:
  * chunks keep arriving as "data" events.
  *
- * A stream switches when its first large body starts, or once it has
- * proven busy (the engine counts its reads): node:net's own reads cost an
- * allocation and a stream event each, which a chatty connection of small
- * messages would pay on every message. A connection that has read little
+ * A stream switches when its first large body starts, or once the engine
+ * finds it busy (BUSY_READS in engine.ts: node:net's own reads cost an
+ * allocation and a stream event each); a connection that has read little
  * keeps node:net's reads, which hold no buffer while it is idle. It
  * switches only while nothing waits in the stream's own buffer and it is
- * flowing, so no octet can overtake another. It stays
- * switched for good (node:net has no way back). Between bodies it reads
- * into blocks of its own, handing out each block's rest to the next read,
- * so frames that are views of earlier reads stay intact. A read that fills
- * its buffer means more is waiting: the next block is 64 KiB, as node:net
- * reads. Any other read (the peer's octets are all in) or a body's end
- * gets a fresh 4 KiB block unless the current one is that small, so what a
- * connection holds for its next read while idle is at most 4 KiB.
+ * flowing, so no octet can overtake another, and stays switched for good
+ * (node:net has no way back). Between bodies it reads into blocks of its
+ * own, handing out each block's rest to the next read, so frames that are
+ * views of earlier reads stay intact. A read that fills its buffer means
+ * more is waiting: the next block is 64 KiB, as node:net reads. Any other
+ * read (the peer's octets are all in) or a body's end gets a fresh 4 KiB
+ * block unless the current one is that small, so what a connection holds
+ * for its next read while idle is at most 4 KiB.
  */
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
@@ -112,14 +111,14 @@ let directOctets = 0;
 /** Streams switched to reading into our buffers, over the thread's life (tests). */
 let switchedStreams = 0;
 
-/** How many streams of this thread have switched to reading into our buffers so far. */
-export function streamsSwitched(): number {
-  return switchedStreams;
-}
-
 /** Octets read straight into frame bodies so far, by every connection of the thread. */
 export function directlyRead(): number {
   return directOctets;
+}
+
+/** How many streams of this thread have switched to reading into our buffers so far. */
+export function streamsSwitched(): number {
+  return switchedStreams;
 }
 
 /**

@@ -9,6 +9,7 @@ import { bindLoopback, makeSocket, type BenchSocket, type BenchSubscriber, type 
 import { rpcServerVariant, type RpcVariant } from "./lib/rpc.js";
 import type { WorkerMessage } from "./lib/child.js";
 import { countInto } from "./lib/count-sink.js";
+import { FrameBodies } from "./lib/frame-bodies.js";
 import { subscriptionsPublisher, subscriptionsSubscriber } from "./cases/subscriptions.js";
 import { idleClients, idleServer } from "./lib/idle-roles.js";
 
@@ -114,25 +115,43 @@ const roles: Record<string, (p: Params) => Promise<void>> = {
   /**
    * node:net receiving end: counts octets until the sender ends the stream.
    * With `warmBytes`, the first that many are the untimed warm-up: "warm"
-   * is posted once they are in, and they are not counted.
+   * is posted once they are in, and they are not counted. With `frame`
+   * (the octets of one frame, `header` of them its header), each body is
+   * handed on as a Buffer of its own through `for await` and counted
+   * there: the least a receiver that gives each message to the
+   * application that way can do, with no protocol, queue or limit.
    */
   async "sink-net"(p) {
     const warmBytes = (p.warmBytes as number | undefined) ?? 0;
+    const frame = p.frame as number | undefined;
+    const header = (p.header as number | undefined) ?? 0;
     const server = net.createServer((s) => {
       let bytes = 0;
       let warming = warmBytes > 0;
-      s.on("data", (c) => {
-        bytes += c.length;
+      const count = (n: number): void => {
+        bytes += n;
         if (warming && bytes >= warmBytes) {
           warming = false;
           bytes -= warmBytes;
           post({ type: "warm" });
         }
-      });
-      s.on("end", () => {
+      };
+      const done = (): void => {
         post({ type: "done", bytes });
         s.end();
-      });
+      };
+      if (frame === undefined) {
+        s.on("data", (c: Buffer) => count(c.length));
+        s.on("end", done);
+      } else {
+        const bodies = new FrameBodies(frame, header);
+        s.on("data", (c: Buffer) => bodies.push(c));
+        s.on("end", () => bodies.end());
+        void (async () => {
+          for await (const body of bodies) count(body.length + header);
+          done();
+        })();
+      }
       s.on("error", () => s.destroy());
     });
     cleanups.push(() => void server.close());

@@ -125,12 +125,17 @@ function frameLength(size: number): number {
   return (size > 255 ? 9 : 2) + size;
 }
 
-async function netRound(f: Flow): Promise<Metrics> {
+/**
+ * Raw node:net carrying the same frames. With `perMessage`, its receiver
+ * hands each body on as a Buffer through `for await` (the sink's `frame`
+ * mode) instead of counting octets.
+ */
+async function netRound(f: Flow, perMessage = false): Promise<Metrics> {
   const frame = frameLength(f.size);
   // The same untimed warm-up as the libraries' rounds (timedFlow), so that
   // for every side the clock starts on a warm connection and warm code.
   const warmUp = warmUpCount(f);
-  const { worker, ready } = await Worker.start("sink-net", { warmBytes: warmUp * frame });
+  const { worker, ready } = await Worker.start("sink-net", { warmBytes: warmUp * frame, frame: perMessage ? frame : undefined, header: frame - f.size });
   const sock = net.connect(ready.port as number, "127.0.0.1");
   try {
     await once(sock, "connect");
@@ -167,6 +172,17 @@ async function netRound(f: Flow): Promise<Metrics> {
   }
 }
 
+/**
+ * node:net's round of a case counted in messages: the raw octets, then the
+ * same frames with each body handed on as a Buffer through `for await`
+ * (`perMessageRate`): what no receiver that gives each message to the
+ * application that way can pass, whatever its protocol.
+ */
+async function netRounds(f: Flow): Promise<Metrics> {
+  const raw = await netRound(f);
+  return { ...raw, perMessageRate: (await netRound(f, true)).rate! };
+}
+
 /** The lines a flow case prints under its figure: the other rate, and the messages of a round. */
 export function flowExtras(unit: "msg/s" | "MB/s"): BenchCase["extras"] {
   return unit === "msg/s"
@@ -182,6 +198,7 @@ export function flowExtras(unit: "msg/s" | "MB/s"): BenchCase["extras"] {
 
 export function flowCase(id: string, title: string, f: Flow, unit: "msg/s" | "MB/s", skip: string | undefined): BenchCase {
   const names = `${f.sender} -> ${f.receiver}`;
+  const perMessage = !f.curve && unit === "msg/s";
   return {
     id,
     title,
@@ -193,9 +210,9 @@ export function flowCase(id: string, title: string, f: Flow, unit: "msg/s" | "MB
       { side: "purezmq", label: `purezmq ${names}, awaited send()`, round: () => zmqRound("purezmq", f) },
       { side: "native", label: `zeromq ${names}, awaited send()`, round: () => zmqRound("native", f) },
       // Over CURVE the octets on the wire differ; no raw node:net figure stands for them.
-      ...(f.curve ? [] : [{ side: "net" as const, label: `node:net, ${frameLength(f.size)}-octet frames in 64 KiB writes`, round: () => netRound(f) }]),
+      ...(f.curve ? [] : [{ side: "net" as const, label: `node:net, ${frameLength(f.size)}-octet frames in 64 KiB writes`, round: () => (perMessage ? netRounds(f) : netRound(f)) }]),
     ],
-    extras: flowExtras(unit),
+    extras: perMessage ? [...flowExtras(unit)!, { key: "perMessageRate", label: "node:net, each body a Buffer through for await, msg/s" }] : flowExtras(unit),
     note: `receiver in a worker process (2 cores shared); ${f.messages.toLocaleString("en-US")} messages and ${MIN_ROUND_SECONDS} s per round at least, ${f.maxSeconds} s at most, after ${warmUpCount(f).toLocaleString("en-US")} untimed warm-up messages`,
   };
 }

@@ -79,7 +79,7 @@ function probeFields(): OnreadFields | undefined {
   }
 }
 
-/** Found on first use: a process that never reads a large body never probes. */
+/** Found on first use: a process none of whose connections gets busy or reads a large body never probes. */
 let fields: OnreadFields | undefined | null = null;
 
 interface HandleWithUserBuffer {
